@@ -1,0 +1,1 @@
+"""The Billecta REST API boundary: endpoint table, wire models and the typed client."""

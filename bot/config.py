@@ -1,0 +1,146 @@
+"""Settings from the environment (and an optional `.env`); `.env.example` documents each one.
+
+`load_settings()` fails fast with one line naming the bad variable, so an operator never has to
+read a traceback to find a typo.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+
+class BillectaEnv(StrEnum):
+    SANDBOX = "sandbox"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+DEFAULT_BASE_URLS = {
+    BillectaEnv.TEST: "https://apitest.billecta.com",
+    BillectaEnv.PRODUCTION: "https://api.billecta.com",
+}
+SANDBOX_TOKEN = "sandbox"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    billecta_env: BillectaEnv = BillectaEnv.SANDBOX
+    billecta_base_url: str | None = None
+    billecta_secure_token: str | None = Field(default=None, repr=False)
+    billecta_creditor_id: str | None = None
+    billecta_bot_db: Path = Path("./billecta-bot.db")
+    # The in-process sandbox's own state file; defaults to '<bot db stem>.sandbox.db' beside it.
+    billecta_sandbox_db: Path | None = None
+    billecta_concurrency: int = Field(default=4, ge=1, le=64)
+    billecta_timeout_seconds: float = Field(default=20.0, gt=0)
+
+    slack_bot_token: str | None = Field(default=None, repr=False)
+    slack_signing_secret: str | None = Field(default=None, repr=False)
+    slack_app_token: str | None = Field(default=None, repr=False)
+    slack_api_url: str | None = None
+    port: int = Field(default=3000, ge=1, le=65535)
+    notify_channel: str | None = None
+    alert_channel: str | None = None
+
+    # Comma-separated Slack user ids (U…/W…) and user-group ids (S…).
+    role_admins: str = ""
+    role_operators: str = ""
+    role_viewers: str = ""
+
+    # JSON list of {"cron": "0 2 * * *", "command": "debtor upsert", "targets": "--changed"}.
+    schedules: str | None = None
+    # The phone number used for Swish requests: a dotted path into the debtor record.
+    swish_phone_field: str = "phone"
+    swish_default_message: str = "Payment of invoice {invoice_number}"
+
+    @field_validator("billecta_base_url", "slack_api_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("role_admins", "role_operators", "role_viewers")
+    @classmethod
+    def _ids(cls, value: str) -> str:
+        for item in _split(value):
+            if not item[:1] in ("U", "W", "S") or not item.isalnum():
+                raise ValueError(f"{item!r} is not a Slack user id (U…/W…) or user-group id (S…)")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_token(self) -> Settings:
+        if self.billecta_env is BillectaEnv.PRODUCTION and not self.billecta_secure_token:
+            raise ValueError("BILLECTA_SECURE_TOKEN is required when BILLECTA_ENV=production")
+        return self
+
+    @property
+    def uses_embedded_sandbox(self) -> bool:
+        return self.billecta_env is BillectaEnv.SANDBOX and self.billecta_base_url is None
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.billecta_env is BillectaEnv.SANDBOX
+
+    @property
+    def base_url(self) -> str:
+        if self.billecta_base_url:
+            return self.billecta_base_url
+        if self.billecta_env is BillectaEnv.SANDBOX:
+            return "http://sandbox.billecta.invalid"
+        return DEFAULT_BASE_URLS[self.billecta_env]
+
+    @property
+    def secure_token(self) -> str | None:
+        if self.billecta_secure_token:
+            return self.billecta_secure_token
+        return SANDBOX_TOKEN if self.is_sandbox else None
+
+    @property
+    def sandbox_db(self) -> Path:
+        if self.billecta_sandbox_db is not None:
+            return self.billecta_sandbox_db
+        db = self.billecta_bot_db
+        return db.with_name(f"{db.stem}.sandbox{db.suffix or '.db'}")
+
+    @property
+    def admins(self) -> frozenset[str]:
+        return frozenset(_split(self.role_admins))
+
+    @property
+    def operators(self) -> frozenset[str]:
+        return frozenset(_split(self.role_operators))
+
+    @property
+    def viewers(self) -> frozenset[str]:
+        return frozenset(_split(self.role_viewers))
+
+    @property
+    def roles_configured(self) -> bool:
+        return bool(self.admins or self.operators or self.viewers)
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, or a ConfigError whose one line names the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        variable = "_".join(str(part) for part in first["loc"]).upper() or "configuration"
+        message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:
+            raise ConfigError(f"configuration: {message}") from None
+        raise ConfigError(f"{variable}: {message} (got {first.get('input')!r})") from None

@@ -1,0 +1,102 @@
+"""The bot's typed errors. Each carries text written for the user; one handler per surface shows it.
+
+Raise these anywhere (client, services, handlers); the CLI prints `user_message` and exits non-zero,
+Slack shows it in the modal field, the open modal or an ephemeral reply.
+"""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """Base class: `user_message` is safe to show (no secrets, no stack traces)."""
+
+    exit_code = 1
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class UsageError(BotError):
+    """The command or its arguments are malformed."""
+
+    exit_code = 2
+
+
+class NotAllowed(BotError):
+    """The caller's role is below what the command needs."""
+
+    exit_code = 3
+
+
+class NotFound(BotError):
+    """A local record (or target) does not exist."""
+
+    exit_code = 4
+
+
+class NotInBillecta(BotError):
+    """The record exists locally but has not been synced to Billecta yet (it has no Billecta id)."""
+
+    exit_code = 4
+
+
+class InvalidInput(BotError):
+    """Form or file input failed validation; `field_errors` maps field name to its message."""
+
+    exit_code = 2
+
+    def __init__(self, user_message: str, field_errors: dict[str, str] | None = None) -> None:
+        super().__init__(user_message)
+        self.field_errors = field_errors or {}
+
+
+class ConfigError(BotError):
+    """A missing or malformed setting; the message names the variable."""
+
+    exit_code = 78
+
+
+class BillectaError(BotError):
+    """Something went wrong talking to Billecta."""
+
+    exit_code = 5
+    # Worth retrying later (rate limit, outage) as opposed to a refusal that will not change.
+    transient = False
+
+
+class BillectaNotFound(BillectaError):
+    pass
+
+
+class BillectaRejected(BillectaError):
+    """Billecta refused the request (HTTP 400): `billecta_message` is Billecta's own reason."""
+
+    def __init__(self, billecta_message: str, external_error_code: str | None = None) -> None:
+        super().__init__(f"Billecta refused: {billecta_message}")
+        self.billecta_message = billecta_message
+        self.external_error_code = external_error_code
+
+
+class BillectaRateLimited(BillectaError):
+    transient = True
+
+    def __init__(self, retry_after: float | None = None) -> None:
+        super().__init__("Billecta is rate limiting us; try again in a minute.")
+        self.retry_after = retry_after
+
+
+class BillectaUnavailable(BillectaError):
+    transient = True
+
+    def __init__(self, detail: str = "") -> None:
+        suffix = f" ({detail})" if detail else ""
+        super().__init__(f"Billecta is not answering right now{suffix}; try again shortly.")
+
+
+class BillectaAuthFailed(BillectaError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Billecta did not accept our credentials. An admin should check BILLECTA_SECURE_TOKEN "
+            "and BILLECTA_CREDITOR_ID."
+        )
