@@ -1,0 +1,332 @@
+"""The bot's SQLite store (sqlite-utils): source records, Billecta's mirrored side, and operations.
+
+Source records (article, debtor, creditor, order, orderrow) are what the bot pushes to Billecta;
+each keeps its Billecta id, sync status, last sync time and last error. The mirror (invoice, payment,
+debtcollection, event) is Billecta's side, refreshed by pulls and lookups so Slack never waits on
+Billecta to search or report. Operations: jobs, job items, audit log, idempotency keys, posted Slack
+messages. Schema changes go through MIGRATIONS, which records what ran.
+
+One connection is shared by the CLI, the Slack handlers and the job threads, guarded by a lock;
+every write commits on its own so a killed process loses nothing that was reported done.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from bot.errors import NotFound
+
+SOURCE_TYPES = ("article", "debtor", "creditor", "order", "orderrow")
+MIRROR_TYPES = ("invoice", "payment", "debtcollection")
+
+
+class SyncStatus:
+    NEW = "new"  # never pushed to Billecta
+    CHANGED = "changed"  # edited since the last successful sync
+    SYNCED = "synced"
+    FAILED = "failed"  # the last push failed; last_error says why
+    DELETED = "deleted"  # removed from Billecta; the local record keeps its history
+    ANONYMIZED = "anonymized"
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+_SYNC_COLUMNS = {
+    "billecta_id": str, "sync_status": str, "last_synced_at": str, "last_error": str, "updated_at": str,
+}
+_SOURCE_COLUMNS: dict[str, dict[str, type]] = {
+    "article": {"id": int, "name": str, "article_number": str, "unit_price": str, "vat_rate": str,
+                "unit": str, "product_type": str, "is_active": int},
+    "debtor": {"id": int, "name": str, "org_no": str, "debtor_type": str, "email": str, "phone": str,
+               "address": str, "zip_code": str, "city": str, "country_code": str, "contact_name": str},
+    "creditor": {"id": int, "name": str, "org_no": str, "vat_number": str, "address": str, "zip_code": str,
+                 "city": str, "country_code": str, "phone": str, "email": str, "bankgiro": str,
+                 "reminder_fee": str, "payment_terms_days": int, "interest_percentage": str,
+                 "delivery_method": str, "our_reference": str},
+    "order": {"id": int, "debtor_id": int, "order_date": str, "payment_terms_days": int,
+              "our_reference": str, "your_reference": str, "delivery_method": str, "currency": str},
+    "orderrow": {"id": int, "order_id": int, "article_id": int, "quantity": str, "unit_price": str,
+                 "vat_rate": str, "description": str, "record_type": str},
+}
+_FOREIGN_KEYS = {
+    "order": [("debtor_id", "debtor", "id")],
+    "orderrow": [("order_id", "order", "id"), ("article_id", "article", "id")],
+}
+_MIRROR_COMMON = {"last_synced_at": str, "last_error": str, "sync_status": str, "raw": str}
+_MIRROR_COLUMNS: dict[str, dict[str, type]] = {
+    "invoice": {"id": int, "action_public_id": str, "invoice_number": str, "action_type": str,
+                "debtor_public_id": str, "debtor_name": str, "order_id": int, "stage": str,
+                "is_paused": int, "is_disputed": int, "currency": str, "invoiced_amount": int,
+                "current_amount": int, "credited_amount": int, "paid_amount": int,
+                "write_off_amount": int, "invoice_date": str, "due_date": str, "closed_date": str,
+                "next_event": str, "next_event_date": str, "ocr": str, "file_public_id": str,
+                "pdf_path": str, "debt_collection_action_public_id": str,
+                "reminder_invoice_action_public_id": str},
+    "payment": {"id": int, "billecta_id": str, "kind": str, "payment_type": str, "state": str,
+                "amount": int, "currency": str, "payment_date": str, "reference": str,
+                "sender_name": str, "debtor_public_id": str, "action_public_id": str},
+    "debtcollection": {"id": int, "action_public_id": str, "invoice_action_public_id": str,
+                       "invoice_number": str, "debtor_name": str, "stage": str, "currency": str,
+                       "current_amount": int, "next_event": str, "next_event_date": str,
+                       "closed_date": str},
+}
+
+
+def _m001_schema(db: sqlite_utils.Database) -> None:
+    for name, columns in _SOURCE_COLUMNS.items():
+        db[name].create({**columns, **_SYNC_COLUMNS}, pk="id", not_null={"id"})  # type: ignore[union-attr]
+    for name, fks in _FOREIGN_KEYS.items():
+        for column, other, other_column in fks:
+            db[name].add_foreign_key(column, other, other_column)  # type: ignore[union-attr]
+    for name, columns in _MIRROR_COLUMNS.items():
+        db[name].create({**columns, **_MIRROR_COMMON}, pk="id")  # type: ignore[union-attr]
+    db["invoice"].create_index(["action_public_id"], unique=True)  # type: ignore[union-attr]
+    db["invoice"].create_index(["invoice_number"])  # type: ignore[union-attr]
+    db["payment"].create_index(["billecta_id"], unique=True)  # type: ignore[union-attr]
+    db["debtcollection"].create_index(["action_public_id"], unique=True)  # type: ignore[union-attr]
+    db["event"].create(  # type: ignore[union-attr]
+        {"id": int, "object_type": str, "object_key": str, "event_public_id": str, "event_type": str,
+         "title": str, "content": str, "event_date": str, "event_by": str, "has_occured": int,
+         "is_public": int, "fetched_at": str},
+        pk="id",
+    )
+    db["event"].create_index(["object_type", "object_key"])  # type: ignore[union-attr]
+    db["event"].create_index(["object_type", "object_key", "event_public_id"], unique=True)  # type: ignore[union-attr]
+    _operations_schema(db)
+
+
+def _operations_schema(db: sqlite_utils.Database) -> None:
+    db["job"].create(  # type: ignore[union-attr]
+        {"id": int, "command": str, "record_type": str, "verb": str, "targets": str, "options": str,
+         "requested_by": str, "source": str, "channel": str, "status": str, "total": int,
+         "succeeded": int, "failed": int, "skipped": int, "created_at": str, "started_at": str,
+         "finished_at": str, "parent_job_id": int, "schedule": str, "error": str,
+         "cancel_requested": int},
+        pk="id",
+    )
+    db["job"].create_index(["status"])  # type: ignore[union-attr]
+    db["job_item"].create(  # type: ignore[union-attr]
+        {"id": int, "job_id": int, "seq": int, "record_type": str, "record_id": str, "label": str,
+         "status": str, "attempts": int, "billecta_id": str, "error": str, "started_at": str,
+         "finished_at": str},
+        pk="id", foreign_keys=[("job_id", "job", "id")],
+    )
+    db["job_item"].create_index(["job_id", "seq"], unique=True)  # type: ignore[union-attr]
+    db["audit"].create(  # type: ignore[union-attr]
+        {"id": int, "at": str, "actor": str, "source": str, "channel": str, "command": str,
+         "record_type": str, "record_ids": str, "outcome": str, "detail": str, "job_id": int},
+        pk="id",
+    )
+    db["idempotency"].create(  # type: ignore[union-attr]
+        {"key": str, "created_at": str, "status": str, "result": str}, pk="key"
+    )
+    db["slack_message"].create(  # type: ignore[union-attr]
+        {"id": int, "ref": str, "channel": str, "ts": str, "created_at": str, "updated_at": str},
+        pk="id",
+    )
+    db["slack_message"].create_index(["ref"])  # type: ignore[union-attr]
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("001_schema", _m001_schema),
+]
+
+
+@dataclass
+class UpsertResult:
+    created: list[int] = field(default_factory=list)
+    changed: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+
+
+class Store:
+    """The bot's database. Pass ':memory:' in tests; a file path in real use."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        conn.row_factory = sqlite3.Row
+        if self.path != ":memory:":
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        self.db = sqlite_utils.Database(conn)
+        self.lock = threading.RLock()
+        self.migrate()
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- schema -----------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        """Apply migrations not yet recorded; returns the names applied now."""
+        with self.lock:
+            self.db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+            done = {row[0] for row in self.db.execute("SELECT name FROM _migrations").fetchall()}
+            applied = []
+            for name, migration in MIGRATIONS:
+                if name in done:
+                    continue
+                with self.transaction():
+                    migration(self.db)
+                    self.db.execute("INSERT INTO _migrations VALUES (?, ?)", [name, utcnow()])
+                applied.append(name)
+            return applied
+
+    def applied_migrations(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT name FROM _migrations ORDER BY name").fetchall()]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing writes (an import, a job's bookkeeping)."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    # -- generic reads ----------------------------------------------------------------------
+    def get(self, table: str, record_id: int | str) -> dict[str, Any] | None:
+        with self.lock:
+            rows = list(self.db[table].rows_where("id = ?", [record_id], limit=1))
+        return rows[0] if rows else None
+
+    def require(self, table: str, record_id: int | str) -> dict[str, Any]:
+        row = self.get(table, record_id)
+        if row is None:
+            raise NotFound(f"There is no {table} {record_id} in the bot's store.")
+        return row
+
+    def rows(self, table: str, where: str | None = None, params: list[Any] | None = None,
+             order_by: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        with self.lock:
+            return list(self.db[table].rows_where(where, params or [], order_by=order_by, limit=limit))
+
+    def ids(self, table: str, *, changed_only: bool = False) -> list[int]:
+        """All ids of a source table, or those changed since their last successful sync."""
+        where = "sync_status IN ('new', 'changed', 'failed')" if changed_only else None
+        return [row["id"] for row in self.rows(table, where, order_by="id")]
+
+    def count(self, table: str, where: str | None = None, params: list[Any] | None = None) -> int:
+        sql = f"SELECT COUNT(*) FROM [{table}]" + (f" WHERE {where}" if where else "")
+        with self.lock:
+            return int(self.db.execute(sql, params or []).fetchone()[0])
+
+    # -- source records ---------------------------------------------------------------------
+    def upsert_records(self, table: str, records: list[dict[str, Any]]) -> UpsertResult:
+        """Insert or update by id in one transaction; an edited synced record becomes 'changed'."""
+        result = UpsertResult()
+        with self.transaction():
+            for record in records:
+                self._upsert_one(table, record, result)
+        return result
+
+    def _upsert_one(self, table: str, record: dict[str, Any], result: UpsertResult) -> None:
+        existing = self.get(table, record["id"])
+        now = utcnow()
+        if existing is None:
+            self.db[table].insert({**record, "sync_status": SyncStatus.NEW, "updated_at": now})  # type: ignore[union-attr]
+            result.created.append(record["id"])
+            return
+        if all(_same(existing.get(key), value) for key, value in record.items()):
+            result.unchanged.append(record["id"])
+            return
+        status = existing["sync_status"]
+        if status in (SyncStatus.SYNCED, SyncStatus.FAILED) and existing.get("billecta_id"):
+            status = SyncStatus.CHANGED
+        self.db[table].update(record["id"], {**record, "sync_status": status, "updated_at": now})  # type: ignore[union-attr]
+        result.changed.append(record["id"])
+
+    def mark_synced(self, table: str, record_id: int, billecta_id: str | None,
+                    status: str = SyncStatus.SYNCED) -> None:
+        with self.lock:
+            self.db[table].update(record_id, {  # type: ignore[union-attr]
+                "billecta_id": billecta_id, "sync_status": status, "last_synced_at": utcnow(),
+                "last_error": None,
+            })
+
+    def mark_failed(self, table: str, record_id: int, error: str) -> None:
+        with self.lock:
+            self.db[table].update(record_id, {"sync_status": SyncStatus.FAILED, "last_error": error})  # type: ignore[union-attr]
+
+    def update(self, table: str, record_id: int, values: dict[str, Any]) -> None:
+        with self.lock:
+            self.db[table].update(record_id, values)  # type: ignore[union-attr]
+
+    # -- mirror of Billecta's side ----------------------------------------------------------
+    def mirror(self, table: str, key_column: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Insert or refresh a mirrored record identified by its Billecta id column."""
+        values = {**values, "last_synced_at": utcnow(), "sync_status": SyncStatus.SYNCED, "last_error": None}
+        if isinstance(values.get("raw"), (dict, list)):
+            values["raw"] = json.dumps(values["raw"])
+        with self.transaction():
+            found = list(self.db[table].rows_where(f"{key_column} = ?", [values[key_column]], limit=1))
+            if found:
+                self.db[table].update(found[0]["id"], values)  # type: ignore[union-attr]
+                record_id = found[0]["id"]
+            else:
+                record_id = self.db[table].insert(values).last_pk  # type: ignore[union-attr]
+        return self.require(table, record_id)
+
+    def find_by(self, table: str, column: str, value: Any) -> dict[str, Any] | None:
+        found = self.rows(table, f"{column} = ?", [value], limit=1)
+        return found[0] if found else None
+
+    def replace_events(self, object_type: str, object_key: str, events: list[dict[str, Any]]) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM event WHERE object_type = ? AND object_key = ?", [object_type, object_key])
+            now = utcnow()
+            rows = [{**event, "object_type": object_type, "object_key": object_key, "fetched_at": now}
+                    for event in events]
+            if rows:
+                self.db["event"].insert_all(rows)  # type: ignore[union-attr]
+
+    # -- operations -------------------------------------------------------------------------
+    def audit(self, *, actor: str, source: str, command: str, record_type: str | None,
+              record_ids: list[str], outcome: str, detail: str = "", channel: str | None = None,
+              job_id: int | None = None) -> int:
+        with self.lock:
+            return int(self.db["audit"].insert({  # type: ignore[union-attr]
+                "at": utcnow(), "actor": actor, "source": source, "channel": channel, "command": command,
+                "record_type": record_type, "record_ids": json.dumps(record_ids), "outcome": outcome,
+                "detail": detail, "job_id": job_id,
+            }).last_pk)
+
+    def claim(self, key: str) -> bool:
+        """Claim an idempotency key: True the first time, False for every repeat."""
+        with self.lock:
+            try:
+                self.db.execute("INSERT INTO idempotency (key, created_at, status) VALUES (?, ?, 'claimed')",
+                                [key, utcnow()])
+            except sqlite3.IntegrityError:
+                return False
+            return True
+
+    def settle(self, key: str, result: dict[str, Any]) -> None:
+        with self.lock:
+            self.db["idempotency"].update(key, {"status": "done", "result": json.dumps(result)})  # type: ignore[union-attr]
+
+    def claimed_result(self, key: str) -> dict[str, Any] | None:
+        row = self.find_by("idempotency", "key", key)
+        return json.loads(row["result"]) if row and row.get("result") else None
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old is None or new is None:
+        return old is None and new is None
+    return str(old) == str(new)
