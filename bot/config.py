@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     @classmethod
     def _ids(cls, value: str) -> str:
         for item in _split(value):
-            if not item[:1] in ("U", "W", "S") or not item.isalnum():
+            if item[:1] not in ("U", "W", "S") or not item.isalnum():
                 raise ValueError(f"{item!r} is not a Slack user id (U…/W…) or user-group id (S…)")
         return value
 

@@ -28,7 +28,7 @@ def decimals_for(currency: str | None) -> int:
 
 def parse_decimal(text: str | int | Decimal, *, field: str = "amount") -> Decimal:
     """Parse a user-typed amount: '1 234,50', '1234.50' and '1234' all work; floats are refused."""
-    if isinstance(text, bool) or isinstance(text, float):
+    if isinstance(text, (bool, float)):
         raise MoneyError(f"{field} must be given as text or Decimal, not {type(text).__name__}")
     if isinstance(text, (int, Decimal)):
         return Decimal(text)

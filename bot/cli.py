@@ -1,0 +1,87 @@
+"""The `billecta-bot` command line: the same registry and services Slack uses, from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.config import Settings, load_settings
+from bot.errors import BotError
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="billecta-bot", description="Billecta from Slack and the shell.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log Billecta calls")
+    sub = parser.add_subparsers(dest="cli_command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("commands", help="list the 32 commands and which are available")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("import", help="import records from a CSV or JSON file (all or nothing)")
+    p.add_argument("record_type", choices=["article", "debtor", "creditor", "order", "orderrow"])
+    p.add_argument("file")
+
+    p = sub.add_parser("run", help="run a command: run <type> <verb> <targets> (or run <slug> <targets>)")
+    p.add_argument("words", nargs="+", metavar="WORD", help="e.g. 'invoice pause 1001' or 'debtor upsert 1-9'")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    p.add_argument("--all", dest="select_all", action="store_true", help="all records of the type")
+    p.add_argument("--changed", action="store_true", help="records changed since their last sync")
+
+    p = sub.add_parser("sandbox", help="serve the Billecta sandbox (emulator) over HTTP")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--db", default=None, help="state file (default: BILLECTA_SANDBOX_DB or beside the bot db)")
+    p.add_argument("--seed", choices=["demo", "empty"], default="demo")
+    p.add_argument("--token", default="sandbox", help="the SecureToken clients must send")
+    p.add_argument("--latency-ms", type=int, default=0)
+    p.add_argument("--fail-rate", type=float, default=0.0)
+    p.add_argument("--rate-limit", type=int, default=None, help="requests per second before 429")
+
+    p = sub.add_parser("audit", help="show the audit log, newest first")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("endpoints", help="list the Billecta endpoints used, with path confidence")
+    p.add_argument("--unconfirmed", action="store_true", help="only paths not confirmed from a source")
+    return parser
+
+
+def _handlers() -> dict[str, Handler]:
+    from bot import cli_commands
+
+    return {
+        "commands": cli_commands.list_commands,
+        "import": cli_commands.import_file,
+        "run": cli_commands.run,
+        "sandbox": cli_commands.sandbox,
+        "audit": cli_commands.audit,
+        "endpoints": cli_commands.endpoints,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        return _handlers()[args.cli_command](args, settings)
+    except BotError as exc:
+        if getattr(args, "json", False):
+            print(json.dumps({"ok": False, "error": exc.user_message, "kind": type(exc).__name__}))
+        else:
+            print(f"error: {exc.user_message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

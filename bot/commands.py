@@ -1,0 +1,197 @@
+"""THE registry: one entry per command. Routing, help, shortcuts, App Home, CLI and manifest derive from it.
+
+The 32 commands are those of the CRM integration (shared/commands.md, seed ids prefixed
+`limepkg_billecta_integration.`). A command with no service yet is listed but "not available yet".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.errors import UsageError
+from bot.roles import Role
+from bot.services import articles, debtors, invoices
+
+SEED_PREFIX = "limepkg_billecta_integration."
+EVENT_LOG_TYPES = ("invoice", "order", "debtor", "creditor", "debtcollection", "payment")
+
+
+class Kind(StrEnum):
+    BULK = "bulk"  # many records, a background job
+    ACTION = "action"  # one record, confirm, a quick Billecta call
+    DIALOG = "dialog"  # one record, a form, then a Billecta call
+    VIEW = "view"  # read-only
+
+
+@dataclass(frozen=True)
+class Command:
+    number: int
+    seed_id: str
+    record_type: str
+    verb: str
+    title: str
+    kind: Kind
+    role: Role
+    confirm: str
+    dangerous: bool = False
+    # The most destructive bulk commands make the user type the number of records.
+    typed_confirmation: bool = False
+    # The record must already be in Billecta (have a Billecta id) before the command can run.
+    needs_billecta_id: bool = True
+    # Runs as a durable job even though it acts on one record (creditor update).
+    runs_as_job: bool = False
+    # bulk: (runtime, record_id) -> ItemResult; action: (runtime, record, actor) -> Outcome;
+    # dialog: (runtime, record, form, actor) -> Outcome; view: (runtime, record, options) -> result.
+    service: Callable[..., Any] | None = None
+
+    @property
+    def full_seed_id(self) -> str:
+        return SEED_PREFIX + self.seed_id
+
+    @property
+    def slug(self) -> str:
+        return self.seed_id
+
+    @property
+    def name(self) -> str:
+        return f"{self.record_type} {self.verb}"
+
+    @property
+    def available(self) -> bool:
+        return self.service is not None
+
+    @property
+    def is_job(self) -> bool:
+        return self.kind is Kind.BULK or self.runs_as_job
+
+    @property
+    def targets_hint(self) -> str:
+        if self.record_type == "report":
+            return ""
+        if self.kind is Kind.BULK:
+            return "<ids> | --all | --changed"
+        if self.record_type == "creditor":
+            return "[id]"
+        return "<id>"
+
+    @property
+    def usage(self) -> str:
+        return f"/billecta {self.name} {self.targets_hint}".rstrip()
+
+
+B, A, D, V = Kind.BULK, Kind.ACTION, Kind.DIALOG, Kind.VIEW
+VIEWER, OPERATOR, ADMIN = Role.VIEWER, Role.OPERATOR, Role.ADMIN
+
+COMMANDS: tuple[Command, ...] = (
+    Command(1, "upsert-articles-in-billecta", "article", "upsert", "Upsert articles", B, OPERATOR,
+            "Create or update {count} article(s) in Billecta.", needs_billecta_id=False,
+            service=articles.upsert_article),
+    Command(2, "delete-articles-in-billecta", "article", "delete", "Delete articles", B, ADMIN,
+            "Delete {count} article(s) from Billecta. They can no longer be put on invoices; "
+            "articles already used on an invoice are kept by Billecta.", dangerous=True),
+    Command(3, "upsert-debtors-in-billecta", "debtor", "upsert", "Upsert debtors", B, OPERATOR,
+            "Create or update {count} debtor(s) in Billecta.", needs_billecta_id=False,
+            service=debtors.upsert_debtor),
+    Command(4, "anonymize-debtors-in-billecta", "debtor", "anonymize", "Anonymize debtors", B, ADMIN,
+            "Permanently erase the personal data (name, address, e-mail, phone, person/org number) of "
+            "{count} debtor(s) in Billecta and in the bot. This cannot be undone.",
+            dangerous=True, typed_confirmation=True),
+    Command(5, "update-creditor-in-billecta", "creditor", "update", "Update creditor", A, ADMIN,
+            "Push the creditor's details and default settings (fees, payment terms, interest) to "
+            "Billecta. They apply to every new invoice.", needs_billecta_id=False, runs_as_job=True),
+    Command(6, "credit-invoices-in-billecta", "invoice", "credit", "Credit invoices", B, ADMIN,
+            "Credit the remaining amount of {count} invoice(s). The debtor will no longer owe it.",
+            dangerous=True),
+    Command(7, "fetch-and-save-invoice-pdf", "invoice", "pdf", "Invoice PDF", A, OPERATOR,
+            "Fetch the PDF of {label} from Billecta and save it."),
+    Command(8, "use-credit-on-invoice", "invoice", "use-credit", "Use credit", D, OPERATOR,
+            "Use the credit of {label} on another invoice."),
+    Command(9, "register-manual-payments", "invoice", "payment", "Register payment", D, OPERATOR,
+            "Register a manual payment on {label}."),
+    Command(10, "register-writeoff-payments", "invoice", "writeoff", "Write off", D, ADMIN,
+            "Write off an amount on {label}. The written-off amount will not be collected.",
+            dangerous=True),
+    Command(11, "create-reminder-invoice", "invoice", "reminder", "Send reminder", D, OPERATOR,
+            "Send a reminder invoice for {label}."),
+    Command(12, "dispute-invoice", "invoice", "dispute", "Dispute invoice", A, OPERATOR,
+            "Mark {label} as disputed. Reminders and escalations stop until the dispute is cancelled.",
+            service=invoices.dispute),
+    Command(13, "cancel-disputed-invoice", "invoice", "undispute", "Cancel dispute", A, OPERATOR,
+            "Cancel the dispute on {label}. Reminders and escalations start again.",
+            service=invoices.undispute),
+    Command(14, "pause-invoice", "invoice", "pause", "Pause invoice", A, OPERATOR,
+            "Pause {label}. No reminders or escalations until it is resumed.", service=invoices.pause),
+    Command(15, "resume-paused-invoice", "invoice", "resume", "Resume invoice", A, OPERATOR,
+            "Resume {label}. Reminders and escalations continue as Billecta is configured.",
+            service=invoices.resume),
+    Command(16, "invoice-postpone-next-event", "invoice", "postpone", "Postpone next event", D, OPERATOR,
+            "Postpone the next collection event of {label}."),
+    Command(17, "swish-request", "invoice", "swish", "Swish request", D, OPERATOR,
+            "Send a Swish payment request for {label}."),
+    Command(18, "send-to-debt-collection", "invoice", "debt-collection", "Send to debt collection", D,
+            ADMIN, "Send {label} to debt collection. The debtor receives a collection notice.",
+            dangerous=True),
+    Command(19, "debtcollection-postpone-next-event", "debtcollection", "postpone", "Postpone next event",
+            D, OPERATOR, "Postpone the next event of {label}."),
+    Command(20, "cancel-debtcollection", "debtcollection", "cancel", "Cancel debt collection", A, ADMIN,
+            "Cancel {label}. Collection stops for good; this cannot be undone.", dangerous=True),
+    Command(21, "send-to-long-term-surveillance", "debtcollection", "surveillance",
+            "Long-term surveillance", A, ADMIN,
+            "Move {label} to long-term surveillance. Active collection ends.", dangerous=True),
+    Command(22, "send-to-bailiff", "debtcollection", "bailiff", "Send to bailiff", D, ADMIN,
+            "Send {label} to the bailiff (Kronofogden). This starts a legal process.", dangerous=True),
+    Command(23, "delete-unhandled-payment", "payment", "delete", "Delete payment", D, ADMIN,
+            "Delete {label} from Billecta. The money will not be matched to any invoice.",
+            dangerous=True),
+    Command(24, "match-unhandled-payments", "payment", "match", "Match payment", D, OPERATOR,
+            "Match {label} to an invoice."),
+    Command(25, "upsert-orders-in-billecta", "order", "upsert", "Upsert orders", B, OPERATOR,
+            "Create or update {count} order(s) as draft invoices in Billecta.", needs_billecta_id=False),
+    Command(26, "attest-orders-in-billecta", "order", "attest", "Attest orders", B, OPERATOR,
+            "Attest {count} order(s): their invoices are booked and sent to the debtors."),
+    Command(27, "upsert-attest-orders-in-billecta", "order", "upsert-attest", "Upsert and attest orders",
+            B, OPERATOR, "Create or update {count} order(s) in Billecta and attest them: the invoices "
+            "are booked and sent to the debtors.", needs_billecta_id=False),
+    Command(28, "add-message-to-orderrow", "orderrow", "message", "Add message", D, OPERATOR,
+            "Add a message row to {label}.", needs_billecta_id=False),
+    Command(29, "account-receivables-report", "report", "receivables", "Receivables report", V, VIEWER,
+            "", needs_billecta_id=False),
+    Command(30, "account-reconciliation-report", "report", "reconciliation", "Reconciliation report", V,
+            VIEWER, "", needs_billecta_id=False),
+    Command(31, "report-creator", "report", "create", "Report creator", V, VIEWER, "",
+            needs_billecta_id=False),
+    Command(32, "show-event-log", "*", "events", "Event log", V, VIEWER, "", needs_billecta_id=False),
+)
+
+RECORD_TYPES = ("article", "debtor", "creditor", "invoice", "debtcollection", "payment", "order",
+                "orderrow", "report")
+
+
+def applies_to(command: Command, record_type: str) -> bool:
+    if command.record_type == "*":
+        return record_type in EVENT_LOG_TYPES
+    return command.record_type == record_type
+
+
+def commands_for(record_type: str) -> list[Command]:
+    return [command for command in COMMANDS if applies_to(command, record_type)]
+
+
+def by_slug(slug: str) -> Command | None:
+    for command in COMMANDS:
+        if slug in (command.slug, command.full_seed_id):
+            return command
+    return None
+
+
+def find(record_type: str, verb: str) -> Command:
+    for command in commands_for(record_type):
+        if command.verb == verb:
+            return command
+    known = ", ".join(command.verb for command in commands_for(record_type))
+    if record_type not in RECORD_TYPES:
+        raise UsageError(f"Unknown record type {record_type!r}. Types: {', '.join(RECORD_TYPES)}.")
+    raise UsageError(f"{record_type} has no command {verb!r}. Try one of: {known}.")

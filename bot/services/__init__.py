@@ -1,0 +1,27 @@
+"""The operations behind the commands, one module per family. Services never build Slack blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Outcome:
+    """What a one-record command did, in words for the user (naming the record, e.g. 'invoice 1001')."""
+
+    message: str
+    record_type: str
+    record_ids: list[str]
+    ok: bool = True
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ItemResult:
+    """What one item of a bulk command did; failures are raised as BotError, not returned."""
+
+    record_id: str
+    label: str
+    billecta_id: str | None = None
+    message: str = ""

@@ -1,0 +1,67 @@
+"""Debtors ↔ Billecta debtors: upsert, keyed by DebtorExternalId = the local id."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.billecta import enums
+from bot.billecta.models import DebtorView
+from bot.errors import BillectaNotFound, BillectaRejected
+from bot.services import ItemResult
+from bot.services.labels import label
+from bot.services.mirror import resolve_source
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+
+def apply_debtor(view: DebtorView, debtor: dict[str, Any]) -> DebtorView:
+    """Our fields onto Billecta's view; fields we do not manage (notes, e-invoice...) are kept."""
+    view.debtor_external_id = str(debtor["id"])
+    view.name = debtor["name"]
+    view.org_no = debtor.get("org_no")
+    view.debtor_type = enums.DebtorType.coerce(debtor.get("debtor_type") or "Company")
+    view.email = debtor.get("email")
+    view.phone = debtor.get("phone")
+    view.address = debtor.get("address")
+    view.zip_code = debtor.get("zip_code")
+    view.city = debtor.get("city")
+    view.country_code = debtor.get("country_code") or "SE"
+    view.contact_name = debtor.get("contact_name")
+    return view
+
+
+def upsert_debtor(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
+    """Create or update one debtor. `resumed`: an earlier attempt may have created it already."""
+    debtor = resolve_source(rt, "debtor", record_id)
+    try:
+        view, verb = _push(rt, debtor, resumed)
+    except BillectaRejected as exc:
+        rt.store.mark_failed("debtor", debtor["id"], exc.billecta_message)
+        raise
+    rt.store.mark_synced("debtor", debtor["id"], view.debtor_public_id)
+    return ItemResult(str(debtor["id"]), label("debtor", debtor), view.debtor_public_id, verb)
+
+
+def _push(rt: Runtime, debtor: dict[str, Any], resumed: bool) -> tuple[DebtorView, str]:
+    existing = _existing(rt, debtor) if debtor.get("billecta_id") or resumed else None
+    if existing is not None:
+        view = apply_debtor(existing, debtor)
+        try:
+            rt.billecta.update_debtor(view)
+            return view, "updated"
+        except BillectaNotFound:
+            pass  # deleted in Billecta's portal: create it again
+    view = apply_debtor(DebtorView(creditor_public_id=rt.billecta.creditor_id), debtor)
+    view.debtor_public_id = rt.billecta.create_debtor(view)
+    return view, "created"
+
+
+def _existing(rt: Runtime, debtor: dict[str, Any]) -> DebtorView | None:
+    """Billecta's current view, by id, or by external id when a crash lost the id we were given."""
+    if debtor.get("billecta_id"):
+        try:
+            return rt.billecta.get_debtor(debtor["billecta_id"])
+        except BillectaNotFound:
+            return None
+    return rt.billecta.find_debtor_by_external_id(str(debtor["id"]))

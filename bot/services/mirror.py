@@ -1,0 +1,193 @@
+"""Billecta's side in the store: turn views into mirror rows and resolve targets, store first.
+
+An invoice, debt-collection case or payment the store does not know yet (made in Billecta's own
+portal, say) is looked up in Billecta and mirrored, so any record the creditor has can be a target.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from bot.billecta.dates import format_datetime
+from bot.billecta.models import (
+    DebtCollectionActionView,
+    InvoiceActionSubView,
+    InvoiceActionView,
+    UnhandledPaymentView,
+)
+from bot.errors import BillectaNotFound, NotFound
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _when(value: Any) -> str | None:
+    return format_datetime(value) if value is not None else None
+
+
+def invoice_values(view: InvoiceActionView) -> dict[str, Any]:
+    first = view.invoices[0] if view.invoices else None
+    return {
+        "action_public_id": view.action_public_id,
+        "invoice_number": view.invoice_number or (first.invoice_number if first else None),
+        "action_type": view.action_type.value,
+        "debtor_public_id": view.debtor.debtor_public_id if view.debtor else None,
+        "debtor_name": view.debtor.name if view.debtor else None,
+        "stage": view.state.stage.value,
+        "is_paused": int(view.state.is_paused),
+        "is_disputed": int(view.is_disputed),
+        "currency": view.invoiced_amount.currency_code,
+        "invoiced_amount": view.invoiced_amount.value,
+        "current_amount": view.current_amount.value,
+        "credited_amount": view.credited_amount.value,
+        "paid_amount": view.paid_amount.value,
+        "write_off_amount": view.write_off_amount.value,
+        "invoice_date": _when(view.invoice_date),
+        "due_date": _when(view.due_date),
+        "closed_date": _when(view.state.closed_date),
+        "next_event": view.state.next_event,
+        "next_event_date": _when(view.state.next_event_date),
+        "ocr": first.ocr if first else None,
+        "file_public_id": first.invoice_file.file_public_id if first and first.invoice_file else None,
+        "debt_collection_action_public_id": view.debt_collection_action_public_id,
+        "reminder_invoice_action_public_id": view.reminder_invoice_action_public_id,
+    }
+
+
+def invoice_values_from_row(sub: InvoiceActionSubView) -> dict[str, Any]:
+    return {
+        "action_public_id": sub.action_public_id,
+        "invoice_number": sub.invoice_number,
+        "action_type": sub.action_type.value,
+        "debtor_public_id": sub.debtor_public_id,
+        "debtor_name": sub.debtor_name,
+        "stage": sub.stage.value,
+        "is_paused": int(sub.is_paused),
+        "is_disputed": int(sub.is_disputed),
+        "currency": sub.current_amount.currency_code,
+        "invoiced_amount": sub.invoiced_amount.value,
+        "current_amount": sub.current_amount.value,
+        "invoice_date": _when(sub.invoice_date),
+        "due_date": _when(sub.due_date),
+        "closed_date": _when(sub.closed_date),
+        "next_event": sub.next_event,
+        "next_event_date": _when(sub.next_event_date),
+        "ocr": sub.ocr,
+        "debt_collection_action_public_id": sub.debt_collection_action_public_id,
+        "reminder_invoice_action_public_id": sub.reminder_invoice_action_public_id,
+    }
+
+
+def mirror_invoice(rt: Runtime, view: InvoiceActionView) -> dict[str, Any]:
+    return rt.store.mirror("invoice", "action_public_id", invoice_values(view))
+
+
+def debtcollection_values(view: DebtCollectionActionView, invoice_number: str | None) -> dict[str, Any]:
+    return {
+        "action_public_id": view.action_public_id,
+        "invoice_action_public_id": view.invoice_source_public_id,
+        "invoice_number": view.original_invoice_number or invoice_number,
+        "debtor_name": view.debtor.name if view.debtor else None,
+        "stage": view.state.stage.value,
+        "currency": view.current_amount.currency_code,
+        "current_amount": view.current_amount.value,
+        "next_event": view.state.next_event,
+        "next_event_date": _when(view.state.next_event_date),
+        "closed_date": _when(view.state.closed_date),
+    }
+
+
+def mirror_debtcollection(rt: Runtime, view: DebtCollectionActionView) -> dict[str, Any]:
+    invoice = rt.store.find_by("invoice", "debt_collection_action_public_id", view.action_public_id)
+    number = invoice["invoice_number"] if invoice else None
+    return rt.store.mirror("debtcollection", "action_public_id", debtcollection_values(view, number))
+
+
+def payment_values(view: UnhandledPaymentView) -> dict[str, Any]:
+    return {
+        "billecta_id": view.unhandled_payment_public_id,
+        "kind": "unhandled",
+        "payment_type": view.unhandled_payment_type.value,
+        "state": view.state.value,
+        "amount": view.amount.value,
+        "currency": view.amount.currency_code,
+        "payment_date": _when(view.payment_date),
+        "reference": view.reference,
+        "sender_name": view.sender_name,
+        "debtor_public_id": view.debtor_public_id,
+    }
+
+
+def mirror_payment(rt: Runtime, view: UnhandledPaymentView) -> dict[str, Any]:
+    return rt.store.mirror("payment", "billecta_id", payment_values(view))
+
+
+def resolve_invoice(rt: Runtime, key: str) -> dict[str, Any]:
+    """An invoice by invoice number or action public id: the store first, then Billecta."""
+    row = rt.store.find_by("invoice", "invoice_number", key) or rt.store.find_by(
+        "invoice", "action_public_id", key)
+    if row is not None:
+        return row
+    view = rt.billecta.find_invoice_by_number(key)
+    if view is None and key.isdigit():
+        view = _get_or_none(lambda: rt.billecta.get_invoice(key))
+    if view is None:
+        raise NotFound(f"There is no invoice {key}: not in the bot's store and not in Billecta.")
+    return mirror_invoice(rt, view)
+
+
+def resolve_debtcollection(rt: Runtime, key: str) -> dict[str, Any]:
+    """A debt-collection case by its action public id, its local id, or its invoice's number."""
+    row = rt.store.find_by("debtcollection", "action_public_id", key) or rt.store.find_by(
+        "debtcollection", "invoice_number", key)
+    if row is not None:
+        return row
+    invoice = rt.store.find_by("invoice", "invoice_number", key)
+    case_id = invoice["debt_collection_action_public_id"] if invoice else key
+    view = _get_or_none(lambda: rt.billecta.get_debt_collection(case_id)) if case_id else None
+    if view is None:
+        raise NotFound(f"There is no debt-collection case {key}: not in the store and not in Billecta.")
+    return mirror_debtcollection(rt, view)
+
+
+def resolve_payment(rt: Runtime, key: str) -> dict[str, Any]:
+    """A payment by its local id or Billecta's unhandled-payment id."""
+    if key.isdigit():
+        row = rt.store.get("payment", int(key))
+        if row is not None:
+            return row
+    row = rt.store.find_by("payment", "billecta_id", key)
+    if row is not None:
+        return row
+    view = _get_or_none(lambda: rt.billecta.get_unhandled_payment(key)) if _GUID.match(key) else None
+    if view is None:
+        raise NotFound(f"There is no payment {key}: not in the store and not in Billecta.")
+    return mirror_payment(rt, view)
+
+
+def resolve_source(rt: Runtime, record_type: str, key: str) -> dict[str, Any]:
+    """A source record (article, debtor, creditor, order, orderrow) by its local id."""
+    if not key.isdigit():
+        row = rt.store.find_by(record_type, "billecta_id", key)
+        if row is None:
+            raise NotFound(f"{record_type} ids are numbers; {key!r} is not one.")
+        return row
+    return rt.store.require(record_type, int(key))
+
+
+def resolve(rt: Runtime, record_type: str, key: str) -> dict[str, Any]:
+    resolvers = {"invoice": resolve_invoice, "debtcollection": resolve_debtcollection,
+                 "payment": resolve_payment}
+    if record_type in resolvers:
+        return resolvers[record_type](rt, key)
+    return resolve_source(rt, record_type, key)
+
+
+def _get_or_none(call: Any) -> Any:
+    try:
+        return call()
+    except BillectaNotFound:
+        return None
