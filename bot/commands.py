@@ -46,6 +46,10 @@ class Command:
     # bulk: (runtime, record_id) -> ItemResult; action: (runtime, record, actor) -> Outcome;
     # dialog: (runtime, record, form, actor) -> Outcome; view: (runtime, record, options) -> result.
     service: Callable[..., Any] | None = None
+    # dialog commands: the pydantic form model the modal submits, and a slow `prepare(rt, record) -> dict`
+    # that fetches what the form shows or prefills (runs after views.open, behind a "Loading…" view).
+    form: type[Any] | None = None
+    prepare: Callable[..., dict[str, Any]] | None = None
 
     @property
     def full_seed_id(self) -> str:
