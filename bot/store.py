@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.errors import NotFound
+from bot.errors import InvalidInput, NotFound
 
 SOURCE_TYPES = ("article", "debtor", "creditor", "order", "orderrow")
 MIRROR_TYPES = ("invoice", "payment", "debtcollection")
@@ -139,8 +139,20 @@ def _operations_schema(db: sqlite_utils.Database) -> None:
     db["slack_message"].create_index(["ref"])  # type: ignore[union-attr]
 
 
+def _m002_job_queue(db: sqlite_utils.Database) -> None:
+    """The job queue's lease (which process runs a job, alive as of when) and schedules' last runs."""
+    db["job"].add_column("owner", str)  # type: ignore[union-attr]
+    db["job"].add_column("heartbeat_at", float)  # type: ignore[union-attr]
+    db["job_item"].add_column("message", str)  # type: ignore[union-attr]
+    db["job_item"].create_index(["job_id", "status"])  # type: ignore[union-attr]
+    db["schedule_state"].create(  # type: ignore[union-attr]
+        {"id": str, "since": str, "last_run_at": str, "last_job_id": int, "last_outcome": str}, pk="id"
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
+    ("002_job_queue", _m002_job_queue),
 ]
 
 
@@ -164,6 +176,7 @@ class Store:
         conn.execute("PRAGMA foreign_keys=ON")
         self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
+        self._depth = 0  # open transaction depth; only touched while holding self.lock
         self.migrate()
 
     def close(self) -> None:
@@ -190,15 +203,22 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All-or-nothing writes (an import, a job's bookkeeping)."""
+        """All-or-nothing writes (an import, a job's bookkeeping). Nests: inner blocks are savepoints."""
         with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            savepoint = f"sp{self._depth}"
+            self.db.execute("BEGIN IMMEDIATE" if self._depth == 1 else f"SAVEPOINT {savepoint}")
             try:
                 yield
             except BaseException:
-                self.db.execute("ROLLBACK")
+                self.db.execute("ROLLBACK" if self._depth == 1 else f"ROLLBACK TO {savepoint}")
+                if self._depth > 1:
+                    self.db.execute(f"RELEASE {savepoint}")
                 raise
-            self.db.execute("COMMIT")
+            else:
+                self.db.execute("COMMIT" if self._depth == 1 else f"RELEASE {savepoint}")
+            finally:
+                self._depth -= 1
 
     # -- generic reads ----------------------------------------------------------------------
     def get(self, table: str, record_id: int | str) -> dict[str, Any] | None:
@@ -247,17 +267,24 @@ class Store:
             result.unchanged.append(record["id"])
             return
         status = existing["sync_status"]
-        if status in (SyncStatus.SYNCED, SyncStatus.FAILED) and existing.get("billecta_id"):
+        if status == SyncStatus.ANONYMIZED:
+            # Re-importing personal data over an anonymized debtor would undo a GDPR erasure.
+            raise InvalidInput(f"{table} {record['id']} was anonymized; its data cannot be imported again.")
+        if status in (SyncStatus.SYNCED, SyncStatus.FAILED, SyncStatus.DELETED) and existing.get("billecta_id"):
             status = SyncStatus.CHANGED
         self.db[table].update(record["id"], {**record, "sync_status": status, "updated_at": now})  # type: ignore[union-attr]
         result.changed.append(record["id"])
 
     def mark_synced(self, table: str, record_id: int, billecta_id: str | None,
-                    status: str = SyncStatus.SYNCED) -> None:
+                    status: str = SyncStatus.SYNCED, pushed_version: str | None = None) -> None:
+        """Record a successful push. `pushed_version` is the record's `updated_at` when it was read:
+        if it was edited while the push ran, it stays 'changed' so the edit is not lost."""
         with self.lock:
+            current = self.get(table, record_id)
+            edited = pushed_version is not None and current is not None and current["updated_at"] != pushed_version
             self.db[table].update(record_id, {  # type: ignore[union-attr]
-                "billecta_id": billecta_id, "sync_status": status, "last_synced_at": utcnow(),
-                "last_error": None,
+                "billecta_id": billecta_id, "sync_status": SyncStatus.CHANGED if edited else status,
+                "last_synced_at": utcnow(), "last_error": None,
             })
 
     def mark_failed(self, table: str, record_id: int, error: str) -> None:
@@ -271,6 +298,8 @@ class Store:
     # -- mirror of Billecta's side ----------------------------------------------------------
     def mirror(self, table: str, key_column: str, values: dict[str, Any]) -> dict[str, Any]:
         """Insert or refresh a mirrored record identified by its Billecta id column."""
+        if not values.get(key_column):
+            raise ValueError(f"cannot mirror a {table} without its {key_column}")
         values = {**values, "last_synced_at": utcnow(), "sync_status": SyncStatus.SYNCED, "last_error": None}
         if isinstance(values.get("raw"), (dict, list)):
             values["raw"] = json.dumps(values["raw"])
@@ -300,12 +329,13 @@ class Store:
     def audit(self, *, actor: str, source: str, command: str, record_type: str | None,
               record_ids: list[str], outcome: str, detail: str = "", channel: str | None = None,
               job_id: int | None = None) -> int:
+        row = {"at": utcnow(), "actor": actor, "source": source, "channel": channel, "command": command,
+               "record_type": record_type, "record_ids": json.dumps(record_ids), "outcome": outcome,
+               "detail": detail, "job_id": job_id}
         with self.lock:
-            return int(self.db["audit"].insert({  # type: ignore[union-attr]
-                "at": utcnow(), "actor": actor, "source": source, "channel": channel, "command": command,
-                "record_type": record_type, "record_ids": json.dumps(record_ids), "outcome": outcome,
-                "detail": detail, "job_id": job_id,
-            }).last_pk)
+            cursor = self.db.execute(
+                f"INSERT INTO audit ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+            return int(cursor.lastrowid or 0)
 
     def claim(self, key: str) -> bool:
         """Claim an idempotency key: True the first time, False for every repeat."""
@@ -316,6 +346,11 @@ class Store:
             except sqlite3.IntegrityError:
                 return False
             return True
+
+    def release(self, key: str) -> None:
+        """Give a claimed key back (the claimed work failed before changing anything)."""
+        with self.lock:
+            self.db.execute("DELETE FROM idempotency WHERE key = ? AND status = 'claimed'", [key])
 
     def settle(self, key: str, result: dict[str, Any]) -> None:
         with self.lock:
@@ -329,4 +364,6 @@ class Store:
 def _same(old: Any, new: Any) -> bool:
     if old is None or new is None:
         return old is None and new is None
+    if isinstance(new, bool):
+        new = int(new)
     return str(old) == str(new)

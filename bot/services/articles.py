@@ -41,7 +41,7 @@ def upsert_article(rt: Runtime, record_id: str, *, resumed: bool = False) -> Ite
     except BillectaRejected as exc:
         rt.store.mark_failed("article", article["id"], exc.billecta_message)
         raise
-    rt.store.mark_synced("article", article["id"], product.product_public_id)
+    rt.store.mark_synced("article", article["id"], product.product_public_id, pushed_version=article["updated_at"])
     return ItemResult(str(article["id"]), label("article", article), product.product_public_id, verb)
 
 

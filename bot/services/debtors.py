@@ -39,7 +39,7 @@ def upsert_debtor(rt: Runtime, record_id: str, *, resumed: bool = False) -> Item
     except BillectaRejected as exc:
         rt.store.mark_failed("debtor", debtor["id"], exc.billecta_message)
         raise
-    rt.store.mark_synced("debtor", debtor["id"], view.debtor_public_id)
+    rt.store.mark_synced("debtor", debtor["id"], view.debtor_public_id, pushed_version=debtor["updated_at"])
     return ItemResult(str(debtor["id"]), label("debtor", debtor), view.debtor_public_id, verb)
 
 

@@ -1,0 +1,18 @@
+"""Shared fixtures: a clean environment so a developer's .env or shell never leaks into tests."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+_PREFIXES = ("BILLECTA_", "SLACK_", "ROLE_", "NOTIFY_", "ALERT_", "SCHEDULES", "SWISH_", "PORT")
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory) -> None:
+    for name in list(os.environ):
+        if name.startswith(_PREFIXES):
+            monkeypatch.delenv(name, raising=False)
+    # pydantic-settings reads ./.env; tests run from a temp dir so a developer's .env is never used.
+    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
