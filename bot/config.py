@@ -143,4 +143,5 @@ def load_settings(**overrides: object) -> Settings:
         message = first["msg"].removeprefix("Value error, ")
         if not first["loc"]:
             raise ConfigError(f"configuration: {message}") from None
-        raise ConfigError(f"{variable}: {message} (got {first.get('input')!r})") from None
+        shown = "" if any(word in variable for word in ("TOKEN", "SECRET")) else f" (got {first.get('input')!r})"
+        raise ConfigError(f"{variable}: {message}{shown}") from None

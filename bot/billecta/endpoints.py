@@ -77,10 +77,11 @@ _TABLE: tuple[Endpoint, ...] = (
     Endpoint("invoice_undispute", "PUT", "/v1/invoice/undispute/{aid}", P,
              aliases=(("PUT", "/v1/invoice/canceldispute/{aid}"),)),
     Endpoint("invoice_postpone", "PUT", "/v1/invoice/postpone/{aid}", P),
-    Endpoint("invoice_credit", "PUT", "/v1/invoice/credit", P),
+    # Crediting twice credits twice: never re-sent blindly although it is a PUT.
+    Endpoint("invoice_credit", "PUT", "/v1/invoice/credit", P, creates=True),
     Endpoint("invoice_reminder", "POST", "/v1/invoice/reminder", P, creates=True),
     Endpoint("invoice_payment", "POST", "/v1/invoice/payment", P, creates=True),
-    Endpoint("invoice_comment", "POST", "/v1/invoice/comment", P),
+    Endpoint("invoice_comment", "POST", "/v1/invoice/comment", P, creates=True),
     Endpoint("invoice_events", "GET", "/v1/invoice/events/{cid}", U),
     # Files
     Endpoint("file_get", "GET", "/v1/files/file/{fid}", C),

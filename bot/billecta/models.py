@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_pascal
@@ -17,13 +17,6 @@ from pydantic.alias_generators import to_pascal
 from bot.billecta import enums
 from bot.billecta.dates import format_datetime, parse_datetime
 from bot.money import DEFAULT_CURRENCY, from_minor, to_minor
-
-E = TypeVar("E", bound=enums.BillectaEnum)
-
-
-def _enum(cls: type[E]) -> Any:
-    return Annotated[cls, BeforeValidator(cls.coerce)]
-
 
 def _decimal_from_double(value: Any) -> Any:
     # Billecta sends some money and percentages as JSON doubles; going through str keeps 199.9 exact.
@@ -45,23 +38,23 @@ WireDecimal = Annotated[
     PlainSerializer(lambda d: float(d), return_type=float, when_used="json"),
 ]
 
-InvoiceStage = _enum(enums.InvoiceStage)
-DebtCollectionStage = _enum(enums.DebtCollectionStage)
-DeliveryMethod = _enum(enums.DeliveryMethod)
-DebtorType = _enum(enums.DebtorType)
-ProductType = _enum(enums.ProductType)
-UnhandledPaymentType = _enum(enums.UnhandledPaymentType)
-UnhandledPaymentState = _enum(enums.UnhandledPaymentState)
-EventType = _enum(enums.EventType)
-InterestType = _enum(enums.InterestType)
-Language = _enum(enums.Language)
-ActionType = _enum(enums.ActionType)
-DebtCollectionLevel = _enum(enums.DebtCollectionLevel)
-OvershootingAmountHandling = _enum(enums.OvershootingAmountHandling)
-SwishStatus = _enum(enums.SwishStatus)
-CommentTarget = _enum(enums.CommentTarget)
-RecordType = _enum(enums.RecordType)
-DeliveryStatus = _enum(enums.DeliveryStatus)
+InvoiceStage = Annotated[enums.InvoiceStage, BeforeValidator(enums.InvoiceStage.coerce)]
+DebtCollectionStage = Annotated[enums.DebtCollectionStage, BeforeValidator(enums.DebtCollectionStage.coerce)]
+DeliveryMethod = Annotated[enums.DeliveryMethod, BeforeValidator(enums.DeliveryMethod.coerce)]
+DebtorType = Annotated[enums.DebtorType, BeforeValidator(enums.DebtorType.coerce)]
+ProductType = Annotated[enums.ProductType, BeforeValidator(enums.ProductType.coerce)]
+UnhandledPaymentType = Annotated[enums.UnhandledPaymentType, BeforeValidator(enums.UnhandledPaymentType.coerce)]
+UnhandledPaymentState = Annotated[enums.UnhandledPaymentState, BeforeValidator(enums.UnhandledPaymentState.coerce)]
+EventType = Annotated[enums.EventType, BeforeValidator(enums.EventType.coerce)]
+InterestType = Annotated[enums.InterestType, BeforeValidator(enums.InterestType.coerce)]
+Language = Annotated[enums.Language, BeforeValidator(enums.Language.coerce)]
+ActionType = Annotated[enums.ActionType, BeforeValidator(enums.ActionType.coerce)]
+DebtCollectionLevel = Annotated[enums.DebtCollectionLevel, BeforeValidator(enums.DebtCollectionLevel.coerce)]
+OvershootingAmountHandling = Annotated[enums.OvershootingAmountHandling, BeforeValidator(enums.OvershootingAmountHandling.coerce)]
+SwishStatus = Annotated[enums.SwishStatus, BeforeValidator(enums.SwishStatus.coerce)]
+CommentTarget = Annotated[enums.CommentTarget, BeforeValidator(enums.CommentTarget.coerce)]
+RecordType = Annotated[enums.RecordType, BeforeValidator(enums.RecordType.coerce)]
+DeliveryStatus = Annotated[enums.DeliveryStatus, BeforeValidator(enums.DeliveryStatus.coerce)]
 
 
 class BillectaModel(BaseModel):
@@ -123,6 +116,22 @@ class EventView(BillectaModel):
     is_public: bool = False
     has_occured: bool = True
     event_public_id: str | None = None
+
+
+class CommonActionEventView(EventView):
+    """An event listed across actions (creditor-wide event log): says which action it belongs to."""
+
+    creditor_public_id: str | None = None
+    action_public_id: str | None = None
+    action_type: ActionType | None = None
+
+
+class CurrencyView(BillectaModel):
+    currency_code: str | None = None
+    iso4217: str | None = None
+    decimals: int = 2
+    description: str | None = None
+    one_unit: int | None = None
 
 
 class DefaultActionConfigView(BillectaModel):

@@ -29,23 +29,26 @@ NOT_SENT_ERRORS: tuple[type[httpx.HTTPError], ...] = (
 @dataclass(frozen=True)
 class Failure:
     """One failed exchange: `retryable` if trying again may help, `maybe_applied` if it may have
-    been applied anyway, `retry_after` seconds the server asked us to wait (if it said)."""
+    been applied anyway, `retry_after` seconds the server asked us to wait (if it said), and the
+    error response if there was one."""
 
     detail: str
     retryable: bool
     maybe_applied: bool
     retry_after: float | None = None
+    response: httpx.Response | None = None
 
     @classmethod
     def of_response(cls, response: httpx.Response) -> Failure:
         status = response.status_code
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        detail = f"HTTP {status}"
         if status in REFUSED_STATUSES:
-            return cls(f"HTTP {status}", retryable=True, maybe_applied=False, retry_after=retry_after)
+            return cls(detail, retryable=True, maybe_applied=False, retry_after=retry_after, response=response)
         if status in GATEWAY_STATUSES:
-            return cls(f"HTTP {status}", retryable=True, maybe_applied=True)
+            return cls(detail, retryable=True, maybe_applied=True, response=response)
         # Any other 5xx: Billecta failed while handling it; a 4xx: it refused it.
-        return cls(f"HTTP {status}", retryable=False, maybe_applied=status >= 500)
+        return cls(detail, retryable=False, maybe_applied=status >= 500, response=response)
 
     @classmethod
     def of_exception(cls, exc: httpx.HTTPError) -> Failure:

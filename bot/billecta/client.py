@@ -1,0 +1,403 @@
+"""`BillectaClient`: one typed method per Billecta operation, built from the endpoint table.
+
+The client speaks the pydantic models of `bot.billecta.models` and raises only the bot's own
+`BillectaError`s (see `transport.py` for retries and error mapping). It is thread-safe: jobs share
+one instance, and its concurrency limit applies to all of them together.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from bot.billecta.dates import format_date
+from bot.billecta.endpoints import ENDPOINTS
+from bot.billecta.models import (
+    BillectaModel,
+    CommentActionView,
+    CommonActionEventView,
+    CreatedView,
+    CreditActionView,
+    CreditorView,
+    CurrencyView,
+    DebtCollectionActionView,
+    DebtCollectionFromInvoiceEntryView,
+    DebtorView,
+    DefaultActionConfigView,
+    EventView,
+    FileView,
+    InvoiceActionEntryView,
+    InvoiceActionSubView,
+    InvoiceActionView,
+    PaymentMatchResultView,
+    PaymentMatchView,
+    ProductView,
+    RegisterPaymentView,
+    ReminderInvoiceActionView,
+    SecureTokenView,
+    SendReminderInvoiceView,
+    SwishPaymentRequestView,
+    SwishPaymentStatusView,
+    UnhandledPaymentView,
+)
+from bot.billecta.outcomes import Outcomes
+from bot.billecta.retry import Backoff
+from bot.billecta.transport import (
+    Resolver,
+    Transport,
+    basic_auth_header,
+    read_model,
+    read_models,
+    read_optional,
+    wire_body,
+)
+from bot.config import Settings
+from bot.errors import BillectaNotFound, BillectaRejected, ConfigError
+
+C = TypeVar("C", bound=BillectaModel)
+
+_NOUNS = {"did": "debtor", "pid": "product", "fid": "file", "upid": "unhandled payment",
+          "token": "Swish payment request", "cid": "creditor"}
+
+
+class BillectaClient:
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        token: str | None,
+        creditor_id: str | None = None,
+        concurrency: int = 4,
+        max_attempts: int = 5,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 20.0,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        backoff = Backoff(backoff_base, backoff_cap, rng or random.Random())
+        self._transport = Transport(http, token=token, concurrency=concurrency,
+                                    max_attempts=max_attempts, backoff=backoff, sleep=sleep)
+        self._creditor_id = creditor_id or None
+        self._creditor_lock = threading.Lock()
+        self._outcomes = Outcomes(self)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, transport: httpx.BaseTransport | None = None) -> BillectaClient:
+        if transport is None and settings.uses_embedded_sandbox:
+            raise ConfigError(
+                "BILLECTA_ENV=sandbox without BILLECTA_BASE_URL means the embedded sandbox: pass its "
+                "transport (Sandbox(...).transport()) to BillectaClient.from_settings, or set "
+                "BILLECTA_BASE_URL to a running sandbox."
+            )
+        http = httpx.Client(base_url=settings.base_url, timeout=settings.billecta_timeout_seconds,
+                            transport=transport)
+        return cls(http, token=settings.secure_token, creditor_id=settings.billecta_creditor_id,
+                   concurrency=settings.billecta_concurrency)
+
+    def __repr__(self) -> str:
+        return f"BillectaClient({self._transport!r}, creditor_id={self._creditor_id!r})"
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self) -> BillectaClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def creditor_id(self) -> str:
+        """The configured creditor, else the only one the token can see (asked once)."""
+        with self._creditor_lock:
+            if self._creditor_id is None:
+                self._creditor_id = self._only_creditor()
+            return self._creditor_id
+
+    def _only_creditor(self) -> str:
+        creditors = self.list_creditors()
+        if len(creditors) == 1 and creditors[0].creditor_public_id:
+            return creditors[0].creditor_public_id
+        if not creditors:
+            raise ConfigError("BILLECTA_CREDITOR_ID is not set and the Billecta token sees no creditor.")
+        names = ", ".join(f"{c.name or '(no name)'} ({c.creditor_public_id})" for c in creditors)
+        raise ConfigError(
+            f"BILLECTA_CREDITOR_ID is not set and the Billecta token sees {len(creditors)} creditors: "
+            f"{names}. Set BILLECTA_CREDITOR_ID to one of them."
+        )
+
+    def _send(
+        self,
+        name: str,
+        body: BillectaModel | Sequence[BillectaModel] | None = None,
+        *,
+        params: dict[str, str] | None = None,
+        subject: str | None = None,
+        auth: str | None = None,
+        resolve: Resolver | None = None,
+        **path: str,
+    ) -> httpx.Response:
+        endpoint = ENDPOINTS[name]
+        if "{cid}" in endpoint.path and "cid" not in path:
+            path["cid"] = self.creditor_id
+        if subject is None:
+            subject = _subject(name, path)
+        url = endpoint.url(**{key: quote(str(value), safe="") for key, value in path.items()})
+        return self._transport.request(
+            endpoint, url, params=params, body=None if body is None else wire_body(body),
+            subject=subject, auth=auth, resolve=resolve,
+        )
+
+    def _by_external_id(self, name: str, external_id: str, model: type[C], plural: str) -> C | None:
+        try:
+            response = self._send(name, params={"externalid": external_id})
+        except BillectaNotFound:
+            return None
+        except BillectaRejected as exc:
+            # Billecta allows duplicate external ids on create, then refuses to pick one (HTTP 400).
+            raise BillectaRejected(f"several {plural} share the external id {external_id!r}",
+                                   exc.external_error_code) from exc
+        return read_model(response, model)
+
+    def _with_creditor(self, model: C) -> C:
+        if getattr(model, "creditor_public_id", None):
+            return model
+        return model.model_copy(update={"creditor_public_id": self.creditor_id})
+
+    # Authentication and creditor ----------------------------------------------------------------
+
+    def authenticate(self, username: str, password: str) -> SecureTokenView:
+        """Exchange portal credentials for a SecureToken (works on a client built with token=None)."""
+        response = self._send("authenticate", auth=basic_auth_header(username, password))
+        return read_model(response, SecureTokenView)
+
+    def get_creditor(self) -> CreditorView:
+        return read_model(self._send("creditor_get"), CreditorView)
+
+    def update_creditor(self, creditor: CreditorView) -> None:
+        creditor = self._with_creditor(creditor)
+        self._send("creditor_update", creditor, subject=f"creditor {creditor.creditor_public_id}")
+
+    def list_creditors(self) -> list[CreditorView]:
+        return read_models(self._send("creditors_list"), CreditorView)
+
+    def get_default_config(self) -> DefaultActionConfigView:
+        return read_model(self._send("default_config_get"), DefaultActionConfigView)
+
+    def update_default_config(self, config: DefaultActionConfigView) -> None:
+        config = self._with_creditor(config)
+        self._send("default_config_update", config, subject=f"creditor {config.creditor_public_id}")
+
+    # Debtors -------------------------------------------------------------------------------------
+
+    def create_debtor(self, debtor: DebtorView) -> str:
+        debtor = self._with_creditor(debtor)
+        return _created_id(self._send("debtor_create", debtor, resolve=self._outcomes.debtor(debtor)))
+
+    def update_debtor(self, debtor: DebtorView) -> None:
+        debtor = self._with_creditor(debtor)
+        self._send("debtor_update", debtor, subject=f"debtor {debtor.debtor_public_id}")
+
+    def get_debtor(self, debtor_id: str) -> DebtorView:
+        return read_model(self._send("debtor_get", did=debtor_id), DebtorView)
+
+    def find_debtor_by_external_id(self, external_id: str) -> DebtorView | None:
+        return self._by_external_id("debtor_by_external_id", external_id, DebtorView, "debtors")
+
+    def list_debtors(self) -> list[DebtorView]:
+        return read_models(self._send("debtors_list"), DebtorView)
+
+    def debtor_events(self, debtor_id: str) -> list[EventView]:
+        return read_models(self._send("debtor_events", did=debtor_id), EventView)
+
+    # Products ------------------------------------------------------------------------------------
+
+    def create_product(self, product: ProductView) -> str:
+        product = self._with_creditor(product)
+        return _created_id(self._send("product_create", product, resolve=self._outcomes.product(product)))
+
+    def update_product(self, product: ProductView) -> None:
+        product = self._with_creditor(product)
+        self._send("product_update", product, subject=f"product {product.product_public_id}")
+
+    def delete_product(self, product_id: str) -> None:
+        self._send("product_delete", pid=product_id)
+
+    def get_product(self, product_id: str) -> ProductView:
+        return read_model(self._send("product_get", pid=product_id), ProductView)
+
+    def find_product_by_external_id(self, external_id: str) -> ProductView | None:
+        return self._by_external_id("product_by_external_id", external_id, ProductView, "products")
+
+    def list_products(self) -> list[ProductView]:
+        return read_models(self._send("products_list"), ProductView)
+
+    # Invoices ------------------------------------------------------------------------------------
+
+    def create_invoice(self, invoice: InvoiceActionEntryView) -> str:
+        """Create a draft invoice (Stage Created); returns its ActionPublicId."""
+        invoice = self._with_creditor(invoice)
+        return _created_id(self._send("invoice_create", invoice, resolve=self._outcomes.invoice(invoice)))
+
+    def update_invoice(self, action_id: str, invoice: InvoiceActionEntryView) -> None:
+        self._send("invoice_update", self._with_creditor(invoice), aid=action_id)
+
+    def delete_invoice(self, action_id: str) -> None:
+        self._send("invoice_delete", aid=action_id)
+
+    def attest_invoice(self, action_id: str) -> None:
+        self._send("invoice_attest", aid=action_id)
+
+    def get_invoice(self, action_id: str) -> InvoiceActionView:
+        return read_model(self._send("invoice_get", aid=action_id), InvoiceActionView)
+
+    def open_invoices(self) -> list[InvoiceActionSubView]:
+        return read_models(self._send("invoices_open"), InvoiceActionSubView)
+
+    def closed_invoices(self, from_: date, to: date) -> list[InvoiceActionSubView]:
+        return read_models(self._send("invoices_closed", params=_period(from_, to)), InvoiceActionSubView)
+
+    def open_invoices_by_debtor(self, debtor_id: str) -> list[InvoiceActionSubView]:
+        return read_models(self._send("invoices_open_by_debtor", did=debtor_id), InvoiceActionSubView)
+
+    def closed_invoices_by_debtor(self, debtor_id: str, from_: date, to: date) -> list[InvoiceActionSubView]:
+        response = self._send("invoices_closed_by_debtor", params=_period(from_, to), did=debtor_id)
+        return read_models(response, InvoiceActionSubView)
+
+    def find_invoice_by_number(self, invoice_number: str) -> InvoiceActionView | None:
+        try:
+            response = self._send("invoice_by_number", params={"invoiceNumber": invoice_number})
+        except BillectaNotFound:
+            return None
+        return read_model(response, InvoiceActionView)
+
+    def pause_invoice(self, action_id: str) -> None:
+        self._send("invoice_pause", aid=action_id)
+
+    def resume_invoice(self, action_id: str) -> None:
+        self._send("invoice_resume", aid=action_id)
+
+    def dispute_invoice(self, action_id: str) -> None:
+        self._send("invoice_dispute", aid=action_id)
+
+    def undispute_invoice(self, action_id: str) -> None:
+        self._send("invoice_undispute", aid=action_id)
+
+    def postpone_invoice(self, action_id: str, new_date: date) -> None:
+        self._send("invoice_postpone", params={"date": format_date(new_date)}, aid=action_id)
+
+    def credit_invoice(self, credit: CreditActionView) -> None:
+        # A PUT, but not idempotent: crediting twice credits twice.
+        self._send("invoice_credit", credit, subject=f"invoice {credit.action_public_id}",
+                   resolve=self._outcomes.credit(credit))
+
+    def send_reminder(self, reminder: SendReminderInvoiceView) -> ReminderInvoiceActionView | None:
+        aid = reminder.invoice_action_public_id
+        response = self._send("invoice_reminder", reminder, subject=f"invoice {aid}",
+                              resolve=self._outcomes.reminder(aid))
+        return read_optional(response, ReminderInvoiceActionView)
+
+    def register_payment(self, payment: RegisterPaymentView) -> None:
+        """Register a payment or write-off (`write_off` set). Costs one GET of the invoice first, so that a
+        lost reply can be settled without paying twice (see `Outcomes.payment`)."""
+        aid = payment.action_public_id
+        self._send("invoice_payment", payment, subject=f"invoice {aid}",
+                   resolve=self._outcomes.payment(payment))
+
+    def comment_invoice(self, comment: CommentActionView) -> None:
+        self._send("invoice_comment", comment, subject=f"invoice {comment.action_public_id}")
+
+    def invoice_events(self, from_: date, to: date) -> list[CommonActionEventView]:
+        """The creditor's events across all invoices in [from_, to]."""
+        return read_models(self._send("invoice_events", params=_period(from_, to)), CommonActionEventView)
+
+    # Files ---------------------------------------------------------------------------------------
+
+    def get_file(self, file_id: str) -> bytes:
+        return self._send("file_get", fid=file_id).content
+
+    def get_file_object(self, file_id: str) -> FileView:
+        """The file with its content base64-encoded in `data`."""
+        return read_model(self._send("file_object", params={"includedata": "true"}, fid=file_id), FileView)
+
+    # Unhandled payments and Swish ----------------------------------------------------------------
+
+    def list_unhandled_payments(self) -> list[UnhandledPaymentView]:
+        return read_models(self._send("unhandled_payments_list"), UnhandledPaymentView)
+
+    def get_unhandled_payment(self, payment_id: str) -> UnhandledPaymentView:
+        return read_model(self._send("unhandled_payment_get", upid=payment_id), UnhandledPaymentView)
+
+    def match_payments(self, matches: Sequence[PaymentMatchView]) -> list[PaymentMatchResultView]:
+        """Match unhandled payments to invoices; Billecta answers per item (`successfull`)."""
+        return read_models(self._send("payments_match", list(matches)), PaymentMatchResultView)
+
+    def delete_unhandled_payment(self, payment_id: str) -> None:
+        self._send("unhandled_payment_delete", upid=payment_id)
+
+    def swish_request(self, request: SwishPaymentRequestView) -> SwishPaymentStatusView:
+        aid = request.action_public_id
+        response = self._send("swish_request", request, subject=f"invoice {aid}",
+                              resolve=self._outcomes.swish(aid))
+        return read_model(response, SwishPaymentStatusView)
+
+    def swish_status(self, token: str) -> SwishPaymentStatusView:
+        return read_model(self._send("swish_status", token=token), SwishPaymentStatusView)
+
+    # Debt collection -----------------------------------------------------------------------------
+
+    def get_debt_collection(self, action_id: str) -> DebtCollectionActionView:
+        return read_model(self._send("debtcollection_get", aid=action_id), DebtCollectionActionView)
+
+    def debt_collection_from_invoice(self, entry: DebtCollectionFromInvoiceEntryView) -> str:
+        """Send an invoice to debt collection; returns the new case's ActionPublicId."""
+        aid = entry.source_public_id
+        response = self._send("debtcollection_from_invoice", entry, subject=f"invoice {aid}",
+                              resolve=self._outcomes.debt_collection(aid))
+        return _created_id(response)
+
+    def postpone_debt_collection(self, action_id: str, new_date: date) -> None:
+        self._send("debtcollection_postpone", params={"date": format_date(new_date)}, aid=action_id)
+
+    def cancel_debt_collection(self, action_id: str) -> None:
+        self._send("debtcollection_cancel", aid=action_id)
+
+    def send_to_long_term_surveillance(self, action_id: str) -> None:
+        self._send("debtcollection_surveillance", aid=action_id)
+
+    def send_to_bailiff(self, action_id: str) -> None:
+        self._send("debtcollection_bailiff", aid=action_id)
+
+    def send_to_assistance_with_bailiff(self, action_id: str) -> None:
+        self._send("debtcollection_assistance_bailiff", aid=action_id)
+
+    # Common --------------------------------------------------------------------------------------
+
+    def currencies(self) -> list[CurrencyView]:
+        return read_models(self._send("currencies"), CurrencyView)
+
+
+def _created_id(response: httpx.Response) -> str:
+    return read_model(response, CreatedView).public_id
+
+
+def _period(from_: date, to: date) -> dict[str, str]:
+    return {"from": format_date(from_), "to": format_date(to)}
+
+
+def _subject(endpoint_name: str, path: dict[str, str]) -> str | None:
+    """What a path points at, for a 404 message: 'invoice 123', 'debtor 5b0c…'."""
+    if "aid" in path:
+        noun = "debt-collection case" if endpoint_name.startswith("debtcollection") else "invoice"
+        return f"{noun} {path['aid']}"
+    for key, noun in _NOUNS.items():
+        if key in path:
+            return f"{noun} {path[key]}"
+    return None

@@ -1,0 +1,171 @@
+"""Settling a write whose reply was lost (a timeout, a dropped connection, a 502/504) before any re-send.
+
+Billecta cannot de-duplicate creates, payments or credits: sending one again after it was applied
+makes a second debtor, or pays an invoice twice. Each resolver here looks the outcome up and answers
+as Billecta would have (the created id), None when it was certainly not applied (so it is sent
+again), or raises `OutcomeUnknown` when it cannot tell. Money is never sent twice: a payment or credit
+that is not visibly applied stays unknown, since "not visible yet" is not proof that it never will be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import httpx
+
+from bot.billecta import enums
+from bot.billecta.models import (
+    AmountView,
+    CreditActionView,
+    DebtorView,
+    InvoiceActionEntryView,
+    ProductView,
+    RegisterPaymentView,
+)
+from bot.billecta.transport import OutcomeUnknown, Resolver, reply
+from bot.errors import BillectaError
+
+if TYPE_CHECKING:
+    from bot.billecta.client import BillectaClient
+
+EVENT_LOG = "the invoice's event log in Billecta"
+
+
+class Outcomes:
+    """Resolvers for one client's writes; each is built just before its write is sent."""
+
+    def __init__(self, client: BillectaClient) -> None:
+        self._client = client
+
+    def debtor(self, debtor: DebtorView) -> Resolver:
+        external_id = debtor.debtor_external_id
+        action = f"creating the debtor {debtor.name or external_id!r}"
+        if not external_id:
+            return _unknown(action, "the creditor's debtors in Billecta")
+
+        def find() -> httpx.Response | None:
+            found = self._client.find_debtor_by_external_id(external_id)
+            return _created(found.debtor_public_id) if found else None
+
+        return _settled(find, action, f"the debtor with external id {external_id!r}")
+
+    def product(self, product: ProductView) -> Resolver:
+        external_id = product.product_external_id
+        action = f"creating the product {product.description or external_id!r}"
+        if not external_id:
+            return _unknown(action, "the creditor's products in Billecta")
+
+        def find() -> httpx.Response | None:
+            found = self._client.find_product_by_external_id(external_id)
+            return _created(found.product_public_id) if found else None
+
+        return _settled(find, action, f"the product with external id {external_id!r}")
+
+    def invoice(self, invoice: InvoiceActionEntryView) -> Resolver:
+        reference = invoice.external_reference
+        debtor_id = invoice.debtor_public_id
+        action = f"creating the invoice draft {reference!r} for debtor {debtor_id}"
+        where = "the debtor's open invoices in Billecta"
+        if not reference:
+            return _unknown(f"creating an invoice draft for debtor {debtor_id}", where)
+
+        def find() -> httpx.Response | None:
+            for row in self._client.open_invoices_by_debtor(debtor_id):
+                # A create makes a draft; the list rows do not carry ExternalReference.
+                if row.stage is not enums.InvoiceStage.Created:
+                    continue
+                if self._client.get_invoice(row.action_public_id).external_reference == reference:
+                    return _created(row.action_public_id)
+            return None
+
+        return _settled(find, action, where)
+
+    def payment(self, payment: RegisterPaymentView) -> Resolver:
+        """Compares the invoice's paid and written-off amounts with a snapshot taken before sending."""
+        aid = payment.action_public_id
+        before = self._client.get_invoice(aid)
+        expected = (_minor(payment.amount), _minor(payment.write_off))
+        action = f"the payment on invoice {aid}"
+
+        def find() -> httpx.Response | None:
+            after = self._client.get_invoice(aid)
+            moved = (
+                after.paid_amount.value - before.paid_amount.value,
+                after.write_off_amount.value - before.write_off_amount.value,
+            )
+            if expected != (0, 0) and moved == expected:
+                return reply()
+            raise OutcomeUnknown(action, EVENT_LOG)
+
+        return _settled(find, action, EVENT_LOG)
+
+    def credit(self, credit: CreditActionView) -> Resolver:
+        """Compares the invoice's credited amount with a snapshot taken before sending."""
+        aid = credit.action_public_id
+        before = self._client.get_invoice(aid)
+        action = f"the credit on invoice {aid}"
+
+        def find() -> httpx.Response | None:
+            after = self._client.get_invoice(aid)
+            moved = after.credited_amount.value - before.credited_amount.value
+            if credit.value.value and moved == credit.value.value:
+                return reply()
+            raise OutcomeUnknown(action, EVENT_LOG)
+
+        return _settled(find, action, EVENT_LOG)
+
+    def reminder(self, aid: str) -> Resolver:
+        """A sent reminder links a new reminder action to the invoice."""
+        before = self._client.get_invoice(aid).reminder_invoice_action_public_id
+        action = f"the reminder for invoice {aid}"
+
+        def find() -> httpx.Response | None:
+            after = self._client.get_invoice(aid).reminder_invoice_action_public_id
+            if after == before:
+                return None
+            if after:
+                return reply(200, {"ActionPublicId": after, "SourceActionPublicId": aid})
+            raise OutcomeUnknown(action, EVENT_LOG)
+
+        return _settled(find, action, EVENT_LOG)
+
+    def debt_collection(self, aid: str) -> Resolver:
+        """An invoice goes to debt collection once; the case's id is then on the invoice."""
+
+        def find() -> httpx.Response | None:
+            case_id = self._client.get_invoice(aid).debt_collection_action_public_id
+            return _created(case_id) if case_id else None
+
+        return _settled(find, f"sending invoice {aid} to debt collection", EVENT_LOG)
+
+    def swish(self, aid: str) -> Resolver:
+        # A Swish request leaves nothing on the invoice until it is paid.
+        return _unknown(f"the Swish request for invoice {aid}", EVENT_LOG)
+
+
+def _settled(find: Callable[[], httpx.Response | None], action: str, where: str) -> Resolver:
+    def resolve() -> httpx.Response | None:
+        try:
+            return find()
+        except OutcomeUnknown:
+            raise
+        except BillectaError as exc:
+            raise OutcomeUnknown(action, where) from exc
+
+    return resolve
+
+
+def _unknown(action: str, where: str) -> Resolver:
+    def resolve() -> httpx.Response | None:
+        raise OutcomeUnknown(action, where)
+
+    return resolve
+
+
+def _created(public_id: str | None) -> httpx.Response | None:
+    return reply(200, {"PublicId": public_id}) if public_id else None
+
+
+def _minor(amount: AmountView | None) -> int:
+    return amount.value if amount is not None else 0
