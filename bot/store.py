@@ -291,6 +291,11 @@ class Store:
         with self.lock:
             self.db[table].update(record_id, {"sync_status": SyncStatus.FAILED, "last_error": error})  # type: ignore[union-attr]
 
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        """A new row (mirror and operations tables); returns its id."""
+        with self.lock:
+            return int(self.db[table].insert(values).last_pk)  # type: ignore[union-attr,arg-type]
+
     def update(self, table: str, record_id: int, values: dict[str, Any]) -> None:
         with self.lock:
             self.db[table].update(record_id, values)  # type: ignore[union-attr]

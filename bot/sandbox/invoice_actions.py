@@ -1,0 +1,201 @@
+"""State actions on an attested invoice: pause, resume, dispute, undispute, postpone, credit,
+reminder, payment/write-off and comment. Each is refused (400) by the same rule that sets its flag.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from bot.billecta.dates import STOCKHOLM, format_datetime, parse_datetime
+from bot.money import decimals_for
+from bot.sandbox import journal, ledger, parties, rules
+from bot.sandbox.errors import bad_request
+from bot.sandbox.invoice_view import document_view
+from bot.sandbox.invoices import document, load
+from bot.sandbox.router import Request
+from bot.sandbox.shapes import amount, clean, complete, decimal_of, round_minor
+from bot.sandbox.state import Store
+
+Invoice = dict[str, Any]
+
+
+def _act(store: Store, req: Request, rule: Any) -> tuple[Invoice, datetime]:
+    inv, now = load(store, req.params["aid"]), store.now()
+    rules.require(rule(inv, now))
+    return inv, now
+
+
+def invoice_pause(store: Store, req: Request) -> None:
+    inv, now = _act(store, req, rules.why_not_pause)
+    inv["state"]["IsPaused"] = True
+    journal.log(store, inv, "Paused", "Invoice paused", now)
+    ledger.save_invoice(store, inv)
+
+
+def invoice_resume(store: Store, req: Request) -> None:
+    inv, now = _act(store, req, rules.why_not_resume)
+    inv["state"]["IsPaused"] = False
+    journal.log(store, inv, "Resumed", "Invoice resumed", now)
+    ledger.save_invoice(store, inv)
+
+
+def invoice_dispute(store: Store, req: Request) -> None:
+    inv, now = _act(store, req, rules.why_not_dispute)
+    inv["state"]["DisputedDate"] = format_datetime(now)
+    journal.log(store, inv, "Disputed", "Invoice disputed", now)
+    ledger.save_invoice(store, inv)
+
+
+def invoice_undispute(store: Store, req: Request) -> None:
+    inv, now = _act(store, req, rules.why_not_undispute)
+    inv["state"]["DisputedDate"] = None
+    journal.log(store, inv, "UnDisputed", "Dispute cancelled", now)
+    ledger.save_invoice(store, inv)
+
+
+def postpone_date(req: Request, now: datetime, current: datetime | None) -> datetime:
+    """The new date from `date=YYYY-MM-DD` (preferred) or `days=N` (tolerated); it must be in the future
+    and after the current next event."""
+    text, days = req.arg("date"), req.arg("days")
+    try:
+        if text is not None:
+            day = date.fromisoformat(text[:10])
+        elif days is not None:
+            day = now.date() + timedelta(days=int(days))
+        else:
+            raise bad_request("Give the new date as date=YYYY-MM-DD.")
+    except ValueError:
+        raise bad_request("The date must be written YYYY-MM-DD (or days as a whole number).") from None
+    if day <= now.date():
+        raise bad_request("The new date must be in the future.")
+    if current is not None and day <= current.date():
+        raise bad_request(f"The new date must be after the next event's date ({current.date().isoformat()}).")
+    return datetime.combine(day, time(), STOCKHOLM)
+
+
+def invoice_postpone(store: Store, req: Request) -> None:
+    inv, now = _act(store, req, rules.why_not_postpone)
+    step = rules.next_event(inv, now, parties.config(store, inv["CreditorPublicId"]))
+    new_date = postpone_date(req, now, step[2] if step else None)
+    inv["postponed_until"] = format_datetime(new_date)
+    journal.log(store, inv, "Updated", f"Next event postponed to {new_date.date().isoformat()}", now)
+    ledger.save_invoice(store, inv)
+
+
+def _minor(inv: Invoice, value: dict[str, Any] | None, what: str) -> int:
+    """A cleaned AmountView in minor units (0 when absent); refuses negatives and other currencies."""
+    if value is None:
+        return 0
+    if value.get("CurrencyCode") not in (None, inv["currency"]):
+        raise bad_request(f"The {what} must be in {inv['currency']}, the invoice's currency.")
+    if value["Value"] < 0:
+        raise bad_request(f"The {what} cannot be negative.")
+    return int(value["Value"])
+
+
+def invoice_credit(store: Store, req: Request) -> None:
+    body = clean("CreditActionView", req.object())
+    inv, now = load(store, body.get("ActionPublicId"), in_body=True), store.now()
+    rules.require(rules.why_not_credit(inv, now))
+    value = _minor(inv, body.get("Value"), "credit")
+    if value == 0:
+        raise bad_request("The amount to credit must be more than zero.")
+    remaining = inv["amounts"]["current"]
+    if value > remaining:
+        raise bad_request(f"You cannot credit more than the remaining amount ({ledger.money(inv, remaining)}).")
+    ledger.credit(store, inv, value, now, content=body.get("Comment"))
+    ledger.save_invoice(store, inv)
+
+
+def send_reminder(store: Store, inv: Invoice, fee: int, terms: int, at: datetime, *, method: str | None = None,
+                  by: str = journal.API_USER) -> dict[str, Any]:
+    """Send a reminder: the fee is added to the remaining amount; returns ReminderInvoiceActionView."""
+    reminder_id = store.new_action_id()
+    inv["amounts"]["current"] += fee
+    due = datetime.combine(at.date() + timedelta(days=terms), time(), STOCKHOLM)
+    doc = document(store, inv, "reminder", at, due, inv["amounts"]["current"], fee)
+    inv["docs"].append(doc)
+    inv["state"]["Stage"] = "ReminderInvoiceSent"
+    inv["ReminderInvoiceActionPublicId"] = reminder_id
+    inv["postponed_until"] = None
+    method = method or inv["entry"].get("DeliveryMethod", "Email")
+    journal.log(store, inv, "ReminderInvoiceSent", f"Reminder sent by {method} with a fee of {ledger.money(inv, fee)}",
+                at, by=by)
+    ledger.save_invoice(store, inv)
+    return complete("ReminderInvoiceActionView", {
+        "ActionPublicId": reminder_id, "SourceActionPublicId": inv["ActionPublicId"], "Created": format_datetime(at),
+        "Stage": "ReminderInvoiceSent",
+        "ReminderInvoices": [document_view(inv, doc, "ReminderInvoiceActionInvoiceView")],
+        "CurrentValue": amount(inv["amounts"]["current"], inv["currency"]), "ReminderFee": amount(fee, inv["currency"]),
+    })
+
+
+def default_fee(config: dict[str, Any], currency: str) -> int:
+    """The creditor's ReminderInvoiceFee (a double in major units) in minor units."""
+    return round_minor(decimal_of(config["ReminderInvoiceFee"]).scaleb(decimals_for(currency)))
+
+
+def invoice_reminder(store: Store, req: Request) -> dict[str, Any]:
+    body = clean("SendReminderInvoiceView", req.object())
+    inv, now = load(store, body.get("InvoiceActionPublicId"), in_body=True), store.now()
+    rules.require(rules.why_not_remind(inv, now))
+    config = parties.config(store, inv["CreditorPublicId"])
+    given = body.get("ReminderFee")
+    fee = _minor(inv, given, "reminder fee") if given is not None else default_fee(config, inv["currency"])
+    terms = body.get("PaymentTermsInDays")
+    terms = config["ReminderInvoicePaymentTermsInDays"] if terms is None else terms
+    if terms < 0:
+        raise bad_request("The payment terms cannot be negative.")
+    return send_reminder(store, inv, fee, terms, now, method=body.get("DeliveryMethod"))
+
+
+def invoice_payment(store: Store, req: Request) -> None:
+    body = clean("RegisterPaymentView", req.object())
+    inv, now = load(store, body.get("ActionPublicId"), in_body=True), store.now()
+    rules.require(rules.why_not_pay(inv, now))
+    paid = _minor(inv, body.get("Amount"), "payment")
+    written_off = _minor(inv, body.get("WriteOff"), "write-off")
+    if paid + written_off == 0:
+        raise bad_request("Give a payment amount or a write-off amount above zero.")
+    remaining = inv["amounts"]["current"]
+    if written_off > max(remaining - paid, 0):
+        raise bad_request("The write-off exceeds the remaining amount.")
+    excess = max(paid - remaining, 0)
+    handling = body.get("OvershootingAmountHandling", "None")
+    if excess and handling not in ("AsOverPayments", "AsCurrencyDifference"):
+        raise bad_request(f"The payment exceeds the remaining amount ({ledger.money(inv, remaining)}).")
+    payment_date = parse_datetime(body["Date"]) if body.get("Date") else now
+    note = f"Payment date {payment_date.date().isoformat()}" + (f". {body['Comment']}" if body.get("Comment") else "")
+    reference = body.get("PaymentReferenceText")
+    if paid - excess > 0:
+        ledger.pay(store, inv, paid - excess, now, content=note, reference=reference)
+    if written_off:
+        ledger.write_off(store, inv, written_off, now, content=body.get("Comment"))
+    if excess and handling == "AsOverPayments":
+        ledger.overpay(store, inv, excess, now, reference=reference or inv["ocr"], payment_date=payment_date)
+    elif excess:
+        journal.log(store, inv, "Paid", f"{ledger.money(inv, excess)} booked as a currency difference", now)
+    ledger.save_invoice(store, inv)
+
+
+def invoice_comment(store: Store, req: Request) -> None:
+    body = clean("CommentActionView", req.object())
+    text = (body.get("Comment") or "").strip()
+    if not text:
+        raise bad_request("The comment cannot be empty.")
+    action_id, now = body.get("ActionPublicId"), store.now()
+    case = store.get("debtcollection", action_id or "")
+    owner = case if case is not None else load(store, action_id, in_body=True)
+    target = body.get("Target", "Private")
+    journal.log(store, owner, "CommentedByCreditor", "Comment", now, content=text, public=target != "Private")
+    if case is None:
+        owner["commented"] = True
+        ledger.save_invoice(store, owner)
+
+
+HANDLERS = {
+    "invoice_pause": invoice_pause, "invoice_resume": invoice_resume, "invoice_dispute": invoice_dispute,
+    "invoice_undispute": invoice_undispute, "invoice_postpone": invoice_postpone, "invoice_credit": invoice_credit,
+    "invoice_reminder": invoice_reminder, "invoice_payment": invoice_payment, "invoice_comment": invoice_comment,
+}

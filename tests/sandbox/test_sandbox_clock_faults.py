@@ -1,0 +1,117 @@
+"""The sandbox clock (due dates, automation, scheduled events) and injected faults."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+from bot.billecta.dates import parse_datetime
+from bot.sandbox import Sandbox
+from bot.sandbox.seed import DEMO
+
+from .helpers import Api, client_for
+
+
+def test_clock_endpoints_and_offset(h: Api) -> None:
+    before = h.ok("GET", "/_sandbox/clock")
+    assert before["OffsetDays"] == 0
+    after = h.ok("POST", "/_sandbox/clock", json={"Days": 3})
+    assert after["OffsetDays"] == 3
+    assert (parse_datetime(after["Now"]) - parse_datetime(before["Now"])).days == 3
+    assert (h.sb.now() - parse_datetime(before["Now"])) >= timedelta(days=3)
+    assert "Days" in h.refused("POST", "/_sandbox/clock", json={"Days": -1})
+    with pytest.raises(ValueError):
+        h.sb.advance_days(-1)
+
+
+def test_scheduled_event_then_due_date_passing(h: Api) -> None:
+    view = h.invoice(DEMO["open"])
+    scheduled = [e for e in view["Events"] if not e["HasOccured"]]
+    assert len(scheduled) == 1 and scheduled[0]["EventType"] == "OriginalInvoiceDue"
+    assert scheduled[0]["EventDate"] == view["State"]["NextEventDate"]
+    assert parse_datetime(scheduled[0]["EventDate"]) > h.sb.now()
+    assert h.invoice(DEMO["open"])["Events"][-1]["EventPublicId"] == scheduled[0]["EventPublicId"], "stable id"
+    assert not h.invoice(DEMO["open"])["CanSendManualReminderInvoice"]
+    h.sb.advance_days(21)
+    view = h.invoice(DEMO["open"])
+    assert view["Events"][-1]["EventType"] == "OriginalInvoiceDue" and view["Events"][-1]["HasOccured"]
+    assert view["State"]["NextEvent"] is None and view["CanSendManualReminderInvoice"]
+
+
+def test_automatic_reminders_skip_paused_and_disputed_invoices(h: Api) -> None:
+    config = h.ok("GET", f"/v1/creditors/defaultactionconfig/{h.cid}")
+    h.ok("PUT", "/v1/creditors/defaultactionconfig", json={**config, "SendReminderInvoice": True,
+                                                           "SendReminderInvoiceDaysAfterDueDate": 3})
+    overdue = h.invoice(DEMO["overdue"])
+    assert overdue["State"]["NextEvent"] == "A reminder will be sent"
+    assert [e["EventType"] for e in overdue["Events"] if not e["HasOccured"]] == ["WillSendReminderInvoice"]
+    h.sb.advance_days(15)
+    overdue = h.invoice(DEMO["overdue"])
+    assert overdue["State"]["Stage"] == "ReminderInvoiceSent"
+    assert overdue["CurrentAmount"]["Value"] == 431_250 + 6000
+    reminder_event = next(e for e in overdue["Events"] if e["EventType"] == "ReminderInvoiceSent")
+    assert reminder_event["EventBy"] == "Billecta"
+    for role in ("paused", "disputed"):
+        view = h.invoice(DEMO[role])
+        assert view["State"]["Stage"] == "InvoiceSent" and view["ReminderInvoiceActionPublicId"] is None, role
+
+
+def test_automatic_debt_collection_from_invoice_settings(h: Api) -> None:
+    due = str(h.sb.now().date() + timedelta(days=5))
+    aid = h.new_invoice(debtor_ext="5", DueDate=due, DebtCollectionDetails={
+        "SendToDebtCollection": True, "DaysDelayAfterDueDate": 10, "NumberOfReminders": 0, "PaymentTermsInDays": 10})
+    assert h.get(aid)["State"]["NextEvent"] == "Invoice due"
+    h.sb.advance_days(10)
+    assert h.get(aid)["State"]["NextEvent"] == "The invoice will be sent to debt collection"
+    h.sb.advance_days(10)
+    view = h.get(aid)
+    assert view["State"]["Stage"] == "SentToDebtCollection"
+    assert h.case(view["DebtCollectionActionPublicId"])["State"]["Stage"] == "DebtCollectionInvoiceSent"
+
+
+def test_fail_next_and_retry_after(demo: Sandbox) -> None:
+    with client_for(demo) as client:
+        demo.inject_faults(fail_next=2, status=503)
+        statuses = [client.get("/v1/creditors/creditors").status_code for _ in range(3)]
+        assert statuses == [503, 503, 200]
+        demo.inject_faults(fail_next=1, status=429, retry_after=7)
+        assert client.get("/_sandbox/clock").status_code == 200, "sandbox controls are never faulted"
+        response = client.get("/v1/creditors/creditors")
+        assert response.status_code == 429 and response.headers["Retry-After"] == "7"
+        assert response.json()["ExternalErrorCode"] is None
+        client.post("/_sandbox/faults", json={"FailNext": 1, "Status": 500})
+        assert client.get("/v1/creditors/creditors").status_code == 500
+        assert client.get("/v1/creditors/creditors").status_code == 200
+
+
+def test_fail_rate_and_rate_limit(demo: Sandbox) -> None:
+    with client_for(demo) as client:
+        demo.set_faults(fail_rate=1.0)
+        assert client.get("/v1/creditors/creditors").status_code == 503
+        demo.set_faults(fail_rate=0.0, rate_limit=3)
+        statuses = [client.get("/v1/creditors/creditors") for _ in range(4)]
+        assert [r.status_code for r in statuses] == [200, 200, 200, 429]
+        assert statuses[-1].headers["Retry-After"] == "1"
+        settings = client.post("/_sandbox/faults", json={"RateLimit": None, "LatencyMs": 0}).json()
+        assert settings["RateLimit"] is None
+        assert client.get("/v1/creditors/creditors").status_code == 200
+        assert client.post("/_sandbox/faults", json={"FailRate": 2}).status_code == 400
+
+
+def test_latency_overlaps_across_threads(demo: Sandbox) -> None:
+    demo.set_faults(latency_ms=150)
+    with client_for(demo) as client:
+        started = time.monotonic()
+        assert client.get("/v1/creditors/creditors").status_code == 200
+        assert time.monotonic() - started >= 0.15
+        threads = [threading.Thread(target=client.get, args=(f"/v1/invoice/open/{demo.creditor_id}",))
+                   for _ in range(8)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert time.monotonic() - started < 0.6, "latency is slept outside the state lock"

@@ -1,0 +1,102 @@
+"""Unhandled payments, matching (per item), incoming bank payments and Swish."""
+
+from __future__ import annotations
+
+from bot.sandbox.seed import DEMO
+
+from .helpers import Api, debtor_id
+
+UNMATCHED, OVERPAYMENT, BALANCE = (DEMO.unhandled_payments[k] for k in ("unmatched", "overpayment", "balance"))
+
+
+def _unhandled(h: Api, **params: str) -> dict[str, dict]:
+    return {p["UnhandledPaymentPublicId"]: p for p in h.ok("GET", f"/v1/payments/unhandledpayments/{h.cid}",
+                                                            params=params)}
+
+
+def test_list_get_and_delete(h: Api) -> None:
+    listed = _unhandled(h)
+    assert set(listed) == {UNMATCHED, OVERPAYMENT, BALANCE}
+    assert listed[UNMATCHED]["SenderName"] == "Nordic Cafe" and listed[UNMATCHED]["State"] == "Unhandled"
+    h.ok("DELETE", f"/v1/payments/unhandledpayment/{UNMATCHED}")
+    assert h.ok("GET", f"/v1/payments/unhandledpayment/{UNMATCHED}")["State"] == "Deleted"
+    assert UNMATCHED not in _unhandled(h)
+    assert _unhandled(h, state="All")[UNMATCHED]["State"] == "Deleted"
+    assert h.refused("DELETE", f"/v1/payments/unhandledpayment/{UNMATCHED}") == "The payment is already deleted."
+    h.refused("GET", "/v1/payments/unhandledpayment/00000000-0000-0000-0000-000000000000", status=404)
+
+
+def test_matching_reports_each_item(h: Api) -> None:
+    open_aid, paused_aid = h.aid(DEMO["open"]), h.aid(DEMO["paused"])
+    results = h.ok("POST", f"/v1/payments/matchpayments/{h.cid}", json=[
+        {"UnhandledPaymentPublicId": UNMATCHED, "ActionPublicId": open_aid, "PaymentDate": "2026-01-02"},
+        {"UnhandledPaymentPublicId": BALANCE, "ActionPublicId": paused_aid},  # Nordic Café's balance, Lund's invoice
+        {"UnhandledPaymentPublicId": OVERPAYMENT, "ActionPublicId": "0000000000"},
+        {"UnhandledPaymentPublicId": UNMATCHED, "ActionPublicId": open_aid},
+    ])
+    assert [r["Successfull"] for r in results] == [True, False, False, False]
+    assert results[0]["ResponseMessage"] == f"Matched to invoice {DEMO['open']}."
+    assert results[1]["ResponseMessage"] == "The balance belongs to another debtor."
+    assert results[2]["ResponseMessage"] == "The invoice 0000000000 does not exist."
+    assert results[3]["ResponseMessage"] == "The payment cannot be used: its state is UsedOnInvoice."
+    assert h.get(open_aid)["State"]["Stage"] == "Completed"
+    used = h.ok("GET", f"/v1/payments/unhandledpayment/{UNMATCHED}")
+    assert used["State"] == "UsedOnInvoice" and used["OverpaymentDetails"]["UsedOnActionPublicId"] == open_aid
+    assert h.refused("DELETE", f"/v1/payments/unhandledpayment/{UNMATCHED}") == \
+        "The payment has already been used on an invoice and cannot be deleted."
+
+
+def test_matching_more_than_remains_leaves_the_rest_unhandled(h: Api) -> None:
+    small = h.new_invoice(debtor_ext="3", rows=[{"ArticleDescription": "Fee", "Quantity": 1.0, "VAT": 25.0,
+                                                 "UnitPrice": {"CurrencyCode": "SEK", "Value": 8000}}])  # 100.00
+    result = h.ok("POST", f"/v1/payments/matchpayments/{h.cid}",
+                  json=[{"UnhandledPaymentPublicId": OVERPAYMENT, "ActionPublicId": small}])[0]
+    assert result["Successfull"], result
+    assert "100.00 SEK remains" in result["ResponseMessage"]
+    rest = [p for p in _unhandled(h).values() if p["UnhandledPaymentType"] == "OverPayment"]
+    assert [(p["Amount"]["Value"], p["DebtorPublicId"]) for p in rest] == [(10_000, debtor_id("3"))]
+    assert h.get(small)["State"]["Stage"] == "Completed"
+
+
+def test_match_body_must_be_a_list(h: Api) -> None:
+    assert h.refused("POST", f"/v1/payments/matchpayments/{h.cid}", json={}) == \
+        "The request body must be a list of payment matches."
+
+
+def test_incoming_payments(h: Api) -> None:
+    ocr = h.invoice(DEMO["open"])["Invoices"][0]["OCR"]
+    partial = h.sb.register_incoming_payment(50_000, ocr, sender_name="Nordic Café AB")
+    assert partial["Outcome"] == "Paid" and partial["AppliedAmount"] == 50_000
+    assert h.invoice(DEMO["open"])["CurrentAmount"]["Value"] == 75_000
+    over = h.ok("POST", "/_sandbox/payments", json={"Amount": 80_000, "Reference": DEMO["open"]})
+    assert (over["Outcome"], over["AppliedAmount"], over["UnhandledAmount"]) == ("PaidWithOverPayment", 75_000, 5000)
+    assert _unhandled(h)[over["UnhandledPaymentPublicId"]]["UnhandledPaymentType"] == "OverPayment"
+    unknown = h.sb.register_incoming_payment(12_300, "no such reference", payment_date="2026-03-01")
+    assert unknown["Outcome"] == "Unmatched" and unknown["ActionPublicId"] is None
+    stored = _unhandled(h)[unknown["UnhandledPaymentPublicId"]]
+    assert stored["UnhandledPaymentType"] == "UnmatchedPayment" and stored["PaymentDate"].startswith("2026-03-01")
+    late = h.sb.register_incoming_payment(10_000, DEMO["completed"])
+    assert late["Outcome"] == "OverPayment" and late["InvoiceNumber"] == DEMO["completed"]
+    assert "Reference" in h.refused("POST", "/_sandbox/payments", json={"Amount": 1.5, "Reference": "x"})
+
+
+def test_swish_request_is_paid_a_day_later(h: Api) -> None:
+    aid = h.aid(DEMO["overdue"])
+    for phone in ("12345", "0811112222", "+4681234567"):
+        assert h.refused("POST", "/v1/payments/swish", json={"ActionPublicId": aid, "PhoneNumber": phone}) == \
+            "The phone number is not a Swedish mobile number (07… or +467…)."
+    assert "50 characters" in h.refused("POST", "/v1/payments/swish", json={
+        "ActionPublicId": aid, "PhoneNumber": "0701234567", "Message": "x" * 51})
+    paid_already = {"ActionPublicId": h.aid(DEMO["completed"]), "PhoneNumber": "0701234567"}
+    assert h.refused("POST", "/v1/payments/swish", json=paid_already) == "The invoice is already completed."
+    status = h.ok("POST", "/v1/payments/swish", json={"ActionPublicId": aid, "PhoneNumber": "+46 70-123 45 67",
+                                                      "Message": "Invoice 1002"})
+    token = status["PaymentRequestToken"]
+    assert status["Status"] == "Created" and status["Amount"]["Value"] == 431_250
+    assert h.get(aid)["State"]["SwishPaymentPublicId"] == token
+    assert h.ok("GET", f"/v1/payments/swish/{token}")["Status"] == "Created"
+    h.sb.advance_days(1)
+    paid = h.ok("GET", f"/v1/payments/swish/{token}")
+    assert paid["Status"] == "Paid" and paid["PaidDate"]
+    assert h.get(aid)["State"]["Stage"] == "Completed"
+    h.refused("GET", "/v1/payments/swish/NOPE", status=404)

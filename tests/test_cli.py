@@ -1,0 +1,122 @@
+"""The CLI end to end on the embedded sandbox: files in a temp dir, the real store, exit statuses."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import load_settings
+from bot.runtime import build_runtime
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture()
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
+    for name in ("articles.csv", "debtors.csv", "debtors-bad.csv"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_commands_lists_all_32_with_availability(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "commands", "--json")
+    rows = json.loads(out)
+    assert status == 0 and len(rows) == 32
+    assert {row["command"] for row in rows if row["available"]} >= {"invoice pause", "debtor upsert"}
+
+
+def test_import_then_upsert_debtors_to_billecta(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "import", "debtor", str(workdir / "debtors.csv"))
+    assert status == 0, out
+    status, out, err = run(capsys, "run", "debtor", "upsert", "1", "2", "5-9", "--yes")
+    assert status == 0, out + err
+    rt = build_runtime(load_settings())
+    try:
+        synced = rt.store.rows("debtor", "id IN (1, 2, 5, 6, 7, 8, 9)")
+        assert all(row["sync_status"] == "synced" and row["billecta_id"] for row in synced)
+        in_billecta = {d.debtor_external_id: d for d in rt.billecta.list_debtors()}
+        assert {"1", "2", "5", "6", "7", "8", "9"} <= set(in_billecta)
+        names = {str(row["id"]): row["name"] for row in synced}
+        assert all(in_billecta[key].name == name for key, name in names.items())
+        # Debtor 3 was imported but not named: untouched (the sandbox still has the demo's copy only).
+        assert rt.store.get("debtor", 3)["sync_status"] == "changed"
+    finally:
+        rt.close()
+
+
+def test_a_bad_import_file_imports_nothing(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "import", "debtor", str(workdir / "debtors-bad.csv"))
+    assert status == 2
+    assert "line" in out
+
+
+def test_pause_and_resume_an_invoice(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "run", "invoice", "pause", "1001", "--yes")
+    assert status == 0, err
+    assert "invoice 1001 is paused" in out.lower()
+    status, _, err = run(capsys, "run", "invoice", "pause", "1001", "--yes")
+    assert status != 0 and "already paused" in err
+    status, out, _ = run(capsys, "run", "resume-paused-invoice", "1001", "--yes", "--json")
+    assert status == 0 and json.loads(out)["details"]["is_paused"] is False
+    status, _, err = run(capsys, "run", "invoice", "resume", "1001", "--yes")
+    assert status != 0 and "not paused" in err
+
+
+def test_unknown_invoice_and_unknown_command(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "run", "invoice", "pause", "999999", "--yes")
+    assert status == 4 and "no invoice 999999" in err.lower()
+    status, _, err = run(capsys, "run", "invoice", "paws", "1001", "--yes")
+    assert status == 2 and "pause" in err
+
+
+def test_upsert_of_unknown_ids_changes_nothing(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "run", "debtor", "upsert", "1", "4242", "--yes")
+    assert status == 4 and "4242" in err
+
+
+def test_without_yes_and_no_terminal_nothing_happens(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "run", "invoice", "pause", "1001")
+    assert status == 2 and "--yes" in err
+    status, out, _ = run(capsys, "run", "invoice", "pause", "1001", "--yes", "--json")
+    assert status == 0 and json.loads(out)["ok"] is True
+
+
+def test_an_invoice_the_store_does_not_know_is_looked_up_in_billecta(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rt = build_runtime(load_settings())
+    rt.store.db.execute("DELETE FROM invoice")
+    rt.close()
+    status, out, err = run(capsys, "run", "invoice", "dispute", "1002", "--yes")
+    assert status == 0, err
+    rt = build_runtime(load_settings())
+    try:
+        row = rt.store.find_by("invoice", "invoice_number", "1002")
+        assert row is not None and row["is_disputed"] == 1 and row["action_public_id"]
+    finally:
+        rt.close()
+
+
+def test_every_shell_action_is_audited(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "run", "invoice", "pause", "1001", "--yes")
+    run(capsys, "run", "invoice", "pause", "1001", "--yes")
+    status, out, _ = run(capsys, "audit", "--json")
+    rows = json.loads(out)
+    assert status == 0
+    assert [row["outcome"] for row in rows[:2]] == ["failed", "ok"]
+    assert all(row["command"] == "invoice pause" and row["source"] == "cli" for row in rows[:2])
+
+
+def test_endpoints_lists_unconfirmed_paths(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "endpoints", "--unconfirmed")
+    assert status == 0 and "/v1/invoice/pause/{aid}" in out and "/v1/debtors/debtor " not in out
