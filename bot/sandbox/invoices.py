@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.billecta.dates import format_datetime, parse_datetime
+from bot.importer_fields import luhn_digit
 from bot.money import decimals_for
 from bot.sandbox import journal, ledger, parties, rules
 from bot.sandbox.errors import bad_request, not_found
@@ -42,11 +43,7 @@ def ocr_for(number: str) -> str:
     """A Swedish OCR reference: the digits, a length digit and a Luhn (mod 10) check digit."""
     digits = "".join(ch for ch in number if ch.isdigit()) or "0"
     base = digits + str((len(digits) + 2) % 10)
-    total = 0
-    for position, ch in enumerate(reversed(base)):
-        value = int(ch) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return base + str((10 - total % 10) % 10)
+    return base + str(luhn_digit(base))
 
 
 # --- rows and totals -------------------------------------------------------------------------------

@@ -48,6 +48,8 @@ FIRST_ACTION_ID = 7_540_000_001
 class Store:
     def __init__(self, db_path: str | Path) -> None:
         self.lock = threading.RLock()
+        if str(db_path) != ":memory:":
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(db_path), check_same_thread=False, isolation_level=None)
         if str(db_path) != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
