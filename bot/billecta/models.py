@@ -18,6 +18,7 @@ from bot.billecta import enums
 from bot.billecta.dates import format_datetime, parse_datetime
 from bot.money import DEFAULT_CURRENCY, from_minor, to_minor
 
+
 def _decimal_from_double(value: Any) -> Any:
     # Billecta sends some money and percentages as JSON doubles; going through str keeps 199.9 exact.
     if isinstance(value, float):
@@ -50,7 +51,9 @@ InterestType = Annotated[enums.InterestType, BeforeValidator(enums.InterestType.
 Language = Annotated[enums.Language, BeforeValidator(enums.Language.coerce)]
 ActionType = Annotated[enums.ActionType, BeforeValidator(enums.ActionType.coerce)]
 DebtCollectionLevel = Annotated[enums.DebtCollectionLevel, BeforeValidator(enums.DebtCollectionLevel.coerce)]
-OvershootingAmountHandling = Annotated[enums.OvershootingAmountHandling, BeforeValidator(enums.OvershootingAmountHandling.coerce)]
+OvershootingAmountHandling = Annotated[
+    enums.OvershootingAmountHandling, BeforeValidator(enums.OvershootingAmountHandling.coerce)
+]
 SwishStatus = Annotated[enums.SwishStatus, BeforeValidator(enums.SwishStatus.coerce)]
 CommentTarget = Annotated[enums.CommentTarget, BeforeValidator(enums.CommentTarget.coerce)]
 RecordType = Annotated[enums.RecordType, BeforeValidator(enums.RecordType.coerce)]
