@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the outcome as JSON")
     p.add_argument("--all", dest="select_all", action="store_true", help="all records of the type")
     p.add_argument("--changed", action="store_true", help="records changed since their last sync")
+    p.add_argument("--detach", action="store_true", help="bulk commands: queue the job and return at once")
 
     p = sub.add_parser("sandbox", help="serve the Billecta sandbox (emulator) over HTTP")
     p.add_argument("--host", default="127.0.0.1")
@@ -49,13 +50,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("endpoints", help="list the Billecta endpoints used, with path confidence")
     p.add_argument("--unconfirmed", action="store_true", help="only paths not confirmed from a source")
+
+    from bot import cli_jobs
+
+    cli_jobs.add_parsers(sub)
+    from bot import cli_slack
+
+    cli_slack.add_parsers(sub)
     return parser
 
 
 def _handlers() -> dict[str, Handler]:
-    from bot import cli_commands
+    from bot import cli_commands, cli_jobs, cli_slack
 
     return {
+        **cli_jobs.handlers(),
+        **cli_slack.handlers(),
         "commands": cli_commands.list_commands,
         "import": cli_commands.import_file,
         "run": cli_commands.run,

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from bot import commands as registry
 from bot.billecta.endpoints import ENDPOINTS, Confidence
+from bot.cli_jobs import run_job_command
 from bot.commands import Command, Kind
 from bot.config import Settings
 from bot.errors import UsageError
 from bot.roles import shell_actor
-from bot.runner import BulkReport, Selection, run_action, run_bulk_inline, select
+from bot.runner import run_action
 from bot.runtime import Runtime, build_runtime
 from bot.services import Outcome
 from bot.store import Store
@@ -75,11 +76,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def _run(rt: Runtime, command: Command, target_words: list[str], args: argparse.Namespace) -> int:
     actor = shell_actor()
     spec = parse_targets(target_words)
-    if command.kind is Kind.BULK:
-        selection = select(rt, command, spec)
-        _confirm(command, selection.count, ", ".join(selection.labels[:5]), args.yes)
-        report = run_bulk_inline(rt, selection, actor, on_item=None if args.json else _progress(selection))
-        return _print_bulk(report, selection, args.json)
+    if command.is_job:
+        return run_job_command(rt, command, spec, args, _confirm)
     if command.kind is not Kind.ACTION:
         raise UsageError(f"`{command.name}` is a {command.kind.value} command; run it from Slack for now.")
     if len(spec.keys) != 1 or spec.all or spec.changed:
@@ -104,31 +102,6 @@ def _confirm(command: Command, count: int, label: str, yes: bool) -> None:
         ok = input("Proceed? [y/N] ").strip().lower() in ("y", "yes")
     if not ok:
         raise UsageError("Cancelled; nothing was changed.")
-
-
-def _progress(selection: Selection):  # type: ignore[no-untyped-def]
-    def show(record_id: str, report: BulkReport) -> None:
-        done = len(report.succeeded) + len(report.failed)
-        width = 30
-        filled = int(width * done / max(selection.count, 1))
-        bar = "#" * filled + "-" * (width - filled)
-        print(f"\r[{bar}] {done}/{selection.count}", end="", file=sys.stderr, flush=True)
-        if done == selection.count:
-            print(file=sys.stderr)
-
-    return show
-
-
-def _print_bulk(report: BulkReport, selection: Selection, as_json: bool) -> int:
-    if as_json:
-        print(json.dumps({"ok": report.ok, "command": report.command.name, "succeeded": report.succeeded,
-                          "failed": [f.__dict__ for f in report.failed]}, indent=2))
-    else:
-        print(f"{report.command.title}: {len(report.succeeded)} succeeded, {len(report.failed)} failed "
-              f"of {selection.count}.")
-        for failure in report.failed:
-            print(f"  {failure.label}: {failure.reason}")
-    return 0 if report.ok else 1
 
 
 def _print_outcome(outcome: Outcome, as_json: bool) -> None:

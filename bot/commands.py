@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.errors import UsageError
 from bot.roles import Role
-from bot.services import articles, debtors, invoices
+from bot.services import articles, credit, creditor, debtors, events, invoices, orders, payments
 
 SEED_PREFIX = "limepkg_billecta_integration."
 EVENT_LOG_TYPES = ("invoice", "order", "debtor", "creditor", "debtcollection", "payment")
@@ -43,7 +43,7 @@ class Command:
     needs_billecta_id: bool = True
     # Runs as a durable job even though it acts on one record (creditor update).
     runs_as_job: bool = False
-    # bulk: (runtime, record_id) -> ItemResult; action: (runtime, record, actor) -> Outcome;
+    # bulk and runs_as_job: (runtime, record_id, *, resumed) -> ItemResult; action: (runtime, record, actor) -> Outcome;
     # dialog: (runtime, record, form, actor) -> Outcome; view: (runtime, record, options) -> result.
     service: Callable[..., Any] | None = None
     # dialog commands: the pydantic form model the modal submits, and a slow `prepare(rt, record) -> dict`
@@ -95,26 +95,29 @@ COMMANDS: tuple[Command, ...] = (
             service=articles.upsert_article),
     Command(2, "delete-articles-in-billecta", "article", "delete", "Delete articles", B, ADMIN,
             "Delete {count} article(s) from Billecta. They can no longer be put on invoices; "
-            "articles already used on an invoice are kept by Billecta.", dangerous=True),
+            "articles already used on an invoice are kept by Billecta.", dangerous=True,
+            service=articles.delete_article),
     Command(3, "upsert-debtors-in-billecta", "debtor", "upsert", "Upsert debtors", B, OPERATOR,
             "Create or update {count} debtor(s) in Billecta.", needs_billecta_id=False,
             service=debtors.upsert_debtor),
     Command(4, "anonymize-debtors-in-billecta", "debtor", "anonymize", "Anonymize debtors", B, ADMIN,
             "Permanently erase the personal data (name, address, e-mail, phone, person/org number) of "
             "{count} debtor(s) in Billecta and in the bot. This cannot be undone.",
-            dangerous=True, typed_confirmation=True),
+            dangerous=True, typed_confirmation=True, service=debtors.anonymize_debtor),
     Command(5, "update-creditor-in-billecta", "creditor", "update", "Update creditor", A, ADMIN,
             "Push the creditor's details and default settings (fees, payment terms, interest) to "
-            "Billecta. They apply to every new invoice.", needs_billecta_id=False, runs_as_job=True),
+            "Billecta. They apply to every new invoice.", needs_billecta_id=False, runs_as_job=True,
+            service=creditor.update_creditor),
     Command(6, "credit-invoices-in-billecta", "invoice", "credit", "Credit invoices", B, ADMIN,
             "Credit the remaining amount of {count} invoice(s). The debtor will no longer owe it.",
-            dangerous=True),
+            dangerous=True, service=credit.credit_invoice),
     Command(7, "fetch-and-save-invoice-pdf", "invoice", "pdf", "Invoice PDF", A, OPERATOR,
             "Fetch the PDF of {label} from Billecta and save it."),
     Command(8, "use-credit-on-invoice", "invoice", "use-credit", "Use credit", D, OPERATOR,
             "Use the credit of {label} on another invoice."),
     Command(9, "register-manual-payments", "invoice", "payment", "Register payment", D, OPERATOR,
-            "Register a manual payment on {label}."),
+            "Register a manual payment on {label}.", service=payments.register_manual_payment,
+            form=payments.PaymentForm, prepare=payments.prepare),
     Command(10, "register-writeoff-payments", "invoice", "writeoff", "Write off", D, ADMIN,
             "Write off an amount on {label}. The written-off amount will not be collected.",
             dangerous=True),
@@ -153,12 +156,15 @@ COMMANDS: tuple[Command, ...] = (
     Command(24, "match-unhandled-payments", "payment", "match", "Match payment", D, OPERATOR,
             "Match {label} to an invoice."),
     Command(25, "upsert-orders-in-billecta", "order", "upsert", "Upsert orders", B, OPERATOR,
-            "Create or update {count} order(s) as draft invoices in Billecta.", needs_billecta_id=False),
+            "Create or update {count} order(s) as draft invoices in Billecta.", needs_billecta_id=False,
+            service=orders.upsert_order),
     Command(26, "attest-orders-in-billecta", "order", "attest", "Attest orders", B, OPERATOR,
-            "Attest {count} order(s): their invoices are booked and sent to the debtors."),
+            "Attest {count} order(s): their invoices are booked and sent to the debtors.",
+            service=orders.attest_order),
     Command(27, "upsert-attest-orders-in-billecta", "order", "upsert-attest", "Upsert and attest orders",
             B, OPERATOR, "Create or update {count} order(s) in Billecta and attest them: the invoices "
-            "are booked and sent to the debtors.", needs_billecta_id=False),
+            "are booked and sent to the debtors.", needs_billecta_id=False,
+            service=orders.upsert_attest_order),
     Command(28, "add-message-to-orderrow", "orderrow", "message", "Add message", D, OPERATOR,
             "Add a message row to {label}.", needs_billecta_id=False),
     Command(29, "account-receivables-report", "report", "receivables", "Receivables report", V, VIEWER,
@@ -167,7 +173,8 @@ COMMANDS: tuple[Command, ...] = (
             VIEWER, "", needs_billecta_id=False),
     Command(31, "report-creator", "report", "create", "Report creator", V, VIEWER, "",
             needs_billecta_id=False),
-    Command(32, "show-event-log", "*", "events", "Event log", V, VIEWER, "", needs_billecta_id=False),
+    Command(32, "show-event-log", "*", "events", "Event log", V, VIEWER, "", needs_billecta_id=False,
+            service=events.event_log),
 )
 
 RECORD_TYPES = ("article", "debtor", "creditor", "invoice", "debtcollection", "payment", "order",

@@ -68,17 +68,22 @@ def select(rt: Runtime, command: Command, spec: TargetSpec) -> Selection:
             raise NotFound(f"No {table}s {'changed since their last sync' if spec.changed else 'in the store'}.")
     else:
         keys = spec.keys
-    rows, missing, unsynced = [], [], []
+    id_column = "invoice_number" if table == "invoice" else "id"
+    # Only ids and labels are kept: a 20,000-record selection must not hold 20,000 rows.
+    ids, labels, missing, unsynced = [], [], [], []
     for key in keys:
         try:
-            rows.append(resolve_one(rt, command, key))
+            row = resolve_one(rt, command, key)
         except NotInBillecta:
             unsynced.append(key)
+            continue
         except NotFound:
             missing.append(key)
+            continue
+        ids.append(str(row[id_column]))
+        labels.append(label(table, row))
     _raise_for(table, missing, unsynced)
-    id_column = "invoice_number" if table == "invoice" else "id"
-    return Selection(command, [str(row[id_column]) for row in rows], [label(table, row) for row in rows])
+    return Selection(command, ids, labels)
 
 
 def _raise_for(table: str, missing: list[str], unsynced: list[str]) -> None:
@@ -118,44 +123,3 @@ def audit(rt: Runtime, command: Command, actor: Actor, ids: list[str], outcome: 
                    record_type=command.record_type, record_ids=ids, outcome=outcome, detail=detail,
                    job_id=job_id)
 
-
-@dataclass
-class ItemFailure:
-    record_id: str
-    label: str
-    reason: str
-
-
-@dataclass
-class BulkReport:
-    command: Command
-    succeeded: list[str]
-    failed: list[ItemFailure]
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-
-def run_bulk_inline(rt: Runtime, selection: Selection, actor: Actor,
-                    on_item: Any = None) -> BulkReport:
-    """Run a bulk command's items one after another in this process (no job queue).
-
-    A failed item does not stop the rest; its reason is what Billecta or validation said.
-    """
-    command = selection.command
-    check_allowed(command, actor)
-    assert command.service is not None
-    report = BulkReport(command, [], [])
-    for record_id, name in zip(selection.ids, selection.labels, strict=True):
-        try:
-            command.service(rt, record_id)
-            report.succeeded.append(record_id)
-        except BotError as exc:
-            report.failed.append(ItemFailure(record_id, name, exc.user_message))
-        if on_item:
-            on_item(record_id, report)
-    outcome = "ok" if report.ok else "failed"
-    detail = f"{len(report.succeeded)} succeeded, {len(report.failed)} failed"
-    audit(rt, command, actor, selection.ids, outcome, detail)
-    return report

@@ -150,9 +150,22 @@ def _m002_job_queue(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m003_job_item_record(db: sqlite_utils.Database) -> None:
+    """Find a record's job items fast (anonymize rewrites every label that names the debtor)."""
+    db["job_item"].create_index(["record_type", "record_id"])  # type: ignore[union-attr]
+
+
+def _m004_event_reference(db: sqlite_utils.Database) -> None:
+    """The event log shows each event's reference and, for creditor-wide logs, the record it belongs to."""
+    db["event"].add_column("reference", str)  # type: ignore[union-attr]
+    db["event"].add_column("source", str)  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
+    ("003_job_item_record", _m003_job_item_record),
+    ("004_event_reference", _m004_event_reference),
 ]
 
 

@@ -7,7 +7,7 @@ does both and maps values this version does not know to `Unknown` where the enum
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 
 class BillectaEnum(StrEnum):
@@ -18,7 +18,7 @@ class BillectaEnum(StrEnum):
         return _CODES[cls.__name__]
 
     @classmethod
-    def coerce(cls, value: Any) -> BillectaEnum:
+    def coerce(cls, value: Any) -> Self:
         if isinstance(value, cls):
             return value
         if isinstance(value, int) and not isinstance(value, bool):

@@ -10,6 +10,7 @@ from bot.errors import BillectaNotFound, BillectaRejected
 from bot.services import ItemResult
 from bot.services.labels import label
 from bot.services.mirror import resolve_source
+from bot.store import SyncStatus
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -65,3 +66,50 @@ def _existing(rt: Runtime, debtor: dict[str, Any]) -> DebtorView | None:
         except BillectaNotFound:
             return None
     return rt.billecta.find_debtor_by_external_id(str(debtor["id"]))
+
+
+# DebtorView fields that hold personal data; anonymize clears them (the typed ones and the extras).
+_PERSONAL_FIELDS = ("org_no", "attention", "care_of", "address", "address2", "zip_code", "city", "phone",
+                    "email", "contact_name", "contact_email", "notes")
+_PERSONAL_EXTRAS = ("VatNumber", "GLN")
+_LOCAL_PERSONAL = ("org_no", "email", "phone", "address", "zip_code", "city", "contact_name")
+
+
+def anonymize_debtor(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
+    """Erase a debtor's personal data in Billecta (through the debtor update) and in the store.
+
+    Ids stay, so the debtor's invoices remain linked; the name becomes 'Anonymized debtor <id>'.
+    A debtor Billecta no longer has is still erased locally. Repeating it changes nothing.
+    """
+    debtor = resolve_source(rt, "debtor", record_id)
+    name = f"Anonymized debtor {debtor['id']}"
+    view = _existing(rt, debtor)
+    if view is not None:
+        view.name = name
+        for field in _PERSONAL_FIELDS:
+            setattr(view, field, None)
+        extras = view.model_extra or {}
+        for key in _PERSONAL_EXTRAS:
+            if key in extras:
+                extras[key] = None
+        rt.billecta.update_debtor(view)
+    billecta_id = view.debtor_public_id if view is not None else debtor.get("billecta_id")
+    _erase_locally(rt, int(debtor["id"]), billecta_id, name)
+    new_label = label("debtor", {"id": debtor["id"], "name": name})
+    return ItemResult(str(debtor["id"]), new_label, billecta_id,
+                      "anonymized" if view is not None else "anonymized in the bot (Billecta has no such debtor)")
+
+
+def _erase_locally(rt: Runtime, debtor_id: int, billecta_id: str | None, name: str) -> None:
+    """The debtor row, the mirrored invoices and cases that show its name, and job labels naming it."""
+    store = rt.store
+    with store.transaction():
+        store.update("debtor", debtor_id, {"name": name, **dict.fromkeys(_LOCAL_PERSONAL)})
+        store.mark_synced("debtor", debtor_id, billecta_id, status=SyncStatus.ANONYMIZED)
+        store.db.execute("UPDATE job_item SET label = ? WHERE record_type = 'debtor' AND record_id = ?",
+                         [label("debtor", {"id": debtor_id, "name": name}), str(debtor_id)])
+        if billecta_id:
+            store.db.execute("UPDATE invoice SET debtor_name = ? WHERE debtor_public_id = ?", [name, billecta_id])
+            store.db.execute(
+                "UPDATE debtcollection SET debtor_name = ? WHERE invoice_action_public_id IN "
+                "(SELECT action_public_id FROM invoice WHERE debtor_public_id = ?)", [name, billecta_id])

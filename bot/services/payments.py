@@ -16,7 +16,8 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import InvoiceStage, OvershootingAmountHandling
@@ -51,9 +52,10 @@ OVERPAYMENT_CHOICES: tuple[tuple[OvershootingAmountHandling, str, str], ...] = (
      "For small rounding or exchange-rate differences."),
 )
 REFERENCE_MAX = 100
-FIELD_LABELS = {"amount": "amount", "date": "payment date", "means": "payment means",
+FIELD_LABELS = {"amount": "amount", "payment_date": "payment date", "payment_means": "payment means",
                 "reference": "reference", "overpayment": "overpayment handling"}
-_MEANS_CODE = re.compile(r"^[A-Z0-9_-]{1,20}$")
+_MEANS_CODE = re.compile(r"^[A-Z0-9_-]{1,20}$")  # Billecta's PaymentMeanCode, e.g. 'BG'
+
 _CURRENCY_SUFFIX = re.compile(r"\s*(kr|sek|eur|nok|dkk|usd|gbp)\.?$", re.IGNORECASE)
 
 
@@ -85,136 +87,154 @@ def payment_refusal(view: InvoiceActionView, name: str) -> str | None:
     return None
 
 
-def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
-    """What the payment form shows and prefills, read fresh from Billecta (slow: run after views.open)."""
+def prepare(rt: Runtime, record: dict[str, Any], *, refuse: bool = True) -> dict[str, Any]:
+    """What the payment form shows and prefills, read fresh from Billecta (slow: run after views.open).
+
+    Small JSON scalars only (it travels in private_metadata); `amount`, `payment_date` and
+    `overpayment` match form fields and prefill them. When no payment is possible (closed, draft…)
+    it raises InvoiceStateError with the reason, so the modal shows that instead of a form; with
+    `refuse=False` it returns `allowed: False` and the `reason` instead.
+    """
     view = fresh_view(rt, record)
     name = label("invoice", record)
     currency = (view.current_amount.currency_code or view.invoiced_amount.currency_code or "SEK").upper()
     remaining = view.current_amount.value
     invoice_date = _local_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
+    due_date = _local_date(view.due_date)
     reason = payment_refusal(view, name)
+    if reason and refuse:
+        raise InvoiceStateError(reason)
     return {
-        "record": name, "action_public_id": view.action_public_id, "currency": currency,
-        "remaining_minor": remaining, "remaining": format_amount(remaining, currency),
-        "remaining_input": f"{from_minor(remaining, currency)}",
+        "record": name, "currency": currency, "remaining_minor": remaining,
+        "remaining": format_amount(remaining, currency),
         "invoice_date": invoice_date.isoformat() if invoice_date else None,
-        "due_date": d.isoformat() if (d := _local_date(view.due_date)) else None,
+        "due_date": due_date.isoformat() if due_date else None,
         "debtor": view.debtor.name if view.debtor else record.get("debtor_name"),
-        "allowed": reason is None, "reason": reason, "today": stockholm_today().isoformat(),
+        "allowed": reason is None, "reason": reason,
+        "amount": f"{from_minor(remaining, currency)}" if remaining > 0 else None,
+        "payment_date": stockholm_today().isoformat(), "overpayment": OvershootingAmountHandling.None_.value,
     }
 
 
+def _error(message: str) -> PydanticCustomError:
+    # The message goes in as a value so braces in what the user typed are never read as a template.
+    return PydanticCustomError("payment_form", "{message}", {"message": message})
+
+
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    return info.context if isinstance(info.context, dict) else {}
+
+
 class PaymentForm(BaseModel):
-    """A validated manual payment. Build it with `parse` from the modal's (or CLI's) text values."""
+    """A manual payment as typed in the modal (field names are its block ids) or on the CLI.
+
+    Validate with `PaymentForm.model_validate(values, context=prepared)`, or `parse` for an
+    `InvalidInput` naming each bad field. The amount is exact: never a float.
+    """
 
     model_config = ConfigDict(frozen=True)
-    # Slack block_id and action_id of each field: FIELD_PREFIX + field name ('payment-amount').
-    FIELD_PREFIX: ClassVar[str] = "payment-"
-    FIELDS: ClassVar[tuple[str, ...]] = ("amount", "date", "means", "reference", "overpayment")
+    FIELDS: ClassVar[tuple[str, ...]] = ("amount", "payment_date", "payment_means", "reference", "overpayment")
 
-    amount: Decimal = Field(gt=0)  # major units, exact
-    amount_minor: int = Field(gt=0)
-    currency: str
-    date: dt.date
-    means: str = Field(pattern=_MEANS_CODE.pattern)
-    reference: str | None = Field(default=None, max_length=REFERENCE_MAX)
-    overpayment: OvershootingAmountHandling = OvershootingAmountHandling.None_
-    idempotency_key: str | None = None
+    # Declared first so the amount check can see it (pydantic validates fields in order).
+    overpayment: OvershootingAmountHandling = Field(OvershootingAmountHandling.None_, title="Overpayment")
+    amount: Decimal = Field(title="Amount paid")
+    payment_date: dt.date = Field(title="Payment date")
+    payment_means: str = Field(title="Payment means")
+    reference: str | None = Field(None, title="Reference")
 
+    @model_validator(mode="before")
     @classmethod
-    def block_id(cls, field: str) -> str:
-        return cls.FIELD_PREFIX + field
+    def _allowed(cls, data: Any, info: ValidationInfo) -> Any:
+        context = _context(info)
+        if context.get("allowed") is False:
+            raise _error(context.get("reason") or "No payment can be registered on this invoice.")
+        if isinstance(data, dict):
+            data = {**{name: None for name in cls.FIELDS}, **data}
+        return data
 
+    @field_validator("overpayment", mode="before")
     @classmethod
-    def parse(cls, values: dict[str, str | None], prepared: dict[str, Any],
-              today: dt.date | None = None) -> PaymentForm:
-        """Validate the typed values against the prepared invoice; raise InvalidInput naming each field."""
-        if not prepared.get("allowed", True):
-            raise InvalidInput(prepared.get("reason") or "No payment can be registered on this invoice.")
-        values = {key.removeprefix(cls.FIELD_PREFIX): value for key, value in values.items()}
-        currency = prepared.get("currency") or "SEK"
-        errors: dict[str, str] = {}
-        data: dict[str, Any] = {"currency": currency, "idempotency_key": values.get("idempotency_key")}
-        for field, check in (("amount", _amount), ("date", _date), ("means", _means),
-                             ("reference", _reference), ("overpayment", _overpayment)):
-            try:
-                data.update(check(_text(values.get(field)), prepared, today or stockholm_today()))
-            except ValueError as exc:
-                errors[field] = str(exc)
-        remaining = prepared.get("remaining_minor")
-        if not errors and remaining is not None and data["overpayment"] is OvershootingAmountHandling.None_ \
-                and data["amount_minor"] > remaining:
-            errors["amount"] = _excess_error(remaining, currency, prepared.get("record", "the invoice"))
-        if errors:
-            raise _invalid(errors)
+    def _overpayment(cls, value: Any) -> OvershootingAmountHandling:
+        choices = {choice.value.lower(): choice for choice, _, _ in OVERPAYMENT_CHOICES}
+        text = str(value.value if isinstance(value, OvershootingAmountHandling) else value or "None").lower()
+        if text not in choices:
+            raise _error("Choose what to do with an overpayment.")
+        return choices[text]
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount(cls, value: Any, info: ValidationInfo) -> Decimal:
+        context = _context(info)
+        amount = _parse_amount(value, context.get("currency") or "SEK")
+        remaining = context.get("remaining_minor")
+        currency = context.get("currency") or "SEK"
+        if remaining is not None and info.data.get("overpayment") is OvershootingAmountHandling.None_ \
+                and to_minor(amount, currency) > remaining:
+            raise _error(_excess_error(remaining, currency, context.get("record") or "the invoice"))
+        return amount
+
+    @field_validator("payment_date", mode="before")
+    @classmethod
+    def _payment_date(cls, value: Any, info: ValidationInfo) -> dt.date:
+        context = _context(info)
         try:
-            return cls(**data)
+            day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value or "").strip())
+        except ValueError as exc:
+            raise _error("Pick the date the payment was made." if not value else
+                         f"{value!r} is not a date; use YYYY-MM-DD.") from exc
+        today = stockholm_today()
+        if day > today:
+            raise _error(f"The payment date cannot be in the future (today is {today.isoformat()}).")
+        if context.get("invoice_date") and day < dt.date.fromisoformat(context["invoice_date"]):
+            raise _error(f"The payment date cannot be before the invoice date, {context['invoice_date']}.")
+        return day
+
+    @field_validator("payment_means", mode="before")
+    @classmethod
+    def _payment_means(cls, value: Any) -> str:
+        code = str(value or "").strip().upper()
+        if not _MEANS_CODE.match(code):
+            raise _error("Choose how the payment was made (a short code such as BG, BANK or CASH).")
+        return code
+
+    @field_validator("reference", mode="before")
+    @classmethod
+    def _reference(cls, value: Any) -> str | None:
+        text = str(value or "").strip()
+        if len(text) > REFERENCE_MAX:
+            raise _error(f"Use at most {REFERENCE_MAX} characters (this is {len(text)}).")
+        return text or None
+
+    @classmethod
+    def parse(cls, values: dict[str, Any], prepared: dict[str, Any]) -> PaymentForm:
+        """Validate; raise InvalidInput with the message of each bad field (CLI and tests)."""
+        try:
+            return cls.model_validate(values, context=prepared)
         except ValidationError as exc:
-            fields = {str(err["loc"][0]) if err["loc"] else "amount": err["msg"] for err in exc.errors()}
-            raise _invalid(fields) from exc
+            errors = {str(err["loc"][0]) if err["loc"] else "form": err["msg"] for err in exc.errors()}
+            if list(errors) == ["form"]:
+                raise InvalidInput(errors["form"]) from exc
+            names = ", ".join(FIELD_LABELS.get(field, field) for field in errors)
+            raise InvalidInput(f"Please check the {names}.", field_errors=errors) from exc
 
 
-def _invalid(errors: dict[str, str]) -> InvalidInput:
-    names = ", ".join(FIELD_LABELS.get(field, field) for field in errors)
-    return InvalidInput(f"Please check the {names}.", field_errors=errors)
-
-
-def _text(value: str | None) -> str:
-    return (value or "").strip()
-
-
-def _amount(text: str, prepared: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    currency = prepared.get("currency") or "SEK"
-    text = _CURRENCY_SUFFIX.sub("", text)
+def _parse_amount(value: Any, currency: str) -> Decimal:
+    text = _CURRENCY_SUFFIX.sub("", str(value if value is not None else "").strip())
     if not text:
-        raise ValueError("Enter the amount that was paid.")
-    if re.search(r"[^\d\s\u00a0.,+-]", text):
-        raise ValueError(f"{text!r} is not an amount. Type it like 1 234,50 or 1234.50.")
+        raise _error("Enter the amount that was paid.")
+    bad = _error(f"{text!r} is not an amount. Type it like 1 234,50 or 1234.50.")
+    if isinstance(value, float) or re.search(r"[^\d\s\u00a0.,+-]", text):
+        raise bad
     try:
         amount = parse_decimal(text)
     except MoneyError as exc:
-        raise ValueError(f"{text!r} is not an amount. Type it like 1 234,50 or 1234.50.") from exc
+        raise bad from exc
     if amount <= 0:
-        raise ValueError("The amount must be more than 0.")
+        raise _error("The amount must be more than 0.")
     try:
-        minor = to_minor(amount, currency)
+        return from_minor(to_minor(amount, currency), currency)
     except MoneyError as exc:
-        raise ValueError(f"Use at most {decimals_for(currency)} decimals for {currency}.") from exc
-    return {"amount": from_minor(minor, currency), "amount_minor": minor}
-
-
-def _date(text: str, prepared: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    if not text:
-        raise ValueError("Pick the date the payment was made.")
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a date; use YYYY-MM-DD.") from exc
-    if day > today:
-        raise ValueError(f"The payment date cannot be in the future (today is {today.isoformat()}).")
-    invoice_date = prepared.get("invoice_date")
-    if invoice_date and day < dt.date.fromisoformat(invoice_date):
-        raise ValueError(f"The payment date cannot be before the invoice date, {invoice_date}.")
-    return {"date": day}
-
-
-def _means(text: str, prepared: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    if not _MEANS_CODE.match(text.upper()):
-        raise ValueError("Choose how the payment was made (a short code such as BG, BANK or CASH).")
-    return {"means": text.upper()}
-
-
-def _reference(text: str, prepared: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    if len(text) > REFERENCE_MAX:
-        raise ValueError(f"Use at most {REFERENCE_MAX} characters (this is {len(text)}).")
-    return {"reference": text or None}
-
-
-def _overpayment(text: str, prepared: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    allowed = {choice.value.lower(): choice for choice, _, _ in OVERPAYMENT_CHOICES}
-    if (text or "none").lower() not in allowed:
-        raise ValueError("Choose what to do with an overpayment.")
-    return {"overpayment": allowed[(text or "none").lower()]}
+        raise _error(f"Use at most {decimals_for(currency)} decimals for {currency}.") from exc
 
 
 def _excess_error(remaining: int, currency: str, name: str) -> str:
@@ -224,33 +244,29 @@ def _excess_error(remaining: int, currency: str, name: str) -> str:
 
 def register_manual_payment(rt: Runtime, record: dict[str, Any], form: PaymentForm, actor: Actor, *,
                             idempotency_key: str | None = None) -> Outcome:
-    """Register the payment once per idempotency key; a repeat returns the first outcome."""
-    key = idempotency_key or form.idempotency_key
-    key = f"invoice-payment:{key}" if key else None
+    """Register the payment; with a key (e.g. Slack view id + values hash) a repeat returns the first outcome."""
+    key = f"invoice-payment:{idempotency_key}" if idempotency_key else None
     if key and not rt.store.claim(key):
         return _repeat(rt, key, record)
+    name = label("invoice", record)
     try:
-        view, currency, excess = _checked(rt, record, form)
-        rt.billecta.register_payment(_payment_view(view, form, currency, actor))
+        view, payment = _checked(rt, record, form, actor)
+        rt.billecta.register_payment(payment)
     except BotError as exc:
         if key and isinstance(exc, OutcomeUnknown):
-            # It may have been applied: keep the key so this submission can never be sent again.
-            rt.store.settle(key, {"error": exc.user_message})
+            rt.store.settle(key, {"error": exc.user_message})  # may be applied: never send it again
         elif key:
-            _release(rt, key)  # certainly not applied: the same values may be submitted again
+            rt.store.release(key)  # certainly not applied: the same values may be submitted again
         raise
     except BaseException:
         if key:
-            rt.store.settle(key, {"error": f"The payment on {label('invoice', record)} may or may not have "
-                                           "been registered. Check the invoice's event log."})
+            rt.store.settle(key, {"error": f"The payment on {name} may have been registered; check its event log."})
         raise
-    # From here the payment is booked: the key stays settled whatever happens next.
-    try:
-        outcome = _booked(rt, record, view, form, currency, excess, actor)
+    try:  # the payment is booked: from here the key stays settled whatever happens
+        outcome = _booked(rt, record, view, payment, actor)
     except BaseException:
         if key:
-            rt.store.settle(key, {"error": f"The payment on {label('invoice', record)} was registered in "
-                                           "Billecta; check the invoice's event log."})
+            rt.store.settle(key, {"error": f"The payment on {name} was registered in Billecta."})
         raise
     if key:
         rt.store.settle(key, {"outcome": asdict(outcome)})
@@ -269,89 +285,74 @@ def _repeat(rt: Runtime, key: str, record: dict[str, Any]) -> Outcome:
     return outcome
 
 
-def _release(rt: Runtime, key: str) -> None:
-    # The store has claim/settle but no release yet; drop the claim the way it was made.
-    with rt.store.lock:
-        rt.store.db.execute("DELETE FROM idempotency WHERE key = ? AND status = 'claimed'", [key])
-
-
-def _checked(rt: Runtime, record: dict[str, Any], form: PaymentForm) -> tuple[InvoiceActionView, str, int]:
-    """The fresh invoice, its currency and the excess over its remaining amount, or why not to pay."""
+def _checked(rt: Runtime, record: dict[str, Any], form: PaymentForm,
+             actor: Actor) -> tuple[InvoiceActionView, RegisterPaymentView]:
+    """The fresh invoice and the payment to send, or why not (the invoice may have changed since prepare)."""
     name = label("invoice", record)
     view = fresh_view(rt, record)
     reason = payment_refusal(view, name)
     if reason:
         raise InvoiceStateError(reason)
-    currency = (view.current_amount.currency_code or form.currency).upper()
-    if currency != form.currency.upper():
-        raise InvalidInput(f"{name} is in {currency}, not {form.currency}. Open the form again.")
-    excess = form.amount_minor - view.current_amount.value
-    if excess > 0 and form.overpayment is OvershootingAmountHandling.None_:
+    currency = (view.current_amount.currency_code or "SEK").upper()
+    try:
+        minor = to_minor(form.amount, currency)
+    except MoneyError as exc:
+        raise InvalidInput(f"{name} is in {currency}.", field_errors={"amount": str(exc)}) from exc
+    if minor > view.current_amount.value and form.overpayment is OvershootingAmountHandling.None_:
         text = _excess_error(view.current_amount.value, currency, name)
         raise InvalidInput(text, field_errors={"amount": text})
-    return view, currency, max(excess, 0)
-
-
-def _payment_view(view: InvoiceActionView, form: PaymentForm, currency: str, actor: Actor) -> RegisterPaymentView:
-    return RegisterPaymentView(
-        action_public_id=view.action_public_id, amount=AmountView.from_minor(form.amount_minor, currency),
-        date=dt.datetime.combine(form.date, dt.time(), STOCKHOLM), payment_mean_code=form.means,
+    return view, RegisterPaymentView(
+        action_public_id=view.action_public_id, amount=AmountView.from_minor(minor, currency),
+        date=dt.datetime.combine(form.payment_date, dt.time(), STOCKHOLM), payment_mean_code=form.payment_means,
         overshooting_amount_handling=form.overpayment, payment_reference_text=form.reference,
         comment=f"Registered by {actor.display} with billecta-bot",
     )
 
 
-def _booked(rt: Runtime, record: dict[str, Any], view: InvoiceActionView, form: PaymentForm, currency: str,
-            excess: int, actor: Actor) -> Outcome:
-    after = _refetch(rt, view.action_public_id)
-    payment_id = _record_payment(rt, view, form, currency, actor)
-    return _outcome(label("invoice", record), record, view, after, form, currency, excess, payment_id)
-
-
-def _refetch(rt: Runtime, aid: str) -> InvoiceActionView | None:
+def _booked(rt: Runtime, record: dict[str, Any], before: InvoiceActionView, payment: RegisterPaymentView,
+            actor: Actor) -> Outcome:
+    """Mirror the invoice's new state, keep the payment in the store, and say what happened."""
     try:
-        after = rt.billecta.get_invoice(aid)
+        after: InvoiceActionView | None = rt.billecta.get_invoice(before.action_public_id)
     except BotError:
-        return None
-    mirror_invoice(rt, after)
-    return after
+        after = None
+    if after is not None:
+        mirror_invoice(rt, after)
+    assert payment.amount is not None
+    paid, currency = payment.amount.value, payment.amount.currency_code or "SEK"
+    payment_id = _record_payment(rt, before, payment, actor)
+    name = label("invoice", record)
+    remaining = after.current_amount.value if after else None
+    excess = max(paid - before.current_amount.value, 0)
+    message = f"Registered {format_amount(paid, currency)} on {name}"
+    if remaining is None:
+        message += "; the new remaining amount could not be read from Billecta just now."
+    elif remaining > 0:
+        message += f"; {format_amount(remaining, currency)} remains."
+    else:
+        kept = "is kept as an overpayment for later use" if payment.overshooting_amount_handling is \
+            OvershootingAmountHandling.AsOverPayments else "is booked as a currency difference"
+        message += f"; {name} is now fully paid" + (f" and {format_amount(excess, currency)} {kept}." if excess
+                                                     else ".")
+    record_id = str(record.get("invoice_number") or before.invoice_number or before.action_public_id)
+    return Outcome(message, "invoice", [record_id], details={
+        "payment_id": payment_id, "amount_minor": paid, "currency": currency, "remaining_minor": remaining,
+        "fully_paid": remaining is not None and remaining <= 0, "excess_minor": excess,
+        "stage": str(after.state.stage) if after else None,
+    })
 
 
-def _record_payment(rt: Runtime, view: InvoiceActionView, form: PaymentForm, currency: str,
-                    actor: Actor) -> int:
+def _record_payment(rt: Runtime, view: InvoiceActionView, payment: RegisterPaymentView, actor: Actor) -> int:
+    assert payment.amount is not None
     values = {
         "kind": "manual", "payment_type": "ManualPayment", "state": "Registered",
-        "amount": form.amount_minor, "currency": currency, "payment_date": form.date.isoformat(),
-        "reference": form.reference, "action_public_id": view.action_public_id,
+        "amount": payment.amount.value, "currency": payment.amount.currency_code,
+        "payment_date": payment.date.astimezone(STOCKHOLM).date().isoformat(),
+        "reference": payment.payment_reference_text, "action_public_id": view.action_public_id,
         "debtor_public_id": view.debtor.debtor_public_id if view.debtor else None,
         "sender_name": view.debtor.name if view.debtor else None, "last_synced_at": utcnow(),
-        "raw": json.dumps({"payment_mean_code": form.means, "overpayment": form.overpayment.value,
-                           "registered_by": actor.id, "source": actor.source}),
+        "raw": json.dumps({"payment_mean_code": payment.payment_mean_code, "registered_by": actor.id,
+                           "overpayment": str(payment.overshooting_amount_handling), "source": actor.source}),
     }
     with rt.store.transaction():
         return int(rt.store.db["payment"].insert(values).last_pk or 0)  # type: ignore[union-attr]
-
-
-def _outcome(name: str, record: dict[str, Any], before: InvoiceActionView, after: InvoiceActionView | None,
-             form: PaymentForm, currency: str, excess: int, payment_id: int) -> Outcome:
-    paid = format_amount(form.amount_minor, currency)
-    message = f"Registered {paid} on {name}"
-    remaining = after.current_amount.value if after else None
-    if after is None:
-        message += "; the new remaining amount could not be read from Billecta just now."
-    elif remaining is not None and remaining <= 0:
-        message += f"; {name} is now fully paid"
-        if excess and form.overpayment is OvershootingAmountHandling.AsOverPayments:
-            message += f" and {format_amount(excess, currency)} is kept as an overpayment for later use"
-        elif excess:
-            message += f" and {format_amount(excess, currency)} is booked as a currency difference"
-        message += "."
-    else:
-        message += f"; {format_amount(remaining or 0, currency)} remains."
-    record_id = str(record.get("invoice_number") or before.invoice_number or before.action_public_id)
-    return Outcome(message, "invoice", [record_id], details={
-        "payment_id": payment_id, "amount_minor": form.amount_minor, "currency": currency,
-        "date": form.date.isoformat(), "means": form.means, "remaining_minor": remaining,
-        "stage": str(after.state.stage) if after else None, "fully_paid": remaining is not None
-        and remaining <= 0, "excess_minor": excess, "overpayment": form.overpayment.value,
-    })

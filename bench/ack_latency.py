@@ -1,0 +1,214 @@
+"""Ack latency under a slow Billecta: 200 signed slash commands, 20 at a time, sandbox at 2,000 ms.
+
+Four processes, as in a deployment: the Billecta sandbox server with injected latency
+(`billecta-bot sandbox --latency-ms 2000`), the bot in HTTP mode (`billecta-bot serve --http`, with its
+job worker) pointed at it, the fake Slack Web API from tests/slack (SLACK_API_URL; it records when
+each call arrived), and this process, the load generator. Each command opens a modal (the payment
+dialog, the event log, the command palette), and for every request we measure:
+  - ack: request → its HTTP response (target p99 < 100 ms),
+  - open: request → its views.open at the fake Slack (target: every one within 1 s),
+  - filled: request → the modal's last views.update (its content, after the slow Billecta calls).
+
+    .venv/bin/python bench/ack_latency.py [--requests 200] [--concurrency 20] [--latency-ms 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.slack.fake_slack import make_trigger  # noqa: E402
+from tests.slack.payloads import sign  # noqa: E402
+
+SECRET = "bench-signing-secret"
+COMMANDS = ("invoice payment 1001", "invoice events 1002", "")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def line(name: str, values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return (f"{name:<7} n={len(ms):>3}  p50 {statistics.median(ms):7.1f} ms  p99 {percentile(ms, 99):7.1f} ms  "
+            f"max {max(ms):7.1f} ms")
+
+
+def serve_child(port: int) -> int:
+    """The bot process: the real `billecta-bot serve --http`, with the dialogs wired if the registry
+    does not wire them yet."""
+    from bot import commands as registry
+    from bot.cli import main as cli
+    from bot.services import events, payments
+
+    wanted: dict[str, dict[str, Any]] = {
+        "register-manual-payments": {"service": payments.register_manual_payment, "form": payments.PaymentForm,
+                                     "prepare": payments.prepare},
+        "show-event-log": {"service": events.event_log}}
+    registry.COMMANDS = tuple(dataclasses.replace(c, **wanted[c.slug]) if c.slug in wanted and not c.available
+                              else c for c in registry.COMMANDS)
+    return cli(["serve", "--http", "--host", "127.0.0.1", "--port", str(port)])
+
+
+class Fake:
+    """The fake Slack in its own process: its URL, and the calls it recorded."""
+
+    def __init__(self, port: int) -> None:
+        self.base = f"http://127.0.0.1:{port}"
+        self.url = f"{self.base}/api"
+
+    def calls(self, method: str) -> list[dict[str, Any]]:
+        return [c for c in httpx.get(f"{self.base}/_calls", timeout=30).json() if c["method"] == method]
+
+
+def _wait_up(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not come up")
+
+
+def start(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Popen[bytes]], Fake, str]:
+    fake_port, sandbox_port, bot_port = free_port(), free_port(), free_port()
+    fake = Fake(fake_port)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BILLECTA_", "ROLE_"))}
+    env.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url,
+               BILLECTA_BASE_URL=f"http://127.0.0.1:{sandbox_port}", BILLECTA_SECURE_TOKEN="sandbox",
+               BILLECTA_BOT_DB=str(tmp / "bot.db"), BILLECTA_CONCURRENCY=str(args.billecta_concurrency),
+               NOTIFY_CHANNEL="CNOTIFY", ALERT_CHANNEL="CALERT", PYTHONPATH=str(ROOT))
+    quiet: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": tmp, "env": env}
+    children = [
+        subprocess.Popen([sys.executable, str(ROOT / "tests/slack/fake_slack.py"), str(fake_port)], **quiet),
+        subprocess.Popen([sys.executable, "-m", "bot.cli", "sandbox", "--port", str(sandbox_port),
+                          "--db", str(tmp / "sandbox.db"), "--latency-ms", str(args.latency_ms)], **quiet),
+        subprocess.Popen([sys.executable, __file__, "--serve-child", str(bot_port)], **quiet),
+    ]
+    _wait_up(f"{fake.base}/_calls")
+    _wait_up(f"http://127.0.0.1:{bot_port}/healthz")
+    return children, fake, f"http://127.0.0.1:{bot_port}/slack/events"
+
+
+def load(url: str, fake: Fake, requests: int, concurrency: int) -> list[tuple[str, float, float]]:
+    """(trigger id, request start, time to the HTTP response) per request.
+
+    A plain keep-alive http.client connection per worker thread: the load generator shares the
+    machine's cores with the bot, so it should cost as little as possible.
+    """
+    target = urlsplit(url)
+    local = threading.local()
+
+    def one(i: int) -> tuple[str, float, float]:
+        if not hasattr(local, "conn"):
+            local.conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+        trigger = make_trigger()
+        body = urlencode({"team_id": "T1", "channel_id": "CBENCH", "user_id": "UBENCH", "user_name": "bench",
+                          "command": "/billecta", "text": COMMANDS[i % len(COMMANDS)],
+                          "response_url": f"{fake.base}/_response/{i}", "trigger_id": trigger, "api_app_id": "A1"})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)}
+        started = time.monotonic()
+        local.conn.request("POST", target.path, body=body.encode(), headers=headers)
+        response = local.conn.getresponse()
+        response.read()
+        elapsed = time.monotonic() - started
+        assert response.status == 200, response.status
+        return trigger, started, elapsed
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        return list(pool.map(one, range(requests)))
+
+
+def wait_filled(fake: Fake, expected: int, timeout: float) -> None:
+    """Until every dialog/view modal got its content, or updates stop arriving for 15 s."""
+    deadline, last, quiet_since = time.monotonic() + timeout, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        views = len({c["view_id"] for c in fake.calls("views.update") if c["ok"]})
+        if views >= expected:
+            return
+        if views != last:
+            last, quiet_since = views, time.monotonic()
+        elif time.monotonic() - quiet_since > 15:
+            return
+        time.sleep(1)
+
+
+def report(fake: Fake, sent: list[tuple[str, float, float]], args: argparse.Namespace, wall: float) -> bool:
+    opens = {c["trigger_id"]: c for c in fake.calls("views.open")}
+    updates = {c["view_id"]: c["at"] for c in fake.calls("views.update") if c["ok"]}
+    acks = [elapsed for _, _, elapsed in sent]
+    ok_opens = [(opens[t], at) for t, at, _ in sent if t in opens and opens[t]["ok"]]
+    to_open = [call["at"] - at for call, at in ok_opens]
+    filled = [updates[call["opened"]] - at for call, at in ok_opens if call["opened"] in updates]
+    failed = sorted({str(c["error"]) for c in opens.values() if not c["ok"]})
+    print(f"{args.requests} signed slash commands, {args.concurrency} at a time, sandbox latency "
+          f"{args.latency_ms} ms, BILLECTA_CONCURRENCY={args.billecta_concurrency}; load took {wall:.1f} s")
+    print(line("ack", acks))
+    print(line("open", to_open))
+    if filled:
+        print(line("filled", filled))
+    within = sum(1 for v in to_open if v <= 1.0)
+    print(f"views.open: {len(to_open)} ok, {within}/{len(sent)} within 1 s, failures: {failed or 'none'}")
+    return percentile(acks, 99) < 0.100 and within == len(sent)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--latency-ms", type=int, default=2000)
+    parser.add_argument("--billecta-concurrency", type=int, default=4)
+    parser.add_argument("--fill-timeout", type=float, default=240.0)
+    parser.add_argument("--serve-child", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_child:
+        return serve_child(args.serve_child)
+    with tempfile.TemporaryDirectory() as tmp:
+        children, fake, url = start(args, Path(tmp))
+        try:
+            began = time.monotonic()
+            sent = load(url, fake, args.requests, args.concurrency)
+            wall = time.monotonic() - began
+            dialogs = sum(1 for i in range(args.requests) if COMMANDS[i % len(COMMANDS)])
+            wait_filled(fake, dialogs, args.fill_timeout)
+            ok = report(fake, sent, args, wall)
+        finally:
+            for child in children:
+                child.terminate()
+                try:
+                    child.wait(15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+    print("targets met" if ok else "TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure Block Kit builders: data in, dicts out, checked against Slack's limits. No I/O here."""

@@ -1,0 +1,151 @@
+"""The event log view (command 32, `<type> events <id>`) as Block Kit dicts, and its file exports.
+
+Pure: an `EventLog` (bot.services.events) and the filters in, blocks out. Filters are input blocks
+whose block ids are the view option names (`text`, `event_type`) with `dispatch_action`, so the view
+flow re-renders on every change (handlers/flows). Scheduled events come first under their own
+heading, then the history newest first; a long log is cut to fit Slack's 100 blocks with a note
+pointing to the exports, which always hold every matching event.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from blocks import limits
+from blocks.common import Block, actions, button, context, header, option, plain, section
+from blocks.ids import ActionId
+from blocks.views import ViewContext
+from bot.services.events import (
+    ERROR,
+    NO_EVENTS,
+    PENDING,
+    EventLog,
+    LogEvent,
+    event_types,
+    export_csv,
+    export_json,
+    filter_log,
+)
+
+MAX_BLOCKS = 95  # the view flow adds a few of its own to Slack's 100
+ALL_TYPES = "all"
+_STATUS_ICON = {ERROR: "❌", PENDING: "⏳"}
+
+
+class EventsOption(StrEnum):
+    """Block ids of the filters: the names of the view options they set."""
+
+    TEXT = "text"
+    EVENT_TYPE = "event_type"
+
+
+class EventsBlock(StrEnum):
+    EXPORT_CSV = "events-export-csv"
+    EXPORT_JSON = "events-export-json"
+
+
+def event_log_blocks(log: EventLog, filter_text: str | None = None, filter_type: str | None = None,
+                     *, max_blocks: int = MAX_BLOCKS) -> list[Block]:
+    """The view's body: last updated, filters, exports, scheduled events, then the history."""
+    filter_type = None if filter_type in (None, "", ALL_TYPES) else filter_type
+    shown = filter_log(log, filter_text, filter_type)
+    blocks = [_status(log, shown), *_filters(log, filter_text, filter_type), *_buttons()]
+    if shown.is_empty:
+        text = NO_EVENTS if log.is_empty else "No events match the filter."
+        blocks.append(section(f"*{text}*"))
+        if log.note:
+            blocks.append(context(_escape(log.note)))
+        return limits.check_blocks(blocks, max_blocks)
+    room = max_blocks - len(blocks) - 1 - (1 if shown.scheduled else 0) - (1 if shown.occurred else 0)
+    count = 0
+    for title, events in (("Scheduled", shown.scheduled), ("History", shown.occurred)):
+        if not events or count >= room:
+            continue
+        blocks.append(header(f"{title} ({len(events)})"))
+        for event in events[: room - count]:
+            blocks.append(section(event_text(event)))
+            count += 1
+    if count < shown.count:
+        blocks.append(context(f"Showing {count} of {shown.count} events. Export CSV or JSON for all of them."))
+    return limits.check_blocks(blocks, max_blocks)
+
+
+def event_types_options(log: EventLog) -> list[Block]:
+    """'All types' and each event type present in the log (Slack takes at most 100 options)."""
+    return [option("All types", ALL_TYPES),
+            *(option(label, value) for value, label in event_types(log)[: limits.OPTIONS - 1])]
+
+
+def event_text(event: LogEvent) -> str:
+    """One event as mrkdwn: type, status and time, then title, description and details."""
+    icon = _STATUS_ICON.get(event.status, "✅")
+    lines = [f"*{_escape(event.type_label)}* · {icon} {event.status} · {event.when or 'no date'}"]
+    if event.source:
+        lines[0] += f" · {_escape(event.source)}"
+    if event.title and event.title != event.type_label:
+        lines.append(_escape(event.title))
+    if event.description and event.description != event.title:
+        lines.append(_escape(limits.clip(event.description, 1500)))
+    details = [f"by {event.by}" if event.by else "", f"ref {event.reference}" if event.reference else ""]
+    if any(details):
+        lines.append("_" + _escape(" · ".join(d for d in details if d)) + "_")
+    return limits.clip("\n".join(lines), limits.SECTION_TEXT)
+
+
+def view_blocks(ctx: ViewContext) -> list[Block]:
+    """The view flow's hook: ctx.result is the EventLog, ctx.options holds the filters."""
+    options = ctx.options or {}
+    return event_log_blocks(ctx.result, options.get(EventsOption.TEXT), options.get(EventsOption.EVENT_TYPE))
+
+
+def export(ctx: ViewContext, fmt: str) -> tuple[str, bytes]:
+    """(filename, content) of the events matching the view's filters, as 'csv' or 'json'."""
+    options = ctx.options or {}
+    event_type = options.get(EventsOption.EVENT_TYPE)
+    log = filter_log(ctx.result, options.get(EventsOption.TEXT),
+                     None if event_type in (None, "", ALL_TYPES) else event_type)
+    if fmt not in ("csv", "json"):
+        raise ValueError(f"unknown export format {fmt!r}")
+    exported = export_csv(log) if fmt == "csv" else export_json(log)
+    return exported.filename, exported.content
+
+
+def _status(log: EventLog, shown: EventLog) -> Block:
+    parts = [f"Last updated {log.updated} (Stockholm time)"]
+    if log.period:
+        parts.append(f"period {log.period[0].isoformat()} – {log.period[1].isoformat()}")
+    if not log.is_empty:
+        count = f"{shown.count} of {log.count} events" if shown.count != log.count else f"{log.count} events"
+        parts.append(count + (f", {len(shown.scheduled)} scheduled" if shown.scheduled else ""))
+    return context(" · ".join(parts))
+
+
+def _filters(log: EventLog, text: str | None, event_type: str | None) -> list[Block]:
+    search: Block = {"type": "plain_text_input", "action_id": str(ActionId.VIEW_OPTION),
+                     "placeholder": plain("Words in the type, title, description, by or reference",
+                                          limits.PLACEHOLDER),
+                     "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]}}
+    if text:
+        search["initial_value"] = text
+    options = event_types_options(log)
+    select: Block = {"type": "static_select", "action_id": str(ActionId.VIEW_OPTION), "options": options,
+                     "initial_option": next((o for o in options if o["value"] == event_type), options[0])}
+    return [_input(EventsOption.TEXT, "Search", search), _input(EventsOption.EVENT_TYPE, "Event type", select)]
+
+
+def _input(block_id: str, label: str, element: Block) -> Block:
+    return {"type": "input", "block_id": str(block_id), "label": plain(label, limits.LABEL), "optional": True,
+            "dispatch_action": True, "element": element}
+
+
+def _buttons() -> list[Block]:
+    # Slack wants action ids unique within a block: the two export buttons live in two blocks.
+    return [
+        actions(button("Refresh", ActionId.VIEW_REFRESH), button("Export CSV", ActionId.VIEW_EXPORT, "csv"),
+                block_id=EventsBlock.EXPORT_CSV),
+        actions(button("Export JSON", ActionId.VIEW_EXPORT, "json"), block_id=EventsBlock.EXPORT_JSON),
+    ]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

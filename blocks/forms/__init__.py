@@ -1,0 +1,86 @@
+"""Dialog forms: the contract a command's form module implements (see handlers/flows/__init__.py).
+
+A form module (`blocks/forms/<name>.py`, listed in FORM_MODULES by command slug) exposes
+`form_blocks(ctx: FormContext) -> list[dict]`. Without one, `blocks.forms.generic` renders the
+command's pydantic form model. `form_view` wraps either in the modal every dialog shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from blocks import limits
+from blocks.common import Block, context, modal, optional_module, plain, section
+from blocks.confirm import confirm_text
+from blocks.ids import CallbackId
+from bot.commands import Command
+
+# Command slug → module with `form_blocks(ctx)`. A listed module that is not there yet falls back to
+# the generic renderer, so the registry alone decides what is available.
+FORM_MODULES: dict[str, str] = {
+    "register-manual-payments": "blocks.forms.payment",
+}
+
+
+@dataclass
+class FormContext:
+    command: Command
+    record_label: str
+    prepared: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)  # current values: prefill, then what was typed
+    errors: dict[str, str] = field(default_factory=dict)  # field → message, shown under the field
+
+
+class FormModule(Protocol):
+    def form_blocks(self, ctx: FormContext) -> list[Block]: ...
+
+
+def form_module(command: Command) -> FormModule:
+    from blocks.forms import generic
+
+    module: FormModule = optional_module(FORM_MODULES.get(command.slug)) or generic
+    return module
+
+
+def field_error(field_name: str, message: str) -> Block:
+    """The error shown right under a field after on-change validation or a refusal by the service."""
+    return context(f"⚠️ {message}", block_id=f"{field_name}-error")
+
+
+def with_errors(blocks: list[Block], errors: dict[str, str]) -> list[Block]:
+    """Insert each field's error under its input block (for forms that do not place them themselves)."""
+    placed = {b.get("block_id") for b in blocks}
+    out: list[Block] = []
+    for block in blocks:
+        out.append(block)
+        name = block.get("block_id")
+        if block.get("type") == "input" and name in errors and f"{name}-error" not in placed:
+            out.append(field_error(str(name), errors[name]))
+    return out
+
+
+def initial_text(value: Any) -> dict[str, Any]:
+    return {"initial_value": str(value)} if value not in (None, "") else {}
+
+
+def initial_option(options: list[Block], value: Any) -> dict[str, Any]:
+    for option in options:
+        if option["value"] == str(value):
+            return {"initial_option": option}
+    return {}
+
+
+def form_view(ctx: FormContext, private_metadata: str) -> Block:
+    """The dialog modal: record header, the dangerous warning, the form body, submit."""
+    body = with_errors(form_module(ctx.command).form_blocks(ctx), ctx.errors)
+    head = [section(confirm_text(ctx.command, label=f"*{ctx.record_label}*"))]
+    if ctx.command.dangerous:
+        head.append(context("Check the values: Billecta acts on them as soon as you submit."))
+    return modal(ctx.command.title, [*head, *body][: limits.VIEW_BLOCKS - 1],
+                 callback_id=CallbackId.DIALOG, submit=ctx.command.title, close="Cancel",
+                 private_metadata=private_metadata)
+
+
+def label_of(name: str, title: str | None) -> dict[str, Any]:
+    return plain(title or name.replace("_", " ").capitalize(), limits.LABEL)

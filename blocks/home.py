@@ -1,0 +1,92 @@
+"""The App Home tab: the integration monitoring dashboard (≤ 100 blocks).
+
+Running and recent jobs with progress, recent failures with retry, schedules with their next run,
+the Billecta target, and quick actions allowed to the viewer's role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from blocks import limits
+from blocks.common import Block, actions, button, context, divider, header, section
+from blocks.ids import ActionId, BlockId
+from blocks.notices import bar
+from bot.commands import Command
+from bot.jobs.model import Job
+
+SHOWN_JOBS = 8
+SHOWN_FAILURES = 5
+SHOWN_SCHEDULES = 10
+QUICK_ACTIONS = 24
+
+
+@dataclass
+class HomeData:
+    target: str
+    worker_running: bool
+    role: str
+    jobs: list[Job] = field(default_factory=list)
+    schedules: list[dict[str, Any]] = field(default_factory=list)
+    quick: list[Command] = field(default_factory=list)
+    can_retry: set[int] = field(default_factory=set)  # failed jobs this viewer may retry
+
+
+def _job_line(job: Job) -> str:
+    icon = {"running": "⏳", "queued": "🕒", "succeeded": "✅", "cancelled": "⏹️"}.get(job.status.value, "❌")
+    by = f" · <@{job.requested_by}>" if job.requested_by[:1] in ("U", "W") else f" · {job.requested_by}"
+    return (f"{icon} *Job {job.id}* {job.command} `{bar(job.done, job.total, 12)}` {job.done}/{job.total}"
+            + (f", {job.failed} failed" if job.failed else "") + f" · {job.status.label}{by}")
+
+
+def _jobs(data: HomeData) -> list[Block]:
+    running = [j for j in data.jobs if not j.finished]
+    recent = [j for j in data.jobs if j.finished][:SHOWN_JOBS]
+    blocks = [header("Jobs")]
+    blocks.append(section("*Running*\n" + "\n".join(_job_line(j) for j in running[:SHOWN_JOBS]) if running
+                          else "*Running*\nNo job is running."))
+    if recent:
+        blocks.append(section("*Recent*\n" + "\n".join(_job_line(j) for j in recent)))
+    return blocks
+
+
+def _failures(data: HomeData) -> list[Block]:
+    failed = [j for j in data.jobs if j.finished and j.failed][:SHOWN_FAILURES]
+    if not failed:
+        return [header("Failures"), context("No recent failures.")]
+    blocks = [header("Failures")]
+    for job in failed:
+        accessory = (button(f"Retry {job.failed} failed", ActionId.JOB_RETRY, str(job.id), style="primary")
+                     if job.id in data.can_retry else None)
+        blocks.append(section(f"❌ {job.summary}", accessory=accessory))
+    return blocks
+
+
+def _schedules(data: HomeData) -> list[Block]:
+    if not data.schedules:
+        return [header("Schedules"), context("No schedules configured (SCHEDULES or schedules.toml).")]
+    lines = []
+    for row in data.schedules[:SHOWN_SCHEDULES]:
+        last = f" · last: {row['last_outcome']}" if row.get("last_outcome") else ""
+        targets = row.get("targets") or ""
+        lines.append(f"`{row['cron']}` *{row['command']}* {targets} — next {row.get('next_run') or '—'}{last}")
+    return [header("Schedules"), section("\n".join(lines))]
+
+
+def _quick(data: HomeData) -> list[Block]:
+    buttons = [button("Command palette", ActionId.HOME_OPEN_PALETTE, style="primary")]
+    buttons += [button(limits.clip(c.title if c.record_type == "*" else c.name, limits.BUTTON_TEXT),
+                       ActionId.HOME_COMMAND, c.slug) for c in data.quick[:QUICK_ACTIONS]]
+    return [header("Quick actions"), actions(*buttons[:25], block_id=BlockId.HOME_QUICK),
+            context(f"Commands your role ({data.role}) may run. `/billecta help` lists them all.")]
+
+
+def home_view(data: HomeData) -> Block:
+    worker = "running" if data.worker_running else "not running in this process"
+    blocks = [header("Billecta integration"),
+              context(f"Billecta: *{data.target}* · job worker: {worker} · your role: *{data.role}*"),
+              actions(button("Refresh", ActionId.HOME_REFRESH)),
+              divider(), *_jobs(data), divider(), *_failures(data), divider(), *_schedules(data), divider(),
+              *_quick(data)]
+    return limits.check_view({"type": "home", "blocks": blocks[: limits.VIEW_BLOCKS - 1]})

@@ -1,0 +1,65 @@
+"""Every wire id the bot puts in Slack: callback ids, block ids, action ids.
+
+Values are kebab-case with a family prefix and never derived from class names, so a posted button
+keeps working across refactors. Tests build their payloads from these same constants.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+SLASH_COMMAND = "/billecta"
+
+
+class CallbackId(StrEnum):
+    """Modal callback ids (view_submission routing) and shortcut callback ids."""
+
+    PICKER = "picker-view"
+    ACTION_CONFIRM = "action-confirm-view"
+    BULK_CONFIRM = "bulk-confirm-view"
+    DIALOG = "dialog-form-view"
+    VIEW = "view-modal"
+    STATUS = "status-view"  # Loading…, Working…, results and errors: nothing to submit
+    PALETTE_SHORTCUT = "palette-shortcut"
+
+
+SHORTCUT_PREFIX = "records-shortcut-"
+
+
+def shortcut_callback(record_type: str) -> str:
+    """The message shortcut of one record type: 'records-shortcut-invoice'."""
+    return SHORTCUT_PREFIX + record_type
+
+
+class BlockId(StrEnum):
+    SANDBOX = "sandbox-label"
+    PICKER_TYPE = "picker-type"
+    PICKER_COMMAND = "picker-command"
+    PICKER_RECORD = "picker-record"
+    PICKER_TARGETS = "picker-targets"
+    TYPED_COUNT = "bulk-typed-count"
+    CONFIRM_BUTTONS = "confirm-buttons"
+    JOB_BUTTONS = "job-buttons"
+    HOME_QUICK = "home-quick-actions"
+
+
+class ActionId(StrEnum):
+    PICKER_TYPE = "picker-type-select"
+    PICKER_COMMAND = "picker-command-select"
+    PICKER_RECORD = "picker-record-select"
+    PICKER_TARGETS = "picker-targets-input"
+    ACTION_CONFIRM = "action-confirm"
+    BULK_CONFIRM = "bulk-confirm"
+    BULK_TYPED_OPEN = "bulk-typed-open"
+    CANCEL = "confirm-cancel"
+    TYPED_COUNT = "bulk-typed-count-input"
+    FORM_FIELD = "form-field"
+    VIEW_OPTION = "view-option"
+    VIEW_EXPORT = "view-export"
+    VIEW_REFRESH = "view-refresh"
+    JOB_RETRY = "job-retry"
+    JOB_CANCEL = "job-cancel"
+    OPEN_EVENTS = "open-events"
+    HOME_OPEN_PALETTE = "home-open-palette"
+    HOME_COMMAND = "home-command"
+    HOME_REFRESH = "home-refresh"

@@ -1,0 +1,60 @@
+"""Typed modal state and button values: one small pydantic model each, encoded once, decoded once.
+
+Slack sends no session with an interaction, so what a modal or button needs later travels with it:
+private_metadata (≤ 3,000 characters) and button values (≤ 2,000). Keep ids here, never objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from blocks import limits
+from bot.errors import UsageError
+
+M = TypeVar("M", bound="Packed")
+
+
+class Packed(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    def pack(self, limit: int = limits.PRIVATE_METADATA) -> str:
+        text = self.model_dump_json(exclude_defaults=True)
+        if len(text) > limit:
+            raise limits.SlackLimitError(f"{type(self).__name__} is {len(text)} characters, over {limit}")
+        return text
+
+    @classmethod
+    def unpack(cls: type[M], text: str | None) -> M:
+        try:
+            return cls.model_validate_json(text or "{}")
+        except ValidationError:
+            raise UsageError("This message or dialog is from an older version of the bot; start again.") from None
+
+
+class FlowState(Packed):
+    """Where a command's flow is: which command, on which record(s), started from which channel.
+
+    Carried by confirmation buttons and by every modal of a flow.
+    """
+
+    command: str  # the command's slug (seed id), stable across renames
+    record_type: str = ""  # the type the user named (the event log serves several)
+    key: str | None = None  # one record, as the user gave it (invoice number, id, Billecta id)
+    label: str | None = None  # 'invoice 1001', once resolved
+    spec: str | None = None  # bulk targets as typed: '1-20 25', '--changed'
+    count: int | None = None  # bulk: how many records the user confirmed
+    channel: str | None = None  # where the request came from (None: global shortcut, App Home)
+    prepared: dict[str, Any] = {}  # dialog: prepare()'s small dict, the form's validation context
+    options: dict[str, Any] = {}  # view: current filter values
+
+
+class PickerState(Packed):
+    """The command palette / message-shortcut modal: a type, a command, the ids found."""
+
+    record_type: str | None = None
+    command: str | None = None
+    spec: str | None = None  # the ids found in the message, compressed ('1001-1004 2001')
+    channel: str | None = None
+    fixed_type: bool = False  # opened from a message shortcut of one record type

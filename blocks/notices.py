@@ -1,0 +1,119 @@
+"""Messages the bot posts on its own: job progress and results, action outcomes, alerts, pull changes.
+
+Every one names its records ('invoice 1001', 'debtor 3 (Lund AB)') in its text so a message
+shortcut on it finds them again. Failure alerts carry buttons: retry the failed records, open the
+event log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blocks import limits
+from blocks.common import Block, actions, button, confirm_dialog, context, message, section
+from blocks.ids import ActionId, BlockId
+from bot.commands import EVENT_LOG_TYPES, Command
+from bot.jobs.model import Job, JobItem
+
+LISTED_FAILURES = 20
+EVENT_BUTTONS = 5
+
+
+def bar(done: int, total: int, width: int = 20) -> str:
+    filled = int(width * done / total) if total else width
+    return "▓" * filled + "░" * (width - filled)
+
+
+def _by(user: str) -> str:
+    return f"<@{user}>" if user[:1] in ("U", "W") else user
+
+
+def _failure_lines(job: Job, failures: list[JobItem]) -> str:
+    lines = [f"• {item.label}: {limits.clip(item.error or 'failed', 300)}" for item in failures[:LISTED_FAILURES]]
+    if job.failed > len(lines):
+        lines.append(f"… and {job.failed - len(lines)} more: `billecta-bot jobs show {job.id}`")
+    return "\n".join(lines)
+
+
+def events_button(record_type: str, key: str, label: str) -> Block:
+    return button(limits.clip(f"Event log: {label}", limits.BUTTON_TEXT), ActionId.OPEN_EVENTS, f"{record_type}:{key}")
+
+
+def _job_buttons(job: Job, failures: list[JobItem], *, events: bool) -> list[Block]:
+    buttons: list[Block] = []
+    if job.finished and job.failed:
+        buttons.append(button(f"Retry {job.failed} failed", ActionId.JOB_RETRY, str(job.id), style="primary",
+                              confirm=confirm_dialog("Retry the failed records?",
+                                                     f"A new job runs {job.command} again on the {job.failed} "
+                                                     "record(s) that failed.", "Retry")))
+    if not job.finished:
+        buttons.append(button("Cancel job", ActionId.JOB_CANCEL, str(job.id),
+                              confirm=confirm_dialog("Cancel the job?", "Records already done stay done; the "
+                                                     "rest are skipped.", "Cancel job", danger=True, no="Keep going")))
+    if events and job.record_type in EVENT_LOG_TYPES:
+        buttons.extend(events_button(job.record_type, item.record_id, item.label) for item in failures[:EVENT_BUTTONS])
+    return [actions(*buttons, block_id=BlockId.JOB_BUTTONS)] if buttons else []
+
+
+def job_message(job: Job, failures: list[JobItem] | None = None,
+                done_labels: list[str] | None = None) -> dict[str, Any]:
+    """The job's own message in the requester's channel, edited in place until it settles."""
+    icon = "⏳" if not job.finished else ("✅" if job.ok else "❌")
+    text = f"{icon} {job.summary}"
+    blocks = [section(f"{icon} *Job {job.id}* — {job.command} {job.targets or ''}".rstrip()),
+              section(f"`{bar(job.done, job.total)}` {job.done}/{job.total}"
+                      + (f" · {job.failed} failed" if job.failed else "") + f" · {job.status.label}")]
+    if done_labels:
+        more = job.succeeded - len(done_labels)
+        blocks.append(context("Done: " + ", ".join(done_labels) + (f" and {more} more" if more > 0 else "")))
+    if failures:
+        blocks.append(section("*Failed:*\n" + _failure_lines(job, failures)))
+    blocks.append(context(f"Requested by {_by(job.requested_by)}"))
+    blocks.extend(_job_buttons(job, failures or [], events=False))
+    return message(text, blocks)
+
+
+def job_alert(job: Job, failures: list[JobItem]) -> dict[str, Any]:
+    """A job with failures, for the alert channel."""
+    text = f"❌ {job.summary}"
+    blocks = [section(f"❌ *Job {job.id}* ({job.command}) {job.status.label}: {job.failed} of {job.total} failed."),
+              section("*Failed:*\n" + _failure_lines(job, failures)) if failures else context("No details."),
+              context(f"Requested by {_by(job.requested_by)}"), *_job_buttons(job, failures, events=True)]
+    return message(text, blocks)
+
+
+def job_done(job: Job, done_labels: list[str]) -> dict[str, Any]:
+    """A job that fully succeeded, for the notify channel."""
+    names = ", ".join(done_labels) + (f" and {job.succeeded - len(done_labels)} more"
+                                      if job.succeeded > len(done_labels) else "")
+    text = f"✅ {job.summary}: {names}"
+    return message(text, [section(f"✅ *Job {job.id}* ({job.command}): {job.succeeded} succeeded — {names}"),
+                          context(f"Requested by {_by(job.requested_by)}")])
+
+
+def action_done(text: str, actor: str, record_type: str, key: str | None) -> dict[str, Any]:
+    blocks = [section(f"✅ {text}"), context(f"By {_by(actor)}")]
+    if key and record_type in EVENT_LOG_TYPES:
+        blocks.append(actions(events_button(record_type, key, f"{record_type} {key}")))
+    return message(f"✅ {text}", blocks)
+
+
+def action_failed(command: Command, text: str, actor: str, key: str | None, retry_value: str | None) -> dict[str, Any]:
+    name = command.name.replace("*", command.record_type)
+    blocks = [section(f"❌ *{command.title}* failed: {text}"), context(f"By {_by(actor)} · `{name}`")]
+    buttons = []
+    if retry_value:
+        buttons.append(button("Try again", ActionId.ACTION_CONFIRM, retry_value, style="primary",
+                              confirm=confirm_dialog(f"{command.title}?", limits.clip(text, 250), "Try again")))
+    if key and command.record_type in EVENT_LOG_TYPES:
+        buttons.append(events_button(command.record_type, key, f"{command.record_type} {key}"))
+    if buttons:
+        blocks.append(actions(*buttons))
+    return message(f"❌ {command.title} failed: {text}", blocks)
+
+
+def changes(lines: list[str]) -> dict[str, Any]:
+    shown = lines[:LISTED_FAILURES]
+    more = f"\n… and {len(lines) - len(shown)} more" if len(lines) > len(shown) else ""
+    return message("Billecta changes: " + "; ".join(shown), [section("🔔 *Seen in Billecta*\n" + "\n".join(
+        f"• {line}" for line in shown) + more)])

@@ -1,0 +1,42 @@
+"""Interim and final views and messages: Loading…, Working…, a result, an error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blocks.common import Block, context, message, modal, section
+from blocks.ids import CallbackId
+
+OK, FAILED, BUSY = "✅", "❌", "⏳"
+
+
+def loading_view(title: str, what: str = "Loading…", private_metadata: str = "") -> Block:
+    """Opened at once while the slow part runs; replaced by views.update."""
+    return modal(title, [section(f"{BUSY} {what}")], callback_id=CallbackId.STATUS,
+                 private_metadata=private_metadata)
+
+
+def result_view(title: str, text: str, *, ok: bool = True, note: str | None = None) -> Block:
+    blocks = [section(f"{OK if ok else FAILED} {text}")]
+    if note:
+        blocks.append(context(note))
+    return modal(title, blocks, callback_id=CallbackId.STATUS, close="Done")
+
+
+def error_view(headline: str, text: str) -> Block:
+    return modal(headline, [section(f"{FAILED} {text}")], callback_id=CallbackId.STATUS)
+
+
+def outcome_message(text: str, *, ok: bool = True, note: str | None = None) -> dict[str, Any]:
+    blocks = [section(f"{OK if ok else FAILED} {text}")]
+    if note:
+        blocks.append(context(note))
+    return message(text, blocks)
+
+
+def busy_message(text: str) -> dict[str, Any]:
+    return message(text, [section(f"{BUSY} {text}")])
+
+
+def error_message(text: str) -> dict[str, Any]:
+    return message(text, [section(f"{FAILED} {text}")])

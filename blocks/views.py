@@ -1,0 +1,63 @@
+"""Read-only view modals: the contract a view command's blocks module implements.
+
+A module listed in VIEW_MODULES by command slug exposes `view_blocks(ctx) -> list[dict]` and
+`export(ctx, fmt) -> (filename, bytes)` (see handlers/flows/__init__.py). `view_modal` wraps the
+body in the modal every view command shares.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from blocks import limits
+from blocks.common import Block, modal, optional_module, section
+from blocks.ids import CallbackId
+from bot.commands import Command
+
+VIEW_MODULES: dict[str, str] = {
+    "show-event-log": "blocks.events",
+}
+BODY_BLOCKS = 95  # leaves room for the header and the sandbox label
+
+
+@dataclass
+class ViewContext:
+    command: Command
+    record_label: str | None
+    result: Any
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class ViewModule(Protocol):
+    def view_blocks(self, ctx: ViewContext) -> list[Block]: ...
+
+    def export(self, ctx: ViewContext, fmt: str) -> tuple[str, bytes]: ...
+
+
+class _Plain:
+    """Fallback for a view command without a module: the result as text, exported as JSON."""
+
+    @staticmethod
+    def view_blocks(ctx: ViewContext) -> list[Block]:
+        return [section(f"```{limits.clip(str(ctx.result), 2900)}```")]
+
+    @staticmethod
+    def export(ctx: ViewContext, fmt: str) -> tuple[str, bytes]:
+        return f"{ctx.command.verb}.json", json.dumps(ctx.result, default=str, indent=2).encode()
+
+
+def view_module(command: Command) -> ViewModule:
+    module: ViewModule = optional_module(VIEW_MODULES.get(command.slug)) or _Plain()
+    return module
+
+
+def view_modal(ctx: ViewContext, private_metadata: str) -> Block:
+    title = ctx.command.title
+    body = view_module(ctx.command).view_blocks(ctx)[:BODY_BLOCKS]
+    head = [section(f"*{title}* of {ctx.record_label}")] if ctx.record_label else []
+    # Slack wants a submit button on any view with inputs (the filters); filters apply as they change.
+    has_inputs = any(block.get("type") == "input" for block in body)
+    return modal(title, [*head, *body], callback_id=CallbackId.VIEW, close="Close",
+                 submit="Done" if has_inputs else None, private_metadata=private_metadata)

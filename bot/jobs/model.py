@@ -1,0 +1,123 @@
+"""Jobs and job items as the queue, the CLI and the notifiers see them: plain snapshots of store rows."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
+from typing import Any
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    PARTLY_FAILED = "partly_failed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self not in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class ItemStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"  # its Billecta call may be under way, or was when the process died
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # the job was cancelled before this item ran
+
+
+@dataclass(frozen=True)
+class Job:
+    """One job: a command over many records, who asked for it, and how far it got."""
+
+    id: int
+    command: str  # '<record_type> <verb>', e.g. 'debtor upsert'
+    record_type: str
+    verb: str
+    targets: str | None
+    requested_by: str
+    source: str  # 'cli', 'slack' or 'schedule'
+    channel: str | None
+    status: JobStatus
+    total: int
+    succeeded: int
+    failed: int
+    skipped: int
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    parent_job_id: int | None
+    schedule: str | None
+    error: str | None
+    cancel_requested: bool
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Job:
+        values: dict[str, Any] = {f.name: row.get(f.name) for f in fields(cls)}
+        values["status"] = JobStatus(row["status"])
+        values["cancel_requested"] = bool(row.get("cancel_requested"))
+        for name in ("total", "succeeded", "failed", "skipped"):
+            values[name] = int(row.get(name) or 0)
+        return cls(**values)
+
+    @property
+    def done(self) -> int:
+        return self.succeeded + self.failed + self.skipped
+
+    @property
+    def finished(self) -> bool:
+        return self.status.finished
+
+    @property
+    def ok(self) -> bool:
+        return self.status is JobStatus.SUCCEEDED
+
+    @property
+    def summary(self) -> str:
+        """'job 12 (debtor upsert): 298 succeeded, 2 failed of 300' — names the job for shortcuts."""
+        counts = f"{self.succeeded} succeeded, {self.failed} failed"
+        if self.skipped:
+            counts += f", {self.skipped} skipped"
+        return f"job {self.id} ({self.command}): {self.status.label}, {counts} of {self.total}"
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data
+
+
+@dataclass(frozen=True)
+class JobItem:
+    """One record of a job: its outcome, attempts, Billecta id and Billecta's reason on failure."""
+
+    id: int
+    job_id: int
+    seq: int
+    record_type: str
+    record_id: str
+    label: str
+    status: ItemStatus
+    attempts: int
+    billecta_id: str | None
+    error: str | None
+    message: str | None
+    started_at: str | None
+    finished_at: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> JobItem:
+        values: dict[str, Any] = {f.name: row.get(f.name) for f in fields(cls)}
+        values["status"] = ItemStatus(row["status"])
+        values["attempts"] = int(row.get("attempts") or 0)
+        return cls(**values)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data

@@ -1,0 +1,159 @@
+"""The one way the bot tells people what happened: job progress and outcomes, pull changes, actions.
+
+`Notifier` is the interface; every method is a no-op here, so an implementation overrides what it
+shows. The job queue calls `job_progress` every ~0.25 s while a job runs and `job_finished` once at
+the end; wrap a notifier that must not be called that often (Slack edits) in `ThrottledNotifier`.
+Methods may be called from several threads at once (one per running job): implementations must
+be thread-safe. `CliNotifier` draws a progress bar on stderr and prints the outcome on stdout.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bot.money import format_amount
+
+if TYPE_CHECKING:
+    from bot.commands import Command
+    from bot.jobs.model import Job, JobItem
+    from bot.roles import Actor
+    from bot.services import Outcome
+
+# One change seen by a pull: (kind, the mirror row before or None, the row after); see PullReport.
+Change = tuple[str, "dict[str, Any] | None", "dict[str, Any]"]
+# job_finished lists at most this many failed items; `billecta-bot jobs show ID` has them all.
+MAX_LISTED_FAILURES = 50
+
+
+class Notifier:
+    """Base class and interface. Override the methods a surface shows; the rest do nothing."""
+
+    def job_progress(self, job: Job) -> None:
+        """A running job's counts changed (`job.done` of `job.total`)."""
+
+    def job_finished(self, job: Job, failures: list[JobItem]) -> None:
+        """A job settled (`job.status`); `failures` are its first failed items, each with `error`."""
+
+    def mirror_changes(self, changes: list[Change]) -> None:
+        """A pull saw changes people care about; `describe_change` words each one."""
+
+    def action_done(self, outcome: Outcome, actor: Actor) -> None:
+        """A one-record command succeeded; `outcome.message` names the record."""
+
+    def action_failed(self, command: Command, actor: Actor, message: str) -> None:
+        """A one-record command failed; `message` is the user-facing reason."""
+
+
+class NullNotifier(Notifier):
+    """Tells nobody (tests, or a worker with nothing attached)."""
+
+
+def describe_change(change: Change) -> str:
+    """'invoice 1004 was disputed outside the bot', 'new unhandled payment 350.00 SEK from ...'."""
+    kind, before, after = change
+    if kind == "payment":
+        amount = format_amount(after.get("amount") or 0, after.get("currency"))
+        sender = after.get("sender_name") or "an unknown sender"
+        return (f"payment {after.get('id')}: new unhandled payment of {amount} from {sender} "
+                f"(reference {after.get('reference') or 'none'}).")
+    name = f"invoice {after.get('invoice_number') or after.get('action_public_id')}"
+    if after.get("stage") == "SentToDebtCollection" and (before or {}).get("stage") != "SentToDebtCollection":
+        return f"{name} was sent to debt collection outside the bot."
+    if after.get("is_disputed") and not (before or {}).get("is_disputed"):
+        return f"{name} was disputed outside the bot."
+    return f"{name} changed in Billecta (now {after.get('stage')})."
+
+
+def progress_bar(job: Job, width: int = 30) -> str:
+    filled = int(width * job.done / job.total) if job.total else width
+    failed = f", {job.failed} failed" if job.failed else ""
+    return f"[{'#' * filled}{'-' * (width - filled)}] {job.done}/{job.total} {job.command}{failed}"
+
+
+class CliNotifier(Notifier):
+    """A progress bar on stderr (redrawn in place) and the final table on stdout."""
+
+    def __init__(self, *, out: TextIO | None = None, err: TextIO | None = None, progress: bool = True) -> None:
+        self.out, self.err = out or sys.stdout, err or sys.stderr
+        self.progress = progress
+        self._lock = threading.Lock()
+        self._drawn = False
+
+    def job_progress(self, job: Job) -> None:
+        if not self.progress:
+            return
+        with self._lock:
+            print("\r" + progress_bar(job), end="", file=self.err, flush=True)
+            self._drawn = True
+
+    def job_finished(self, job: Job, failures: list[JobItem]) -> None:
+        with self._lock:
+            if self._drawn:
+                print("\r" + progress_bar(job), file=self.err, flush=True)
+                self._drawn = False
+            print(format_job(job, failures), file=self.out, flush=True)
+
+    def mirror_changes(self, changes: list[Change]) -> None:
+        for change in changes:
+            print(describe_change(change), file=self.out)
+
+    def action_done(self, outcome: Outcome, actor: Actor) -> None:
+        print(outcome.message, file=self.out)
+
+    def action_failed(self, command: Command, actor: Actor, message: str) -> None:
+        print(f"{command.name} failed: {message}", file=self.err)
+
+
+def format_job(job: Job, failures: list[JobItem]) -> str:
+    """The final table: status, counts, and each listed failure with its reason."""
+    lines = [f"Job {job.id} ({job.command} {job.targets or ''}".rstrip() + f"): {job.status.label}"]
+    for name in ("succeeded", "failed", "skipped", "total"):
+        lines.append(f"  {name:<10} {getattr(job, name):>7}")
+    if job.error:
+        lines.append(f"  error: {job.error}")
+    if failures:
+        lines.append("Failed:")
+        lines.extend(f"  {item.label}: {item.error}" for item in failures)
+        if job.failed > len(failures):
+            lines.append(f"  … and {job.failed - len(failures)} more: billecta-bot jobs show {job.id}")
+    return "\n".join(lines)
+
+
+class ThrottledNotifier(Notifier):
+    """Forwards a job's progress at most once every `interval` seconds; everything else at once.
+
+    The final state always gets through, since `job_finished` is never held back.
+    """
+
+    def __init__(self, inner: Notifier, interval: float = 2.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.inner, self.interval, self.clock = inner, interval, clock
+        self._last: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    def job_progress(self, job: Job) -> None:
+        now = self.clock()
+        with self._lock:
+            last = self._last.get(job.id)
+            if last is not None and now - last < self.interval:
+                return
+            self._last[job.id] = now
+        self.inner.job_progress(job)
+
+    def job_finished(self, job: Job, failures: list[JobItem]) -> None:
+        with self._lock:
+            self._last.pop(job.id, None)
+        self.inner.job_finished(job, failures)
+
+    def mirror_changes(self, changes: list[Change]) -> None:
+        self.inner.mirror_changes(changes)
+
+    def action_done(self, outcome: Outcome, actor: Actor) -> None:
+        self.inner.action_done(outcome, actor)
+
+    def action_failed(self, command: Command, actor: Actor, message: str) -> None:
+        self.inner.action_failed(command, actor, message)

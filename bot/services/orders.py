@@ -1,0 +1,187 @@
+"""Orders ↔ Billecta draft invoices: upsert, attest, and both in one item.
+
+Billecta has no orders API: an order and its rows become a draft invoice action (Stage Created)
+whose ExternalReference is `order:<id>` and whose rows come from the order rows, with the article's
+number, name, unit, price and VAT as defaults. The draft's action public id is the order's
+`billecta_id`. Attesting books and locks the draft; from then on the order cannot be changed, and
+the invoice is mirrored into the store linked to its order (`invoice.order_id`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from bot.billecta import enums
+from bot.billecta.dates import parse_datetime
+from bot.billecta.models import AmountView, InvoiceActionEntryView, InvoiceActionRecordView, InvoiceActionView
+from bot.errors import BillectaNotFound, BillectaRejected, InvalidInput, NotInBillecta
+from bot.money import MoneyError
+from bot.services import ItemResult
+from bot.services.invoices import InvoiceStateError
+from bot.services.labels import label
+from bot.services.mirror import invoice_values, resolve_source
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+DRAFT = enums.InvoiceStage.Created
+
+
+def reference(order_id: int | str) -> str:
+    return f"order:{order_id}"
+
+
+def draft_entry(rt: Runtime, order: dict[str, Any]) -> InvoiceActionEntryView:
+    """The draft invoice for an order: its debtor, dates, references and rows."""
+    debtor = rt.store.require("debtor", order["debtor_id"])
+    if not debtor.get("billecta_id"):
+        raise NotInBillecta(f"{label('debtor', debtor)} of order {order['id']} is not in Billecta yet. "
+                            f"Run `debtor upsert {debtor['id']}` first.")
+    rows = rt.store.rows("orderrow", "order_id = ?", [order["id"]], order_by="id")
+    if not rows:
+        raise InvalidInput(f"order {order['id']} has no rows; an invoice needs at least one.")
+    invoice_date = parse_datetime(order["order_date"])
+    terms = order.get("payment_terms_days")
+    currency = order.get("currency") or "SEK"
+    entry = InvoiceActionEntryView(
+        creditor_public_id=rt.billecta.creditor_id,
+        debtor_public_id=debtor["billecta_id"],
+        invoice_date=invoice_date,
+        due_date=invoice_date + timedelta(days=int(terms if terms is not None else 30)),
+        records=[_record(rt, row, seq, currency) for seq, row in enumerate(rows, start=1)],
+        our_reference=order.get("our_reference"),
+        your_reference=order.get("your_reference"),
+        external_reference=reference(order["id"]),
+    )
+    if order.get("delivery_method"):
+        entry.delivery_method = enums.DeliveryMethod(enums.DeliveryMethod.coerce(order["delivery_method"]))
+    return entry
+
+
+def _record(rt: Runtime, row: dict[str, Any], seq: int, currency: str) -> InvoiceActionRecordView:
+    """One invoice row: the order row's own values, else its article's."""
+    if (row.get("record_type") or "Standard") == enums.RecordType.Message.value:
+        return InvoiceActionRecordView(sequence_no=seq, record_type=enums.RecordType.Message,
+                                       article_description=row.get("description"),
+                                       external_reference=f"orderrow:{row['id']}")
+    article = rt.store.get("article", row["article_id"]) if row.get("article_id") else None
+    article = article or {}
+    price = row.get("unit_price") or article.get("unit_price")
+    if price is None:
+        raise InvalidInput(f"orderrow {row['id']} has no unit price and no article to take one from.")
+    try:
+        unit_price = AmountView.of(Decimal(str(price)), currency)
+    except MoneyError as exc:
+        raise InvalidInput(f"orderrow {row['id']}: {exc}") from None
+    return InvoiceActionRecordView.model_validate({
+        "SequenceNo": seq,
+        "ProductPublicId": article.get("billecta_id"),
+        "ArticleNumber": article.get("article_number"),
+        "ArticleDescription": row.get("description") or article.get("name"),
+        "Units": article.get("unit"),
+        "Quantity": Decimal(str(row["quantity"])),
+        "UnitPrice": unit_price,
+        "VAT": Decimal(str(row.get("vat_rate") or article.get("vat_rate") or "25")),
+        "ExternalReference": f"orderrow:{row['id']}",
+    })
+
+
+def find_by_reference(rt: Runtime, debtor_public_id: str, ref: str) -> InvoiceActionView | None:
+    """The debtor's open invoice action carrying `ref`, drafts looked at first (list rows lack the reference)."""
+    rows = rt.billecta.open_invoices_by_debtor(debtor_public_id)
+    rows.sort(key=lambda row: row.stage is not DRAFT)
+    for row in rows:
+        view = rt.billecta.get_invoice(row.action_public_id)
+        if view.external_reference == ref:
+            return view
+    return None
+
+
+def upsert_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
+    """Create or update an order's draft. `resumed`: an earlier attempt may have created it already."""
+    order = resolve_source(rt, "order", record_id)
+    try:
+        entry = draft_entry(rt, order)
+        action_id, verb = _push(rt, order, entry, resumed)
+    except (BillectaRejected, InvalidInput, InvoiceStateError, NotInBillecta) as exc:
+        rt.store.mark_failed("order", order["id"], getattr(exc, "billecta_message", exc.user_message))
+        raise
+    rt.store.mark_synced("order", order["id"], action_id, pushed_version=order["updated_at"])
+    return ItemResult(str(order["id"]), label("order", order), action_id, f"draft {verb}")
+
+
+def _push(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView, resumed: bool) -> tuple[str, str]:
+    draft = _current(rt, order, entry, resumed)
+    if draft is not None:
+        if draft.state.stage is not DRAFT:
+            raise InvoiceStateError(
+                f"order {order['id']} is already attested as invoice {draft.invoice_number or draft.action_public_id} "
+                f"({draft.state.stage}); an attested invoice cannot be changed. Credit it and make a new "
+                "order instead.")
+        try:
+            rt.billecta.update_invoice(draft.action_public_id, entry)
+            return draft.action_public_id, "updated"
+        except BillectaNotFound:
+            pass  # deleted in Billecta's portal meanwhile: create it again
+    return rt.billecta.create_invoice(entry), "created"
+
+
+def _current(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView,
+             resumed: bool) -> InvoiceActionView | None:
+    if order.get("billecta_id"):
+        try:
+            return rt.billecta.get_invoice(order["billecta_id"])
+        except BillectaNotFound:
+            return None
+    if resumed:
+        return find_by_reference(rt, entry.debtor_public_id, reference(order["id"]))
+    return None
+
+
+def attest_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
+    """Attest an order's draft, then mirror the invoice (number, amounts, state) linked to the order."""
+    order = resolve_source(rt, "order", record_id)
+    view = _draft_of(rt, order, resumed)
+    if view.state.stage is DRAFT:
+        rt.billecta.attest_invoice(view.action_public_id)
+        view, verb = rt.billecta.get_invoice(view.action_public_id), "attested"
+    elif view.state.attested_date is not None or not view.is_closed:
+        verb = "was already attested"
+    else:
+        raise InvoiceStateError(f"order {order['id']}'s draft is {str(view.state.stage).lower()}; "
+                                "it cannot be attested.")
+    row = rt.store.mirror("invoice", "action_public_id", {**invoice_values(view), "order_id": order["id"]})
+    name = f"invoice {row['invoice_number']}" if row.get("invoice_number") else "an invoice"
+    return ItemResult(str(order["id"]), label("order", order), view.action_public_id, f"{verb} as {name}")
+
+
+def _draft_of(rt: Runtime, order: dict[str, Any], resumed: bool) -> InvoiceActionView:
+    if order.get("billecta_id"):
+        try:
+            return rt.billecta.get_invoice(order["billecta_id"])
+        except BillectaNotFound:
+            pass
+    debtor = rt.store.get("debtor", order["debtor_id"]) or {}
+    found = None
+    if resumed and debtor.get("billecta_id"):
+        found = find_by_reference(rt, debtor["billecta_id"], reference(order["id"]))
+    if found is None:
+        raise NotInBillecta(f"order {order['id']} has no draft in Billecta. Run `order upsert {order['id']}` first.")
+    return found
+
+
+def upsert_attest_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
+    """Upsert, then attest only if the upsert succeeded; one job item for both."""
+    try:
+        upserted = upsert_order(rt, record_id, resumed=resumed)
+    except InvoiceStateError:
+        if not resumed:
+            raise
+        upserted = None  # an interrupted earlier attempt got as far as attesting it
+    attested = attest_order(rt, record_id, resumed=resumed)
+    if upserted is None:
+        rt.store.mark_synced("order", int(attested.record_id), attested.billecta_id)
+    first = f"{upserted.message}, " if upserted else ""
+    return ItemResult(attested.record_id, attested.label, attested.billecta_id, first + attested.message)

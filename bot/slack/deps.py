@@ -1,0 +1,124 @@
+"""What every listener needs, built once by `create_app` and handed to listeners via the Bolt context.
+
+`Work` is the small thread pool for the seconds-long part of an interaction (resolving a record,
+a dialog's `prepare`, one Billecta call) so that nothing slow runs before `ack()` or `views.open`.
+Long work (bulk commands) goes to the durable job queue instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from blocks.status import error_message, error_view
+from bot.config import Settings
+from bot.jobs import JobQueue
+from bot.notify import Notifier
+from bot.runtime import Runtime
+from bot.schedules import Schedules
+from bot.slack.errors import describe, headline
+from bot.slack.roles import SlackRoles
+from bot.slack.ui import Ui, Where
+
+log = logging.getLogger(__name__)
+
+
+class TrackedPool(ThreadPoolExecutor):
+    """A thread pool that knows what it still has to do, so tests and shutdown can wait for it."""
+
+    def __init__(self, workers: int, name: str) -> None:
+        super().__init__(max_workers=workers, thread_name_prefix=name)
+        self._pending: set[Future[Any]] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = super().submit(fn, *args, **kwargs)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+        return future
+
+    def _forget(self, future: Future[Any]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until everything submitted so far (and anything it submitted) is done; True if idle."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                pending = set(self._pending)
+            if not pending:
+                return True
+            wait(pending, timeout=max(0.0, deadline - time.monotonic()))
+        return False
+
+
+class Work:
+    """Runs what an interaction does after its ack; any failure is shown to the user.
+
+    `open` is for views.open (and only that kind of quick Slack call): its own two threads, so a
+    trigger id is never stuck behind slow work, and listeners return as soon as they ack (Bolt
+    sends the ack while they run, so a listener doing Slack calls competes with the acks of the
+    requests after it). `run` is for the seconds-long part: Billecta calls, `prepare`, services.
+    """
+
+    def __init__(self, on_error: Callable[[Where, BaseException], None], workers: int = 8) -> None:
+        self.pool = TrackedPool(workers, "slack-work")
+        self.opener = TrackedPool(2, "slack-open")
+        self._on_error = on_error
+
+    def run(self, where: Where, fn: Callable[[], None]) -> Future[Any]:
+        return self.pool.submit(self._guard, where, fn)
+
+    def open(self, where: Where, fn: Callable[[], object]) -> Future[Any]:
+        return self.opener.submit(self._guard, where, fn)
+
+    def _guard(self, where: Where, fn: Callable[[], object]) -> None:
+        try:
+            fn()
+        except Exception as exc:  # every failure is shown to the user and logged, never swallowed
+            self._on_error(where, exc)
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        return self.opener.drain(timeout) and self.pool.drain(timeout) and self.opener.drain(0.01)
+
+    def shutdown(self) -> None:
+        """Stop: work not started yet is dropped (its modal keeps its Loading… view)."""
+        self.opener.shutdown(wait=True, cancel_futures=True)
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    rt: Runtime
+    ui: Ui
+    roles: SlackRoles
+    notifier: Notifier
+    jobs: JobQueue | None  # None: bulk commands answer that the job queue is not running
+    work: Work
+    listeners: TrackedPool  # Bolt's listener executor: listeners keep running after their ack
+    schedules: Schedules | None = None  # for the App Home
+
+    def idle(self, timeout: float = 30.0) -> bool:
+        """Wait for running listeners and the work they handed on (tests, shutdown)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.listeners.drain(deadline - time.monotonic()) and self.work.drain(deadline - time.monotonic()) \
+                    and self.listeners.drain(0.01):
+                return True
+        return False
+
+    def fail(self, where: Where, exc: BaseException) -> None:
+        """Show an error where the user is looking (the one exit for errors after the ack)."""
+        text = describe(exc)
+        try:
+            self.ui.show(where, error_message(text), status_view=error_view(headline(exc), text))
+        except Exception:  # the error display itself failed: the log is all that is left
+            log.exception("could not show an error to %s: %s", where.user, text)

@@ -1,0 +1,116 @@
+"""The Slack side of `bot.notify.Notifier`: job messages edited in place, outcomes and alerts.
+
+A Slack-started job gets one message in the requester's channel (or their DMs), recorded in the
+store's `slack_message` table under `job:<id>` so every progress report `chat.update`s it; wrap
+this notifier in `ThrottledNotifier` so that happens at most every ~2 s. Successes go to
+NOTIFY_CHANNEL, failures to ALERT_CHANNEL with retry and event-log buttons. A notifier failure is
+logged and never fails the job or command it reports on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from blocks import notices
+from blocks.metadata import FlowState
+from bot.commands import Command
+from bot.config import Settings
+from bot.jobs.model import Job, JobItem
+from bot.notify import Change, Notifier, describe_change
+from bot.roles import Actor
+from bot.services import Outcome
+from bot.slack.refs import find_ids
+from bot.slack.ui import Msg, Ui
+from bot.store import Store, utcnow
+
+log = logging.getLogger(__name__)
+DONE_LABELS = 5
+
+
+class SlackNotifier(Notifier):
+    def __init__(self, ui: Ui, store: Store, settings: Settings) -> None:
+        self.ui, self.store, self.settings = ui, store, settings
+        self._lock = threading.Lock()
+
+    # -- jobs -----------------------------------------------------------------------------
+    def job_progress(self, job: Job) -> None:
+        if job.source == "slack":
+            self._job_message(job, notices.job_message(job))
+
+    def job_finished(self, job: Job, failures: list[JobItem]) -> None:
+        done = self._done_labels(job)
+        if job.source == "slack":
+            self._job_message(job, notices.job_message(job, failures, done))
+        if job.failed or not job.ok:
+            self._post(self.settings.alert_channel, notices.job_alert(job, failures))
+        else:
+            self._post(self.settings.notify_channel, notices.job_done(job, done))
+
+    def _done_labels(self, job: Job) -> list[str]:
+        rows = self.store.rows("job_item", "job_id = ? AND status = 'succeeded'", [job.id], order_by="seq",
+                               limit=DONE_LABELS)
+        return [row["label"] for row in rows]
+
+    def _job_message(self, job: Job, msg: Msg) -> None:
+        ref = f"job:{job.id}"
+        with self._lock:
+            found = self.message(ref)
+            try:
+                if found:
+                    self.ui.edit(found["channel"], found["ts"], msg)
+                else:
+                    channel, ts = self._post_or_dm(job.channel, job.requested_by, msg)
+                    self.remember(ref, channel, ts)
+            except SlackApiError as exc:
+                log.warning("job %s: Slack refused the progress message: %s", job.id, exc.response.get("error"))
+
+    def _post_or_dm(self, channel: str | None, user: str, msg: Msg) -> tuple[str, str]:
+        if channel:
+            try:
+                return channel, self.ui.post(channel, msg)
+            except SlackApiError as exc:  # not_in_channel, channel_not_found: the requester still hears
+                log.info("cannot post in %s (%s); sending a DM", channel, exc.response.get("error"))
+        dm = self.ui.client.conversations_open(users=user)["channel"]["id"]
+        return dm, self.ui.post(dm, msg)
+
+    # -- one-record commands ----------------------------------------------------------------
+    def action_done(self, outcome: Outcome, actor: Actor) -> None:
+        key = outcome.record_ids[0] if outcome.record_ids else None
+        self._post(self.settings.notify_channel, notices.action_done(outcome.message, actor.id,
+                                                                     outcome.record_type, key))
+
+    def action_failed(self, command: Command, actor: Actor, message: str) -> None:
+        keys = find_ids(message, command.record_type)
+        key = keys[0] if len(keys) == 1 else None
+        retry = None
+        if key and command.kind.value == "action":
+            retry = FlowState(command=command.slug, record_type=command.record_type, key=key,
+                              label=f"{command.record_type} {key}", channel=actor.channel).pack(2000)
+        self._post(self.settings.alert_channel, notices.action_failed(command, message, actor.id, key, retry))
+
+    # -- Billecta's own changes -------------------------------------------------------------
+    def mirror_changes(self, changes: list[Change]) -> None:
+        if changes:
+            self._post(self.settings.notify_channel, notices.changes([describe_change(c) for c in changes]))
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _post(self, channel: str | None, msg: Msg) -> None:
+        if not channel:
+            return
+        try:
+            self.ui.post(channel, msg)
+        except SlackApiError as exc:
+            log.warning("could not post to %s: %s", channel, exc.response.get("error"))
+
+    def message(self, ref: str) -> dict[str, Any] | None:
+        return self.store.find_by("slack_message", "ref", ref)
+
+    def remember(self, ref: str, channel: str, ts: str) -> None:
+        now = utcnow()
+        with self.store.lock:
+            self.store.db["slack_message"].insert(  # type: ignore[union-attr]
+                {"ref": ref, "channel": channel, "ts": ts, "created_at": now, "updated_at": now})

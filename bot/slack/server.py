@@ -1,0 +1,64 @@
+"""Serving the app: HTTP behind waitress (`POST /slack/events`, `GET /healthz`) or Socket Mode.
+
+HTTP mode is the production setup: Bolt's WSGI adapter verifies each request's signature and
+dispatches commands, shortcuts, interactivity and options from the one path. Socket Mode (an
+`xapp-` token) needs no public URL, for development and installs behind a firewall.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.slack.app import SlackBot
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+HTTP_THREADS = 16
+
+
+def health(bot: SlackBot) -> tuple[bool, dict[str, Any]]:
+    deps = bot.deps
+    try:
+        deps.rt.store.count("audit")
+        store = "ok"
+    except Exception as exc:  # reported, not raised: /healthz must answer
+        store = f"error: {type(exc).__name__}"
+    scheduler = getattr(deps.jobs, "scheduler", None)
+    worker = bool(scheduler and scheduler.running)
+    body = {"ok": store == "ok", "billecta": deps.rt.target_label, "sandbox": deps.settings.is_sandbox,
+            "store": store, "worker": "running" if worker else "not running"}
+    return store == "ok", body
+
+
+def wsgi_app(bot: SlackBot) -> Callable[..., Iterable[bytes]]:
+    slack = SlackRequestHandler(bot.app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+            ok, body = health(bot)
+            data = json.dumps(body).encode()
+            start_response("200 OK" if ok else "503 Service Unavailable",
+                           [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+            return [data]
+        return slack(environ, start_response)
+
+    return application
+
+
+def make_http_server(bot: SlackBot, host: str = "0.0.0.0", port: int = 3000) -> Any:
+    """A waitress server (not yet running): `.run()` serves, `.close()` stops, `.effective_port`."""
+    from waitress.server import create_server
+
+    return create_server(wsgi_app(bot), host=host, port=port, threads=HTTP_THREADS, ident="billecta-bot")
+
+
+def run_socket_mode(bot: SlackBot, app_token: str) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    SocketModeHandler(bot.app, app_token).start()

@@ -1,0 +1,133 @@
+"""The one way out to Slack: every view and message passes here, so none can miss the sandbox label.
+
+Builders in `blocks/` stay pure; this layer adds the "🧪 Billecta sandbox" context block when the
+bot talks to the sandbox and sends through the injected WebClient (or a response_url).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+
+from blocks import limits
+from blocks.common import with_sandbox
+
+log = logging.getLogger(__name__)
+Msg = dict[str, Any]
+
+
+@dataclass
+class Where:
+    """Where the user is looking: an open modal, the message they clicked, a channel, or their DMs."""
+
+    user: str
+    view_id: str | None = None
+    response_url: str | None = None
+    channel: str | None = None
+    replace: bool = False  # replace the message behind response_url (confirmation → outcome)
+    # After `ack(response_action="update")` the modal must not be updated before Slack has applied
+    # the ack's view, or the ack would overwrite the newer view: not before this monotonic time.
+    after: float | None = None
+
+
+ACK_SETTLE_SECONDS = 0.3
+
+
+def after_ack() -> float:
+    return time.monotonic() + ACK_SETTLE_SECONDS
+
+
+class Ui:
+    def __init__(self, client: WebClient, *, sandbox: bool) -> None:
+        self.client = client
+        self.sandbox = sandbox
+
+    # -- decoration ----------------------------------------------------------------------------
+    def view(self, view: dict[str, Any]) -> dict[str, Any]:
+        if not self.sandbox:
+            return view
+        return limits.check_view({**view, "blocks": with_sandbox(view.get("blocks", []))})
+
+    def message(self, msg: Msg) -> Msg:
+        if not self.sandbox:
+            return msg
+        text = msg.get("text", "")
+        blocks = with_sandbox(msg.get("blocks") or [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
+        return {**msg, "text": text if text.startswith("[sandbox]") else f"[sandbox] {text}",
+                "blocks": limits.check_message(blocks)}
+
+    # -- views --------------------------------------------------------------------------------
+    def open(self, trigger_id: str, view: dict[str, Any]) -> str:
+        response = self.client.views_open(trigger_id=trigger_id, view=self.view(view))
+        return str(response["view"]["id"])
+
+    def push(self, trigger_id: str, view: dict[str, Any]) -> str:
+        response = self.client.views_push(trigger_id=trigger_id, view=self.view(view))
+        return str(response["view"]["id"])
+
+    def update(self, view_id: str, view: dict[str, Any], view_hash: str | None = None) -> None:
+        kwargs: dict[str, Any] = {"hash": view_hash} if view_hash else {}
+        self.client.views_update(view_id=view_id, view=self.view(view), **kwargs)
+
+    def update_if_current(self, current: dict[str, Any], view: dict[str, Any]) -> bool:
+        """Update the modal a user interacted with, unless it changed since (`hash_conflict`: a newer
+        interaction is on its way and brings its own update)."""
+        try:
+            self.update(current["id"], view, current.get("hash"))
+        except SlackApiError as exc:
+            if exc.response.get("error") != "hash_conflict":
+                raise
+            return False
+        return True
+
+    def replace(self, where: Where, view: dict[str, Any]) -> None:
+        """Update the modal the user is looking at (after the ack's own view has settled)."""
+        if where.after is not None:
+            time.sleep(max(0.0, where.after - time.monotonic()))
+        self.update(where.view_id or "", view)
+
+    def publish(self, user: str, view: dict[str, Any]) -> None:
+        self.client.views_publish(user_id=user, view=self.view(view))
+
+    # -- messages -----------------------------------------------------------------------------
+    def post(self, channel: str, msg: Msg) -> str:
+        response = self.client.chat_postMessage(channel=channel, **self.message(msg))
+        return str(response["ts"])
+
+    def edit(self, channel: str, ts: str, msg: Msg) -> None:
+        self.client.chat_update(channel=channel, ts=ts, **self.message(msg))
+
+    def ephemeral(self, channel: str, user: str, msg: Msg) -> None:
+        self.client.chat_postEphemeral(channel=channel, user=user, **self.message(msg))
+
+    def dm(self, user: str, msg: Msg) -> str:
+        channel = self.client.conversations_open(users=user)["channel"]["id"]
+        return self.post(channel, msg)
+
+    def respond(self, response_url: str, msg: Msg, *, replace: bool = False) -> None:
+        body = {**self.message(msg), "response_type": "ephemeral", "replace_original": replace}
+        response = WebhookClient(response_url).send_dict(body)
+        if response.status_code >= 300:
+            log.warning("response_url answered %s: %s", response.status_code, response.body)
+
+    def show(self, where: Where, msg: Msg, *, status_view: dict[str, Any] | None = None) -> None:
+        """Put a result or error where the user is looking."""
+        if where.view_id and status_view is not None:
+            self.replace(where, status_view)
+        elif where.response_url:
+            self.respond(where.response_url, msg, replace=where.replace)
+        elif where.channel:
+            self.ephemeral(where.channel, where.user, msg)
+        else:
+            self.dm(where.user, msg)
+
+    def upload(self, channel: str, filename: str, content: bytes, comment: str) -> None:
+        prefix = "[sandbox] " if self.sandbox else ""
+        self.client.files_upload_v2(channel=channel, filename=filename, content=content, title=filename,
+                                    initial_comment=prefix + comment)

@@ -1,0 +1,117 @@
+"""Buttons on the bot's messages: confirm or cancel, typed confirmation, retry or cancel a job, event log.
+
+Every click is checked again on the server (role, availability) and runs at most once per message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from blocks.confirm import cancelled_message
+from blocks.ids import ActionId
+from blocks.metadata import FlowState
+from blocks.status import outcome_message
+from bot import commands as registry
+from bot.errors import UsageError
+from bot.jobs import JobQueue
+from bot.roles import Actor
+from bot.slack import payload
+from bot.slack.deps import Deps
+from bot.slack.ui import Where
+from handlers import flows
+from handlers.flows import bulk
+from handlers.flows.common import allowed, click_key, with_channel
+from handlers.guard import shielded
+
+ALREADY = "That was already confirmed: it runs once. Its result replaces the confirmation."
+
+
+def register(app: App) -> None:
+    app.action(ActionId.ACTION_CONFIRM)(on_action_confirm)
+    app.action(ActionId.BULK_CONFIRM)(on_bulk_confirm)
+    app.action(ActionId.BULK_TYPED_OPEN)(on_typed_open)
+    app.action(ActionId.CANCEL)(on_cancel)
+    app.action(ActionId.JOB_RETRY)(on_job_retry)
+    app.action(ActionId.JOB_CANCEL)(on_job_cancel)
+    app.action(ActionId.OPEN_EVENTS)(on_open_events)
+
+
+def _where(body: dict[str, Any]) -> Where:
+    """Replace an ephemeral confirmation with its outcome; answer clicks on channel posts ephemerally."""
+    ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
+    return payload.where(body, replace=ephemeral)
+
+
+def _confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor, flow: Any) -> None:
+    ack()
+    state = FlowState.unpack(action.get("value"))
+    where = _where(body)
+    if not flow.confirmed(deps, actor, state, where, click_key(body, action["action_id"], action.get("value", ""))):
+        deps.ui.show(dataclasses.replace(where, replace=False), outcome_message(ALREADY))
+
+
+@shielded
+def on_action_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    _confirm(ack, body, action, deps, actor, flows.action)
+
+
+@shielded
+def on_bulk_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    _confirm(ack, body, action, deps, actor, flows.bulk)
+
+
+@shielded
+def on_typed_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    ack()
+    bulk.open_typed(deps, actor, FlowState.unpack(action.get("value")), body["trigger_id"], _where(body))
+
+
+@shielded
+def on_cancel(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+    ack()
+    where = _where(body)
+    if where.response_url:
+        deps.ui.respond(where.response_url, cancelled_message("The command"), replace=True)
+
+
+def _jobs_for(deps: Deps, job_id: int, actor: Actor) -> JobQueue:
+    """The queue, once the actor may run the job's command (the same check as starting it)."""
+    if deps.jobs is None:
+        raise UsageError("The job queue is not running in this process.")
+    job = deps.jobs.get(job_id)
+    allowed(registry.find(job.record_type, job.verb), actor)
+    return deps.jobs
+
+
+@shielded
+def on_job_retry(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    ack()
+    job_id = int(action["value"])
+    jobs = _jobs_for(deps, job_id, actor)
+    where = payload.where(body)
+    if not deps.rt.store.claim(click_key(body, action["action_id"], action["value"])):
+        deps.ui.show(where, outcome_message(f"The failed records of job {job_id} are already being retried."))
+        return
+    new_id = jobs.retry(job_id, with_channel(actor, payload.channel_id(body)))
+    deps.ui.show(where, outcome_message(f"Retrying the failed records of job {job_id} as job {new_id}; "
+                                        "its progress is posted here."))
+
+
+@shielded
+def on_job_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    ack()
+    job_id = int(action["value"])
+    job = _jobs_for(deps, job_id, actor).cancel(job_id, actor)
+    deps.ui.show(payload.where(body), outcome_message(f"Cancelling {job.summary}: records already done stay done."))
+
+
+@shielded
+def on_open_events(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    ack()
+    record_type, _, key = action["value"].partition(":")
+    command = registry.find(record_type, "events")
+    flows.start(deps, flows.Start(command, actor, payload.where(body), record_type, [key],
+                                  trigger_id=body["trigger_id"]))

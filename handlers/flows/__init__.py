@@ -1,0 +1,89 @@
+"""One generic flow per command kind (action, bulk, dialog, view), used by every command of that kind.
+
+Handlers parse the surface (slash command, shortcut, palette, button) into a `Start` and call
+`flows.start(deps, start)`; the flow does the rest. Nothing slow runs before `ack()` or `views.open`:
+a flow acks, opens a "Loading…" modal or answers ephemerally at once, and hands the slow part
+(record resolution, `prepare`, the service call) to `deps.work` (a small thread pool); bulk work goes
+to the job queue.
+
+CONTRACT FOR DIALOG AND VIEW COMMANDS (what a command module plugs in; nothing Slack-specific)
+===========================================================================================
+
+Dialog commands (`Kind.DIALOG`, e.g. `invoice payment`)
+-------------------------------------------------------
+Registry entry (`bot/commands.py`):
+    service(rt, record: dict, form: BaseModel, actor: Actor) -> Outcome
+        Runs after a valid submit, on the work pool. Raise `InvalidInput(msg, field_errors={field: msg})`
+        for errors Billecta or the state reveals (shown under the fields, form values kept), any other
+        `BotError` for a refusal (shown in the modal). Audit is written by the flow
+        (`runner.audit`), not by the service. A service with an `idempotency_key` keyword gets the
+        submission's key (view id + hash + values); the flow also runs a submission only once.
+    form: a pydantic model class. FIELD NAMES ARE THE MODAL'S BLOCK IDS. Submitted values arrive as
+        strings/lists exactly as Slack sends them (plain_text_input → str, number_input → str,
+        datepicker → "YYYY-MM-DD", static_select/radio_buttons → option value, checkboxes → list of
+        values, empty → None); let pydantic coerce them. Validation runs with
+        `form.model_validate(values, context=prepared)`, so validators can read what `prepare`
+        returned through `info.context` (e.g. the amount left to pay).
+    prepare(rt, record: dict) -> dict   (optional)
+        Slow fetch of what the form shows or prefills; runs on the work pool after `views.open`, behind
+        the "Loading…" view. Return JSON-able scalars only and keep it small (< 1,500 characters as
+        JSON): it is carried in the modal's private_metadata and handed back as validation context.
+        Keys matching field names prefill those fields.
+
+Blocks (optional): a module `blocks/forms/<name>.py`, listed in `blocks.forms.FORM_MODULES` by the
+command's slug, with
+    def form_blocks(ctx: blocks.forms.FormContext) -> list[dict]
+        The body of the form (input blocks plus any read-only sections). The flow adds the sandbox
+        label, the record header, the dangerous-command warning, title/submit/close and metadata.
+        ctx.command, ctx.record_label ('invoice 1001'), ctx.prepared (prepare's dict),
+        ctx.values (the current field values: prefilled from `prepared`, then what the user typed),
+        ctx.errors (field → message from on-change validation or the service; show them with
+        `blocks.forms.field_error(field, message)` right under the input).
+        Every input: block_id = the field name, action_id = `ActionId.FORM_FIELD`; put
+        `dispatch_action: True` on inputs that should validate as the user types or picks (not on
+        file inputs). `blocks.forms.initial_text/initial_option` keep values across `views.update`.
+Without a module the flow renders the form from the model (`blocks.forms.generic`): str → text,
+Decimal/int → number, date → datepicker, Enum/Literal → select, bool → checkbox; `Field(title=,
+description=)` give label and hint.
+
+Lifecycle: views.open(Loading) → resolve record + prepare (pool) → views.update(form) → on change:
+validate, views.update with the field's error → submit: validate → `response_action: errors` under
+the fields, or `update` to a "Working…" view → service (pool) → views.update(result) + the outcome
+posted (requester, NOTIFY_CHANNEL / ALERT_CHANNEL). A resubmitted modal runs the service once.
+
+View commands (`Kind.VIEW`, e.g. `invoice events 1001`)
+-------------------------------------------------------
+Registry entry:
+    service(rt, record: dict | None, options: dict) -> Any   (the "result"; slow allowed, pool)
+        record is None for reports. options = the view's inputs flattened (block_id → value) plus
+        "record_type" (the type the user named: event log commands serve several types) and
+        "refresh" (True on first open and on the refresh button; False on filter changes — serve
+        those from the store).
+Blocks: a module listed in `blocks.views.VIEW_MODULES` by slug (the event log: `blocks.events`) with
+    def view_blocks(ctx: blocks.views.ViewContext) -> list[dict]
+        ctx.command, ctx.record_label, ctx.result, ctx.options. ≤ 95 blocks (the flow adds a few).
+        Filters: input blocks, block_id = option name, action_id = `ActionId.VIEW_OPTION`,
+        `dispatch_action: True` → any change re-runs the service with refresh=False and updates.
+        Export: buttons with action_id `ActionId.VIEW_EXPORT` and value = format ("csv", "json").
+        Refresh: a button with action_id `ActionId.VIEW_REFRESH`.
+    def export(ctx: blocks.views.ViewContext, fmt: str) -> tuple[str, bytes]
+        (filename, content): the flow uploads it with files_upload_v2 to the channel the view was
+        opened from (or a DM) naming the record.
+"""
+
+from __future__ import annotations
+
+from bot.commands import Kind
+from bot.slack.deps import Deps
+from handlers.flows.common import Start, allowed
+
+__all__ = ["Start", "start"]
+
+
+def start(deps: Deps, start: Start) -> None:
+    """Begin `start.command`'s flow. Call after ack; raises typed errors for bad input or roles."""
+    from handlers.flows import action, bulk, dialog, view
+
+    allowed(start.command, start.actor, start.record_type)
+    flows = {Kind.ACTION: action.start, Kind.BULK: bulk.start, Kind.DIALOG: dialog.start, Kind.VIEW: view.start}
+    flows[start.command.kind](deps, start)

@@ -1,0 +1,71 @@
+"""The view flow (read-only): the event log, reports. A modal, filters, exports posted as files.
+
+The contract for the service and its blocks module is in this package's docstring.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blocks.metadata import FlowState
+from blocks.status import loading_view
+from blocks.views import ViewContext, view_modal, view_module
+from bot.commands import Command
+from bot.roles import Actor
+from bot.services.labels import label
+from bot.services.mirror import resolve
+from bot.slack.deps import Deps
+from bot.slack.payload import values as state_values
+from bot.slack.ui import Where
+from handlers.flows.common import Start, allowed, command_for, one_key, open_then
+
+
+def start(deps: Deps, start: Start) -> None:
+    state = FlowState(command=start.command.slug, record_type=start.record_type, key=one_key(start),
+                      channel=start.where.channel, options=dict(start.flags))
+    what = f"{start.record_type} {state.key}" if state.key else start.command.title
+    loading = loading_view(start.command.title, f"Loading {what}…")
+    if start.trigger_id:
+        open_then(deps, start.trigger_id, start.where, loading, lambda modal: _show(deps, state, modal, refresh=True))
+    else:
+        deps.work.run(start.where, lambda: _show(deps, state, start.where, refresh=True))
+
+
+def _context(deps: Deps, command: Command, state: FlowState, refresh: bool) -> ViewContext:
+    row = resolve(deps.rt, state.record_type, state.key) if state.key else None
+    state.label = label(state.record_type, row) if row is not None else None
+    options = {**state.options, "record_type": state.record_type, "refresh": refresh}
+    result = command.service(deps.rt, row, options)  # type: ignore[misc]
+    return ViewContext(command, state.label, result, state.options)
+
+
+def _show(deps: Deps, state: FlowState, where: Where, *, refresh: bool) -> None:
+    command = command_for(state.command)
+    ctx = _context(deps, command, state, refresh)
+    deps.ui.replace(where, view_modal(ctx, state.pack()))
+
+
+def interact(deps: Deps, actor: Actor, view: dict[str, Any], *, refresh: bool, where: Where) -> None:
+    """A filter changed or refresh was clicked: run the service again and update the modal."""
+    state = FlowState.unpack(view.get("private_metadata"))
+    allowed(command_for(state.command), actor)
+    state.options = {**state.options, **state_values(view)}
+    modal = Where(user=actor.id, view_id=view["id"], channel=state.channel)
+    deps.work.run(modal, lambda: _show(deps, state, modal, refresh=refresh))
+
+
+def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Where) -> None:
+    """Export what the modal shows as a file, posted where the view was opened (or in a DM)."""
+    state = FlowState.unpack(view.get("private_metadata"))
+    command = command_for(state.command)
+    allowed(command, actor)
+    state.options = {**state.options, **state_values(view)}
+
+    def upload() -> None:
+        ctx = _context(deps, command, state, refresh=False)
+        filename, content = view_module(command).export(ctx, fmt)
+        channel = state.channel or deps.ui.client.conversations_open(users=actor.id)["channel"]["id"]
+        what = f"{command.title} of {state.label}" if state.label else command.title
+        deps.ui.upload(channel, filename, content, f"{what} ({fmt.upper()}), exported by <@{actor.id}>.")
+
+    deps.work.run(where, upload)

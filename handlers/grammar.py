@@ -1,0 +1,108 @@
+"""The `/billecta` grammar, from the registry: `<type> <verb> <targets> [--flag value]`, seed slugs,
+`help [type]`, and nothing at all (the palette). Pure: no I/O, so it runs before the ack.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shlex
+from dataclasses import dataclass, field
+
+from bot import commands as registry
+from bot.commands import Command
+from bot.errors import UsageError
+
+TARGET_FLAGS = ("--all", "--changed")
+
+
+@dataclass
+class Parsed:
+    kind: str  # 'palette' | 'help' | 'run'
+    command: Command | None = None
+    record_type: str = ""
+    targets: list[str] = field(default_factory=list)
+    flags: dict[str, str] = field(default_factory=dict)
+    help_type: str | None = None
+
+
+def parse(text: str) -> Parsed:
+    try:
+        words = shlex.split(text.strip())
+    except ValueError:
+        words = text.split()
+    if not words:
+        return Parsed("palette")
+    head = words[0].lower()
+    if head in ("help", "?", "-h", "--help"):
+        return _help(words[1:])
+    command = registry.by_slug(head)
+    if command is not None:
+        rest = words[1:]
+        record_type = command.record_type
+        if record_type == "*":
+            if not rest or rest[0] not in registry.EVENT_LOG_TYPES:
+                raise UsageError(f"Say whose events: `/billecta {head} <{'|'.join(registry.EVENT_LOG_TYPES)}> <id>`.")
+            record_type, rest = rest[0], rest[1:]
+        return _run(command, record_type, rest)
+    if len(words) < 2 and head not in registry.RECORD_TYPES:
+        raise UsageError(unknown(text))
+    try:
+        command = registry.find(head, words[1].lower() if len(words) > 1 else "")
+    except UsageError:
+        raise UsageError(unknown(text)) from None
+    return _run(command, head, words[2:])
+
+
+def _help(words: list[str]) -> Parsed:
+    wanted = words[0].lower() if words else None
+    if wanted and wanted not in registry.RECORD_TYPES:
+        raise UsageError(unknown(" ".join(words)))
+    return Parsed("help", help_type=wanted)
+
+
+def _run(command: Command, record_type: str, words: list[str]) -> Parsed:
+    targets: list[str] = []
+    flags: dict[str, str] = {}
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word.startswith("--") and word not in TARGET_FLAGS:
+            name = word[2:]
+            if "=" in name:
+                name, value = name.split("=", 1)
+            elif index + 1 < len(words):
+                index, value = index + 1, words[index + 1]
+            else:
+                raise UsageError(f"`{word}` needs a value: `{word} <value>`.")
+            flags[name.replace("-", "_")] = value
+        else:
+            targets.append(word)
+        index += 1
+    if flags and command.kind.value in ("action", "bulk"):
+        raise UsageError(f"`{command.name}` takes no options; usage: `{command.usage}`.")
+    return Parsed("run", command, record_type, targets, flags)
+
+
+def names() -> list[str]:
+    """Every way to name a command: 'invoice pause', the slugs."""
+    found: list[str] = []
+    for command in registry.COMMANDS:
+        types = registry.EVENT_LOG_TYPES if command.record_type == "*" else (command.record_type,)
+        found.extend(f"{t} {command.verb}" for t in types)
+        found.append(command.slug)
+    return found
+
+
+def closest(text: str, n: int = 3) -> list[str]:
+    words = text.lower().split()
+    probe = " ".join(words[:2])
+    matches = difflib.get_close_matches(probe, names(), n=n, cutoff=0.5)
+    if not matches and words:
+        matches = difflib.get_close_matches(words[0], names(), n=n, cutoff=0.5)
+    return matches
+
+
+def unknown(text: str) -> str:
+    matches = closest(text)
+    hint = " Did you mean " + ", ".join(f"`/billecta {m}`" for m in matches) + "?" if matches else ""
+    return f"I don't know `/billecta {text.strip()}`.{hint} Try `/billecta help`."

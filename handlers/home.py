@@ -1,0 +1,80 @@
+"""The App Home tab (`app_home_opened` → `views.publish`) and its buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from blocks.home import HomeData, home_view
+from blocks.ids import ActionId
+from blocks.metadata import PickerState
+from bot import commands as registry
+from bot.errors import BotError
+from bot.roles import Actor, Role
+from bot.slack.deps import Deps
+from bot.slack.ui import Where
+from handlers.flows.common import allowed
+from handlers.guard import shielded
+from handlers.palette import open_picker
+
+RECENT_JOBS = 20
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(on_home_opened)
+    app.action(ActionId.HOME_REFRESH)(on_refresh)
+    app.action(ActionId.HOME_OPEN_PALETTE)(on_open_palette)
+    app.action(ActionId.HOME_COMMAND)(on_quick_command)
+
+
+@shielded
+def on_home_opened(event: dict[str, Any], body: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    if event.get("tab", "home") == "home":
+        publish(deps, actor)
+
+
+@shielded
+def on_refresh(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    ack()
+    publish(deps, actor)
+
+
+def publish(deps: Deps, actor: Actor) -> None:
+    deps.work.run(Where(user=actor.id), lambda: deps.ui.publish(actor.id, home_view(home_data(deps, actor))))
+
+
+def home_data(deps: Deps, actor: Actor) -> HomeData:
+    jobs = deps.jobs.list(RECENT_JOBS) if deps.jobs is not None else []
+    scheduler = getattr(deps.jobs, "scheduler", None)
+    data = HomeData(target=deps.rt.target_label, worker_running=bool(scheduler and scheduler.running),
+                    role=actor.role.label if actor.role else "no role", jobs=jobs,
+                    schedules=deps.schedules.listing() if deps.schedules is not None else [],
+                    quick=[c for c in registry.COMMANDS if c.available and actor.role >= c.role > Role.NONE])
+    for job in jobs:
+        if job.finished and job.failed and _may(registry.find(job.record_type, job.verb), actor):
+            data.can_retry.add(job.id)
+    return data
+
+
+def _may(command: registry.Command, actor: Actor) -> bool:
+    try:
+        allowed(command, actor)
+    except BotError:
+        return False
+    return True
+
+
+@shielded
+def on_open_palette(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+    ack()
+    open_picker(deps, body, PickerState())
+
+
+@shielded
+def on_quick_command(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
+    ack()
+    command = registry.by_slug(action["value"])
+    record_type = command.record_type if command and command.record_type != "*" else None
+    open_picker(deps, body, PickerState(record_type=record_type, command=command.slug if command and
+                                                      record_type else None))

@@ -1,0 +1,97 @@
+"""The command palette modal (also behind message shortcuts and Home quick actions).
+
+Pick a type → a command → the record(s) (a search over the store, the ids found in a message, or
+free targets for bulk commands), then "Continue" turns the modal into the command's own flow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from blocks.common import option
+from blocks.ids import ActionId, BlockId, CallbackId
+from blocks.metadata import PickerState
+from blocks.picker import chosen, picker_view
+from blocks.status import loading_view
+from bot import commands as registry
+from bot.commands import Kind
+from bot.errors import BotError
+from bot.roles import Actor
+from bot.slack import payload
+from bot.slack.deps import Deps
+from bot.slack.search import search
+from bot.slack.ui import Where, after_ack
+from bot.targets import parse_targets
+from handlers import flows
+from handlers.flows.common import allowed
+from handlers.guard import shielded
+
+
+def register(app: App) -> None:
+    app.action(ActionId.PICKER_TYPE)(on_change)
+    app.action(ActionId.PICKER_COMMAND)(on_change)
+    app.options(ActionId.PICKER_RECORD)(on_search)
+    app.view(CallbackId.PICKER)(on_submit)
+
+
+def open_picker(deps: Deps, body: dict[str, Any], state: PickerState, note: str | None = None) -> None:
+    """The palette for this interaction's trigger id, opened at once (a failure is shown to the user)."""
+    view = picker_view(state, note)
+    deps.work.open(payload.where(body), lambda: deps.ui.open(body["trigger_id"], view))
+
+
+@shielded
+def on_change(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+    ack()
+    view = body["view"]
+    state = chosen(payload.values(view), PickerState.unpack(view.get("private_metadata")))
+    deps.ui.update_if_current(view, picker_view(state))
+
+
+def on_search(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+    """block_suggestion: answered from the store within Slack's 3 s (there is no later fill)."""
+    state = PickerState.unpack((body.get("view") or {}).get("private_metadata"))
+    found = search(deps.rt.store, state.record_type or "", body.get("value") or "")
+    ack(options=[option(text, key) for text, key in found])
+
+
+@shielded
+def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    values = payload.values(view)
+    state = chosen(values, PickerState.unpack(view.get("private_metadata")))
+    start, errors = _start(state, values, actor, view["id"])
+    if errors or start is None:
+        ack(response_action="errors", errors=errors)
+        return
+    title = start.command.title
+    ack(response_action="update", view=deps.ui.view(loading_view(title, "Checking…")))
+    flows.start(deps, start)
+
+
+def _start(state: PickerState, values: dict[str, Any], actor: Actor,
+           view_id: str) -> tuple[flows.Start | None, dict[str, str]]:
+    command = registry.by_slug(state.command or "")
+    if command is None:
+        return None, {BlockId.PICKER_COMMAND if state.record_type else BlockId.PICKER_TYPE: "Choose one."}
+    record_type = state.record_type or command.record_type
+    try:
+        allowed(command, actor, record_type)
+    except BotError as exc:
+        return None, {BlockId.PICKER_COMMAND: exc.user_message}
+    targets: list[str] = []
+    if command.kind is Kind.BULK:
+        targets = (values.get(BlockId.PICKER_TARGETS) or "").split()
+        try:
+            if parse_targets(targets).empty:
+                return None, {BlockId.PICKER_TARGETS: "Give record ids, ranges, --changed or --all."}
+        except BotError as exc:
+            return None, {BlockId.PICKER_TARGETS: exc.user_message}
+    elif command.record_type != "report":
+        key = values.get(BlockId.PICKER_RECORD)
+        if not key:
+            return None, {BlockId.PICKER_RECORD: f"Choose a {record_type}."}
+        targets = [key]
+    where = Where(user=actor.id, view_id=view_id, channel=state.channel, after=after_ack())
+    return flows.Start(command, actor, where, record_type, targets), {}

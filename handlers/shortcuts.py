@@ -1,0 +1,46 @@
+"""Message shortcuts (one per record type: read the ids in the message) and the global palette shortcut."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from blocks.ids import SHORTCUT_PREFIX, CallbackId
+from blocks.metadata import PickerState
+from bot.slack import payload
+from bot.slack.deps import Deps
+from bot.slack.refs import compress, find_ids, message_text
+from handlers.guard import shielded
+from handlers.palette import open_picker
+
+SHOWN_IDS = 8
+
+
+def register(app: App) -> None:
+    app.shortcut(CallbackId.PALETTE_SHORTCUT)(on_palette)
+    app.shortcut(re.compile("^" + re.escape(SHORTCUT_PREFIX)))(on_message_shortcut)
+
+
+@shielded
+def on_palette(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+    ack()
+    open_picker(deps, body, PickerState())
+
+
+@shielded
+def on_message_shortcut(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+    ack()
+    record_type = body["callback_id"].removeprefix(SHORTCUT_PREFIX)
+    ids = find_ids(message_text(body.get("message") or {}), record_type)
+    state = PickerState(record_type=record_type, fixed_type=True, spec=compress(ids) or None,
+                        channel=payload.channel_id(body))
+    open_picker(deps, body, state, note=found_note(record_type, ids))
+
+
+def found_note(record_type: str, ids: list[str]) -> str:
+    if not ids:
+        return f"No {record_type} ids found in the message: search for one below."
+    shown = ", ".join(ids[:SHOWN_IDS]) + (f" and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else "")
+    return f"Found in the message: {record_type} {shown}. Bulk commands take all of them."

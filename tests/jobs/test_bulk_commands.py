@@ -1,0 +1,176 @@
+"""Every bulk command end to end: the job queue, the real services and store, the demo sandbox."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.errors import NotAllowed
+from bot.jobs import ItemStatus, JobQueue, JobStatus
+from bot.roles import Actor, Role
+from bot.runtime import Runtime
+from bot.sandbox import DEMO, Sandbox
+from bot.services.orders import upsert_order
+
+from .conftest import run_command
+
+ORDER = {"id": 1, "debtor_id": 2, "order_date": "2026-03-01", "payment_terms_days": 20,
+         "our_reference": "Lars", "your_reference": "PO 4711", "delivery_method": "Email", "currency": "SEK"}
+ROWS = [{"id": 1, "order_id": 1, "article_id": 1, "quantity": "2"},  # article data as defaults
+        {"id": 2, "order_id": 1, "quantity": "1", "unit_price": "500.00", "vat_rate": "12",
+         "description": "Fixed-price setup"}]
+
+
+def _orders(rt: Runtime) -> None:
+    rt.store.upsert_records("order", [ORDER, {**ORDER, "id": 2}, {**ORDER, "id": 3}])
+    rt.store.upsert_records("orderrow", [*ROWS, {**ROWS[0], "id": 3, "order_id": 2},
+                                         {"id": 4, "order_id": 3, "quantity": "1"}])  # no price anywhere
+
+
+def test_article_delete_fails_an_article_in_use_with_billectas_reason_and_deletes_the_rest(rt: Runtime) -> None:
+    rt.store.upsert_records("article", [{"id": 10, "name": "Unused gadget", "unit_price": "10.00"}])
+    assert run_command(rt, "article upsert", "10").ok
+    job = run_command(rt, "article delete", "1", "10")
+    assert job.status is JobStatus.PARTLY_FAILED and (job.succeeded, job.failed) == (1, 1)
+    failed = JobQueue(rt).items(job.id, "failed")[0]
+    assert failed.record_id == "1" and failed.error == (
+        "Billecta refused: The product is used on an invoice and cannot be deleted.")
+    assert rt.billecta.find_product_by_external_id("10") is None
+    assert rt.billecta.find_product_by_external_id("1") is not None
+    gone, kept = rt.store.get("article", 10), rt.store.get("article", 1)
+    assert gone is not None and gone["sync_status"] == "deleted" and gone["name"] == "Unused gadget"
+    assert kept is not None and kept["sync_status"] == "failed" and "used on an invoice" in kept["last_error"]
+
+
+def test_anonymize_clears_personal_data_in_billecta_and_in_the_store_keeping_ids(rt: Runtime) -> None:
+    before = rt.store.get("debtor", 1)
+    assert before is not None
+    job = run_command(rt, "debtor anonymize", "1")
+    assert job.ok
+    view = rt.billecta.get_debtor(before["billecta_id"])
+    assert view.name == "Anonymized debtor 1" and view.debtor_external_id == "1"
+    assert not any([view.org_no, view.email, view.phone, view.address, view.zip_code, view.city,
+                    view.contact_name])
+    after = rt.store.get("debtor", 1)
+    assert after is not None and after["sync_status"] == "anonymized"
+    assert after["billecta_id"] == before["billecta_id"] and after["name"] == "Anonymized debtor 1"
+    assert not any(after[column] for column in ("org_no", "email", "phone", "address", "zip_code", "city"))
+    invoices = rt.store.rows("invoice", "debtor_public_id = ?", [before["billecta_id"]])
+    assert invoices and {row["debtor_name"] for row in invoices} == {"Anonymized debtor 1"}
+    assert "Anna" not in JobQueue(rt).items(job.id)[0].label
+    assert rt.billecta.open_invoices_by_debtor(before["billecta_id"])  # invoices stay linked
+
+
+def test_anonymize_is_for_admins_only(rt: Runtime) -> None:
+    operator = Actor(id="U0OP", role=Role.OPERATOR, source="slack")
+    with pytest.raises(NotAllowed):
+        run_command(rt, "debtor anonymize", "1", actor=operator)
+
+
+def test_order_upsert_makes_a_draft_then_updates_it(rt: Runtime) -> None:
+    _orders(rt)
+    job = run_command(rt, "order upsert", "1")
+    assert job.ok
+    order = rt.store.get("order", 1)
+    assert order is not None and order["sync_status"] == "synced"
+    draft = rt.billecta.get_invoice(order["billecta_id"])
+    assert str(draft.state.stage) == "Created" and draft.external_reference == "order:1"
+    assert draft.due_date is not None and draft.due_date.date().isoformat() == "2026-03-21"
+    consulting, setup = draft.records
+    assert consulting.article_number == "A-100" and consulting.unit_price is not None
+    assert consulting.unit_price.amount == Decimal("1150.00") and consulting.quantity == 2
+    assert consulting.product_public_id == DEMO.products["1"]
+    assert setup.article_description == "Fixed-price setup" and setup.vat == 12
+    rt.store.upsert_records("orderrow", [{**ROWS[0], "quantity": "3"}])
+    rt.store.upsert_records("order", [{**ORDER, "your_reference": "PO 4712"}])
+    assert JobQueue(rt).items(run_command(rt, "order upsert", "1").id)[0].message == "draft updated"
+    again = rt.billecta.get_invoice(order["billecta_id"])
+    assert again.your_reference == "PO 4712" and again.records[0].quantity == 3
+
+
+def test_attest_puts_the_invoice_in_the_store_and_the_order_can_no_longer_change(rt: Runtime) -> None:
+    _orders(rt)
+    run_command(rt, "order upsert", "1")
+    job = run_command(rt, "order attest", "1")
+    assert job.ok
+    order = rt.store.get("order", 1)
+    assert order is not None
+    invoice = rt.store.find_by("invoice", "action_public_id", order["billecta_id"])
+    assert invoice is not None and invoice["order_id"] == 1 and invoice["invoice_number"]
+    assert invoice["stage"] in ("Attested", "InvoiceSent")
+    assert invoice["invoiced_amount"] == 2 * 115000 * 125 // 100 + 50000 * 112 // 100
+    locked = run_command(rt, "order upsert", "1")
+    assert locked.status is JobStatus.FAILED
+    reason = JobQueue(rt).items(locked.id)[0].error or ""
+    assert "already attested" in reason and "cannot be changed" in reason
+
+
+def test_upsert_attest_attests_only_after_a_successful_upsert(rt: Runtime) -> None:
+    _orders(rt)
+    job = run_command(rt, "order upsert-attest", "2", "3")
+    assert job.status is JobStatus.PARTLY_FAILED
+    two, three = JobQueue(rt).items(job.id)
+    assert two.status is ItemStatus.SUCCEEDED and "attested as invoice" in (two.message or "")
+    assert three.status is ItemStatus.FAILED and "no unit price" in (three.error or "")
+    assert rt.store.find_by("invoice", "order_id", 2) is not None
+    assert rt.store.find_by("invoice", "order_id", 3) is None
+    debtor = rt.store.get("debtor", 2)
+    assert debtor is not None
+    references = [rt.billecta.get_invoice(row.action_public_id).external_reference
+                  for row in rt.billecta.open_invoices_by_debtor(debtor["billecta_id"])]
+    assert "order:3" not in references
+
+
+@pytest.mark.xfail(strict=True, reason="the sandbox leaves drafts out of the open-by-debtor list "
+                   "(bot/sandbox/invoice_view.py _by_debtor), where the client's Outcomes.invoice also looks")
+def test_a_resumed_order_upsert_finds_its_draft_by_reference_instead_of_creating_another(rt: Runtime) -> None:
+    _orders(rt)
+    run_command(rt, "order upsert", "1")
+    order = rt.store.get("order", 1)
+    assert order is not None
+    rt.store.update("order", 1, {"billecta_id": None})  # as if the process died before recording it
+    result = upsert_order(rt, "1", resumed=True)
+    assert result.billecta_id == order["billecta_id"] and result.message == "draft updated"
+
+
+def test_credit_credits_what_remains_and_refuses_closed_invoices(rt: Runtime) -> None:
+    job = run_command(rt, "invoice credit", DEMO["open"], DEMO["completed"])
+    assert job.status is JobStatus.PARTLY_FAILED
+    credited, refused = JobQueue(rt).items(job.id)
+    assert credited.status is ItemStatus.SUCCEEDED and credited.message == "credited 1 250.00 SEK"
+    assert refused.error == f"invoice {DEMO['completed']} is completed; a closed invoice cannot be credited."
+    row = rt.store.find_by("invoice", "invoice_number", DEMO["open"])
+    assert row is not None and row["current_amount"] == 0 and row["credited_amount"] == 125000
+    assert row["stage"] == "Completed"
+
+
+def test_creditor_update_pushes_details_and_default_settings(rt: Runtime) -> None:
+    rt.store.upsert_records("creditor", [{"id": 1, "name": "Demo Bygg & Co AB", "reminder_fee": "75.00",
+                                          "payment_terms_days": 15, "delivery_method": "Mail"}])
+    job = run_command(rt, "creditor update", "1")
+    assert job.ok and job.total == 1
+    assert rt.billecta.get_creditor().name == "Demo Bygg & Co AB"
+    config = rt.billecta.get_default_config()
+    assert config.reminder_invoice_fee == Decimal("75")
+    assert config.invoice_payment_terms_in_days == 15 and str(config.delivery_method) == "Mail"
+    assert config.interest_percentage == Decimal("8")  # a setting the bot does not manage is kept
+
+
+def test_transient_faults_are_retried_by_the_job(rt: Runtime, sandbox: Sandbox) -> None:
+    rt.store.upsert_records("debtor", [{"id": 6, "name": "Flaky Fastigheter AB"}])
+    sandbox.inject_faults(fail_next=7)  # more than the client's own 5 attempts
+    job = run_command(rt, "debtor upsert", "6")
+    assert job.ok
+    item = JobQueue(rt).items(job.id)[0]
+    assert item.attempts == 2
+    assert [d.debtor_external_id for d in rt.billecta.list_debtors()].count("6") == 1
+
+
+def test_changed_selects_records_changed_since_their_last_sync(rt: Runtime) -> None:
+    rt.store.upsert_records("debtor", [{**(rt.store.get("debtor", 2) or {}), "city": "Malmö"},
+                                       {"id": 6, "name": "New Debtor AB"}])
+    job = run_command(rt, "debtor upsert", "--changed")
+    assert job.ok and [item.record_id for item in JobQueue(rt).items(job.id)] == ["2", "6"]
+    assert job.targets == "--changed"
+    assert rt.store.ids("debtor", changed_only=True) == []

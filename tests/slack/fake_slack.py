@@ -1,0 +1,307 @@
+"""A fake Slack Web API on localhost that records every call and rejects what Slack would reject.
+
+In the spirit of bolt-python's tests/mock_web_api_server, but stricter: views and messages are
+checked against Slack's limits (title ≤ 24, ≤ 100 blocks in a view and 50 in a message, submit/close
+≤ 24, private_metadata ≤ 3000, block_id/action_id ≤ 255, option text ≤ 75), and trigger ids must be
+issued by `trigger()` and used once within 3 s (`expired_trigger_id` / `exchanged_trigger_id`).
+It also takes response_url posts (`response_url()`) and file uploads (the files_upload_v2 flow).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+TRIGGER_SECONDS = 3.0
+_JSON_FIELDS = ("view", "blocks", "attachments", "files")
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    at: float
+    ok: bool = True
+    error: str | None = None
+    body: bytes = b""
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class FakeState:
+    calls: list[Call] = field(default_factory=list)
+    used_triggers: set[str] = field(default_factory=set)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    usergroups: list[dict[str, Any]] = field(default_factory=list)
+    failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _limit(ok: bool, error: str) -> None:
+    if not ok:
+        raise SlackReject(error)
+
+
+class SlackReject(Exception):
+    pass
+
+
+def check_view(view: dict[str, Any]) -> None:
+    """What Slack's views.* methods refuse (invalid_arguments with a reason)."""
+    if view.get("type") == "modal":
+        title = (view.get("title") or {}).get("text", "")
+        _limit(0 < len(title) <= 24, f"invalid_arguments: title must be 1-24 characters, got {len(title)}: {title!r}")
+        for key in ("submit", "close"):
+            _limit(len((view.get(key) or {}).get("text", "")) <= 24, f"invalid_arguments: {key} over 24 characters")
+        has_input = any(b.get("type") == "input" for b in view.get("blocks", []))
+        _limit(not has_input or "submit" in view, "invalid_arguments: a view with inputs needs submit")
+    _limit(len(view.get("private_metadata", "")) <= 3000, "invalid_arguments: private_metadata over 3000")
+    _limit(len(view.get("callback_id", "")) <= 255, "invalid_arguments: callback_id over 255")
+    check_blocks(view.get("blocks", []), 100)
+
+
+def check_blocks(blocks: list[dict[str, Any]], most: int) -> None:
+    _limit(len(blocks) <= most, f"invalid_blocks: {len(blocks)} blocks, at most {most}")
+    block_ids = [b["block_id"] for b in blocks if "block_id" in b]
+    _limit(len(block_ids) == len(set(block_ids)), f"invalid_blocks: duplicate block_id {block_ids}")
+    for block in blocks:
+        _limit(len(block.get("block_id", "")) <= 255, "invalid_blocks: block_id over 255")
+        if block.get("type") == "section":
+            _limit(len((block.get("text") or {}).get("text", "")) <= 3000, "invalid_blocks: section text over 3000")
+        for element in _elements(block):
+            _limit(len(element.get("action_id", "")) <= 255, "invalid_blocks: action_id over 255")
+            options = list(element.get("options", []))
+            _limit(len(options) <= 100, "invalid_blocks: more than 100 options")
+            for option in options + ([element["initial_option"]] if "initial_option" in element else []):
+                check_option(option)
+            if element.get("type") == "button":
+                _limit(len(element["text"]["text"]) <= 75, "invalid_blocks: button text over 75")
+
+
+def check_option(option: dict[str, Any]) -> None:
+    _limit(len(option["text"]["text"]) <= 75, f"invalid_blocks: option text over 75: {option['text']['text']!r}")
+    _limit(len(option.get("value", "")) <= 150, "invalid_blocks: option value over 150")
+
+
+def _elements(block: dict[str, Any]) -> list[dict[str, Any]]:
+    found = list(block.get("elements", [])) if block.get("type") == "actions" else []
+    for key in ("accessory", "element"):
+        if isinstance(block.get(key), dict):
+            found.append(block[key])
+    return found
+
+
+def check_message(args: dict[str, Any]) -> None:
+    _limit(bool(args.get("text") or args.get("blocks")), "no_text")
+    _limit(len(args.get("text") or "") <= 40_000, "msg_too_long")
+    check_blocks(args.get("blocks") or [], 50)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 refuses connections under a burst, which Slack never does
+
+
+class FakeSlack:
+    """Start with `start()`; `url` is the Web API base; `calls(method)` what was received."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.state = FakeState()
+        self._ids = itertools.count(1)
+        self.server = _Server(("127.0.0.1", port), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- test helpers ----------------------------------------------------------------------
+    def trigger(self, issued_at: float | None = None) -> str:
+        return make_trigger(issued_at)
+
+    def response_url(self) -> str:
+        return f"{self.url.removesuffix('/api')}/_response/{next(self._ids)}"
+
+    def calls(self, method: str | None = None, *, ok: bool | None = None) -> list[Call]:
+        with self.state.lock:
+            return [c for c in self.state.calls if (method is None or c.method == method)
+                    and (ok is None or c.ok == ok)]
+
+    def fail_next(self, method: str, status: int, headers: dict[str, str] | None = None) -> None:
+        """The next call of `method` answers `status` (429 with Retry-After, 500…)."""
+        with self.state.lock:
+            self.state.failures.setdefault(method, []).append((status, headers or {}))
+
+    def view(self, view_id: str) -> dict[str, Any]:
+        return self.state.views[view_id]
+
+    def opened(self) -> str:
+        """The id of the last modal opened."""
+        return str(self.calls("views.open", ok=True)[-1].result["view"]["id"])
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **match: Any) -> list[Call]:
+        """Block until `count` successful calls of `method` (whose args contain `match`) arrived."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [c for c in self.calls(method, ok=True) if all(c.args.get(k) == v for k, v in match.items())]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.02)
+
+    # -- the server --------------------------------------------------------------------------
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                data = json.dumps([{"method": c.method, "at": c.at, "ok": c.ok, "error": c.error,
+                                    "trigger_id": c.args.get("trigger_id"), "view_id": c.args.get("view_id"),
+                                    "opened": (c.result.get("view") or {}).get("id")}
+                                   for c in fake.calls()]).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status, headers, answer = fake.handle(self.path, self.headers.get("Content-Type") or "", body)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                for name, value in {"Content-Type": "application/json", **headers}.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+    def handle(self, path: str, content_type: str, body: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
+        if path.startswith(("/_response/", "/_upload/")):
+            method = path.strip("/").split("/")[0]
+            args = _parse(content_type, body) if method == "_response" else {}
+            self._record(Call(method, {**args, "path": path}, time.monotonic(), body=body))
+            return 200, {}, {"ok": True}
+        method = path.removeprefix("/api/")
+        with self.state.lock:
+            queued = self.state.failures.get(method)
+            failure = queued.pop(0) if queued else None
+        args = _parse(content_type, body)
+        if failure:
+            self._record(Call(method, args, time.monotonic(), ok=False, error=str(failure[0])))
+            return failure[0], failure[1], {"ok": False, "error": "ratelimited" if failure[0] == 429 else "fatal_error"}
+        try:
+            answer = self.answer(method, args)
+        except SlackReject as exc:
+            self._record(Call(method, args, time.monotonic(), ok=False, error=str(exc)))
+            return 200, {}, {"ok": False, "error": str(exc).split(":")[0], "detail": str(exc)}
+        self._record(Call(method, args, time.monotonic(), result=answer))
+        return 200, {}, {"ok": True, **answer}
+
+    def _record(self, call: Call) -> None:
+        with self.state.lock:
+            self.state.calls.append(call)
+
+    def _use_trigger(self, trigger_id: str | None) -> None:
+        issued = trigger_time(trigger_id or "")
+        _limit(issued is not None, "invalid_trigger_id")
+        with self.state.lock:
+            _limit(trigger_id not in self.state.used_triggers, "exchanged_trigger_id")
+            _limit(time.monotonic() - (issued or 0) <= TRIGGER_SECONDS, "expired_trigger_id")
+            self.state.used_triggers.add(trigger_id or "")
+
+    def _store_view(self, view: dict[str, Any], view_id: str | None = None) -> dict[str, Any]:
+        check_view(view)
+        view_id = view_id or f"V{next(self._ids):08d}"
+        stored = {**view, "id": view_id, "hash": f"{time.monotonic_ns()}.h", "state": {"values": {}}}
+        with self.state.lock:
+            self.state.views[view_id] = stored
+        return {"view": stored}
+
+    def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method in ("views.open", "views.push"):
+            self._use_trigger(args.get("trigger_id"))
+            return self._store_view(args["view"])
+        if method == "views.update":
+            view_id = args.get("view_id") or ""
+            with self.state.lock:
+                current = self.state.views.get(view_id)
+            _limit(current is not None, "not_found")
+            _limit(not args.get("hash") or args["hash"] == current["hash"], "hash_conflict")  # type: ignore[index]
+            return self._store_view(args["view"], view_id)
+        if method == "views.publish":
+            return self._store_view(args["view"], f"home-{args.get('user_id')}")
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            check_message(args)
+            ts = args.get("ts") or f"{time.time():.6f}"
+            return {"channel": args.get("channel"), "ts": ts, "message_ts": ts}
+        return self._other(method, args)
+
+    def _other(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        base = self.url.removesuffix("/api")
+        answers: dict[str, Any] = {
+            "auth.test": {"url": "https://fake.slack.com/", "team": "Fake", "user": "billecta-bot",
+                          "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"},
+            "usergroups.list": {"usergroups": self.state.usergroups},
+            "users.info": {"user": {"id": args.get("user"), "name": args.get("user"), "is_bot": False}},
+            "conversations.open": {"channel": {"id": f"D{args.get('users')}"}},
+            "files.completeUploadExternal": {"files": [{"id": f["id"], "title": f.get("title")}
+                                                       for f in args.get("files") or []]},
+        }
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ids):08d}"
+            return {"upload_url": f"{base}/_upload/{file_id}", "file_id": file_id}
+        _limit(method in answers, "unknown_method")
+        return answers[method]
+
+
+_triggers = itertools.count(1)
+
+
+def make_trigger(issued_at: float | None = None) -> str:
+    """A trigger id as Slack would send with an interaction; it carries its issue time (monotonic clock,
+    shared by every process on the machine) so the fake can run in another process than the client."""
+    at = time.monotonic() if issued_at is None else issued_at
+    return f"{next(_triggers)}.{int(at * 1e9)}.trigger"
+
+
+def trigger_time(trigger_id: str) -> float | None:
+    parts = trigger_id.split(".")
+    if len(parts) != 3 or parts[2] != "trigger" or not parts[1].isdigit():
+        return None
+    return int(parts[1]) / 1e9
+
+
+def _parse(content_type: str, body: bytes) -> dict[str, Any]:
+    if "json" in content_type:
+        return json.loads(body or b"{}")
+    args: dict[str, Any] = dict(parse_qsl(body.decode(errors="replace")))
+    for name in _JSON_FIELDS:
+        if isinstance(args.get(name), str):
+            with contextlib.suppress(ValueError):
+                args[name] = json.loads(args[name])
+    if "payload" in args:
+        args["payload"] = json.loads(args["payload"])
+    return args
+
+
+if __name__ == "__main__":  # its own process, for benchmarks: python tests/slack/fake_slack.py PORT
+    import sys
+
+    FakeSlack(int(sys.argv[1])).server.serve_forever()

@@ -1,0 +1,65 @@
+"""The bulk flow end to end: confirmation with count and names → job → one channel message edited."""
+
+from __future__ import annotations
+
+from blocks.ids import ActionId, BlockId
+
+from .conftest import Stack
+from .payloads import CHANNEL, field, find_element
+
+
+def _confirmation(stack: Stack, text: str, user: str = "UOPER") -> tuple[dict, str]:
+    reply, response_url = stack.client.command(text, user=user)
+    assert reply.status == 200
+    stack.settle()
+    return stack.responses(response_url)[-1], response_url
+
+
+def test_upsert_debtors_runs_a_job_with_progress_in_the_channel(stack: Stack) -> None:
+    message, response_url = _confirmation(stack, "debtor upsert 1-3")
+    assert "3 debtor(s)" in message["blocks"][1]["text"]["text"]
+    assert "debtor 1" in message["text"]
+    button = find_element(message["blocks"], ActionId.BULK_CONFIRM)
+    stack.client.click_message(button, response_url=response_url)
+    stack.settle()
+    started = stack.responses(response_url)[-1]
+    assert started["replace_original"] and "job" in started["text"] and "started on 3 record(s)" in started["text"]
+    job = stack.jobs.list(1)[0]
+    assert job.finished and job.total == 3 and job.channel == CHANNEL and job.requested_by == "UOPER"
+    posts = [p for p in stack.posts(CHANNEL) if f"job {job.id}" in p["text"]]
+    assert len(posts) == 1, "one job message, then edits"
+    ref = stack.rt.store.find_by("slack_message", "ref", f"job:{job.id}")
+    assert ref and ref["channel"] == CHANNEL
+    final = [c.args for c in stack.fake.calls("chat.update", ok=True) if c.args["ts"] == ref["ts"]]
+    last = (final[-1] if final else posts[0])["text"]
+    assert "3 succeeded" in last or job.failed, last
+    notify = stack.posts("CNOTIFY") if job.ok else stack.posts("CALERT")
+    assert any(f"job {job.id}" in p["text"] for p in notify)
+
+
+def test_typed_confirmation_for_anonymize(stack: Stack) -> None:
+    message, response_url = _confirmation(stack, "debtor anonymize 2", user="UADMIN")
+    warning = message["blocks"][1]["text"]["text"]
+    assert "Dangerous" in warning and "cannot be undone" in warning
+    opener = find_element(message["blocks"], ActionId.BULK_TYPED_OPEN)
+    stack.client.click_message(opener, user="UADMIN", response_url=response_url)
+    stack.settle()
+    opened = stack.fake.calls("views.open", ok=True)[-1]
+    view_id = stack.fake.calls("views.update", ok=True)[-1].args["view_id"]
+    assert opened.args["view"]["title"]["text"]
+    typed = field(BlockId.TYPED_COUNT, ActionId.TYPED_COUNT, "plain_text_input", "2")
+    wrong = stack.client.submit(view_id, typed, user="UADMIN")
+    assert wrong.json["response_action"] == "errors" and BlockId.TYPED_COUNT in wrong.json["errors"]
+    right = field(BlockId.TYPED_COUNT, ActionId.TYPED_COUNT, "plain_text_input", "1")
+    ok = stack.client.submit(view_id, right, user="UADMIN")
+    assert ok.json["response_action"] == "update"
+    stack.settle()
+    job = stack.jobs.list(1)[0]
+    assert job.command == "debtor anonymize" and job.total == 1 and job.finished
+    assert "job" in stack.fake.view(view_id)["blocks"][1]["text"]["text"]
+
+
+def test_bad_ids_say_what_is_wrong(stack: Stack) -> None:
+    message, _ = _confirmation(stack, "debtor upsert 1 999")
+    assert "999" in message["text"] and "Nothing was done" in message["text"]
+    assert not stack.jobs.list(5)

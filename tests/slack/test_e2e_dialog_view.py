@@ -1,0 +1,91 @@
+"""Dialog and view flows end to end: the payment form (Loading… → form → errors → result) and the event log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from blocks.ids import ActionId
+from bot.services import events, payments
+
+from .conftest import Stack, wire
+from .payloads import CHANNEL, field
+
+
+@pytest.fixture(autouse=True)
+def _wired(monkeypatch: pytest.MonkeyPatch) -> None:
+    wire(monkeypatch, "register-manual-payments", service=payments.register_manual_payment,
+         form=payments.PaymentForm, prepare=payments.prepare)
+    wire(monkeypatch, "show-event-log", service=events.event_log)
+
+
+def _payment_values(amount: str) -> dict[str, Any]:
+    today = dt.date.today().isoformat()
+    return {
+        **field("amount", ActionId.FORM_FIELD, "plain_text_input", amount),
+        **field("payment_date", ActionId.FORM_FIELD, "datepicker", today),
+        **field("payment_means", ActionId.FORM_FIELD, "static_select", "BG"),
+        **field("reference", ActionId.FORM_FIELD, "plain_text_input", "bank 42"),
+        **field("overpayment", ActionId.FORM_FIELD, "radio_buttons", "None"),
+    }
+
+
+def _open(stack: Stack, text: str) -> str:
+    reply, _ = stack.client.command(text)
+    assert reply.status == 200 and reply.text == ""
+    stack.settle()
+    opened = stack.fake.calls("views.open", ok=True)
+    assert len(opened) == 1 and "Loading" in opened[0].args["view"]["blocks"][-1]["text"]["text"]
+    return str(stack.fake.calls("views.update", ok=True)[-1].args["view_id"])
+
+
+def test_payment_dialog(stack: Stack) -> None:
+    view_id = _open(stack, "invoice payment 1001")
+    form = stack.fake.view(view_id)
+    assert form["callback_id"] == "dialog-form-view"
+    assert any(b.get("block_id") == "amount" for b in form["blocks"])
+
+    bad = stack.client.submit(view_id, _payment_values("lots"))
+    assert bad.json["response_action"] == "errors" and "amount" in bad.json["errors"]
+
+    stack.client.view_action(view_id, ActionId.FORM_FIELD, block_id="amount", values=_payment_values("lots"))
+    stack.settle()
+    shown = stack.fake.view(view_id)["blocks"]
+    assert any(b.get("block_id") == "amount-error" for b in shown), "on-change error under the field"
+
+    good = stack.client.submit(view_id, _payment_values("100"))
+    assert good.json["response_action"] == "update"
+    again = stack.client.submit(view_id, _payment_values("100"))  # a resubmitted modal
+    assert again.status == 200
+    stack.settle()
+    result = stack.fake.view(view_id)
+    assert "✅" in result["blocks"][1]["text"]["text"] and "1001" in result["blocks"][1]["text"]["text"]
+    assert stack.billecta.count("POST", "payment") + stack.billecta.count("PUT", "payment") == 1
+    assert any("1001" in p["text"] for p in stack.posts("CNOTIFY"))
+
+
+def test_payment_on_a_closed_invoice_says_why(stack: Stack) -> None:
+    stack.client.command("invoice payment 9999")
+    stack.settle()
+    view_id = stack.fake.calls("views.open", ok=True)[-1]
+    updated = stack.fake.calls("views.update", ok=True)[-1].args
+    assert updated["view_id"] and "9999" in updated["view"]["blocks"][-1]["text"]["text"]
+    assert view_id
+
+
+def test_event_log_view_filter_and_export(stack: Stack) -> None:
+    view_id = _open(stack, "invoice events 1002")
+    view = stack.fake.view(view_id)
+    assert view["callback_id"] == "view-modal" and "invoice 1002" in view["blocks"][1]["text"]["text"]
+    filters = field("text", ActionId.VIEW_OPTION, "plain_text_input", "reminder")
+    stack.client.view_action(view_id, ActionId.VIEW_OPTION, block_id="text", values=filters)
+    stack.settle()
+    assert len(stack.fake.calls("views.update", ok=True)) >= 2
+    stack.client.view_action(view_id, ActionId.VIEW_EXPORT, block_id="events-export-csv", action_value="csv")
+    stack.settle()
+    completed = stack.fake.calls("files.completeUploadExternal", ok=True)
+    assert completed and completed[-1].args.get("channel_id") == CHANNEL
+    uploads = stack.fake.calls("_upload")
+    assert uploads and uploads[-1].body

@@ -1,0 +1,95 @@
+"""The App Home dashboard, job buttons, the Web API client's retries, and the fake server's strictness."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from blocks.ids import ActionId
+from bot.slack.app import build_web_client
+
+from .conftest import Stack, make_settings
+from .fake_slack import FakeSlack
+from .payloads import find_element
+
+
+def test_home_shows_jobs_failures_target_and_quick_actions(stack: Stack) -> None:
+    _, url = stack.client.command("debtor upsert 1 2")
+    stack.settle()
+    stack.client.click_message(find_element(stack.responses(url)[-1]["blocks"], ActionId.BULK_CONFIRM),
+                               response_url=url)
+    stack.settle()
+    stack.client.event({"type": "app_home_opened", "user": "UOPER", "tab": "home"}, "EvHome")
+    stack.settle()
+    home = stack.fake.calls("views.publish", ok=True)[-1].args
+    text = str(home["view"]["blocks"])
+    assert home["user_id"] == "UOPER" and "sandbox (embedded)" in text and "Job 1" in text
+    quick = find_element(home["view"]["blocks"], ActionId.HOME_OPEN_PALETTE)
+    assert quick
+    assert "debtor delete" not in text  # admin-only commands are not offered to an operator
+    assert len(home["view"]["blocks"]) <= 100
+
+
+def test_quick_action_opens_the_palette_on_that_command(stack: Stack) -> None:
+    button = {"action_id": ActionId.HOME_COMMAND, "value": "pause-invoice"}
+    stack.client.click_message(button, ephemeral=False)
+    stack.settle()
+    view = stack.fake.calls("views.open", ok=True)[-1].args["view"]
+    assert "pause-invoice" in view["private_metadata"]
+
+
+def test_retry_button_on_a_failed_job(stack: Stack) -> None:
+    stack.sandbox.inject_faults(fail_next=50, status=400)
+    _, url = stack.client.command("debtor upsert 1")
+    stack.settle()
+    stack.client.click_message(find_element(stack.responses(url)[-1]["blocks"], ActionId.BULK_CONFIRM),
+                               response_url=url)
+    stack.settle()
+    stack.sandbox.inject_faults(fail_next=0)
+    failed = stack.jobs.list(1)[0]
+    assert failed.failed == 1
+    alert = [p for p in stack.posts("CALERT") if f"job {failed.id}" in p["text"]][-1]
+    retry = find_element(alert["blocks"], ActionId.JOB_RETRY)
+    stack.client.click_message(retry, ephemeral=False, channel="CALERT", message_ts="200.2")
+    stack.client.click_message(retry, ephemeral=False, channel="CALERT", message_ts="200.2")
+    stack.settle()
+    jobs = stack.jobs.list(5)
+    assert len(jobs) == 2 and jobs[0].parent_job_id == failed.id
+
+
+def test_web_client_honours_retry_after(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    client = build_web_client(make_settings(fake_slack, tmp_path))
+    fake_slack.fail_next("chat.postMessage", 429, {"Retry-After": "1"})
+    fake_slack.fail_next("chat.postMessage", 503)
+    started = time.monotonic()
+    client.chat_postMessage(channel="C1", text="invoice 1001")
+    assert time.monotonic() - started >= 1.0
+    assert [c.ok for c in fake_slack.calls("chat.postMessage")] == [False, False, True]
+
+
+def test_fake_slack_rejects_what_slack_rejects(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    client = build_web_client(make_settings(fake_slack, tmp_path))
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "x" * 25}, "blocks": []}
+    with pytest.raises(SlackApiError, match="invalid_arguments"):
+        client.views_open(trigger_id=fake_slack.trigger(), view=modal)
+    ok = {**modal, "title": {"type": "plain_text", "text": "ok"}}
+    trigger = fake_slack.trigger()
+    client.views_open(trigger_id=trigger, view=ok)
+    with pytest.raises(SlackApiError, match="exchanged_trigger_id"):
+        client.views_open(trigger_id=trigger, view=ok)
+    late = fake_slack.trigger(issued_at=time.monotonic() - 4)
+    with pytest.raises(SlackApiError, match="expired_trigger_id"):
+        client.views_open(trigger_id=late, view=ok)
+    many = {**ok, "blocks": [{"type": "divider"}] * 101}
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.views_open(trigger_id=fake_slack.trigger(), view=many)
+    with pytest.raises(SlackApiError, match="invalid_arguments"):
+        client.views_open(trigger_id=fake_slack.trigger(), view={**ok, "private_metadata": "x" * 3001})
+    option = {"text": {"type": "plain_text", "text": "o" * 76}, "value": "v"}
+    select = {"type": "input", "block_id": "b", "label": {"type": "plain_text", "text": "l"},
+              "element": {"type": "static_select", "action_id": "a", "options": [option]}}
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.views_open(trigger_id=fake_slack.trigger(), view={**ok, "submit": ok["title"], "blocks": [select]})

@@ -1,0 +1,91 @@
+"""Pure pieces: the slash grammar, ids in messages, Slack limits, typed metadata, store search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from blocks import limits
+from blocks.common import modal, option
+from blocks.metadata import FlowState
+from bot.errors import UsageError
+from bot.slack.refs import compress, find_ids, message_text
+from bot.slack.search import search
+from bot.store import Store
+from handlers.grammar import parse
+
+
+@pytest.mark.parametrize(("text", "kind", "name", "targets"), [
+    ("", "palette", None, []),
+    ("help", "help", None, []),
+    ("invoice pause 1001", "run", "invoice pause", ["1001"]),
+    ("pause-invoice 1001", "run", "invoice pause", ["1001"]),
+    ("limepkg_billecta_integration.pause-invoice 1001", "run", "invoice pause", ["1001"]),
+    ("debtor upsert 1-5 7", "run", "debtor upsert", ["1-5", "7"]),
+    ("order upsert --changed", "run", "order upsert", ["--changed"]),
+    ("debtor events 3", "run", "* events", ["3"]),
+])
+def test_grammar(text: str, kind: str, name: str | None, targets: list[str]) -> None:
+    parsed = parse(text)
+    assert parsed.kind == kind and parsed.targets == targets
+    assert (parsed.command.name if parsed.command else None) == name
+
+
+def test_grammar_flags_and_closest_matches() -> None:
+    assert parse("invoice payment 1001 --amount 500 --payment-date=2025-01-10").flags == {
+        "amount": "500", "payment_date": "2025-01-10"}
+    with pytest.raises(UsageError, match="Did you mean `/billecta invoice pause`"):
+        parse("invoce pause 1001")
+    with pytest.raises(UsageError, match="takes no options"):
+        parse("invoice pause 1001 --force yes")
+
+
+@pytest.mark.parametrize(("text", "record_type", "ids"), [
+    ("invoice 1001 is paused.", "invoice", ["1001"]),
+    ("Upsert debtors 3, 4 and 7 done; invoice 1001 too", "debtor", ["3", "4", "7"]),
+    ("debtor 3 owes on invoice 1001", "order", []),
+    ("please look at 1001, 1002 and 1005-1007 by 2025-01-10 12:30 (1 250,00 kr) <@U123>", "invoice",
+     ["1001", "1002", "1005-1007"]),
+    ("payment 7d3c2f1e-1111-2222-3333-444455556666 arrived", "payment", ["7d3c2f1e-1111-2222-3333-444455556666"]),
+    ("job 12 (debtor upsert): 2 failed: debtor 3 (Lund AB), debtor 9 (Kalix)", "debtor", ["3", "9"]),
+])
+def test_ids_in_messages(text: str, record_type: str, ids: list[str]) -> None:
+    assert find_ids(text, record_type) == ids
+
+
+def test_ids_in_blocks_and_compression() -> None:
+    message = {"text": "", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "invoice 1003"}},
+                                      {"type": "context", "elements": [{"type": "mrkdwn", "text": "invoice 1004"}]}]}
+    assert find_ids(message_text(message), "invoice") == ["1003", "1004"]
+    assert compress(["1", "2", "3", "5", "7", "8", "abc"]) == "1-3 5 7-8 abc"
+
+
+def test_limits_are_checked_when_built() -> None:
+    assert modal("x" * 30, [], callback_id="c")["title"]["text"] == "x" * 23 + "…"  # builders clip
+    with pytest.raises(limits.SlackLimitError):
+        limits.check_view({"type": "modal", "title": {"type": "plain_text", "text": "x" * 25}, "blocks": []})
+    with pytest.raises(limits.SlackLimitError):
+        modal("ok", [{"type": "divider"}] * 101, callback_id="c")
+    with pytest.raises(limits.SlackLimitError):
+        modal("ok", [{"type": "input", "block_id": "b", "label": {"type": "plain_text", "text": "x"},
+                      "element": {"type": "plain_text_input", "action_id": "a"}}], callback_id="c")
+    assert len(option("o" * 100, "v")["text"]["text"]) == limits.OPTION_TEXT
+    with pytest.raises(limits.SlackLimitError):
+        FlowState(command="x", prepared={"big": "y" * 3000}).pack()
+
+
+def test_metadata_round_trip_and_stale_payloads() -> None:
+    state = FlowState(command="pause-invoice", key="1001", channel="C1")
+    assert FlowState.unpack(state.pack()) == state
+    with pytest.raises(UsageError, match="older version"):
+        FlowState.unpack('{"key": 1}')
+
+
+def test_search_reads_the_store(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.db")
+    store.upsert_records("debtor", [{"id": 3, "name": "Lund Fastigheter AB", "city": "Lund"},
+                                    {"id": 4, "name": "Kalix Bygg", "city": "Kalix"}])
+    assert search(store, "debtor", "lund") == [("debtor 3 (Lund Fastigheter AB) — Lund", "3")]
+    assert [key for _, key in search(store, "debtor", "")] == ["4", "3"]
+    assert search(store, "report", "x") == []
