@@ -235,9 +235,10 @@ class Store:
 
     # -- generic reads ----------------------------------------------------------------------
     def get(self, table: str, record_id: int | str) -> dict[str, Any] | None:
+        # Plain SQL: sqlite-utils re-reads the table layout on every call, which costs more than the query.
         with self.lock:
-            rows = list(self.db[table].rows_where("id = ?", [record_id], limit=1))
-        return rows[0] if rows else None
+            row = self.db.conn.execute(f"SELECT * FROM [{table}] WHERE id = ?", [record_id]).fetchone()
+        return dict(row) if row is not None else None
 
     def require(self, table: str, record_id: int | str) -> dict[str, Any]:
         row = self.get(table, record_id)
@@ -292,17 +293,15 @@ class Store:
                     status: str = SyncStatus.SYNCED, pushed_version: str | None = None) -> None:
         """Record a successful push. `pushed_version` is the record's `updated_at` when it was read:
         if it was edited while the push ran, it stays 'changed' so the edit is not lost."""
+        edited_status = SyncStatus.CHANGED if pushed_version is not None else status
         with self.lock:
-            current = self.get(table, record_id)
-            edited = pushed_version is not None and current is not None and current["updated_at"] != pushed_version
-            self.db[table].update(record_id, {  # type: ignore[union-attr]
-                "billecta_id": billecta_id, "sync_status": SyncStatus.CHANGED if edited else status,
-                "last_synced_at": utcnow(), "last_error": None,
-            })
+            self.db.conn.execute(
+                f"UPDATE [{table}] SET billecta_id = ?, last_synced_at = ?, last_error = NULL, "
+                "sync_status = CASE WHEN ? IS NOT NULL AND updated_at IS NOT ? THEN ? ELSE ? END WHERE id = ?",
+                [billecta_id, utcnow(), pushed_version, pushed_version, edited_status, status, record_id])
 
     def mark_failed(self, table: str, record_id: int, error: str) -> None:
-        with self.lock:
-            self.db[table].update(record_id, {"sync_status": SyncStatus.FAILED, "last_error": error})  # type: ignore[union-attr]
+        self.update(table, record_id, {"sync_status": SyncStatus.FAILED, "last_error": error})
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         """A new row (mirror and operations tables); returns its id."""
@@ -310,8 +309,9 @@ class Store:
             return int(self.db[table].insert(values).last_pk)  # type: ignore[union-attr,arg-type]
 
     def update(self, table: str, record_id: int, values: dict[str, Any]) -> None:
+        assignments = ", ".join(f"[{column}] = ?" for column in values)
         with self.lock:
-            self.db[table].update(record_id, values)  # type: ignore[union-attr]
+            self.db.conn.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*values.values(), record_id])
 
     # -- mirror of Billecta's side ----------------------------------------------------------
     def mirror(self, table: str, key_column: str, values: dict[str, Any]) -> dict[str, Any]:
