@@ -1,5 +1,5 @@
 """Field specs of the Billecta models the sandbox reads and writes, generated from the JSON
-Schemas by tests/sandbox/sandbox_schemas.py (a test keeps them equal). Codes: see shapes.py."""
+Schemas by tests/wire_schemas.py (a test keeps them equal). Codes: see shapes.py."""
 
 MODELS: dict[str, str] = {
     "AmountView": "CurrencyCode:s? Value:i ValueForView:n",

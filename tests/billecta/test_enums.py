@@ -9,7 +9,7 @@ import pytest
 
 from bot.billecta import enums
 
-SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMAS = Path(__file__).parents[1] / "schemas"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.sandbox.seed import DEMO
 
 from .helpers import Api, debtor_id
-from .sandbox_schemas import WIRE_DATETIME
+from tests.wire_schemas import WIRE_DATETIME
 
 
 def _row(minor: int, quantity: float = 1.0, vat: float = 25.0, **extra: object) -> dict[str, object]:

@@ -13,7 +13,7 @@ from bot.sandbox.seed import DEMO
 from bot.sandbox.shapes import ENUM_CLASSES
 
 from .helpers import Api
-from .sandbox_schemas import assert_valid, assert_valid_list, collect_models, render_module
+from tests.wire_schemas import assert_valid, assert_valid_list, collect_models, render_module
 
 ACTION_ID = re.compile(r"^\d{10}$")
 

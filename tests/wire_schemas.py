@@ -4,7 +4,7 @@ The schemas declare enums as integers with their names in `x-enumNames`; the liv
 names, so `validator()` accepts either. Dates must be Billecta's wire format and GUIDs real GUIDs.
 
 Run as a script to regenerate `bot/sandbox/schema_data.py` from the copied schemas:
-    .venv/bin/python tests/sandbox/sandbox_schemas.py > bot/sandbox/schema_data.py
+    .venv/bin/python tests/wire_schemas.py > bot/sandbox/schema_data.py
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def render_module() -> str:
 
     models, enums = collect_models()
     out = ['"""Field specs of the Billecta models the sandbox reads and writes, generated from the JSON',
-           'Schemas by tests/sandbox/sandbox_schemas.py (a test keeps them equal). Codes: see shapes.py."""',
+           'Schemas by tests/wire_schemas.py (a test keeps them equal). Codes: see shapes.py."""',
            "", "MODELS: dict[str, str] = {"]
     for name, fields in models.items():
         if len(name) + len(fields) < 96:
