@@ -31,9 +31,9 @@ from bot.billecta.models import (
     SendReminderInvoiceView,
     SwishPaymentRequestView,
 )
+from tests.wire_schemas import assert_valid
 
 from .fake_billecta import AID, CREDITOR, DEBTOR, PRODUCT, UNHANDLED, created, invoice_json, json_reply, make_client
-from tests.wire_schemas import assert_valid
 
 FID = "6f5e4d3c-2b1a-4f0e-9d8c-7b6a5f4e3d2c"
 DAY = date(2026, 3, 2)

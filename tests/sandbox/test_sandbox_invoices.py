@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.sandbox.seed import DEMO
+from tests.wire_schemas import WIRE_DATETIME
 
 from .helpers import Api, debtor_id
-from tests.wire_schemas import WIRE_DATETIME
 
 
 def _row(minor: int, quantity: float = 1.0, vat: float = 25.0, **extra: object) -> dict[str, object]:

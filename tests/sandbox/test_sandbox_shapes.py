@@ -11,9 +11,9 @@ import pytest
 from bot.sandbox import schema_data
 from bot.sandbox.seed import DEMO
 from bot.sandbox.shapes import ENUM_CLASSES
+from tests.wire_schemas import assert_valid, assert_valid_list, collect_models, render_module
 
 from .helpers import Api
-from tests.wire_schemas import assert_valid, assert_valid_list, collect_models, render_module
 
 ACTION_ID = re.compile(r"^\d{10}$")
 
