@@ -15,7 +15,6 @@ dialog, the event log, the command palette), and for every request we measure:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import http.client
 import os
 import socket
@@ -59,22 +58,6 @@ def line(name: str, values: list[float]) -> str:
             f"max {max(ms):7.1f} ms")
 
 
-def serve_child(port: int) -> int:
-    """The bot process: the real `billecta-bot serve --http`, with the dialogs wired if the registry
-    does not wire them yet."""
-    from bot import commands as registry
-    from bot.cli import main as cli
-    from bot.services import events, payments
-
-    wanted: dict[str, dict[str, Any]] = {
-        "register-manual-payments": {"service": payments.register_manual_payment, "form": payments.PaymentForm,
-                                     "prepare": payments.prepare},
-        "show-event-log": {"service": events.event_log}}
-    registry.COMMANDS = tuple(dataclasses.replace(c, **wanted[c.slug]) if c.slug in wanted and not c.available
-                              else c for c in registry.COMMANDS)
-    return cli(["serve", "--http", "--host", "127.0.0.1", "--port", str(port)])
-
-
 class Fake:
     """The fake Slack in its own process: its URL, and the calls it recorded."""
 
@@ -110,7 +93,8 @@ def start(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Popen[by
         subprocess.Popen([sys.executable, str(ROOT / "tests/slack/fake_slack.py"), str(fake_port)], **quiet),
         subprocess.Popen([sys.executable, "-m", "bot.cli", "sandbox", "--port", str(sandbox_port),
                           "--db", str(tmp / "sandbox.db"), "--latency-ms", str(args.latency_ms)], **quiet),
-        subprocess.Popen([sys.executable, __file__, "--serve-child", str(bot_port)], **quiet),
+        subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1",
+                          "--port", str(bot_port)], **quiet),
     ]
     _wait_up(f"{fake.base}/_calls")
     _wait_up(f"http://127.0.0.1:{bot_port}/healthz")
@@ -128,7 +112,7 @@ def load(url: str, fake: Fake, requests: int, concurrency: int) -> list[tuple[st
 
     def one(i: int) -> tuple[str, float, float]:
         if not hasattr(local, "conn"):
-            local.conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+            local.conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=30)
         trigger = make_trigger()
         body = urlencode({"team_id": "T1", "channel_id": "CBENCH", "user_id": "UBENCH", "user_name": "bench",
                           "command": "/billecta", "text": COMMANDS[i % len(COMMANDS)],
@@ -186,10 +170,7 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=int, default=2000)
     parser.add_argument("--billecta-concurrency", type=int, default=4)
     parser.add_argument("--fill-timeout", type=float, default=240.0)
-    parser.add_argument("--serve-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve_child:
-        return serve_child(args.serve_child)
     with tempfile.TemporaryDirectory() as tmp:
         children, fake, url = start(args, Path(tmp))
         try:

@@ -75,7 +75,8 @@ def create_bot(settings: Settings, runtime: Runtime, *, jobs: JobQueue | None = 
 
     listeners = TrackedPool(LISTENER_THREADS, "slack-listener")
     deps = Deps(settings=settings, rt=runtime, ui=ui, roles=SlackRoles(settings, client), notifier=notifier,
-                jobs=jobs, work=Work(on_error=fail), listeners=listeners, schedules=schedules)
+                jobs=jobs, work=Work(on_error=fail, workers=max(8, settings.billecta_concurrency)),
+                listeners=listeners, schedules=schedules)
     app = App(client=client, signing_secret=settings.slack_signing_secret or "", process_before_response=False,
               listener_executor=listeners)
     app.use(_inject(deps))

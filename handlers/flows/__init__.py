@@ -86,4 +86,5 @@ def start(deps: Deps, start: Start) -> None:
 
     allowed(start.command, start.actor, start.record_type)
     flows = {Kind.ACTION: action.start, Kind.BULK: bulk.start, Kind.DIALOG: dialog.start, Kind.VIEW: view.start}
-    flows[start.command.kind](deps, start)
+    # A one-record command that runs as a job (creditor update) takes the bulk flow: confirm, then a job.
+    flows[Kind.BULK if start.command.is_job else start.command.kind](deps, start)

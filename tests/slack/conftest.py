@@ -4,7 +4,6 @@ the app behind waitress on a free port, and a client that signs Slack payloads."
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from bot import commands as registry
 from bot.config import Settings, load_settings
 from bot.demo import mirror_demo_into_store
 from bot.jobs import JobQueue
@@ -50,6 +48,7 @@ class Stack:
             if not job.finished:
                 self.jobs.wait(job.id, timeout=timeout)
         self.bot.deps.idle(timeout)
+        self.fake.wait_quiet()  # a job's notifier posts after the job is marked finished
 
     def responses(self, response_url: str) -> list[dict[str, Any]]:
         """What the app posted to a response_url, oldest first."""
@@ -87,16 +86,6 @@ class CountingTransport(httpx.BaseTransport):
 
     def count(self, method: str, path_part: str) -> int:
         return sum(1 for m, p in self.calls if m == method and path_part in p)
-
-
-def wire(monkeypatch: pytest.MonkeyPatch, slug: str, **fields: Any) -> None:
-    """Make a command available for a test if the registry does not wire it yet (dialogs in progress)."""
-    command = registry.by_slug(slug)
-    assert command is not None
-    if command.available:
-        return
-    new = dataclasses.replace(command, **fields)
-    monkeypatch.setattr(registry, "COMMANDS", tuple(new if c is command else c for c in registry.COMMANDS))
 
 
 def build_stack(fake: FakeSlack, tmp: Path, *, latency_ms: int = 0, **overrides: Any) -> Stack:

@@ -151,6 +151,16 @@ class FakeSlack:
         """The id of the last modal opened."""
         return str(self.calls("views.open", ok=True)[-1].result["view"]["id"])
 
+    def wait_quiet(self, seconds: float = 0.15, timeout: float = 10.0) -> None:
+        """Until no call has arrived for `seconds` (the app's background posts have landed)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.state.lock:
+                last = self.state.calls[-1].at if self.state.calls else 0.0
+            if time.monotonic() - last >= seconds:
+                return
+            time.sleep(seconds / 3)
+
     def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **match: Any) -> list[Call]:
         """Block until `count` successful calls of `method` (whose args contain `match`) arrived."""
         deadline = time.monotonic() + timeout

@@ -63,3 +63,13 @@ def test_bad_ids_say_what_is_wrong(stack: Stack) -> None:
     message, _ = _confirmation(stack, "debtor upsert 1 999")
     assert "999" in message["text"] and "Nothing was done" in message["text"]
     assert not stack.jobs.list(5)
+
+
+def test_creditor_update_runs_as_a_job(stack: Stack) -> None:
+    message, response_url = _confirmation(stack, "creditor update", user="UADMIN")
+    assert "creditor 1" in message["text"]
+    stack.client.click_message(find_element(message["blocks"], ActionId.BULK_CONFIRM), user="UADMIN",
+                               response_url=response_url)
+    stack.settle()
+    job = stack.jobs.list(1)[0]
+    assert job.command == "creditor update" and job.total == 1 and job.finished

@@ -5,20 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
-
 from blocks.ids import ActionId
-from bot.services import events, payments
 
-from .conftest import Stack, wire
+from .conftest import Stack
 from .payloads import CHANNEL, field
-
-
-@pytest.fixture(autouse=True)
-def _wired(monkeypatch: pytest.MonkeyPatch) -> None:
-    wire(monkeypatch, "register-manual-payments", service=payments.register_manual_payment,
-         form=payments.PaymentForm, prepare=payments.prepare)
-    wire(monkeypatch, "show-event-log", service=events.event_log)
 
 
 def _payment_values(amount: str) -> dict[str, Any]:
