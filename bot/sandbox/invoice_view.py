@@ -2,8 +2,9 @@
 
 Views are computed from the stored invoice at read time with the sandbox clock, so `Can*` flags,
 the scheduled (`HasOccured=false`) event and `State.NextEvent`/`NextEventDate` always agree with
-the rules in `rules.py`. Open lists hold attested invoices that are not closed (drafts are not
-receivables); closed lists filter on the ClosedDate.
+the rules in `rules.py`. The creditor-wide open list holds attested invoices that are not closed
+(drafts are not receivables); a debtor's open list also holds its drafts (Stage Created), which is
+where a client finds a draft whose create reply was lost. Closed lists filter on the ClosedDate.
 """
 
 from __future__ import annotations
@@ -166,8 +167,9 @@ def invoices_closed(store: Store, req: Request) -> list[dict[str, Any]]:
 
 def _by_debtor(store: Store, req: Request, status: str) -> list[dict[str, Any]]:
     debtor = parties.debtor(store, req.params["did"])
+    wanted = {"open", "draft"} if status == "open" else {status}
     invoices = [inv for inv in store.find("invoice", parent=debtor["DebtorPublicId"])
-                if ledger.invoice_status(inv) == status]
+                if ledger.invoice_status(inv) in wanted]
     if status == "closed":
         invoices = _closed_between(invoices, req)
     lister = _Lister(store, debtor["CreditorPublicId"])

@@ -122,8 +122,6 @@ def test_upsert_attest_attests_only_after_a_successful_upsert(rt: Runtime) -> No
     assert "order:3" not in references
 
 
-@pytest.mark.xfail(strict=True, reason="the sandbox leaves drafts out of the open-by-debtor list "
-                   "(bot/sandbox/invoice_view.py _by_debtor), where the client's Outcomes.invoice also looks")
 def test_a_resumed_order_upsert_finds_its_draft_by_reference_instead_of_creating_another(rt: Runtime) -> None:
     _orders(rt)
     run_command(rt, "order upsert", "1")
