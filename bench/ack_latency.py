@@ -90,7 +90,7 @@ def start(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Popen[by
                NOTIFY_CHANNEL="CNOTIFY", ALERT_CHANNEL="CALERT", PYTHONPATH=str(ROOT))
     quiet: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": tmp, "env": env}
     children = [
-        subprocess.Popen([sys.executable, str(ROOT / "tests/slack/fake_slack.py"), str(fake_port)], **quiet),
+        subprocess.Popen([sys.executable, "-m", "tests.slack.fake_slack", str(fake_port)], **quiet),
         subprocess.Popen([sys.executable, "-m", "bot.cli", "sandbox", "--port", str(sandbox_port),
                           "--db", str(tmp / "sandbox.db"), "--latency-ms", str(args.latency_ms)], **quiet),
         subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1",

@@ -19,9 +19,15 @@ from blocks.common import (
     section,
 )
 from blocks.ids import ActionId, BlockId, CallbackId
-from bot.commands import Command
+from bot.commands import Command, Kind
 
 SHOWN_LABELS = 5
+
+
+def asks_for_count(command: Command) -> bool:
+    """Whether the user must type the number of records: every dangerous bulk command (article delete,
+    debtor anonymize, invoice credit), not only those the registry marks `typed_confirmation`."""
+    return command.typed_confirmation or (command.dangerous and command.kind is Kind.BULK)
 
 
 def confirm_text(command: Command, *, count: int = 1, label: str = "") -> str:
@@ -56,7 +62,7 @@ def action_view(command: Command, label: str, private_metadata: str) -> Block:
 
 def bulk_message(command: Command, count: int, labels: list[str], value: str) -> dict[str, object]:
     text = confirm_text(command, count=count)
-    if command.typed_confirmation:
+    if asks_for_count(command):
         go = button(f"Confirm {count} record(s)…", ActionId.BULK_TYPED_OPEN, value, style="danger")
     else:
         go = _go_button(command, ActionId.BULK_CONFIRM, value, text)
@@ -67,7 +73,7 @@ def bulk_message(command: Command, count: int, labels: list[str], value: str) ->
 
 def bulk_view(command: Command, count: int, labels: list[str], private_metadata: str) -> Block:
     blocks = [section(confirm_text(command, count=count)), section(_bulk_lines(labels, count))]
-    if command.typed_confirmation:
+    if asks_for_count(command):
         blocks.append(typed_count_input(count))
     return modal(command.title, blocks, callback_id=CallbackId.BULK_CONFIRM, submit=command.title,
                  close="Cancel", private_metadata=private_metadata)

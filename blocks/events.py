@@ -1,6 +1,6 @@
 """The event log view (command 32, `<type> events <id>`) as Block Kit dicts, and its file exports.
 
-Pure: an `EventLog` (bot.services.events) and the filters in, blocks out. Filters are input blocks
+Pure: an `EventLog` (bot.services.event_log) and the filters in, blocks out. Filters are input blocks
 whose block ids are the view option names (`text`, `event_type`) with `dispatch_action`, so the view
 flow re-renders on every change (handlers/flows). Scheduled events come first under their own
 heading, then the history newest first; a long log is cut to fit Slack's 100 blocks with a note
@@ -15,7 +15,7 @@ from blocks import limits
 from blocks.common import Block, actions, button, context, header, option, plain, section
 from blocks.ids import ActionId
 from blocks.views import ViewContext
-from bot.services.events import (
+from bot.services.event_log import (
     ERROR,
     NO_EVENTS,
     PENDING,
@@ -37,6 +37,10 @@ class EventsOption(StrEnum):
 
     TEXT = "text"
     EVENT_TYPE = "event_type"
+
+
+# The filters as `/billecta <type> events <id> --text … --event-type …` options (handlers/grammar.py).
+OPTIONS = tuple(str(option) for option in EventsOption)
 
 
 class EventsBlock(StrEnum):

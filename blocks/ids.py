@@ -60,6 +60,7 @@ class ActionId(StrEnum):
     JOB_RETRY = "job-retry"
     JOB_CANCEL = "job-cancel"
     OPEN_EVENTS = "open-events"
+    OPEN_COMMAND = "open-command"  # start a command's flow again (a failed dialog's "Open the form again")
     HOME_OPEN_PALETTE = "home-open-palette"
     HOME_COMMAND = "home-command"
     HOME_REFRESH = "home-refresh"

@@ -48,6 +48,9 @@ class FlowState(Packed):
     channel: str | None = None  # where the request came from (None: global shortcut, App Home)
     prepared: dict[str, Any] = {}  # dialog: prepare()'s small dict, the form's validation context
     options: dict[str, Any] = {}  # view: current filter values
+    # bulk typed confirmation: the idempotency key of the message button that opened the modal, so two
+    # modals opened from one confirmation (a double click) still start one job
+    origin: str | None = None
 
 
 class PickerState(Packed):

@@ -12,7 +12,7 @@ from typing import Any
 from blocks import limits
 from blocks.common import Block, actions, button, confirm_dialog, context, message, section
 from blocks.ids import ActionId, BlockId
-from bot.commands import EVENT_LOG_TYPES, Command
+from bot.commands import EVENT_LOG_TYPES, Command, Kind
 from bot.jobs.model import Job, JobItem
 
 LISTED_FAILURES = 20
@@ -56,13 +56,18 @@ def _job_buttons(job: Job, failures: list[JobItem], *, events: bool) -> list[Blo
 
 
 def job_message(job: Job, failures: list[JobItem] | None = None,
-                done_labels: list[str] | None = None) -> dict[str, Any]:
-    """The job's own message in the requester's channel, edited in place until it settles."""
+                done_labels: list[str] | None = None, records: str | None = None) -> dict[str, Any]:
+    """The job's own message in the requester's channel, edited in place until it settles.
+
+    `records` names every record of the job ('debtors 1-3, 5') so a message shortcut finds them all.
+    """
     icon = "⏳" if not job.finished else ("✅" if job.ok else "❌")
-    text = f"{icon} {job.summary}"
+    text = f"{icon} {job.summary}" + (f": {records}" if records else "")
     blocks = [section(f"{icon} *Job {job.id}* — {job.command} {job.targets or ''}".rstrip()),
               section(f"`{bar(job.done, job.total)}` {job.done}/{job.total}"
                       + (f" · {job.failed} failed" if job.failed else "") + f" · {job.status.label}")]
+    if records:
+        blocks.append(context(f"Records: {records}"))
     if done_labels:
         more = job.succeeded - len(done_labels)
         blocks.append(context("Done: " + ", ".join(done_labels) + (f" and {more} more" if more > 0 else "")))
@@ -82,13 +87,20 @@ def job_alert(job: Job, failures: list[JobItem]) -> dict[str, Any]:
     return message(text, blocks)
 
 
-def job_done(job: Job, done_labels: list[str]) -> dict[str, Any]:
-    """A job that fully succeeded, for the notify channel."""
+def job_done(job: Job, done_labels: list[str], records: str | None = None) -> dict[str, Any]:
+    """What a job changed, for the notify channel (a partly failed job's failures go to the alert channel).
+
+    `records` names the records that succeeded ('debtors 1-3, 5') for message shortcuts.
+    """
     names = ", ".join(done_labels) + (f" and {job.succeeded - len(done_labels)} more"
                                       if job.succeeded > len(done_labels) else "")
-    text = f"✅ {job.summary}: {names}"
-    return message(text, [section(f"✅ *Job {job.id}* ({job.command}): {job.succeeded} succeeded — {names}"),
-                          context(f"Requested by {_by(job.requested_by)}")])
+    icon = "✅" if job.ok else "⚠️"
+    failed = f", {job.failed} failed (see the alert channel)" if job.failed else ""
+    text = f"{icon} {job.summary}: {names}"
+    blocks = [section(f"{icon} *Job {job.id}* ({job.command}): {job.succeeded} succeeded{failed} — {names}")]
+    if records:
+        blocks.append(context(f"Succeeded: {records}"))
+    return message(text, [*blocks, context(f"Requested by {_by(job.requested_by)}")])
 
 
 def action_done(text: str, actor: str, record_type: str, key: str | None) -> dict[str, Any]:
@@ -102,7 +114,9 @@ def action_failed(command: Command, text: str, actor: str, key: str | None, retr
     name = command.name.replace("*", command.record_type)
     blocks = [section(f"❌ *{command.title}* failed: {text}"), context(f"By {_by(actor)} · `{name}`")]
     buttons = []
-    if retry_value:
+    if retry_value and command.kind is Kind.DIALOG:  # the form again, with a fresh trigger id
+        buttons.append(button("Open the form again", ActionId.OPEN_COMMAND, retry_value, style="primary"))
+    elif retry_value:
         buttons.append(button("Try again", ActionId.ACTION_CONFIRM, retry_value, style="primary",
                               confirm=confirm_dialog(f"{command.title}?", limits.clip(text, 250), "Try again")))
     if key and command.record_type in EVENT_LOG_TYPES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -81,7 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
-        return _handlers()[args.cli_command](args, settings)
+        status = _handlers()[args.cli_command](args, settings)
+        sys.stdout.flush()  # inside the try: a reader that has gone away is seen here, not at exit
+        return status
+    except BrokenPipeError:
+        # `billecta-bot audit | head`: the reader closed the pipe; stop quietly, like other tools.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, the status a shell reports for a tool stopped by a closed pipe
     except BotError as exc:
         if getattr(args, "json", False):
             print(json.dumps({"ok": False, "error": exc.user_message, "kind": type(exc).__name__}))

@@ -10,15 +10,17 @@ from pathlib import Path
 from bot import commands as registry
 from bot.billecta.endpoints import ENDPOINTS, Confidence
 from bot.cli_jobs import run_job_command
+from bot.cli_views import print_view
 from bot.commands import Command, Kind
 from bot.config import Settings
 from bot.errors import UsageError
 from bot.roles import shell_actor
-from bot.runner import run_action
+from bot.runner import display_name, prepare_dialog, run_action, run_dialog, run_view
 from bot.runtime import Runtime, build_runtime
 from bot.services import Outcome
+from bot.services.labels import label
 from bot.store import Store
-from bot.targets import parse_targets
+from bot.targets import TargetSpec, parse_targets
 
 
 def list_commands(args: argparse.Namespace, settings: Settings) -> int:
@@ -50,42 +52,74 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.ok else 2
 
 
-def parse_run_words(words: list[str]) -> tuple[Command, list[str]]:
-    """'invoice pause 1001', 'pause-invoice 1001' or the full seed id."""
-    by_slug = registry.by_slug(words[0])
-    if by_slug is not None:
-        return by_slug, words[1:]
-    if len(words) < 2:
+def parse_run_words(words: list[str]) -> tuple[Command, str, list[str], dict[str, str]]:
+    """'invoice pause 1001', 'pause-invoice 1001' or the full seed id, then targets and a dialog's
+    `field=value` words: (command, record type, target words, form values)."""
+    command = registry.by_slug(words[0])
+    if command is not None:
+        rest = words[1:]
+        record_type = command.record_type
+        if record_type == "*":  # 'show-event-log debtor 3'
+            if not rest or rest[0] not in registry.EVENT_LOG_TYPES:
+                raise UsageError(f"Say whose events: `run {command.slug} <{'|'.join(registry.EVENT_LOG_TYPES)}> <id>`.")
+            record_type, rest = rest[0], rest[1:]
+    elif len(words) < 2:
         raise UsageError("Say the record type and the command, e.g. `run invoice pause 1001`.")
-    return registry.find(words[0], words[1]), words[2:]
+    else:
+        command, record_type, rest = registry.find(words[0], words[1]), words[0], words[2:]
+    targets = [word for word in rest if "=" not in word]
+    values = dict(word.split("=", 1) for word in rest if "=" in word)
+    if values and command.kind is not Kind.DIALOG:
+        raise UsageError(f"`{display_name(command, record_type)}` takes no field=value settings.")
+    return command, record_type, targets, {key.strip().lower(): value for key, value in values.items()}
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    command, target_words = parse_run_words(args.words)
+    command, record_type, target_words, values = parse_run_words(args.words)
     if args.select_all:
         target_words.append("--all")
     if args.changed:
         target_words.append("--changed")
     runtime = build_runtime(settings)
     try:
-        return _run(runtime, command, target_words, args)
+        return _run(runtime, command, record_type, target_words, values, args)
     finally:
         runtime.close()
 
 
-def _run(rt: Runtime, command: Command, target_words: list[str], args: argparse.Namespace) -> int:
+def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str], values: dict[str, str],
+         args: argparse.Namespace) -> int:
     actor = shell_actor()
     spec = parse_targets(target_words)
     if command.is_job:
         return run_job_command(rt, command, spec, args, _confirm)
-    if command.kind is not Kind.ACTION:
-        raise UsageError(f"`{command.name}` is a {command.kind.value} command; run it from Slack for now.")
-    if len(spec.keys) != 1 or spec.all or spec.changed:
-        raise UsageError(f"`{command.name}` acts on one record: `{command.usage}`.")
-    _confirm(command, 1, f"{command.record_type} {spec.keys[0]}", args.yes)
-    outcome = run_action(rt, command, spec.keys[0], actor)
+    key = _one_key(command, record_type, spec)
+    if command.kind is Kind.VIEW:
+        print_view(run_view(rt, command, record_type, key, actor), args.json)
+        return 0
+    assert key is not None
+    if command.kind is Kind.DIALOG:
+        dialog = prepare_dialog(rt, command, key, values, actor)
+        settings = ", ".join(f"{k} {v}" for k, v in dialog.form.model_dump(mode="json").items() if v is not None)
+        _confirm(command, 1, f"{label(command.record_type, dialog.record)} ({settings})", args.yes)
+        outcome = run_dialog(rt, dialog, actor)
+    else:
+        _confirm(command, 1, f"{command.record_type} {key}", args.yes)
+        outcome = run_action(rt, command, key, actor)
     _print_outcome(outcome, args.json)
     return 0
+
+
+def _one_key(command: Command, record_type: str, spec: TargetSpec) -> str | None:
+    """The one record an action, dialog or view acts on (none for a creditor's log or a report)."""
+    if spec.all or spec.changed or len(spec.keys) > 1:
+        raise UsageError(f"`{display_name(command, record_type)}` acts on one record: "
+                         f"`{display_name(command, record_type)} {command.targets_hint}`.")
+    if spec.keys:
+        return spec.keys[0]
+    if command.kind is Kind.VIEW and record_type in ("creditor", "report"):
+        return None
+    raise UsageError(f"Say which {record_type}: `{display_name(command, record_type)} <id>`.")
 
 
 def _confirm(command: Command, count: int, label: str, yes: bool) -> None:
@@ -114,19 +148,39 @@ def _print_outcome(outcome: Outcome, as_json: bool) -> None:
 
 def sandbox(args: argparse.Namespace, settings: Settings) -> int:
     from bot.sandbox import Sandbox
-    from bot.sandbox.server import serve
+    from bot.sandbox.server import make_server
 
+    _check_sandbox_options(args)
     db = args.db or settings.sandbox_db
     box = Sandbox(db, token=args.token, seed=args.seed, latency_ms=args.latency_ms,
                   fail_rate=args.fail_rate, rate_limit=args.rate_limit)
-    print(f"Billecta sandbox on http://{args.host}:{args.port} (state in {db}, creditor {box.creditor_id}).\n"
-          f"Point the bot at it: BILLECTA_BASE_URL=http://{args.host}:{args.port} "
-          f"BILLECTA_SECURE_TOKEN={args.token}", flush=True)
     try:
-        serve(box, host=args.host, port=args.port)
+        try:
+            server = make_server(box, host=args.host, port=args.port)
+        except OSError as exc:
+            raise UsageError(f"Cannot serve the sandbox on {args.host}:{args.port}: {exc.strerror or exc}.") from None
+        print(f"Billecta sandbox on {server.url} (state in {db}, creditor {box.creditor_id}).\n"
+              f"Point the bot at it: BILLECTA_BASE_URL={server.url} BILLECTA_SECURE_TOKEN={args.token}", flush=True)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
     finally:
         box.close()
     return 0
+
+
+def _check_sandbox_options(args: argparse.Namespace) -> None:
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} is not a port number (0-65535; 0 picks a free one).")
+    if args.latency_ms < 0:
+        raise UsageError("--latency-ms cannot be negative.")
+    if not 0.0 <= args.fail_rate <= 1.0:
+        raise UsageError(f"--fail-rate {args.fail_rate} must be a fraction between 0 and 1 (0.05 = 5 %).")
+    if args.rate_limit is not None and args.rate_limit < 1:
+        raise UsageError("--rate-limit must be at least 1 request per second (leave it out for no limit).")
 
 
 def audit(args: argparse.Namespace, settings: Settings) -> int:

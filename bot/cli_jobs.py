@@ -16,10 +16,10 @@ from bot.commands import Command
 from bot.config import Settings
 from bot.errors import UsageError
 from bot.jobs import Job, JobQueue
+from bot.jobs.selection import job_selection
 from bot.jobs.table import JobTable
 from bot.notify import MAX_LISTED_FAILURES, CliNotifier, Notifier, NullNotifier, describe_change, format_job
 from bot.roles import shell_actor
-from bot.runner import Selection, select
 from bot.runtime import Runtime, build_runtime
 from bot.schedules import Schedules, load_schedules
 from bot.store import Store
@@ -62,7 +62,7 @@ def handlers() -> dict[str, Callable[[argparse.Namespace, Settings], int]]:
 def run_job_command(rt: Runtime, command: Command, spec: TargetSpec, args: argparse.Namespace,
                     confirm: Confirm) -> int:
     """`billecta-bot run <type> <verb> <targets>` for a job command: submit, then wait or detach."""
-    selection = _selection(rt, command, spec)
+    selection = job_selection(rt, command, spec)
     confirm(command, selection.count, ", ".join(selection.labels[:5]), args.yes)
     queue = JobQueue(rt, _notifier(args))
     if getattr(args, "detach", False):
@@ -70,15 +70,6 @@ def run_job_command(rt: Runtime, command: Command, spec: TargetSpec, args: argpa
         return _detached(job_id, selection.count, args.json)
     job_id = queue.submit(selection, shell_actor(), targets=spec.describe() or None, hold=True)
     return _foreground(queue, job_id, args.json)
-
-
-def _selection(rt: Runtime, command: Command, spec: TargetSpec) -> Selection:
-    if command.record_type == "creditor" and spec.empty:
-        ids = rt.store.ids("creditor")
-        if len(ids) != 1:
-            raise UsageError(f"Say which creditor: `{command.usage}` (the store has {len(ids)}).")
-        spec = TargetSpec(keys=[str(ids[0])])
-    return select(rt, command, spec)
 
 
 def _notifier(args: argparse.Namespace) -> Notifier:
@@ -240,6 +231,7 @@ def schedules(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for row in rows:
         command = f"{row['command']} {row['targets']}".strip()
-        last = f"last {row['last_run']} ({row['last_outcome']})" if row["last_run"] else "not run yet"
+        outcome = f"{row['last_outcome']}: {row['last_job_status']}" if row["last_job_status"] else row["last_outcome"]
+        last = f"last {row['last_run']} ({outcome})" if row["last_run"] else "not run yet"
         print(f"{row['id']:<20} {row['cron']:<14} {command:<28} next {row['next_run']}  {last}")
     return 0

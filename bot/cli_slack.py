@@ -74,6 +74,7 @@ def _serve(args: argparse.Namespace, settings: Settings, http: bool) -> int:
     schedules = Schedules(rt.store, load_schedules(settings))
     bot = create_bot(settings, rt, jobs=queue, web_client=client, notifier=notifier, schedules=schedules)
     try:
+        bot.deps.roles.start()  # user-group membership, fetched before the first request needs it
         if not args.no_worker:
             queue.start(schedules)
         _announce(settings, rt.target_label, args.no_worker, len(schedules.schedules))
@@ -89,7 +90,7 @@ def _serve(args: argparse.Namespace, settings: Settings, http: bool) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        bot.deps.work.shutdown()
+        bot.deps.shutdown()
         queue.shutdown(wait=True)
         rt.close()
 

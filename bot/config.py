@@ -6,6 +6,7 @@ read a traceback to find a typo.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 
@@ -26,6 +27,7 @@ DEFAULT_BASE_URLS = {
     BillectaEnv.PRODUCTION: "https://api.billecta.com",
 }
 SANDBOX_TOKEN = "sandbox"
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 class Settings(BaseSettings):
@@ -68,6 +70,26 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("billecta_creditor_id")
+    @classmethod
+    def _guid(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not _GUID.match(value.strip()):
+            raise ValueError("must be the creditor's public id, a GUID like 0b6f4a52-43a4-4d3e-9a57-5a2f0c7b9e11")
+        return value.strip()
+
+    @field_validator("billecta_bot_db", "billecta_sandbox_db")
+    @classmethod
+    def _db_path(cls, value: Path | None) -> Path | None:
+        if value is None or str(value) == ":memory:":
+            return value
+        if value.is_dir():
+            raise ValueError("is a directory; give a file name such as ./billecta-bot.db")
+        if not value.parent.is_dir():
+            raise ValueError(f"the directory {str(value.parent)!r} does not exist")
+        return value
 
     @field_validator("role_admins", "role_operators", "role_viewers")
     @classmethod

@@ -25,7 +25,7 @@ from typing import Any
 
 from bot.errors import InvalidInput
 from bot.importer_fields import SCHEMAS, Column, FieldError, is_blank
-from bot.store import Store
+from bot.store import Store, SyncStatus, would_change
 
 RECORD_TYPES = tuple(SCHEMAS)
 _PLURALS = {"article": "articles", "debtor": "debtors", "creditor": "creditors", "order": "orders",
@@ -257,6 +257,9 @@ def _check_row(store: Store, kind: str, schema: dict[str, Column], raw: dict[str
         if column.refers_to and record[name] not in known[column.refers_to]:
             problems.append((name, f"{name} {record[name]} does not match any {column.refers_to} in the "
                                    f"store (import the {_PLURALS[column.refers_to]} first)"))
+    if existing and existing.get("sync_status") == SyncStatus.ANONYMIZED and would_change(existing, record):
+        # Importing personal data over an anonymized debtor would undo a GDPR erasure.
+        problems.insert(0, ("id", f"{kind} {existing['id']} was anonymized; its data cannot be imported again"))
     merged = {**base, **record}
     if kind == "orderrow" and merged.get("article_id") is None and "article_id" not in dict(problems):
         for name in ("unit_price", "description"):

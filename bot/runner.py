@@ -5,11 +5,14 @@ Handlers and the CLI parse input and show results; everything between lives here
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.commands import Command, Kind
-from bot.errors import BotError, NotFound, NotInBillecta, UsageError
+from pydantic import BaseModel, ValidationError
+
+from bot.commands import EVENT_LOG_TYPES, Command, Kind
+from bot.errors import BotError, InvalidInput, NotFound, NotInBillecta, UsageError
 from bot.roles import Actor, require
 from bot.services import Outcome
 from bot.services.labels import label
@@ -19,6 +22,8 @@ from bot.targets import TargetSpec
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -34,10 +39,20 @@ class Selection:
         return len(self.ids)
 
 
-def check_allowed(command: Command, actor: Actor) -> None:
+def display_name(command: Command, record_type: str = "") -> str:
+    """The command as the user would type it: 'invoice events', never '* events'."""
+    if command.record_type != "*":
+        return command.name
+    return f"{record_type if record_type in EVENT_LOG_TYPES else EVENT_LOG_TYPES[0]} {command.verb}"
+
+
+def check_allowed(command: Command, actor: Actor, record_type: str = "") -> None:
+    """Available, and the actor's role is enough. `record_type`: the type the user named, for
+    commands that apply to several ('debtor events')."""
+    name = display_name(command, record_type)
     if not command.available:
-        raise UsageError(f"`{command.name}` is not available yet in billecta-bot.")
-    require(actor, command.role, f"`{command.name}`")
+        raise UsageError(f"`{name}` is not available yet in billecta-bot.")
+    require(actor, command.role, f"`{name}`")
 
 
 def has_billecta_id(record_type: str, row: dict[str, Any]) -> bool:
@@ -57,6 +72,7 @@ def resolve_one(rt: Runtime, command: Command, key: str) -> dict[str, Any]:
 
 def select(rt: Runtime, command: Command, spec: TargetSpec) -> Selection:
     """Validate every target of a bulk command; unknown ids and records not in Billecta fail it whole."""
+    spec = _default_creditor(rt, command, spec)
     if spec.empty:
         raise UsageError(f"Say which records: `{command.usage}`.")
     table = command.record_type
@@ -86,9 +102,24 @@ def select(rt: Runtime, command: Command, spec: TargetSpec) -> Selection:
     return Selection(command, ids, labels)
 
 
+def _default_creditor(rt: Runtime, command: Command, spec: TargetSpec) -> TargetSpec:
+    """`creditor update` with no id means the store's one creditor."""
+    if command.record_type != "creditor" or not spec.empty:
+        return spec
+    ids = rt.store.ids("creditor")
+    if not ids:
+        raise NotFound("The store has no creditor yet; import one with `billecta-bot import creditor FILE`.")
+    if len(ids) > 1:
+        raise UsageError(f"The store has {len(ids)} creditors ({_short([str(i) for i in ids])}); "
+                         f"say which: `{command.usage}`.")
+    return TargetSpec(keys=[str(ids[0])])
+
+
 def _raise_for(table: str, missing: list[str], unsynced: list[str]) -> None:
     problems = []
-    if missing:
+    if missing and table in SOURCE_TYPES:
+        problems.append(f"no {table} {_short(missing)} in the store (import it first)")
+    elif missing:
         problems.append(f"no {table} {_short(missing)} in the store or in Billecta")
     if unsynced:
         problems.append(f"{table} {_short(unsynced)} not in Billecta yet (upsert first)")
@@ -106,15 +137,82 @@ def run_action(rt: Runtime, command: Command, key: str, actor: Actor) -> Outcome
     check_allowed(command, actor)
     if command.kind is not Kind.ACTION:
         raise UsageError(f"`{command.name}` is a {command.kind.value} command.")
-    row = resolve_one(rt, command, key)
     assert command.service is not None
+    service = command.service
+    return _audited(rt, command, actor, key, lambda: service(rt, resolve_one(rt, command, key), actor))
+
+
+@dataclass
+class Dialog:
+    """A dialog command ready to run: its record and the validated form (confirm, then `run_dialog`)."""
+
+    command: Command
+    key: str
+    record: dict[str, Any]
+    form: BaseModel
+
+
+def prepare_dialog(rt: Runtime, command: Command, key: str, values: dict[str, Any], actor: Actor) -> Dialog:
+    """Resolve the record, read what the form needs (`prepare`) and validate the values given;
+    fields left out take the form's prefill (e.g. the remaining amount). Refusals are audited."""
+    check_allowed(command, actor)
+    if command.kind is not Kind.DIALOG or command.form is None:
+        raise UsageError(f"`{command.name}` is a {command.kind.value} command.")
+    form_type = command.form
+
+    def build() -> Dialog:
+        row = resolve_one(rt, command, key)
+        prepared = command.prepare(rt, row) if command.prepare else {}
+        return Dialog(command, key, row, parse_form(command.name, form_type, values, prepared))
+
+    return _audited(rt, command, actor, key, build, audit_success=False)
+
+
+def run_dialog(rt: Runtime, dialog: Dialog, actor: Actor) -> Outcome:
+    assert dialog.command.service is not None
+    service = dialog.command.service
+    return _audited(rt, dialog.command, actor, dialog.key, lambda: service(rt, dialog.record, dialog.form, actor))
+
+
+def parse_form(name: str, form: type[BaseModel], values: dict[str, Any], prepared: dict[str, Any]) -> BaseModel:
+    """The form from typed values over the prefill in `prepared`; every bad field is named."""
+    fields = form.model_fields
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise UsageError(f"`{name}` has no field {', '.join(unknown)}; its fields are {', '.join(fields)}.")
+    merged = {**{k: v for k, v in prepared.items() if k in fields}, **values}
     try:
-        outcome: Outcome = command.service(rt, row, actor)
+        return form.model_validate(merged, context=prepared)
+    except ValidationError as exc:
+        errors = {str(e["loc"][0]) if e["loc"] else "form": e["msg"].removeprefix("Value error, ")
+                  for e in exc.errors()}
+        shown = "; ".join(message.rstrip(".") if field == "form" else f"{field}: {message.rstrip('.')}"
+                          for field, message in errors.items())
+        raise InvalidInput(f"Please check the form: {shown}.", field_errors=errors) from exc
+
+
+def run_view(rt: Runtime, command: Command, record_type: str, key: str | None, actor: Actor,
+             options: dict[str, Any] | None = None) -> Any:
+    """A read-only command's result for one record (or none, for a creditor's log and reports)."""
+    check_allowed(command, actor, record_type)
+    if command.kind is not Kind.VIEW:
+        raise UsageError(f"`{command.name}` is a {command.kind.value} command.")
+    assert command.service is not None
+    row = resolve(rt, record_type, key) if key else None
+    return command.service(rt, row, {"refresh": True, **(options or {}), "record_type": record_type})
+
+
+def _audited(rt: Runtime, command: Command, actor: Actor, key: str, work: Callable[[], T], *,
+             audit_success: bool = True) -> T:
+    """Run `work`; a refusal (unknown record, state, Billecta) is audited as failed and re-raised."""
+    try:
+        result = work()
     except BotError as exc:
         audit(rt, command, actor, [key], "failed", exc.user_message)
         raise
-    audit(rt, command, actor, outcome.record_ids, "ok", outcome.message)
-    return outcome
+    if audit_success and isinstance(result, Outcome):
+        audit(rt, command, actor, result.record_ids, "ok", result.message)
+    return result
 
 
 def audit(rt: Runtime, command: Command, actor: Actor, ids: list[str], outcome: str, detail: str,

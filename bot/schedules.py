@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import tomllib
+import uuid
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -30,8 +31,9 @@ from bot import commands as registry
 from bot.billecta.dates import STOCKHOLM
 from bot.config import Settings
 from bot.errors import BotError, ConfigError, NotFound, UsageError
+from bot.jobs.model import JobStatus
+from bot.jobs.selection import job_selection
 from bot.roles import Actor, Role
-from bot.runner import select
 from bot.store import Store
 from bot.targets import parse_targets
 
@@ -204,6 +206,10 @@ class Schedules:
         except BotError as exc:
             outcome = f"failed: {exc.user_message}"
             log.warning("schedule %s failed: %s", schedule.id, exc.user_message)
+        except Exception:
+            token = uuid.uuid4().hex[:8]
+            log.exception("schedule %s failed unexpectedly (ref %s)", schedule.id, token)
+            outcome = f"failed: unexpected error (ref {token}); see the bot's log"
         self._save(schedule.id, last_outcome=outcome, last_job_id=job_id)
         return job_id
 
@@ -224,7 +230,7 @@ class Schedules:
             return previous, f"skipped: job {previous} from the last run is still going"
         command = registry.find(*schedule.command.split())
         try:
-            selection = select(self.queue.rt, command, parse_targets(schedule.targets.split()))
+            selection = job_selection(self.queue.rt, command, parse_targets(schedule.targets.split()))
         except NotFound as exc:
             return None, f"nothing to do: {exc.user_message}"
         actor = Actor(id=f"schedule:{schedule.id}", role=Role.ADMIN, source="schedule", name=f"schedule {schedule.id}")
@@ -255,5 +261,11 @@ class Schedules:
                          "command": schedule.command, "targets": schedule.targets,
                          "next_run": next_run.isoformat() if next_run else None,
                          "last_run": state.get("last_run_at"), "last_outcome": state.get("last_outcome"),
-                         "last_job_id": state.get("last_job_id")})
+                         "last_job_id": state.get("last_job_id"),
+                         "last_job_status": self._job_status(state.get("last_job_id"))})
         return rows
+
+    def _job_status(self, job_id: int | None) -> str | None:
+        """How the last run's job stands now ('succeeded', 'partly failed'…); the outcome says only which job."""
+        row = self.store.get("job", job_id) if job_id else None
+        return JobStatus(row["status"]).label if row else None

@@ -4,7 +4,7 @@ Source records (article, debtor, creditor, order, orderrow) are what the bot pus
 each keeps its Billecta id, sync status, last sync time and last error. The mirror (invoice, payment,
 debtcollection, event) is Billecta's side, refreshed by pulls and lookups so Slack never waits on
 Billecta to search or report. Operations: jobs, job items, audit log, idempotency keys, posted Slack
-messages. Schema changes go through MIGRATIONS, which records what ran.
+messages. Schema changes go through MIGRATIONS (bot.store_schema); `_migrations` records what ran.
 
 One connection is shared by the CLI, the Slack handlers and the job threads, guarded by a lock;
 every write commits on its own so a killed process loses nothing that was reported done.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,10 +24,11 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.errors import InvalidInput, NotFound
+from bot.errors import BotError, InvalidInput, NotFound
+from bot.store_schema import MIGRATIONS, MIRROR_TYPES, SOURCE_TYPES
 
-SOURCE_TYPES = ("article", "debtor", "creditor", "order", "orderrow")
-MIRROR_TYPES = ("invoice", "payment", "debtcollection")
+__all__ = ["MIGRATIONS", "MIRROR_TYPES", "SOURCE_TYPES", "Store", "StoreUnavailable", "SyncStatus", "UpsertResult",
+           "utcnow", "would_change"]
 
 
 class SyncStatus:
@@ -39,134 +40,14 @@ class SyncStatus:
     ANONYMIZED = "anonymized"
 
 
+class StoreUnavailable(BotError):
+    """The database file cannot be opened (a bad path, no permission, not a database)."""
+
+    exit_code = 78
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-_SYNC_COLUMNS = {
-    "billecta_id": str, "sync_status": str, "last_synced_at": str, "last_error": str, "updated_at": str,
-}
-_SOURCE_COLUMNS: dict[str, dict[str, type]] = {
-    "article": {"id": int, "name": str, "article_number": str, "unit_price": str, "vat_rate": str,
-                "unit": str, "product_type": str, "is_active": int},
-    "debtor": {"id": int, "name": str, "org_no": str, "debtor_type": str, "email": str, "phone": str,
-               "address": str, "zip_code": str, "city": str, "country_code": str, "contact_name": str},
-    "creditor": {"id": int, "name": str, "org_no": str, "vat_number": str, "address": str, "zip_code": str,
-                 "city": str, "country_code": str, "phone": str, "email": str, "bankgiro": str,
-                 "reminder_fee": str, "payment_terms_days": int, "interest_percentage": str,
-                 "delivery_method": str, "our_reference": str},
-    "order": {"id": int, "debtor_id": int, "order_date": str, "payment_terms_days": int,
-              "our_reference": str, "your_reference": str, "delivery_method": str, "currency": str},
-    "orderrow": {"id": int, "order_id": int, "article_id": int, "quantity": str, "unit_price": str,
-                 "vat_rate": str, "description": str, "record_type": str},
-}
-_FOREIGN_KEYS = {
-    "order": [("debtor_id", "debtor", "id")],
-    "orderrow": [("order_id", "order", "id"), ("article_id", "article", "id")],
-}
-_MIRROR_COMMON = {"last_synced_at": str, "last_error": str, "sync_status": str, "raw": str}
-_MIRROR_COLUMNS: dict[str, dict[str, type]] = {
-    "invoice": {"id": int, "action_public_id": str, "invoice_number": str, "action_type": str,
-                "debtor_public_id": str, "debtor_name": str, "order_id": int, "stage": str,
-                "is_paused": int, "is_disputed": int, "currency": str, "invoiced_amount": int,
-                "current_amount": int, "credited_amount": int, "paid_amount": int,
-                "write_off_amount": int, "invoice_date": str, "due_date": str, "closed_date": str,
-                "next_event": str, "next_event_date": str, "ocr": str, "file_public_id": str,
-                "pdf_path": str, "debt_collection_action_public_id": str,
-                "reminder_invoice_action_public_id": str},
-    "payment": {"id": int, "billecta_id": str, "kind": str, "payment_type": str, "state": str,
-                "amount": int, "currency": str, "payment_date": str, "reference": str,
-                "sender_name": str, "debtor_public_id": str, "action_public_id": str},
-    "debtcollection": {"id": int, "action_public_id": str, "invoice_action_public_id": str,
-                       "invoice_number": str, "debtor_name": str, "stage": str, "currency": str,
-                       "current_amount": int, "next_event": str, "next_event_date": str,
-                       "closed_date": str},
-}
-
-
-def _m001_schema(db: sqlite_utils.Database) -> None:
-    for name, columns in _SOURCE_COLUMNS.items():
-        db[name].create({**columns, **_SYNC_COLUMNS}, pk="id", not_null={"id"})  # type: ignore[union-attr]
-    for name, fks in _FOREIGN_KEYS.items():
-        for column, other, other_column in fks:
-            db[name].add_foreign_key(column, other, other_column)  # type: ignore[union-attr]
-    for name, columns in _MIRROR_COLUMNS.items():
-        db[name].create({**columns, **_MIRROR_COMMON}, pk="id")  # type: ignore[union-attr]
-    db["invoice"].create_index(["action_public_id"], unique=True)  # type: ignore[union-attr]
-    db["invoice"].create_index(["invoice_number"])  # type: ignore[union-attr]
-    db["payment"].create_index(["billecta_id"], unique=True)  # type: ignore[union-attr]
-    db["debtcollection"].create_index(["action_public_id"], unique=True)  # type: ignore[union-attr]
-    db["event"].create(  # type: ignore[union-attr]
-        {"id": int, "object_type": str, "object_key": str, "event_public_id": str, "event_type": str,
-         "title": str, "content": str, "event_date": str, "event_by": str, "has_occured": int,
-         "is_public": int, "fetched_at": str},
-        pk="id",
-    )
-    db["event"].create_index(["object_type", "object_key"])  # type: ignore[union-attr]
-    db["event"].create_index(["object_type", "object_key", "event_public_id"], unique=True)  # type: ignore[union-attr]
-    _operations_schema(db)
-
-
-def _operations_schema(db: sqlite_utils.Database) -> None:
-    db["job"].create(  # type: ignore[union-attr]
-        {"id": int, "command": str, "record_type": str, "verb": str, "targets": str, "options": str,
-         "requested_by": str, "source": str, "channel": str, "status": str, "total": int,
-         "succeeded": int, "failed": int, "skipped": int, "created_at": str, "started_at": str,
-         "finished_at": str, "parent_job_id": int, "schedule": str, "error": str,
-         "cancel_requested": int},
-        pk="id",
-    )
-    db["job"].create_index(["status"])  # type: ignore[union-attr]
-    db["job_item"].create(  # type: ignore[union-attr]
-        {"id": int, "job_id": int, "seq": int, "record_type": str, "record_id": str, "label": str,
-         "status": str, "attempts": int, "billecta_id": str, "error": str, "started_at": str,
-         "finished_at": str},
-        pk="id", foreign_keys=[("job_id", "job", "id")],
-    )
-    db["job_item"].create_index(["job_id", "seq"], unique=True)  # type: ignore[union-attr]
-    db["audit"].create(  # type: ignore[union-attr]
-        {"id": int, "at": str, "actor": str, "source": str, "channel": str, "command": str,
-         "record_type": str, "record_ids": str, "outcome": str, "detail": str, "job_id": int},
-        pk="id",
-    )
-    db["idempotency"].create(  # type: ignore[union-attr]
-        {"key": str, "created_at": str, "status": str, "result": str}, pk="key"
-    )
-    db["slack_message"].create(  # type: ignore[union-attr]
-        {"id": int, "ref": str, "channel": str, "ts": str, "created_at": str, "updated_at": str},
-        pk="id",
-    )
-    db["slack_message"].create_index(["ref"])  # type: ignore[union-attr]
-
-
-def _m002_job_queue(db: sqlite_utils.Database) -> None:
-    """The job queue's lease (which process runs a job, alive as of when) and schedules' last runs."""
-    db["job"].add_column("owner", str)  # type: ignore[union-attr]
-    db["job"].add_column("heartbeat_at", float)  # type: ignore[union-attr]
-    db["job_item"].add_column("message", str)  # type: ignore[union-attr]
-    db["job_item"].create_index(["job_id", "status"])  # type: ignore[union-attr]
-    db["schedule_state"].create(  # type: ignore[union-attr]
-        {"id": str, "since": str, "last_run_at": str, "last_job_id": int, "last_outcome": str}, pk="id"
-    )
-
-
-def _m003_job_item_record(db: sqlite_utils.Database) -> None:
-    """Find a record's job items fast (anonymize rewrites every label that names the debtor)."""
-    db["job_item"].create_index(["record_type", "record_id"])  # type: ignore[union-attr]
-
-
-def _m004_event_reference(db: sqlite_utils.Database) -> None:
-    """The event log shows each event's reference and, for creditor-wide logs, the record it belongs to."""
-    db["event"].add_column("reference", str)  # type: ignore[union-attr]
-    db["event"].add_column("source", str)  # type: ignore[union-attr]
-
-
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
-    ("001_schema", _m001_schema),
-    ("002_job_queue", _m002_job_queue),
-    ("003_job_item_record", _m003_job_item_record),
-    ("004_event_reference", _m004_event_reference),
-]
 
 
 @dataclass
@@ -181,10 +62,15 @@ class Store:
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        try:
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            if self.path != ":memory:":
+                conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"Cannot open the bot's database {self.path!r} ({exc}); check BILLECTA_BOT_DB.") \
+                from None
         conn.row_factory = sqlite3.Row
         if self.path != ":memory:":
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         self.db = sqlite_utils.Database(conn)
@@ -277,7 +163,7 @@ class Store:
             self.db[table].insert({**record, "sync_status": SyncStatus.NEW, "updated_at": now})  # type: ignore[union-attr]
             result.created.append(record["id"])
             return
-        if all(_same(existing.get(key), value) for key, value in record.items()):
+        if not would_change(existing, record):
             result.unchanged.append(record["id"])
             return
         status = existing["sync_status"]
@@ -377,6 +263,11 @@ class Store:
     def claimed_result(self, key: str) -> dict[str, Any] | None:
         row = self.find_by("idempotency", "key", key)
         return json.loads(row["result"]) if row and row.get("result") else None
+
+
+def would_change(existing: dict[str, Any], record: dict[str, Any]) -> bool:
+    """Whether upserting `record` over the stored row `existing` changes any value."""
+    return not all(_same(existing.get(key), value) for key, value in record.items())
 
 
 def _same(old: Any, new: Any) -> bool:

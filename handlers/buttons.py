@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from blocks.confirm import cancelled_message
+from blocks.confirm import asks_for_count, cancelled_message
 from blocks.ids import ActionId
 from blocks.metadata import FlowState
 from blocks.status import outcome_message
@@ -23,7 +23,7 @@ from bot.slack.deps import Deps
 from bot.slack.ui import Where
 from handlers import flows
 from handlers.flows import bulk
-from handlers.flows.common import allowed, click_key, with_channel
+from handlers.flows.common import allowed, click_key, command_for, with_channel
 from handlers.guard import shielded
 
 ALREADY = "That was already confirmed: it runs once. Its result replaces the confirmation."
@@ -37,6 +37,7 @@ def register(app: App) -> None:
     app.action(ActionId.JOB_RETRY)(on_job_retry)
     app.action(ActionId.JOB_CANCEL)(on_job_cancel)
     app.action(ActionId.OPEN_EVENTS)(on_open_events)
+    app.action(ActionId.OPEN_COMMAND)(on_open_command)
 
 
 def _where(body: dict[str, Any]) -> Where:
@@ -60,13 +61,19 @@ def on_action_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], de
 
 @shielded
 def on_bulk_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    if asks_for_count(command_for(FlowState.unpack(action.get("value")).command)):
+        # Only the typed-count modal confirms these; a button (forged, or from an older bot) cannot.
+        ack()
+        raise UsageError("This command needs the number of records typed in; start it again.")
     _confirm(ack, body, action, deps, actor, flows.bulk)
 
 
 @shielded
 def on_typed_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
     ack()
-    bulk.open_typed(deps, actor, FlowState.unpack(action.get("value")), body["trigger_id"], _where(body))
+    state = FlowState.unpack(action.get("value"))
+    state.origin = click_key(body, action["action_id"], action.get("value", ""))
+    bulk.open_typed(deps, actor, state, body["trigger_id"], _where(body))
 
 
 @shielded
@@ -115,3 +122,12 @@ def on_open_events(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps:
     command = registry.find(record_type, "events")
     flows.start(deps, flows.Start(command, actor, payload.where(body), record_type, [key],
                                   trigger_id=body["trigger_id"]))
+
+
+@shielded
+def on_open_command(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    """A command's flow from the start (checks included), on the record the button names."""
+    ack()
+    state = FlowState.unpack(action.get("value"))
+    flows.start(deps, flows.Start(command_for(state.command), actor, payload.where(body), state.record_type,
+                                  [state.key or ""], trigger_id=body["trigger_id"]))

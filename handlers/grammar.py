@@ -8,8 +8,9 @@ import difflib
 import shlex
 from dataclasses import dataclass, field
 
+from blocks.views import view_module
 from bot import commands as registry
-from bot.commands import Command
+from bot.commands import Command, Kind
 from bot.errors import UsageError
 
 TARGET_FLAGS = ("--all", "--changed")
@@ -44,7 +45,9 @@ def parse(text: str) -> Parsed:
                 raise UsageError(f"Say whose events: `/billecta {head} <{'|'.join(registry.EVENT_LOG_TYPES)}> <id>`.")
             record_type, rest = rest[0], rest[1:]
         return _run(command, record_type, rest)
-    if len(words) < 2 and head not in registry.RECORD_TYPES:
+    if len(words) < 2:
+        if head in registry.RECORD_TYPES:  # '/billecta invoice': what can be done to invoices
+            return Parsed("help", help_type=head)
         raise UsageError(unknown(text))
     try:
         command = registry.find(head, words[1].lower() if len(words) > 1 else "")
@@ -78,9 +81,30 @@ def _run(command: Command, record_type: str, words: list[str]) -> Parsed:
         else:
             targets.append(word)
         index += 1
-    if flags and command.kind.value in ("action", "bulk"):
-        raise UsageError(f"`{command.name}` takes no options; usage: `{command.usage}`.")
+    if flags:
+        _check_flags(command, record_type, flags)
     return Parsed("run", command, record_type, targets, flags)
+
+
+def _check_flags(command: Command, record_type: str, flags: dict[str, str]) -> None:
+    """Options prefill a dialog's fields or set a view's filters; anything else is a typo to point out."""
+    name = command.name.replace("*", record_type)
+    known = option_names(command)
+    if not known:
+        raise UsageError(f"`{name}` takes no options; usage: `{command.usage.replace('*', record_type)}`.")
+    wrong = [flag for flag in flags if flag not in known]
+    if wrong:
+        listed = ", ".join(f"`--{option.replace('_', '-')}`" for option in known)
+        raise UsageError(f"`{name}` has no option `--{wrong[0].replace('_', '-')}`. Its options: {listed}.")
+
+
+def option_names(command: Command) -> tuple[str, ...]:
+    """The `--flag value` options a command takes: a dialog's form fields, a view's filters."""
+    if command.kind is Kind.DIALOG and command.form is not None:
+        return tuple(command.form.model_fields)
+    if command.kind is Kind.VIEW:
+        return tuple(getattr(view_module(command), "OPTIONS", ()))
+    return ()
 
 
 def names() -> list[str]:

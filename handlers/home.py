@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -18,6 +20,7 @@ from handlers.flows.common import allowed
 from handlers.guard import shielded
 from handlers.palette import open_picker
 
+log = logging.getLogger(__name__)
 RECENT_JOBS = 20
 
 
@@ -31,6 +34,8 @@ def register(app: App) -> None:
 @shielded
 def on_home_opened(event: dict[str, Any], body: dict[str, Any], deps: Deps, actor: Actor) -> None:
     if event.get("tab", "home") == "home":
+        if deps.home is not None:
+            deps.home.opened(actor.id)  # kept current while jobs move (bot.slack.homewatch)
         publish(deps, actor)
 
 
@@ -42,6 +47,19 @@ def on_refresh(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None
 
 def publish(deps: Deps, actor: Actor) -> None:
     deps.work.run(Where(user=actor.id), lambda: deps.ui.publish(actor.id, home_view(home_data(deps, actor))))
+
+
+def refresh(deps: Deps, users: list[str]) -> None:
+    """Publish these users' Homes again (a job moved); each with the role they have now."""
+    for user in users:
+        deps.work.run(Where(user=user), functools.partial(_republish, deps, user))
+
+
+def _republish(deps: Deps, user: str) -> None:
+    try:
+        deps.ui.publish(user, home_view(home_data(deps, deps.roles.actor(user))))
+    except Exception:  # nobody asked for this refresh: log it rather than message the user about it
+        log.exception("could not refresh the App Home of %s", user)
 
 
 def home_data(deps: Deps, actor: Actor) -> HomeData:

@@ -17,7 +17,7 @@ from blocks.picker import chosen, picker_view
 from blocks.status import loading_view
 from bot import commands as registry
 from bot.commands import Kind
-from bot.errors import BotError
+from bot.errors import BotError, UsageError
 from bot.roles import Actor
 from bot.slack import payload
 from bot.slack.deps import Deps
@@ -50,9 +50,20 @@ def on_change(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
     deps.ui.update_if_current(view, picker_view(state))
 
 
-def on_search(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
-    """block_suggestion: answered from the store within Slack's 3 s (there is no later fill)."""
+def on_search(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    """block_suggestion: answered from the store within Slack's 3 s (there is no later fill).
+
+    Records are only listed to someone who may run the chosen command on them.
+    """
     state = PickerState.unpack((body.get("view") or {}).get("private_metadata"))
+    command = registry.by_slug(state.command or "")
+    try:
+        if command is None:
+            raise UsageError("Choose a command first.")
+        allowed(command, actor, state.record_type or "")
+    except BotError:
+        ack(options=[])
+        return
     found = search(deps.rt.store, state.record_type or "", body.get("value") or "")
     ack(options=[option(text, key) for text, key in found])
 

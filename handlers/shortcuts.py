@@ -12,6 +12,7 @@ from blocks.metadata import PickerState
 from bot.slack import payload
 from bot.slack.deps import Deps
 from bot.slack.refs import compress, find_ids, message_text
+from bot.targets import parse_targets
 from handlers.guard import shielded
 from handlers.palette import open_picker
 
@@ -33,13 +34,15 @@ def on_palette(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
 def on_message_shortcut(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
     ack()
     record_type = body["callback_id"].removeprefix(SHORTCUT_PREFIX)
-    ids = find_ids(message_text(body.get("message") or {}), record_type)
-    state = PickerState(record_type=record_type, fixed_type=True, spec=compress(ids) or None,
+    # Each record once, ranges merged: a job message names 'debtors 1-3' and lists 'debtor 2' again.
+    spec = compress(parse_targets(find_ids(message_text(body.get("message") or {}), record_type)).keys)
+    state = PickerState(record_type=record_type, fixed_type=True, spec=spec or None,
                         channel=payload.channel_id(body))
-    open_picker(deps, body, state, note=found_note(record_type, ids))
+    open_picker(deps, body, state, note=found_note(record_type, spec.split()))
 
 
 def found_note(record_type: str, ids: list[str]) -> str:
+    """`ids` as compressed ('1-3', '5'): what the user sees was found."""
     if not ids:
         return f"No {record_type} ids found in the message: search for one below."
     shown = ", ".join(ids[:SHOWN_IDS]) + (f" and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else "")

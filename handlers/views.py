@@ -11,9 +11,10 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from blocks.confirm import asks_for_count
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.metadata import FlowState
-from blocks.status import error_view, loading_view
+from blocks.status import error_view, loading_view, result_view
 from bot.errors import BotError
 from bot.roles import Actor
 from bot.slack import payload
@@ -23,6 +24,8 @@ from bot.slack.ui import Where, after_ack
 from handlers.flows import action, bulk, dialog, view
 from handlers.flows.common import allowed, command_for, submission_key
 from handlers.guard import shielded
+
+ALREADY_CONFIRMED = "That was already confirmed, so it runs once; its result was shown where it was first confirmed."
 
 
 def register(app: App) -> None:
@@ -47,23 +50,40 @@ def _where(view: dict[str, Any], actor: Actor, state: FlowState) -> Where:
     return Where(user=actor.id, view_id=view["id"], channel=state.channel, after=after_ack())
 
 
-def _precheck(ack: Ack, deps: Deps, state: FlowState, actor: Actor) -> bool:
-    """Role and availability, before the ack, so a refusal is the ack itself."""
+def _precheck(ack: Ack, deps: Deps, state: FlowState, actor: Actor, key: str) -> bool:
+    """Before the ack, so a refusal is the ack itself: the role, availability, and whether this
+    confirmation was used already (a resubmit, a retried delivery, a second modal from one message)."""
     try:
         allowed(command_for(state.command), actor, state.record_type)
     except BotError as exc:
         ack(response_action="update", view=deps.ui.view(error_view(headline(exc), exc.user_message)))
         return False
+    if deps.rt.store.find_by("idempotency", "key", key) is not None:
+        # If the first is still running, its result replaces this view when it ends.
+        ack(response_action="update", view=deps.ui.view(_already_view(state)))
+        return False
     return True
+
+
+def _already_view(state: FlowState) -> dict[str, Any]:
+    return result_view(command_for(state.command).title, ALREADY_CONFIRMED)
+
+
+def _already(deps: Deps, state: FlowState, where: Where) -> None:
+    """Lost the race for the key to another delivery of the same confirmation: say so."""
+    deps.work.run(where, lambda: deps.ui.replace(where, _already_view(state)))
 
 
 @shielded
 def on_action_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps, actor: Actor) -> None:
     state = FlowState.unpack(view.get("private_metadata"))
-    if not _precheck(ack, deps, state, actor):
+    key = submission_key(view)
+    if not _precheck(ack, deps, state, actor, key):
         return
     _working(ack, deps, state)
-    action.confirmed(deps, actor, state, _where(view, actor, state), submission_key(view))
+    where = _where(view, actor, state)
+    if not action.confirmed(deps, actor, state, where, key):
+        _already(deps, state, where)
 
 
 @shielded
@@ -71,13 +91,17 @@ def on_bulk_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: D
     state = FlowState.unpack(view.get("private_metadata"))
     command = command_for(state.command)
     typed = (payload.values(view).get(BlockId.TYPED_COUNT) or "").strip()
-    if command.typed_confirmation and typed != str(state.count):
+    if asks_for_count(command) and typed != str(state.count):
         ack(response_action="errors", errors={BlockId.TYPED_COUNT: f"Type {state.count} to confirm, or cancel."})
         return
-    if not _precheck(ack, deps, state, actor):
+    # Keyed by the confirmation message when there is one: two modals opened from it start one job.
+    key = state.origin or submission_key(view)
+    if not _precheck(ack, deps, state, actor, key):
         return
     _working(ack, deps, state, "Starting the job…")
-    bulk.confirmed(deps, actor, state, _where(view, actor, state), submission_key(view))
+    where = _where(view, actor, state)
+    if not bulk.confirmed(deps, actor, state, where, key):
+        _already(deps, state, where)
 
 
 @shielded
@@ -89,21 +113,23 @@ def on_dialog_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps:
     if errors or form is None:
         ack(response_action="errors", errors=errors)
         return
-    if not _precheck(ack, deps, state, actor):
+    key = submission_key(view)
+    if not _precheck(ack, deps, state, actor, key):
         return
     _working(ack, deps, state)
-    key = submission_key(view)
+    where = _where(view, actor, state)
     if not deps.rt.store.claim(key):
-        return  # the same submission again: the first one is already running and will update the modal
+        _already(deps, state, where)
+        return
     service_key = key if "idempotency_key" in inspect.signature(command.service).parameters else None  # type: ignore[arg-type]
-    dialog.run(deps, actor, state, form, values, _where(view, actor, state), service_key)
+    dialog.run(deps, actor, state, form, values, where, service_key)
 
 
 @shielded
-def on_form_change(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+def on_form_change(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None:
     ack()
     if body["view"].get("callback_id") == CallbackId.DIALOG:
-        dialog.on_change(deps, body["view"])
+        dialog.on_change(deps, actor, body["view"])
 
 
 @shielded

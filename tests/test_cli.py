@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +16,8 @@ from bot.cli import main
 from bot.config import load_settings
 from bot.runtime import build_runtime
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
 
 
 @pytest.fixture()
@@ -120,3 +125,75 @@ def test_every_shell_action_is_audited(workdir: Path, capsys: pytest.CaptureFixt
 def test_endpoints_lists_unconfirmed_paths(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "endpoints", "--unconfirmed")
     assert status == 0 and "/v1/invoice/pause/{aid}" in out and "/v1/debtors/debtor " not in out
+
+
+def test_a_reader_that_stops_early_ends_the_cli_quietly(workdir: Path) -> None:
+    # `billecta-bot endpoints | head -1`: the reader is gone before anything is written.
+    child = subprocess.Popen([sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())",
+                              "endpoints"], cwd=workdir, env={**os.environ, "PYTHONPATH": str(REPO)},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+def test_the_event_log_runs_from_the_shell(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "run", "invoice", "pause", "1001", "--yes")
+    status, out, err = run(capsys, "run", "invoice", "events", "1001")
+    assert status == 0, err
+    assert out.startswith("Event log of invoice 1001") and "Invoice paused" in out
+    status, out, _ = run(capsys, "run", "show-event-log", "debtor", "1", "--json")
+    assert status == 0 and json.loads(out)["record"] == "debtor 1 (Anna Andersson)"
+    status, _, err = run(capsys, "run", "invoice", "events")
+    assert status == 2 and "`invoice events <id>`" in err
+
+
+def test_a_dialog_command_takes_its_fields_as_words(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "run", "invoice", "payment", "1002", "amount=100", "payment_means=BG", "--yes")
+    assert status == 0, err
+    assert "Registered 100.00 SEK on invoice 1002" in out
+    status, out, err = run(capsys, "run", "invoice", "payment", "1002", "payment_means=BG", "--yes", "--json")
+    assert status == 0, err
+    assert json.loads(out)["details"]["fully_paid"] is True  # the amount defaults to what remains
+    status, _, err = run(capsys, "run", "invoice", "payment", "1001", "amount=abc", "payment_means=BG", "--yes")
+    assert status == 2 and "amount: 'abc' is not an amount" in err
+    status, _, err = run(capsys, "run", "invoice", "payment", "1001", "colour=red", "--yes")
+    assert status == 2 and "has no field colour" in err
+    status, _, err = run(capsys, "run", "invoice", "pause", "1001", "amount=1", "--yes")
+    assert status == 2 and "takes no field=value" in err
+
+
+def test_unknown_ids_are_audited_as_failed_attempts(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, _ = run(capsys, "run", "invoice", "pause", "999999", "--yes")
+    assert status == 4
+    _, out, _ = run(capsys, "audit", "--json")
+    assert json.loads(out)[0]["outcome"] == "failed" and "999999" in json.loads(out)[0]["detail"]
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    (["--fail-rate", "2"], "--fail-rate"), (["--latency-ms", "-5"], "--latency-ms"),
+    (["--rate-limit", "0"], "--rate-limit"), (["--port", "70000"], "--port 70000"),
+])
+def test_sandbox_options_are_checked_before_serving(workdir: Path, capsys: pytest.CaptureFixture[str],
+                                                    option: list[str], message: str) -> None:
+    status, out, err = run(capsys, "sandbox", "--db", str(workdir / "sb.db"), *option)
+    assert status == 2 and message in err and out == ""
+
+
+def test_a_busy_port_is_one_line_not_a_traceback(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        status, out, err = run(capsys, "sandbox", "--db", str(workdir / "sb.db"), "--port", port)
+    assert status == 2 and f"Cannot serve the sandbox on 127.0.0.1:{port}" in err and out == ""
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(workdir: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (workdir / "junk.db").write_text("not a database")
+    monkeypatch.setenv("BILLECTA_BOT_DB", str(workdir / "junk.db"))
+    status, _, err = run(capsys, "audit")
+    assert status == 78 and "BILLECTA_BOT_DB" in err and err.count("\n") == 1

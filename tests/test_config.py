@@ -67,3 +67,24 @@ def test_env_example_documents_every_setting() -> None:
     text = (REPO / ".env.example").read_text()
     for name in Settings.model_fields:
         assert name.upper() in text, f"{name.upper()} is missing from .env.example"
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("BILLECTA_CREDITOR_ID", "demo-bygg", "BILLECTA_CREDITOR_ID: must be the creditor's public id, a GUID"),
+    ("BILLECTA_BOT_DB", "/no/such/dir/bot.db", "BILLECTA_BOT_DB: the directory '/no/such/dir' does not exist"),
+    ("BILLECTA_BOT_DB", ".", "BILLECTA_BOT_DB: is a directory"),
+    ("BILLECTA_SANDBOX_DB", "/no/such/dir/sb.db", "BILLECTA_SANDBOX_DB: the directory"),
+])
+def test_ids_and_paths_are_checked_at_start(monkeypatch: pytest.MonkeyPatch, name: str, value: str,
+                                            message: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert caught.value.user_message.startswith(message)
+
+
+def test_a_creditor_guid_is_accepted_and_blank_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BILLECTA_CREDITOR_ID", " 6191563F-058A-568A-BF77-2D631866E4DD ")
+    assert load_settings().billecta_creditor_id == "6191563F-058A-568A-BF77-2D631866E4DD"
+    monkeypatch.setenv("BILLECTA_CREDITOR_ID", "")
+    assert load_settings().billecta_creditor_id is None

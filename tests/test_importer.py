@@ -236,6 +236,20 @@ def test_missing_optional_column_keeps_stored_value_and_empty_resets(loaded: Sto
         "vat_rate": "25", "product_type": "Service", "is_active": 1}
 
 
+def test_an_anonymized_debtor_is_a_bad_row_listed_with_the_others(loaded: Store, tmp_path: Path) -> None:
+    loaded.update("debtor", 4, {"name": "Anonymized debtor 4", "email": None})
+    loaded.mark_synced("debtor", 4, "billecta-4", status=SyncStatus.ANONYMIZED)
+    before = snapshot(loaded)
+    path = write(tmp_path, "d.csv", "id,name,email\n1,Anna Andersson,anna@example.se\n"
+                                    "4,Erik Svensson,erik@example.se\n5,,x@example.se\n")
+    report = import_file(loaded, "debtor", path)
+    assert errors(report) == [(3, "id", "debtor 4 was anonymized; its data cannot be imported again"),
+                              (4, "name", "name is required")]
+    assert snapshot(loaded) == before
+    same = import_file(loaded, "debtor", write(tmp_path, "e.csv", "id,name\n4,Anonymized debtor 4\n"))
+    assert same.ok and same.unchanged == [4]
+
+
 # -- formats ------------------------------------------------------------------------------------
 def test_semicolon_csv_with_bom_and_decimal_comma(store: Store, tmp_path: Path) -> None:
     text = ("ID ; Name ;Unit_Price;VAT_rate;Product_Type;Is_Active\r\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import NotFound
-from bot.store import MIGRATIONS, Store, SyncStatus
+from bot.store import MIGRATIONS, Store, StoreUnavailable, SyncStatus
 
 
 @pytest.fixture
@@ -132,3 +132,11 @@ def test_ids_changed_only(store: Store) -> None:
 def test_require_raises_not_found(store: Store) -> None:
     with pytest.raises(NotFound, match="There is no debtor 5"):
         store.require("debtor", 5)
+
+
+def test_a_file_that_is_not_a_database_is_one_clear_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database")
+    with pytest.raises(StoreUnavailable) as caught:
+        Store(junk)
+    assert "junk.db" in caught.value.user_message and "BILLECTA_BOT_DB" in caught.value.user_message

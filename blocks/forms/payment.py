@@ -17,7 +17,7 @@ from blocks.ids import ActionId
 from bot.billecta.enums import OvershootingAmountHandling
 from bot.money import format_amount
 from bot.services import Outcome
-from bot.services.payments import OVERPAYMENT_CHOICES, PAYMENT_MEANS, REFERENCE_MAX
+from bot.services.payment_form import OVERPAYMENT_CHOICES, PAYMENT_MEANS, REFERENCE_MAX
 
 
 class PaymentField(StrEnum):

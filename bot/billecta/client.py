@@ -1,4 +1,5 @@
-"""`BillectaClient`: one typed method per Billecta operation, built from the endpoint table.
+"""`BillectaClient`: one typed method per Billecta operation, built from the endpoint table
+(files, payments, Swish and debt collection are in `client_collection.py`).
 
 The client speaks the pydantic models of `bot.billecta.models` and raises only the bot's own
 `BillectaError`s (see `transport.py` for retries and error mapping). It is thread-safe: jobs share
@@ -17,35 +18,26 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.billecta.client_collection import CollectionCalls, created_id
 from bot.billecta.dates import format_date
 from bot.billecta.endpoints import ENDPOINTS
 from bot.billecta.models import (
     BillectaModel,
     CommentActionView,
     CommonActionEventView,
-    CreatedView,
     CreditActionView,
     CreditorView,
-    CurrencyView,
-    DebtCollectionActionView,
-    DebtCollectionFromInvoiceEntryView,
     DebtorView,
     DefaultActionConfigView,
     EventView,
-    FileView,
     InvoiceActionEntryView,
     InvoiceActionSubView,
     InvoiceActionView,
-    PaymentMatchResultView,
-    PaymentMatchView,
     ProductView,
     RegisterPaymentView,
     ReminderInvoiceActionView,
     SecureTokenView,
     SendReminderInvoiceView,
-    SwishPaymentRequestView,
-    SwishPaymentStatusView,
-    UnhandledPaymentView,
 )
 from bot.billecta.outcomes import Outcomes
 from bot.billecta.retry import Backoff
@@ -67,7 +59,7 @@ _NOUNS = {"did": "debtor", "pid": "product", "fid": "file", "upid": "unhandled p
           "token": "Swish payment request", "cid": "creditor"}
 
 
-class BillectaClient:
+class BillectaClient(CollectionCalls):
     def __init__(
         self,
         http: httpx.Client,
@@ -199,7 +191,7 @@ class BillectaClient:
 
     def create_debtor(self, debtor: DebtorView) -> str:
         debtor = self._with_creditor(debtor)
-        return _created_id(self._send("debtor_create", debtor, resolve=self._outcomes.debtor(debtor)))
+        return created_id(self._send("debtor_create", debtor, resolve=self._outcomes.debtor(debtor)))
 
     def update_debtor(self, debtor: DebtorView) -> None:
         debtor = self._with_creditor(debtor)
@@ -221,7 +213,7 @@ class BillectaClient:
 
     def create_product(self, product: ProductView) -> str:
         product = self._with_creditor(product)
-        return _created_id(self._send("product_create", product, resolve=self._outcomes.product(product)))
+        return created_id(self._send("product_create", product, resolve=self._outcomes.product(product)))
 
     def update_product(self, product: ProductView) -> None:
         product = self._with_creditor(product)
@@ -244,7 +236,7 @@ class BillectaClient:
     def create_invoice(self, invoice: InvoiceActionEntryView) -> str:
         """Create a draft invoice (Stage Created); returns its ActionPublicId."""
         invoice = self._with_creditor(invoice)
-        return _created_id(self._send("invoice_create", invoice, resolve=self._outcomes.invoice(invoice)))
+        return created_id(self._send("invoice_create", invoice, resolve=self._outcomes.invoice(invoice)))
 
     def update_invoice(self, action_id: str, invoice: InvoiceActionEntryView) -> None:
         self._send("invoice_update", self._with_creditor(invoice), aid=action_id)
@@ -317,75 +309,6 @@ class BillectaClient:
     def invoice_events(self, from_: date, to: date) -> list[CommonActionEventView]:
         """The creditor's events across all invoices in [from_, to]."""
         return read_models(self._send("invoice_events", params=_period(from_, to)), CommonActionEventView)
-
-    # Files ---------------------------------------------------------------------------------------
-
-    def get_file(self, file_id: str) -> bytes:
-        return self._send("file_get", fid=file_id).content
-
-    def get_file_object(self, file_id: str) -> FileView:
-        """The file with its content base64-encoded in `data`."""
-        return read_model(self._send("file_object", params={"includedata": "true"}, fid=file_id), FileView)
-
-    # Unhandled payments and Swish ----------------------------------------------------------------
-
-    def list_unhandled_payments(self) -> list[UnhandledPaymentView]:
-        return read_models(self._send("unhandled_payments_list"), UnhandledPaymentView)
-
-    def get_unhandled_payment(self, payment_id: str) -> UnhandledPaymentView:
-        return read_model(self._send("unhandled_payment_get", upid=payment_id), UnhandledPaymentView)
-
-    def match_payments(self, matches: Sequence[PaymentMatchView]) -> list[PaymentMatchResultView]:
-        """Match unhandled payments to invoices; Billecta answers per item (`successfull`)."""
-        return read_models(self._send("payments_match", list(matches)), PaymentMatchResultView)
-
-    def delete_unhandled_payment(self, payment_id: str) -> None:
-        self._send("unhandled_payment_delete", upid=payment_id)
-
-    def swish_request(self, request: SwishPaymentRequestView) -> SwishPaymentStatusView:
-        aid = request.action_public_id
-        response = self._send("swish_request", request, subject=f"invoice {aid}",
-                              resolve=self._outcomes.swish(aid))
-        return read_model(response, SwishPaymentStatusView)
-
-    def swish_status(self, token: str) -> SwishPaymentStatusView:
-        return read_model(self._send("swish_status", token=token), SwishPaymentStatusView)
-
-    # Debt collection -----------------------------------------------------------------------------
-
-    def get_debt_collection(self, action_id: str) -> DebtCollectionActionView:
-        return read_model(self._send("debtcollection_get", aid=action_id), DebtCollectionActionView)
-
-    def debt_collection_from_invoice(self, entry: DebtCollectionFromInvoiceEntryView) -> str:
-        """Send an invoice to debt collection; returns the new case's ActionPublicId."""
-        aid = entry.source_public_id
-        response = self._send("debtcollection_from_invoice", entry, subject=f"invoice {aid}",
-                              resolve=self._outcomes.debt_collection(aid))
-        return _created_id(response)
-
-    def postpone_debt_collection(self, action_id: str, new_date: date) -> None:
-        self._send("debtcollection_postpone", params={"date": format_date(new_date)}, aid=action_id)
-
-    def cancel_debt_collection(self, action_id: str) -> None:
-        self._send("debtcollection_cancel", aid=action_id)
-
-    def send_to_long_term_surveillance(self, action_id: str) -> None:
-        self._send("debtcollection_surveillance", aid=action_id)
-
-    def send_to_bailiff(self, action_id: str) -> None:
-        self._send("debtcollection_bailiff", aid=action_id)
-
-    def send_to_assistance_with_bailiff(self, action_id: str) -> None:
-        self._send("debtcollection_assistance_bailiff", aid=action_id)
-
-    # Common --------------------------------------------------------------------------------------
-
-    def currencies(self) -> list[CurrencyView]:
-        return read_models(self._send("currencies"), CurrencyView)
-
-
-def _created_id(response: httpx.Response) -> str:
-    return read_model(response, CreatedView).public_id
 
 
 def _period(from_: date, to: date) -> dict[str, str]:

@@ -76,7 +76,7 @@ class Execution:
         # extra workers do their store bookkeeping while the others hold every Billecta slot busy.
         self.workers = rt.settings.billecta_concurrency + EXTRA_WORKERS
         self.stopping = stopping
-        self.cancelled = False
+        self.cancelled = job.cancel_requested  # cancelled while nobody ran it (its process had died)
         self.halted = False
         self._last = {"progress": 0.0, "cancel": 0.0, "heartbeat": time.monotonic()}
 

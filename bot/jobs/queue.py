@@ -90,7 +90,8 @@ class JobQueue:
         return new_id
 
     def cancel(self, job_id: int, actor: Actor) -> Job:
-        """Running items finish; the rest are skipped. A job nobody runs yet is settled here and now."""
+        """Running items finish; the rest are skipped. A job nobody runs (queued, or left by a process that
+        died) is settled here and now."""
         job = self.get(job_id)
         command = self.commands(job.record_type, job.verb)
         check_allowed(command, actor)
@@ -103,7 +104,7 @@ class JobQueue:
             execution.cancel()
         audit(self.rt, command, actor, [], "cancel", f"job {job_id}: cancel requested", job_id)
         row = self.table.row(job_id)
-        if row and row["status"] == JobStatus.QUEUED.value and self.table.claim(job_id, self.owner):
+        if row and execution is None and self._take(row):
             self.table.skip_pending(job_id)
             return self._settle(job_id)
         return self.get(job_id)
@@ -125,7 +126,7 @@ class JobQueue:
         if row["status"] == JobStatus.QUEUED.value and row.get("owner") in (None, self.owner):
             return self.table.claim(row["id"], self.owner)
         if is_orphan(row, self.owner, time.time()):
-            log.info("job %s: resuming after its process (%s) stopped", row["id"], row.get("owner"))
+            log.info("job %s: taking it over from its process (%s), which stopped", row["id"], row.get("owner"))
             return self.table.claim(row["id"], self.owner, previous_owner=row.get("owner") or "")
         return False
 

@@ -15,7 +15,8 @@ Demo facts (`DEMO`; ids are uuid5 so tests can rely on them, invoice numbers are
   3112.50); credited 1005 (Nordic Café, 2875.00, paid in full, then credited by) credit 1006
   (-500.00, which left a 500.00 BalanceFromInvoice for Nordic Café); in_debt_collection 1007
   (Bergström, 3550.00, case in ReadyForBailiff); completed 1008 (Anna, 623.75, paid by bank);
-  overpaid 1009 (Lund, 875.00, paid 1075.00); draft 1010 (Lund, ExternalReference "order:1").
+  overpaid 1009 (Lund, 875.00, paid 1075.00); draft 1010 (Lund, ExternalReference "order:1010", so the
+  bot's store gets it as order 1010, clear of the ids of examples/orders.csv).
 - Unhandled payments by role (`DEMO.unhandled_payments`): unmatched (1250.00 from "Nordic Cafe" with
   a mistyped OCR), overpayment (200.00 from Lund Fastigheter), balance (500.00 for Nordic Café).
 """
@@ -202,7 +203,7 @@ class _Story:
         self.unmatched()
         self.at(-1)
         self.invoice("1010", "3", [_product("1", 4), _product("2", 1)], -1, 29, attest=False,
-                     ExternalReference="order:1")
+                     ExternalReference="order:1010")
 
     def parties(self) -> None:
         for ext, (name, kind, org_no, email, phone, address, zip_code, city) in _DEBTORS.items():

@@ -101,7 +101,8 @@ def anonymize_debtor(rt: Runtime, record_id: str, *, resumed: bool = False) -> I
 
 
 def _erase_locally(rt: Runtime, debtor_id: int, billecta_id: str | None, name: str) -> None:
-    """The debtor row, the mirrored invoices and cases that show its name, and job labels naming it."""
+    """The debtor row, the mirrored invoices, cases and payments that show its name, job labels naming it,
+    and its cached event log (fetched again from Billecta when next asked for)."""
     store = rt.store
     with store.transaction():
         store.update("debtor", debtor_id, {"name": name, **dict.fromkeys(_LOCAL_PERSONAL)})
@@ -113,3 +114,6 @@ def _erase_locally(rt: Runtime, debtor_id: int, billecta_id: str | None, name: s
             store.db.execute(
                 "UPDATE debtcollection SET debtor_name = ? WHERE invoice_action_public_id IN "
                 "(SELECT action_public_id FROM invoice WHERE debtor_public_id = ?)", [name, billecta_id])
+            store.db.execute("UPDATE payment SET sender_name = ? WHERE debtor_public_id = ? "
+                             "AND sender_name IS NOT NULL", [name, billecta_id])
+            store.db.execute("DELETE FROM event WHERE object_type = 'debtor' AND object_key = ?", [billecta_id])

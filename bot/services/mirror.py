@@ -140,14 +140,20 @@ def resolve_invoice(rt: Runtime, key: str) -> dict[str, Any]:
 
 
 def resolve_debtcollection(rt: Runtime, key: str) -> dict[str, Any]:
-    """A debt-collection case by its action public id, its local id, or its invoice's number."""
+    """A debt-collection case by its action public id or its invoice's number: the store first, then
+    Billecta (the case by id, else the invoice by number and the case it was sent to)."""
     row = rt.store.find_by("debtcollection", "action_public_id", key) or rt.store.find_by(
         "debtcollection", "invoice_number", key)
     if row is not None:
         return row
     invoice = rt.store.find_by("invoice", "invoice_number", key)
-    case_id = invoice["debt_collection_action_public_id"] if invoice else key
-    view = _get_or_none(lambda: rt.billecta.get_debt_collection(case_id)) if case_id else None
+    if invoice is not None and invoice["debt_collection_action_public_id"]:
+        view = _get_or_none(lambda: rt.billecta.get_debt_collection(invoice["debt_collection_action_public_id"]))
+    else:
+        view = _get_or_none(lambda: rt.billecta.get_debt_collection(key))
+        if view is None and invoice is None and (found := rt.billecta.find_invoice_by_number(key)) is not None:
+            case_id = mirror_invoice(rt, found)["debt_collection_action_public_id"]
+            view = _get_or_none(lambda: rt.billecta.get_debt_collection(case_id)) if case_id else None
     if view is None:
         raise NotFound(f"There is no debt-collection case {key}: not in the store and not in Billecta.")
     return mirror_debtcollection(rt, view)

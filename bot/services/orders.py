@@ -5,6 +5,10 @@ whose ExternalReference is `order:<id>` and whose rows come from the order rows,
 number, name, unit, price and VAT as defaults. The draft's action public id is the order's
 `billecta_id`. Attesting books and locks the draft; from then on the order cannot be changed, and
 the invoice is mirrored into the store linked to its order (`invoice.order_id`).
+
+An order row edited after its order's last sync makes the order changed: `flag_changed_rows` marks
+such orders before `--changed` selects, and an upsert that raced with a row edit leaves its order
+changed, so the edit is pushed next time.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from bot.services import ItemResult
 from bot.services.invoices import InvoiceStateError
 from bot.services.labels import label
 from bot.services.mirror import invoice_values, resolve_source
+from bot.store import Store, SyncStatus
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -99,9 +104,32 @@ def find_by_reference(rt: Runtime, debtor_public_id: str, ref: str) -> InvoiceAc
     return None
 
 
+def flag_changed_rows(store: Store) -> int:
+    """Mark synced orders whose rows were added or edited since the order's last sync as changed;
+    returns how many. (Rows have no sync of their own: they are pushed as part of their order.)"""
+    with store.lock:
+        cursor = store.db.conn.execute(
+            "UPDATE [order] SET sync_status = ? WHERE sync_status = ? AND last_synced_at IS NOT NULL AND EXISTS "
+            "(SELECT 1 FROM orderrow WHERE orderrow.order_id = [order].id "
+            "AND orderrow.updated_at > [order].last_synced_at)", [SyncStatus.CHANGED, SyncStatus.SYNCED])
+        return cursor.rowcount
+
+
+def _rows_version(store: Store, order_id: int) -> list[tuple[Any, ...]]:
+    with store.lock:
+        rows = store.db.conn.execute("SELECT updated_at, * FROM orderrow WHERE order_id = ? ORDER BY id",
+                                     [order_id]).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def _rows_changed_since_sync(store: Store, order: dict[str, Any]) -> bool:
+    return any(row[0] and row[0] > (order.get("last_synced_at") or "") for row in _rows_version(store, order["id"]))
+
+
 def upsert_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
     """Create or update an order's draft. `resumed`: an earlier attempt may have created it already."""
     order = resolve_source(rt, "order", record_id)
+    rows_version = _rows_version(rt.store, order["id"])
     try:
         entry = draft_entry(rt, order)
         action_id, verb = _push(rt, order, entry, resumed)
@@ -109,6 +137,8 @@ def upsert_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemR
         rt.store.mark_failed("order", order["id"], getattr(exc, "billecta_message", exc.user_message))
         raise
     rt.store.mark_synced("order", order["id"], action_id, pushed_version=order["updated_at"])
+    if _rows_version(rt.store, order["id"]) != rows_version:  # a row was edited while the draft was pushed
+        rt.store.update("order", order["id"], {"sync_status": SyncStatus.CHANGED})
     return ItemResult(str(order["id"]), label("order", order), action_id, f"draft {verb}")
 
 
@@ -174,10 +204,14 @@ def _draft_of(rt: Runtime, order: dict[str, Any], resumed: bool) -> InvoiceActio
 
 def upsert_attest_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
     """Upsert, then attest only if the upsert succeeded; one job item for both."""
+    order = resolve_source(rt, "order", record_id)
+    # Only an order with nothing left to push may have been attested by an interrupted earlier attempt
+    # (whose upsert marked it synced); an order edited since its invoice was attested must say so.
+    unchanged = order["sync_status"] == SyncStatus.SYNCED and not _rows_changed_since_sync(rt.store, order)
     try:
         upserted = upsert_order(rt, record_id, resumed=resumed)
     except InvoiceStateError:
-        if not resumed:
+        if not (resumed and unchanged):
             raise
         upserted = None  # an interrupted earlier attempt got as far as attesting it
     attested = attest_order(rt, record_id, resumed=resumed)

@@ -1,6 +1,9 @@
 """Refresh the store's mirror of Billecta's side: invoices, unhandled payments, debt-collection cases.
 
 Reports, search and autocomplete read this mirror so Slack never waits on Billecta for them.
+Billecta's lists only show what is open (and invoices closed lately): a mirrored open invoice or
+unhandled payment missing from them was closed, handled or deleted meanwhile, so it is fetched on
+its own (or marked gone) rather than left showing a state it no longer has.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from bot.errors import BillectaNotFound
 from bot.services.mirror import (
     invoice_values_from_row,
     mirror_debtcollection,
+    mirror_invoice,
     mirror_payment,
 )
 
@@ -20,6 +24,7 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 CLOSED_LOOKBACK_DAYS = 90
+GONE = "Billecta no longer has it."
 
 
 @dataclass
@@ -38,7 +43,9 @@ def pull(rt: Runtime, *, today: Any = None) -> PullReport:
     today = today or date.today()
     rows = rt.billecta.open_invoices() + rt.billecta.closed_invoices(
         today - timedelta(days=CLOSED_LOOKBACK_DAYS), today)
+    seen = set()
     for sub in rows:
+        seen.add(sub.action_public_id)
         values = invoice_values_from_row(sub)
         before = rt.store.find_by("invoice", "action_public_id", sub.action_public_id)
         after = rt.store.mirror("invoice", "action_public_id", values)
@@ -47,13 +54,39 @@ def pull(rt: Runtime, *, today: Any = None) -> PullReport:
             report.changes.append(("invoice", before, after))
         if sub.debt_collection_action_public_id:
             report.debtcollections += _pull_case(rt, sub.debt_collection_action_public_id)
+    _refresh_unlisted_invoices(rt, seen)
+    unhandled = set()
     for payment in rt.billecta.list_unhandled_payments():
+        unhandled.add(payment.unhandled_payment_public_id)
         before = rt.store.find_by("payment", "billecta_id", payment.unhandled_payment_public_id)
         after = mirror_payment(rt, payment)
         report.payments += 1
         if before is None:
             report.changes.append(("payment", None, after))
+    _refresh_unlisted_payments(rt, unhandled)
     return report
+
+
+def _refresh_unlisted_invoices(rt: Runtime, listed: set[str]) -> None:
+    """Open invoices in the mirror that Billecta's lists no longer show (closed long ago, deleted drafts)."""
+    for row in rt.store.rows("invoice", "closed_date IS NULL AND COALESCE(sync_status, '') != 'deleted'"):
+        if row["action_public_id"] in listed:
+            continue
+        try:
+            mirror_invoice(rt, rt.billecta.get_invoice(row["action_public_id"]))
+        except BillectaNotFound:
+            rt.store.update("invoice", row["id"], {"sync_status": "deleted", "last_error": GONE})
+
+
+def _refresh_unlisted_payments(rt: Runtime, listed: set[str]) -> None:
+    """Unhandled payments in the mirror that Billecta no longer lists: matched or deleted outside the bot."""
+    for row in rt.store.rows("payment", "kind = 'unhandled' AND state = 'Unhandled'"):
+        if row["billecta_id"] in listed:
+            continue
+        try:
+            mirror_payment(rt, rt.billecta.get_unhandled_payment(row["billecta_id"]))
+        except BillectaNotFound:
+            rt.store.update("payment", row["id"], {"state": "Deleted", "last_error": GONE})
 
 
 def _pull_case(rt: Runtime, action_public_id: str) -> int:

@@ -23,6 +23,7 @@ from bot.schedules import Schedules
 from bot.slack import payload
 from bot.slack.deps import Deps, TrackedPool, Work
 from bot.slack.errors import describe
+from bot.slack.homewatch import HomeWatch, WithHome
 from bot.slack.notifier import SlackNotifier
 from bot.slack.roles import SlackRoles
 from bot.slack.ui import Ui
@@ -44,8 +45,10 @@ def build_web_client(settings: Settings) -> WebClient:
 
 
 def build_notifier(settings: Settings, runtime: Runtime, client: WebClient) -> Notifier:
-    """What the job queue and the flows report through: Slack, throttled to one edit per ~2 s."""
-    return ThrottledNotifier(SlackNotifier(Ui(client, sandbox=settings.is_sandbox), runtime.store, settings))
+    """What the job queue and the flows report through: Slack, throttled to one edit per ~2 s, plus
+    the watch that keeps recently opened App Home tabs current (bound to the app by `create_bot`)."""
+    slack = ThrottledNotifier(SlackNotifier(Ui(client, sandbox=settings.is_sandbox), runtime.store, settings))
+    return WithHome(slack, HomeWatch())
 
 
 @dataclass
@@ -76,14 +79,18 @@ def create_bot(settings: Settings, runtime: Runtime, *, jobs: JobQueue | None = 
     listeners = TrackedPool(LISTENER_THREADS, "slack-listener")
     deps = Deps(settings=settings, rt=runtime, ui=ui, roles=SlackRoles(settings, client), notifier=notifier,
                 jobs=jobs, work=Work(on_error=fail, workers=max(8, settings.billecta_concurrency)),
-                listeners=listeners, schedules=schedules)
+                listeners=listeners, schedules=schedules,
+                home=notifier.home if isinstance(notifier, WithHome) else None)
     app = App(client=client, signing_secret=settings.slack_signing_secret or "", process_before_response=False,
               listener_executor=listeners)
     app.use(_inject(deps))
     app.error(_on_error(deps))
+    from handlers.home import refresh
     from handlers.listeners import register_all
 
     register_all(app)
+    if deps.home is not None:
+        deps.home.bind(lambda users: refresh(deps, users))
     return SlackBot(app, deps)
 
 

@@ -7,6 +7,7 @@ Long work (bulk commands) goes to the durable job queue instead.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -21,11 +22,14 @@ from bot.jobs import JobQueue
 from bot.notify import Notifier
 from bot.runtime import Runtime
 from bot.schedules import Schedules
-from bot.slack.errors import describe, headline
+from bot.slack.errors import TriggerExpired, describe, headline
+from bot.slack.homewatch import HomeWatch
 from bot.slack.roles import SlackRoles
 from bot.slack.ui import Ui, Where
 
 log = logging.getLogger(__name__)
+# A trigger id works for ~3 s after Slack sent the interaction; keep a margin for the views.open call itself.
+OPEN_WITHIN_SECONDS = 2.5
 
 
 class TrackedPool(ThreadPoolExecutor):
@@ -72,12 +76,22 @@ class Work:
         self.pool = TrackedPool(workers, "slack-work")
         self.opener = TrackedPool(2, "slack-open")
         self._on_error = on_error
+        self.open_within = OPEN_WITHIN_SECONDS
 
     def run(self, where: Where, fn: Callable[[], None]) -> Future[Any]:
         return self.pool.submit(self._guard, where, fn)
 
     def open(self, where: Where, fn: Callable[[], object]) -> Future[Any]:
-        return self.opener.submit(self._guard, where, fn)
+        """`fn` opens a modal with this interaction's trigger id: skipped (and the user told) once the
+        trigger has expired, rather than failing at Slack after a wait."""
+        deadline = time.monotonic() + self.open_within
+        return self.opener.submit(self._guard, where, functools.partial(self._before, deadline, fn))
+
+    @staticmethod
+    def _before(deadline: float, fn: Callable[[], object]) -> object:
+        if time.monotonic() > deadline:
+            raise TriggerExpired()
+        return fn()
 
     def _guard(self, where: Where, fn: Callable[[], object]) -> None:
         try:
@@ -105,6 +119,13 @@ class Deps:
     work: Work
     listeners: TrackedPool  # Bolt's listener executor: listeners keep running after their ack
     schedules: Schedules | None = None  # for the App Home
+    home: HomeWatch | None = None  # re-publishes recently opened App Home tabs as jobs move
+
+    def shutdown(self) -> None:
+        """Stop refreshing Homes, then stop the work pools (see `Work.shutdown`)."""
+        if self.home is not None:
+            self.home.close()
+        self.work.shutdown()
 
     def idle(self, timeout: float = 30.0) -> bool:
         """Wait for running listeners and the work they handed on (tests, shutdown)."""

@@ -17,7 +17,20 @@ from bot.errors import BotError
 log = logging.getLogger("billecta_bot.slack")
 
 
+TRIGGER_ERRORS = ("expired_trigger_id", "exchanged_trigger_id")
+
+
+class TriggerExpired(BotError):
+    """Slack's ~3 s to open a modal for an interaction ran out before the bot could open it."""
+
+    def __init__(self) -> None:
+        super().__init__("Slack gives a bot 3 seconds to open a dialog and that time ran out while the bot "
+                         "was busy. Nothing was changed; run the command again.")
+
+
 def describe(exc: BaseException) -> str:
+    if isinstance(exc, SlackApiError) and exc.response.get("error") in TRIGGER_ERRORS:
+        exc = TriggerExpired()
     if isinstance(exc, BotError):
         return exc.user_message
     reference = secrets.token_hex(4)
@@ -34,5 +47,5 @@ def headline(exc: BaseException) -> str:
     kind = type(exc).__name__
     return {
         "NotAllowed": "Not allowed", "NotFound": "Not found", "NotInBillecta": "Not in Billecta",
-        "UsageError": "Check the command", "InvalidInput": "Check the form",
+        "UsageError": "Check the command", "InvalidInput": "Check the form", "TriggerExpired": "Try again",
     }.get(kind, "Billecta said no" if isinstance(exc, BotError) else "Something went wrong")

@@ -23,32 +23,52 @@ from bot.jobs.model import Job, JobItem
 from bot.notify import Change, Notifier, describe_change
 from bot.roles import Actor
 from bot.services import Outcome
-from bot.slack.refs import find_ids
+from bot.slack.refs import find_ids, reference
 from bot.slack.ui import Msg, Ui
 from bot.store import Store, utcnow
 
 log = logging.getLogger(__name__)
 DONE_LABELS = 5
+MAX_REFS = 5000  # ids read to name a job's records; the reference is cut to ~1,500 characters anyway
 
 
 class SlackNotifier(Notifier):
     def __init__(self, ui: Ui, store: Store, settings: Settings) -> None:
         self.ui, self.store, self.settings = ui, store, settings
         self._lock = threading.Lock()
+        self._refs: dict[int, str] = {}  # running job → its records named for message shortcuts
 
     # -- jobs -----------------------------------------------------------------------------
     def job_progress(self, job: Job) -> None:
         if job.source == "slack":
-            self._job_message(job, notices.job_message(job))
+            self._job_message(job, notices.job_message(job, records=self._records(job)))
 
     def job_finished(self, job: Job, failures: list[JobItem]) -> None:
         done = self._done_labels(job)
         if job.source == "slack":
-            self._job_message(job, notices.job_message(job, failures, done))
+            self._job_message(job, notices.job_message(job, failures, done, self._records(job)))
+        with self._lock:
+            self._refs.pop(job.id, None)
+        if job.succeeded:  # what changed goes to the notify channel, even when some records failed
+            self._post(self.settings.notify_channel, notices.job_done(job, done, self._records(job, "succeeded")))
         if job.failed or not job.ok:
             self._post(self.settings.alert_channel, notices.job_alert(job, failures))
-        else:
-            self._post(self.settings.notify_channel, notices.job_done(job, done))
+
+    def _records(self, job: Job, status: str | None = None) -> str:
+        """'debtors 1-3, 5': the job's records (or those with `status`), read once per job while it runs."""
+        if status is None:
+            with self._lock:
+                if job.id in self._refs:
+                    return self._refs[job.id]
+        sql = "SELECT record_id FROM job_item WHERE job_id = ?" + (" AND status = ?" if status else "")
+        params: list[Any] = [job.id, *([status] if status else [])]
+        with self.store.lock:
+            ids = [str(row[0]) for row in self.store.db.conn.execute(f"{sql} ORDER BY seq LIMIT {MAX_REFS}", params)]
+        text = reference(job.record_type, ids)
+        if status is None and not job.finished:
+            with self._lock:
+                self._refs[job.id] = text
+        return text
 
     def _done_labels(self, job: Job) -> list[str]:
         rows = self.store.rows("job_item", "job_id = ? AND status = 'succeeded'", [job.id], order_by="seq",
@@ -87,7 +107,7 @@ class SlackNotifier(Notifier):
         keys = find_ids(message, command.record_type)
         key = keys[0] if len(keys) == 1 else None
         retry = None
-        if key and command.kind.value == "action":
+        if key and command.kind.value in ("action", "dialog"):  # an action runs again; a dialog reopens its form
             retry = FlowState(command=command.slug, record_type=command.record_type, key=key,
                               label=f"{command.record_type} {key}", channel=actor.channel).pack(2000)
         self._post(self.settings.alert_channel, notices.action_failed(command, message, actor.id, key, retry))

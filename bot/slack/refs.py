@@ -78,6 +78,17 @@ def _unique(tokens: Any) -> list[str]:
     return list(seen)
 
 
+def reference(record_type: str, keys: list[str], limit: int = MAX_SPEC) -> str:
+    """'debtors 1-3, 5, 9': how a message names many records so that `find_ids` reads them all back."""
+    parts = compress(keys).split()
+    if not parts:
+        return ""
+    text = ", ".join(parts)
+    if len(text) > limit:
+        text = text[:limit].rsplit(", ", 1)[0] + " and more"
+    return f"{record_type}{'s' if len(keys) > 1 else ''} {text}"
+
+
 def compress(keys: list[str]) -> str:
     """'1001 1002 1003 1005 abc' → '1001-1003 1005 abc' (ranges are expanded again by parse_targets)."""
     numbers = sorted({int(k) for k in keys if k.isdigit()})

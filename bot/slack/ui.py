@@ -13,6 +13,12 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import RetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 from slack_sdk.webhook import WebhookClient
 
 from blocks import limits
@@ -37,6 +43,12 @@ class Where:
 
 
 ACK_SETTLE_SECONDS = 0.3
+
+
+def _webhook_retries() -> list[RetryHandler]:
+    """response_url posts retry like Web API calls do: connection errors, 429 with Retry-After, 5xx."""
+    return [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2)]
 
 
 def after_ack() -> float:
@@ -112,7 +124,7 @@ class Ui:
 
     def respond(self, response_url: str, msg: Msg, *, replace: bool = False) -> None:
         body = {**self.message(msg), "response_type": "ephemeral", "replace_original": replace}
-        response = WebhookClient(response_url).send_dict(body)
+        response = WebhookClient(response_url, timeout=10, retry_handlers=_webhook_retries()).send_dict(body)
         if response.status_code >= 300:
             log.warning("response_url answered %s: %s", response.status_code, response.body)
 

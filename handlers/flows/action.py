@@ -10,8 +10,9 @@ from __future__ import annotations
 from blocks.confirm import action_message, action_view
 from blocks.metadata import FlowState
 from blocks.status import outcome_message, result_view
+from bot.errors import BotError
 from bot.roles import Actor
-from bot.runner import resolve_one, run_action
+from bot.runner import audit, resolve_one, run_action
 from bot.services.labels import label
 from bot.slack.deps import Deps
 from bot.slack.errors import describe
@@ -51,6 +52,8 @@ def _run(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
         outcome = run_action(deps.rt, command, state.key or "", actor)
     except Exception as exc:
         message = describe(exc)
+        if not isinstance(exc, BotError):  # run_action audits refusals; an unexpected error too, with its reference
+            audit(deps.rt, command, actor, [state.key or ""], "error", message)
         deps.notifier.action_failed(command, actor, f"{state.label}: {message}")
         _show(deps, where, command.title, message, ok=False)
         return

@@ -1,7 +1,7 @@
 """The bulk flow (many records, a durable job): upserts, deletes, anonymize, credit, attest…
 
 start → (pool) `select` checks every target → confirmation with the count and the first few names
-(dangerous + typed_confirmation: the user types the number in a modal) → confirmed → the selection
+(dangerous: the user types the number in a modal) → confirmed → the selection
 is taken again and must still have that count → `jobs.submit` → the notifier posts the job's message
 in the channel and edits it with progress, final counts and failures.
 """

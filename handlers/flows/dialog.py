@@ -22,7 +22,7 @@ from bot.slack.deps import Deps
 from bot.slack.errors import describe
 from bot.slack.payload import values as state_values
 from bot.slack.ui import Where
-from handlers.flows.common import Start, command_for, one_key, open_then, with_channel
+from handlers.flows.common import Start, allowed, command_for, one_key, open_then, with_channel
 
 
 def start(deps: Deps, start: Start) -> None:
@@ -75,10 +75,11 @@ def validate(command: Command, values: dict[str, Any],
         return None, errors
 
 
-def on_change(deps: Deps, view: dict[str, Any]) -> None:
+def on_change(deps: Deps, actor: Actor, view: dict[str, Any]) -> None:
     """dispatch_action: show the errors of the fields filled so far (Slack ignores response_action here)."""
     state = FlowState.unpack(view.get("private_metadata"))
     command = command_for(state.command)
+    allowed(command, actor, state.record_type)
     values = form_values(command, view)
     _, errors = validate(command, values, state.prepared)
     shown = {k: v for k, v in errors.items() if values.get(k) not in (None, "", [])}
@@ -109,10 +110,9 @@ def _run(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: di
                           exc.field_errors or {next(iter(values), ""): exc.user_message})
         deps.ui.replace(where, form_view(ctx, state.pack()))
         return
-    except Exception as exc:
+    except Exception as exc:  # a refusal, or an unexpected error (which may have changed state): audited
         message = describe(exc)
-        if isinstance(exc, BotError):
-            audit(deps.rt, command, actor, [state.key or ""], "failed", message)
+        audit(deps.rt, command, actor, [state.key or ""], "failed" if isinstance(exc, BotError) else "error", message)
         deps.notifier.action_failed(command, actor, f"{state.label}: {message}")
         deps.ui.replace(where, result_view(command.title, message, ok=False))
         return

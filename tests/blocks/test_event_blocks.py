@@ -23,7 +23,7 @@ from blocks.ids import ActionId
 from blocks.views import ViewContext, view_modal, view_module
 from bot.billecta.dates import STOCKHOLM
 from bot.commands import by_slug
-from bot.services.events import NO_EVENTS, LogEvent, build_log
+from bot.services.event_log import NO_EVENTS, LogEvent, build_log
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATED = datetime(2026, 11, 25, 13, 5, tzinfo=STOCKHOLM)

@@ -20,8 +20,9 @@ from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import BillectaRejected, BillectaUnavailable
 from bot.jobs import Job, JobQueue, RetryPolicy
+from bot.jobs.selection import job_selection
 from bot.roles import Actor, Role
-from bot.runner import Selection, select
+from bot.runner import Selection
 from bot.runtime import Runtime
 from bot.sandbox import Sandbox
 from bot.services import ItemResult
@@ -99,6 +100,20 @@ def selection_of(ids: list[str], command: str = "debtor upsert") -> Selection:
 
 
 # -- the bulk commands against the in-process sandbox -------------------------------------------
+ORDER = {"id": 1, "debtor_id": 2, "order_date": "2026-03-01", "payment_terms_days": 20,
+         "our_reference": "Lars", "your_reference": "PO 4711", "delivery_method": "Email", "currency": "SEK"}
+ROWS = [{"id": 1, "order_id": 1, "article_id": 1, "quantity": "2"},  # article data as defaults
+        {"id": 2, "order_id": 1, "quantity": "1", "unit_price": "500.00", "vat_rate": "12",
+         "description": "Fixed-price setup"}]
+
+
+def add_orders(rt: Runtime) -> None:
+    """Orders 1 and 2 of debtor 2 (priced), order 3 whose only row has no price anywhere."""
+    rt.store.upsert_records("order", [ORDER, {**ORDER, "id": 2}, {**ORDER, "id": 3}])
+    rt.store.upsert_records("orderrow", [*ROWS, {**ROWS[0], "id": 3, "order_id": 2},
+                                         {"id": 4, "order_id": 3, "quantity": "1"}])  # no price anywhere
+
+
 @pytest.fixture()
 def sandbox() -> Iterator[Sandbox]:
     box = Sandbox(":memory:", seed="demo")
@@ -126,4 +141,4 @@ def run_command(rt: Runtime, command: str, *targets: str, actor: Actor = ADMIN) 
     found = registry.find(*command.split())
     queue = JobQueue(rt, policy=FAST_RETRIES)
     spec = parse_targets(list(targets))
-    return queue.run_job(queue.submit(select(rt, found, spec), actor, hold=True, targets=spec.describe()))
+    return queue.run_job(queue.submit(job_selection(rt, found, spec), actor, hold=True, targets=spec.describe()))

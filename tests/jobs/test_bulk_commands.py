@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -11,21 +12,10 @@ from bot.jobs import ItemStatus, JobQueue, JobStatus
 from bot.roles import Actor, Role
 from bot.runtime import Runtime
 from bot.sandbox import DEMO, Sandbox
+from bot.services.debtors import upsert_debtor
 from bot.services.orders import upsert_order
 
-from .conftest import run_command
-
-ORDER = {"id": 1, "debtor_id": 2, "order_date": "2026-03-01", "payment_terms_days": 20,
-         "our_reference": "Lars", "your_reference": "PO 4711", "delivery_method": "Email", "currency": "SEK"}
-ROWS = [{"id": 1, "order_id": 1, "article_id": 1, "quantity": "2"},  # article data as defaults
-        {"id": 2, "order_id": 1, "quantity": "1", "unit_price": "500.00", "vat_rate": "12",
-         "description": "Fixed-price setup"}]
-
-
-def _orders(rt: Runtime) -> None:
-    rt.store.upsert_records("order", [ORDER, {**ORDER, "id": 2}, {**ORDER, "id": 3}])
-    rt.store.upsert_records("orderrow", [*ROWS, {**ROWS[0], "id": 3, "order_id": 2},
-                                         {"id": 4, "order_id": 3, "quantity": "1"}])  # no price anywhere
+from .conftest import ADMIN, FAST_RETRIES, ORDER, ROWS, add_orders, run_command, selection_of
 
 
 def test_article_delete_fails_an_article_in_use_with_billectas_reason_and_deletes_the_rest(rt: Runtime) -> None:
@@ -69,7 +59,7 @@ def test_anonymize_is_for_admins_only(rt: Runtime) -> None:
 
 
 def test_order_upsert_makes_a_draft_then_updates_it(rt: Runtime) -> None:
-    _orders(rt)
+    add_orders(rt)
     job = run_command(rt, "order upsert", "1")
     assert job.ok
     order = rt.store.get("order", 1)
@@ -90,7 +80,7 @@ def test_order_upsert_makes_a_draft_then_updates_it(rt: Runtime) -> None:
 
 
 def test_attest_puts_the_invoice_in_the_store_and_the_order_can_no_longer_change(rt: Runtime) -> None:
-    _orders(rt)
+    add_orders(rt)
     run_command(rt, "order upsert", "1")
     job = run_command(rt, "order attest", "1")
     assert job.ok
@@ -107,7 +97,7 @@ def test_attest_puts_the_invoice_in_the_store_and_the_order_can_no_longer_change
 
 
 def test_upsert_attest_attests_only_after_a_successful_upsert(rt: Runtime) -> None:
-    _orders(rt)
+    add_orders(rt)
     job = run_command(rt, "order upsert-attest", "2", "3")
     assert job.status is JobStatus.PARTLY_FAILED
     two, three = JobQueue(rt).items(job.id)
@@ -123,7 +113,7 @@ def test_upsert_attest_attests_only_after_a_successful_upsert(rt: Runtime) -> No
 
 
 def test_a_resumed_order_upsert_finds_its_draft_by_reference_instead_of_creating_another(rt: Runtime) -> None:
-    _orders(rt)
+    add_orders(rt)
     run_command(rt, "order upsert", "1")
     order = rt.store.get("order", 1)
     assert order is not None
@@ -172,3 +162,105 @@ def test_changed_selects_records_changed_since_their_last_sync(rt: Runtime) -> N
     assert job.ok and [item.record_id for item in JobQueue(rt).items(job.id)] == ["2", "6"]
     assert job.targets == "--changed"
     assert rt.store.ids("debtor", changed_only=True) == []
+
+
+def _an_hour_passes(rt: Runtime) -> None:
+    """Times have one-second resolution: move what happened so far an hour back, before the edits that follow."""
+    earlier = "datetime({0}, '-1 hour') || '+00:00'"
+    rt.store.db.execute(f"UPDATE [order] SET updated_at = {earlier.format('updated_at')}, "
+                        f"last_synced_at = {earlier.format('last_synced_at')}")
+    rt.store.db.execute(f"UPDATE orderrow SET updated_at = {earlier.format('updated_at')}")
+
+
+def test_changed_selects_orders_whose_rows_changed_since_the_orders_last_sync(rt: Runtime) -> None:
+    add_orders(rt)
+    assert run_command(rt, "order upsert", "1", "2").ok
+    _an_hour_passes(rt)
+    rt.store.upsert_records("orderrow", [{**ROWS[0], "quantity": "5"}])  # a row of order 1 edited
+    job = run_command(rt, "order upsert", "--changed")
+    assert [item.record_id for item in JobQueue(rt).items(job.id)] == ["1", "3"]  # 3 never synced (no price)
+    order = rt.store.get("order", 1)
+    assert order is not None and order["sync_status"] == "synced"
+    assert rt.billecta.get_invoice(order["billecta_id"]).records[0].quantity == 5
+    rt.store.upsert_records("orderrow", [{"id": 9, "order_id": 2, "article_id": 1, "quantity": "1"}])  # a new row
+    job = run_command(rt, "order upsert", "--changed")
+    assert [item.record_id for item in JobQueue(rt).items(job.id)] == ["2", "3"]
+
+
+def test_a_row_edited_while_its_order_is_pushed_leaves_the_order_changed(rt: Runtime) -> None:
+    add_orders(rt)
+    client = rt.billecta
+    create = client.create_invoice
+
+    def create_while_a_row_is_edited(entry: Any) -> str:
+        rt.store.upsert_records("orderrow", [{**ROWS[1], "quantity": "4"}])
+        return create(entry)
+
+    client.create_invoice = create_while_a_row_is_edited  # type: ignore[method-assign]
+    assert upsert_order(rt, "1").message == "draft created"
+    order = rt.store.get("order", 1)
+    assert order is not None and order["sync_status"] == "changed"
+
+
+def test_a_retried_upsert_attest_of_an_order_edited_after_attesting_still_says_it_cannot_change(
+        rt: Runtime, sandbox: Sandbox) -> None:
+    add_orders(rt)
+    assert run_command(rt, "order upsert-attest", "1").ok
+    rt.store.upsert_records("order", [{**ORDER, "your_reference": "PO 9999"}])
+    sandbox.inject_faults(fail_next=7)  # the first attempt fails transiently; the job retries it as resumed
+    job = run_command(rt, "order upsert-attest", "1")
+    item = JobQueue(rt).items(job.id)[0]
+    assert item.attempts == 2
+    assert job.status is JobStatus.FAILED and "already attested" in (item.error or "")
+
+
+def test_anonymize_erases_a_debtor_never_synced_in_the_store_alone(rt: Runtime) -> None:
+    rt.store.upsert_records("debtor", [{"id": 6, "name": "Karin Lindqvist", "email": "karin@example.se"}])
+    queue = JobQueue(rt, policy=FAST_RETRIES)
+    job = queue.run_job(queue.submit(selection_of(["6"], "debtor anonymize"), ADMIN, hold=True))
+    assert job.ok and "Billecta has no such debtor" in (queue.items(job.id)[0].message or "")
+    row = rt.store.get("debtor", 6)
+    assert row is not None and (row["name"], row["email"], row["sync_status"]) == (
+        "Anonymized debtor 6", None, "anonymized")
+    assert rt.billecta.find_debtor_by_external_id("6") is None  # nothing was created to anonymize it
+
+
+def test_anonymize_finds_a_debtor_whose_create_reply_was_lost(rt: Runtime) -> None:
+    rt.store.upsert_records("debtor", [{"id": 6, "name": "Karin Lindqvist", "email": "karin@example.se"}])
+    upsert_debtor(rt, "6")
+    rt.store.update("debtor", 6, {"billecta_id": None, "sync_status": "new"})  # as if the reply was lost
+    queue = JobQueue(rt, policy=FAST_RETRIES)
+    assert queue.run_job(queue.submit(selection_of(["6"], "debtor anonymize"), ADMIN, hold=True)).ok
+    view = rt.billecta.find_debtor_by_external_id("6")
+    assert view is not None and view.name == "Anonymized debtor 6" and view.email is None
+    row = rt.store.get("debtor", 6)
+    assert row is not None and row["billecta_id"] == view.debtor_public_id
+
+
+@pytest.mark.xfail(strict=True, reason="bot/commands.py: `debtor anonymize` still has needs_billecta_id=True, "
+                                       "so a debtor never synced cannot be selected (lead: set it to False)")
+def test_anonymize_can_be_asked_for_a_debtor_never_synced(rt: Runtime) -> None:
+    rt.store.upsert_records("debtor", [{"id": 6, "name": "Karin Lindqvist"}])
+    assert run_command(rt, "debtor anonymize", "6").ok
+
+
+@pytest.mark.xfail(strict=True, reason="bot/services/debtors.py upsert_debtor pushes an anonymized debtor and marks "
+                                       "it synced, after which an import may restore its personal data (lead)")
+def test_an_anonymized_debtor_stays_anonymized(rt: Runtime) -> None:
+    assert run_command(rt, "debtor anonymize", "4").ok
+    run_command(rt, "debtor upsert", "4")
+    row = rt.store.get("debtor", 4)
+    assert row is not None and row["sync_status"] == "anonymized"
+
+
+def test_anonymize_also_erases_the_debtors_name_on_mirrored_payments_and_its_cached_events(rt: Runtime) -> None:
+    debtor = rt.store.get("debtor", 1)
+    assert debtor is not None
+    rt.store.mirror("payment", "billecta_id", {"billecta_id": "p-1", "kind": "unhandled", "state": "Unhandled",
+                                               "sender_name": "Anna Andersson", "amount": 100,
+                                               "debtor_public_id": debtor["billecta_id"]})
+    rt.store.replace_events("debtor", debtor["billecta_id"], [{"title": "Reminder sent to anna@example.se"}])
+    assert run_command(rt, "debtor anonymize", "1").ok
+    payment = rt.store.find_by("payment", "billecta_id", "p-1")
+    assert payment is not None and payment["sender_name"] == "Anonymized debtor 1"
+    assert rt.store.count("event", "object_type = 'debtor' AND object_key = ?", [debtor["billecta_id"]]) == 0

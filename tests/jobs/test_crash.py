@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from bot.billecta.client import BillectaClient
+from bot.billecta.models import DebtorView
 from bot.sandbox import Sandbox
 from bot.sandbox.server import SandboxServer, make_server
 from bot.store import Store
@@ -52,6 +53,11 @@ def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:
         conn.close()
 
 
+def _billecta_debtors(box: Sandbox, server: SandboxServer) -> list[DebtorView]:
+    with BillectaClient(httpx.Client(base_url=server.url), token="sandbox", creditor_id=box.creditor_id) as client:
+        return client.list_debtors()
+
+
 @pytest.mark.slow
 def test_a_killed_job_resumes_without_redoing_or_duplicating_anything(
         tmp_path: Path, served: tuple[Sandbox, SandboxServer]) -> None:
@@ -73,10 +79,13 @@ def test_a_killed_job_resumes_without_redoing_or_duplicating_anything(
     run.wait(10)
 
     done_before = dict(_query(db, "SELECT id, finished_at FROM job_item WHERE status = 'succeeded'"))
-    interrupted = {row[0] for row in _query(db, "SELECT id FROM job_item WHERE status = 'running'")}
+    interrupted = dict(_query(db, "SELECT id, record_id FROM job_item WHERE status = 'running'"))
     assert 60 <= len(done_before) < N
     assert interrupted, "no item was mid-call when the process was killed"
     assert _query(db, "SELECT status FROM job")[0][0] == "running"
+    # The case that could duplicate: Billecta created the debtor but the process died before the reply.
+    lost_replies = set(interrupted.values()) & {debtor.debtor_external_id for debtor in _billecta_debtors(box, server)}
+    assert lost_replies, "no interrupted item had reached Billecta; the resume lookup was not exercised"
 
     worker = subprocess.run([sys.executable, "-m", "bot.cli", "worker", "--once"], env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
@@ -88,11 +97,10 @@ def test_a_killed_job_resumes_without_redoing_or_duplicating_anything(
     after = dict(_query(db, "SELECT id, finished_at FROM job_item"))
     assert all(after[item] == finished for item, finished in done_before.items())  # done items were not redone
     attempts = dict(_query(db, "SELECT id, attempts FROM job_item"))
-    assert all(attempts[item] == 2 for item in interrupted)
+    assert all(attempts[item] == 2 for item in interrupted)  # one more call each, which looked the record up
     assert all(attempts[item] == 1 for item in attempts if item not in interrupted)
 
-    with BillectaClient(httpx.Client(base_url=server.url), token="sandbox", creditor_id=box.creditor_id) as client:
-        created = Counter(debtor.debtor_external_id for debtor in client.list_debtors())
+    created = Counter(debtor.debtor_external_id for debtor in _billecta_debtors(box, server))
     assert set(created) == {str(i) for i in range(1, N + 1)}
     assert set(created.values()) == {1}  # every debtor created exactly once
     synced = _query(db, "SELECT COUNT(*) FROM debtor WHERE sync_status = 'synced' AND billecta_id IS NOT NULL")

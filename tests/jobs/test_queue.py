@@ -105,17 +105,21 @@ def test_retry_runs_the_failed_items_as_a_linked_job(queue: JobQueue, service: F
         queue.retry(second_id, ADMIN)
 
 
-def test_a_job_resumes_after_its_process_died(fake_rt: Runtime, service: FakeService) -> None:
-    q = JobQueue(fake_rt, policy=FAST_RETRIES, commands=lookup_with(service))
-    job_id = q.submit(selection_of(IDS), ADMIN, hold=True)
+def _left_by_a_dead_process(q: JobQueue, job_id: int, *, cancel_requested: bool = False) -> None:
+    """What a process killed mid-job leaves behind: 3 items done, 1 mid-call, a dead owner."""
     items = q.items(job_id)
-    # What a process killed mid-job leaves behind: 3 items done, 1 mid-call, a dead owner.
     for item in items[:3]:
         q.table.mark_running(item.id)
         q.table.finish_item(job_id, item.id, ItemStatus.SUCCEEDED, billecta_id=f"bid-{item.record_id}")
     q.table.mark_running(items[3].id)
-    fake_rt.store.db.execute("UPDATE job SET status = 'running', owner = 'elsewhere:1:dead', heartbeat_at = 0 "
-                             "WHERE id = ?", [job_id])
+    q.rt.store.db.execute("UPDATE job SET status = 'running', owner = 'elsewhere:1:dead', heartbeat_at = 0, "
+                          "cancel_requested = ? WHERE id = ?", [int(cancel_requested), job_id])
+
+
+def test_a_job_resumes_after_its_process_died(fake_rt: Runtime, service: FakeService) -> None:
+    q = JobQueue(fake_rt, policy=FAST_RETRIES, commands=lookup_with(service))
+    job_id = q.submit(selection_of(IDS), ADMIN, hold=True)
+    _left_by_a_dead_process(q, job_id)
     settled = JobQueue(fake_rt, policy=FAST_RETRIES, commands=lookup_with(service)).drain()
     assert [job.id for job in settled] == [job_id]
     assert settled[0].status is JobStatus.SUCCEEDED and settled[0].succeeded == 10
@@ -123,6 +127,27 @@ def test_a_job_resumes_after_its_process_died(fake_rt: Runtime, service: FakeSer
     assert service.called("4") == [True]  # the one mid-call is looked up before creating
     assert service.called("5") == [False]
     assert q.items(job_id)[3].attempts == 2
+
+
+def test_cancelling_a_job_whose_process_died_settles_it_at_once(fake_rt: Runtime, service: FakeService) -> None:
+    q = JobQueue(fake_rt, policy=FAST_RETRIES, commands=lookup_with(service))
+    job_id = q.submit(selection_of(IDS), ADMIN, hold=True)
+    _left_by_a_dead_process(q, job_id)
+    job = JobQueue(fake_rt, policy=FAST_RETRIES, commands=lookup_with(service)).cancel(job_id, ADMIN)
+    assert job.status is JobStatus.CANCELLED and (job.succeeded, job.skipped) == (3, 7)
+    interrupted = q.items(job_id)[3]
+    assert interrupted.status is ItemStatus.SKIPPED and "may have reached Billecta" in (interrupted.error or "")
+    assert not service.calls
+
+
+def test_a_resumed_job_that_was_cancelled_meanwhile_runs_nothing_more(fake_rt: Runtime,
+                                                                       service: FakeService) -> None:
+    q = JobQueue(fake_rt, policy=FAST_RETRIES, commands=lookup_with(service))
+    job_id = q.submit(selection_of(IDS), ADMIN, hold=True)
+    _left_by_a_dead_process(q, job_id, cancel_requested=True)
+    settled = JobQueue(fake_rt, policy=FAST_RETRIES, commands=lookup_with(service)).drain()
+    assert [(job.id, job.status, job.skipped) for job in settled] == [(job_id, JobStatus.CANCELLED, 7)]
+    assert not service.calls
 
 
 def test_a_live_job_is_not_taken_over(fake_rt: Runtime, service: FakeService) -> None:

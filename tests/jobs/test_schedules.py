@@ -114,3 +114,17 @@ def test_firing_a_schedule_queues_a_job_over_changed_records(fake_rt: Runtime, s
     assert queue.run_job(job_id).status is JobStatus.SUCCEEDED
     listing = schedules.listing()[0]
     assert listing["last_job_id"] == job_id and listing["next_run"]
+    assert listing["last_job_status"] == "succeeded"  # how the job ended, not just which job it was
+
+
+def test_a_schedule_that_fails_unexpectedly_records_why(fake_rt: Runtime, queue: JobQueue,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(rt: Runtime) -> None:
+        raise RuntimeError("connection pool exploded")
+
+    monkeypatch.setattr("bot.services.pull.pull", broken)
+    schedules = Schedules(fake_rt.store, [DEFAULT_PULL])
+    schedules.queue = queue
+    assert schedules.fire(DEFAULT_PULL.id) is None
+    outcome = (schedules.state(DEFAULT_PULL.id) or {})["last_outcome"]
+    assert outcome.startswith("failed: unexpected error (ref ")  # not 'running' for ever

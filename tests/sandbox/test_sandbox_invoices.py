@@ -63,7 +63,7 @@ def test_create_validation(h: Api) -> None:
 def test_update_and_delete_only_drafts(h: Api) -> None:
     draft = h.aid(DEMO["draft"])
     body = {"CreditorPublicId": h.cid, "DebtorPublicId": debtor_id("3"), "Records": [_row(50_000)],
-            "ExternalReference": "order:1"}
+            "ExternalReference": "order:1010"}
     h.ok("PUT", f"/v1/invoice/action/{draft}", json=body)
     view = h.get(draft)
     assert view["InvoicedAmount"]["Value"] == 62_500 and view["InvoiceNumber"] == DEMO["draft"]

@@ -73,7 +73,7 @@ def test_demo_seed_contents(h: Api) -> None:
     overdue = h.invoice(DEMO["overdue"])
     assert (h.sb.now().date() - _date(overdue["DueDate"])).days == 15
     assert (_date(h.invoice(DEMO["open"])["DueDate"]) - h.sb.now().date()).days == 20
-    assert h.invoice(DEMO["draft"])["ExternalReference"] == "order:1"
+    assert h.invoice(DEMO["draft"])["ExternalReference"] == "order:1010"
     unhandled = {p["UnhandledPaymentPublicId"]: p for p in h.ok("GET", f"/v1/payments/unhandledpayments/{h.cid}")}
     kinds = {role: (unhandled[i]["UnhandledPaymentType"], unhandled[i]["Amount"]["Value"])
              for role, i in DEMO.unhandled_payments.items()}

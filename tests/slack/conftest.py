@@ -53,7 +53,7 @@ class Stack:
     def responses(self, response_url: str) -> list[dict[str, Any]]:
         """What the app posted to a response_url, oldest first."""
         path = urlparse(response_url).path
-        return [c.args for c in self.fake.calls("_response") if c.args["path"] == path]
+        return [c.args for c in self.fake.calls("_response", ok=True) if c.args["path"] == path]
 
     def posts(self, channel: str) -> list[dict[str, Any]]:
         return [c.args for c in self.fake.calls("chat.postMessage", ok=True) if c.args.get("channel") == channel]
@@ -115,7 +115,7 @@ def close_stack(stack: Stack) -> None:
     stack.client.close()
     stack.server.close()
     stack.jobs.shutdown(wait=True)
-    stack.bot.deps.work.shutdown()
+    stack.bot.deps.shutdown()
     stack.rt.close()
     stack.sandbox.close()
 

@@ -1,10 +1,13 @@
 """A fake Slack Web API on localhost that records every call and rejects what Slack would reject.
 
 In the spirit of bolt-python's tests/mock_web_api_server, but stricter: views and messages are
-checked against Slack's limits (title ≤ 24, ≤ 100 blocks in a view and 50 in a message, submit/close
-≤ 24, private_metadata ≤ 3000, block_id/action_id ≤ 255, option text ≤ 75), and trigger ids must be
-issued by `trigger()` and used once within 3 s (`expired_trigger_id` / `exchanged_trigger_id`).
-It also takes response_url posts (`response_url()`) and file uploads (the files_upload_v2 flow).
+checked against Slack's limits (`slack_rules`: title ≤ 24, ≤ 100 blocks in a view and 50 in a
+message, …); trigger ids must be issued by `trigger()` and used once within 3 s
+(`expired_trigger_id` / `exchanged_trigger_id`); `chat.update` only edits a message the fake posted
+in that channel (`message_not_found`); a response_url (`response_url()`) takes at most 5 messages,
+each checked like a chat message. It also takes file uploads (the files_upload_v2 flow).
+
+Run it on its own for benchmarks: `python -m tests.slack.fake_slack PORT` from the repository root.
 """
 
 from __future__ import annotations
@@ -19,7 +22,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from .slack_rules import SlackReject, check_message, check_view
+from .slack_rules import limit as _limit
+
 TRIGGER_SECONDS = 3.0
+RESPONSE_USES = 5  # a response_url takes 5 messages within 30 minutes
 _JSON_FIELDS = ("view", "blocks", "attachments", "files")
 
 
@@ -41,67 +48,9 @@ class FakeState:
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     usergroups: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    posted: set[tuple[str, str]] = field(default_factory=set)  # (channel, ts) of chat.postMessage
+    response_uses: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def _limit(ok: bool, error: str) -> None:
-    if not ok:
-        raise SlackReject(error)
-
-
-class SlackReject(Exception):
-    pass
-
-
-def check_view(view: dict[str, Any]) -> None:
-    """What Slack's views.* methods refuse (invalid_arguments with a reason)."""
-    if view.get("type") == "modal":
-        title = (view.get("title") or {}).get("text", "")
-        _limit(0 < len(title) <= 24, f"invalid_arguments: title must be 1-24 characters, got {len(title)}: {title!r}")
-        for key in ("submit", "close"):
-            _limit(len((view.get(key) or {}).get("text", "")) <= 24, f"invalid_arguments: {key} over 24 characters")
-        has_input = any(b.get("type") == "input" for b in view.get("blocks", []))
-        _limit(not has_input or "submit" in view, "invalid_arguments: a view with inputs needs submit")
-    _limit(len(view.get("private_metadata", "")) <= 3000, "invalid_arguments: private_metadata over 3000")
-    _limit(len(view.get("callback_id", "")) <= 255, "invalid_arguments: callback_id over 255")
-    check_blocks(view.get("blocks", []), 100)
-
-
-def check_blocks(blocks: list[dict[str, Any]], most: int) -> None:
-    _limit(len(blocks) <= most, f"invalid_blocks: {len(blocks)} blocks, at most {most}")
-    block_ids = [b["block_id"] for b in blocks if "block_id" in b]
-    _limit(len(block_ids) == len(set(block_ids)), f"invalid_blocks: duplicate block_id {block_ids}")
-    for block in blocks:
-        _limit(len(block.get("block_id", "")) <= 255, "invalid_blocks: block_id over 255")
-        if block.get("type") == "section":
-            _limit(len((block.get("text") or {}).get("text", "")) <= 3000, "invalid_blocks: section text over 3000")
-        for element in _elements(block):
-            _limit(len(element.get("action_id", "")) <= 255, "invalid_blocks: action_id over 255")
-            options = list(element.get("options", []))
-            _limit(len(options) <= 100, "invalid_blocks: more than 100 options")
-            for option in options + ([element["initial_option"]] if "initial_option" in element else []):
-                check_option(option)
-            if element.get("type") == "button":
-                _limit(len(element["text"]["text"]) <= 75, "invalid_blocks: button text over 75")
-
-
-def check_option(option: dict[str, Any]) -> None:
-    _limit(len(option["text"]["text"]) <= 75, f"invalid_blocks: option text over 75: {option['text']['text']!r}")
-    _limit(len(option.get("value", "")) <= 150, "invalid_blocks: option value over 150")
-
-
-def _elements(block: dict[str, Any]) -> list[dict[str, Any]]:
-    found = list(block.get("elements", [])) if block.get("type") == "actions" else []
-    for key in ("accessory", "element"):
-        if isinstance(block.get(key), dict):
-            found.append(block[key])
-    return found
-
-
-def check_message(args: dict[str, Any]) -> None:
-    _limit(bool(args.get("text") or args.get("blocks")), "no_text")
-    _limit(len(args.get("text") or "") <= 40_000, "msg_too_long")
-    check_blocks(args.get("blocks") or [], 50)
 
 
 class _Server(ThreadingHTTPServer):
@@ -203,11 +152,11 @@ class FakeSlack:
         return Handler
 
     def handle(self, path: str, content_type: str, body: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
-        if path.startswith(("/_response/", "/_upload/")):
-            method = path.strip("/").split("/")[0]
-            args = _parse(content_type, body) if method == "_response" else {}
-            self._record(Call(method, {**args, "path": path}, time.monotonic(), body=body))
+        if path.startswith("/_upload/"):
+            self._record(Call("_upload", {"path": path}, time.monotonic(), body=body))
             return 200, {}, {"ok": True}
+        if path.startswith("/_response/"):
+            return self._respond(path, _parse(content_type, body), body)
         method = path.removeprefix("/api/")
         with self.state.lock:
             queued = self.state.failures.get(method)
@@ -223,6 +172,27 @@ class FakeSlack:
             return 200, {}, {"ok": False, "error": str(exc).split(":")[0], "detail": str(exc)}
         self._record(Call(method, args, time.monotonic(), result=answer))
         return 200, {}, {"ok": True, **answer}
+
+    def _respond(self, path: str, args: dict[str, Any], body: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
+        """A response_url: at most RESPONSE_USES messages, each one a valid message."""
+        args = {**args, "path": path}
+        with self.state.lock:
+            queued = self.state.failures.get("_response")
+            failure = queued.pop(0) if queued else None
+        if failure:
+            self._record(Call("_response", args, time.monotonic(), ok=False, error=str(failure[0]), body=body))
+            return failure[0], failure[1], {"ok": False}
+        try:
+            with self.state.lock:
+                used = self.state.response_uses.get(path, 0)
+                _limit(used < RESPONSE_USES, "used_url")
+                self.state.response_uses[path] = used + 1
+            check_message(args)
+        except SlackReject as exc:
+            self._record(Call("_response", args, time.monotonic(), ok=False, error=str(exc), body=body))
+            return 404, {}, {"ok": False, "error": str(exc).split(":")[0]}
+        self._record(Call("_response", args, time.monotonic(), body=body))
+        return 200, {}, {"ok": True}
 
     def _record(self, call: Call) -> None:
         with self.state.lock:
@@ -258,10 +228,23 @@ class FakeSlack:
         if method == "views.publish":
             return self._store_view(args["view"], f"home-{args.get('user_id')}")
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
-            check_message(args)
-            ts = args.get("ts") or f"{time.time():.6f}"
-            return {"channel": args.get("channel"), "ts": ts, "message_ts": ts}
+            return self._message(method, args)
         return self._other(method, args)
+
+    def _message(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        _limit(bool(args.get("channel")), "channel_not_found")
+        _limit(method != "chat.postEphemeral" or bool(args.get("user")), "user_not_in_channel")
+        check_message(args)
+        channel = str(args["channel"])
+        with self.state.lock:
+            if method == "chat.update":  # only messages posted in that channel (not ephemeral ones)
+                _limit((channel, args.get("ts")) in self.state.posted, "message_not_found")
+                ts = str(args["ts"])
+            else:
+                ts = f"{int(time.time())}.{next(self._ids):06d}"
+                if method == "chat.postMessage":
+                    self.state.posted.add((channel, ts))
+        return {"channel": channel, "ts": ts, "message_ts": ts}
 
     def _other(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         base = self.url.removesuffix("/api")
@@ -311,7 +294,7 @@ def _parse(content_type: str, body: bytes) -> dict[str, Any]:
     return args
 
 
-if __name__ == "__main__":  # its own process, for benchmarks: python tests/slack/fake_slack.py PORT
+if __name__ == "__main__":  # its own process, for benchmarks: python -m tests.slack.fake_slack PORT
     import sys
 
     FakeSlack(int(sys.argv[1])).server.serve_forever()

@@ -119,6 +119,8 @@ def test_status() -> None:
 def test_notices() -> None:
     failures = [_failure("3", "Billecta refused: Org no is invalid"), _failure("9", "timeout")]
     golden("job_progress", notices.job_message(_job(JobStatus.RUNNING, 3, 1)))
+    golden("job_progress_records", notices.job_message(_job(JobStatus.RUNNING, 3, 1), records="debtors 1-10"))
+    golden("job_done_partly", notices.job_done(_job(), ["debtor 1 (A)"], "debtors 1-4, 6-9"))
     golden("job_finished", notices.job_message(_job(), failures, ["debtor 1 (A)", "debtor 2 (B)"]))
     golden("job_alert", notices.job_alert(_job(), failures))
     golden("job_done", notices.job_done(_job(JobStatus.SUCCEEDED, 10, 0), ["debtor 1 (A)", "debtor 2 (B)"]))
@@ -126,6 +128,9 @@ def test_notices() -> None:
     golden("action_failed", notices.action_failed(_command("pause-invoice"), "invoice 1001: already paused",
                                                   "UOPER", "1001", STATE.pack(2000)))
     golden("changes", notices.changes(["invoice 1004 was disputed outside the bot."]))
+    golden("dialog_failed", notices.action_failed(_command("register-manual-payments"), "invoice 1001: refused",
+                                                  "UOPER", "1001", STATE.model_copy(update={
+                                                      "command": "register-manual-payments"}).pack(2000)))
 
 
 def test_home() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from blocks.ids import ActionId, BlockId
+from bot.slack.refs import find_ids, message_text
 
 from .conftest import Stack
 from .payloads import CHANNEL, field, find_element
@@ -73,3 +74,59 @@ def test_creditor_update_runs_as_a_job(stack: Stack) -> None:
     stack.settle()
     job = stack.jobs.list(1)[0]
     assert job.command == "creditor update" and job.total == 1 and job.finished
+
+
+def test_every_dangerous_bulk_command_asks_for_the_typed_count(stack: Stack) -> None:
+    for text in ("article delete 1", "invoice credit 1001"):
+        message, response_url = _confirmation(stack, text, user="UADMIN")
+        assert "Dangerous" in message["blocks"][1]["text"]["text"], text
+        assert find_element(message["blocks"], ActionId.BULK_TYPED_OPEN), text
+        assert ActionId.BULK_CONFIRM not in str(message["blocks"]), text
+
+
+def test_a_plain_confirm_button_cannot_skip_the_typed_count(stack: Stack) -> None:
+    message, response_url = _confirmation(stack, "debtor anonymize 2", user="UADMIN")
+    forged = {**find_element(message["blocks"], ActionId.BULK_TYPED_OPEN), "action_id": ActionId.BULK_CONFIRM}
+    stack.client.click_message(forged, user="UADMIN", response_url=response_url)
+    stack.settle()
+    assert not stack.jobs.list(5)
+    assert "number of records typed" in stack.responses(response_url)[-1]["text"]
+
+
+def test_job_messages_name_their_records_for_message_shortcuts(stack: Stack) -> None:
+    stack.sandbox.inject_faults(fail_next=1, status=400)
+    message, response_url = _confirmation(stack, "debtor upsert 2 3 5")
+    stack.client.click_message(find_element(message["blocks"], ActionId.BULK_CONFIRM), response_url=response_url)
+    stack.settle()
+    job = stack.jobs.list(1)[0]
+    assert job.failed == 1 and job.succeeded == 2
+    ref = stack.rt.store.find_by("slack_message", "ref", f"job:{job.id}")
+    edits = [c.args for c in stack.fake.calls("chat.update", ok=True) if c.args["ts"] == ref["ts"]]
+    job_message = (edits or stack.posts(CHANNEL))[-1]
+    assert {"2-3", "5"} <= set(find_ids(message_text(job_message), "debtor"))
+    stack.client.message_shortcut("debtor", job_message)
+    stack.settle()
+    assert "debtor 2-3, 5" in str(stack.fake.calls("views.open", ok=True)[-1].args["view"]["blocks"])
+    # A partly failed job: what succeeded is posted to the notify channel, the failure to the alert channel.
+    done = [p for p in stack.posts("CNOTIFY") if f"job {job.id}" in p["text"]]
+    assert done and len(find_ids(message_text(done[-1]), "debtor")) == 2
+    assert any(f"job {job.id}" in p["text"] for p in stack.posts("CALERT"))
+
+
+def test_two_typed_count_modals_from_one_confirmation_start_one_job(stack: Stack) -> None:
+    message, response_url = _confirmation(stack, "debtor anonymize 2", user="UADMIN")
+    opener = find_element(message["blocks"], ActionId.BULK_TYPED_OPEN)
+    for _ in range(2):  # a double click: two modals
+        stack.client.click_message(opener, user="UADMIN", response_url=response_url, message_ts="400.4")
+        stack.settle()
+    modals = [c.result["view"]["id"] for c in stack.fake.calls("views.open", ok=True)]
+    assert len(modals) == 2
+    typed = field(BlockId.TYPED_COUNT, ActionId.TYPED_COUNT, "plain_text_input", "1")
+    first = stack.client.submit(modals[0], typed, user="UADMIN")
+    stack.settle()
+    second = stack.client.submit(modals[1], typed, user="UADMIN")
+    stack.settle()
+    assert len(stack.jobs.list(5)) == 1
+    assert "Working" in str(first.json["view"]["blocks"]) or "Starting" in str(first.json["view"]["blocks"])
+    assert "already confirmed" in str(second.json["view"]["blocks"])
+    assert "job" in str(stack.fake.view(modals[0])["blocks"])

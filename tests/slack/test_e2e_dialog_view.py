@@ -8,7 +8,7 @@ from typing import Any
 from blocks.ids import ActionId
 
 from .conftest import Stack
-from .payloads import CHANNEL, field
+from .payloads import CHANNEL, field, find_element
 
 
 def _payment_values(amount: str) -> dict[str, Any]:
@@ -79,3 +79,29 @@ def test_event_log_view_filter_and_export(stack: Stack) -> None:
     assert completed and completed[-1].args.get("channel_id") == CHANNEL
     uploads = stack.fake.calls("_upload")
     assert uploads and uploads[-1].body
+
+
+def test_an_unexpected_error_in_a_dialog_is_audited_with_its_reference(stack: Stack, monkeypatch: Any) -> None:
+    from bot.services import payments
+
+    view_id = _open(stack, "invoice payment 1001")
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(payments, "fresh_view", broken)
+    stack.client.submit(view_id, _payment_values("100"))
+    stack.settle()
+    shown = str(stack.fake.view(view_id)["blocks"])
+    reference = shown.split("reference `")[1].split("`")[0]
+    audited = stack.rt.store.rows("audit", "command = 'invoice payment'")[-1]
+    assert audited["outcome"] == "error" and reference in audited["detail"] and audited["actor"] == "UOPER"
+    # The alert names the invoice and offers the form again (and the event log).
+    monkeypatch.undo()
+    alert = stack.posts("CALERT")[-1]
+    assert "invoice 1001" in alert["text"] and find_element(alert["blocks"], ActionId.OPEN_EVENTS)
+    stack.client.click_message(find_element(alert["blocks"], ActionId.OPEN_COMMAND), ephemeral=False,
+                               channel="CALERT", message_ts="300.3")
+    stack.settle()
+    reopened = stack.fake.view(stack.fake.opened())
+    assert reopened["callback_id"] == "dialog-form-view" and "invoice 1001" in str(reopened["blocks"])

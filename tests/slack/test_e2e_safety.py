@@ -10,7 +10,7 @@ from blocks.ids import ActionId, BlockId
 from blocks.metadata import FlowState
 
 from .conftest import Stack
-from .payloads import find_element
+from .payloads import field, find_element
 
 
 def _confirmation(stack: Stack, text: str, user: str = "UOPER") -> tuple[dict, str]:
@@ -100,6 +100,8 @@ def test_unexpected_errors_show_a_reference_not_a_traceback(stack: Stack, monkey
     assert any(reference in record.getMessage() for record in caplog.records)
     alert = stack.posts("CALERT")[-1]
     assert "invoice 1001" in alert["text"] and "secret" not in alert["text"]
+    audited = stack.rt.store.rows("audit", "command = 'invoice pause'")[-1]
+    assert audited["outcome"] == "error" and reference in audited["detail"] and audited["channel"] == "CWORK"
     retry = find_element(alert["blocks"], ActionId.ACTION_CONFIRM)
     assert FlowState.unpack(retry["value"]).key == "1001"
 
@@ -116,3 +118,32 @@ def test_every_message_and_modal_says_sandbox(stack: Stack) -> None:
         assert blocks[0]["block_id"] == BlockId.SANDBOX, call.method
         if "text" in call.args:
             assert call.args["text"].startswith("[sandbox]")
+
+
+def test_record_search_lists_nothing_to_someone_who_may_not_run_the_command(stack: Stack) -> None:
+    stack.client.command("", user="USTRANGER")
+    stack.settle()
+    view_id = stack.fake.opened()
+    picked = field(BlockId.PICKER_TYPE, ActionId.PICKER_TYPE, "static_select", "invoice")
+    stack.client.view_action(view_id, ActionId.PICKER_TYPE, block_id=BlockId.PICKER_TYPE, values=picked,
+                             user="USTRANGER")
+    stack.settle()
+    picked = {**picked, **field(BlockId.PICKER_COMMAND, ActionId.PICKER_COMMAND, "static_select", "pause-invoice")}
+    stack.client.view_action(view_id, ActionId.PICKER_COMMAND, block_id=BlockId.PICKER_COMMAND, values=picked,
+                             user="USTRANGER")
+    stack.settle()
+    denied = stack.client.suggest(view_id, ActionId.PICKER_RECORD, "100", user="USTRANGER")
+    assert denied.status == 200 and denied.json["options"] == []
+    allowed = stack.client.suggest(view_id, ActionId.PICKER_RECORD, "100", user="UOPER")
+    assert "1001" in [o["value"] for o in allowed.json["options"]]
+
+
+def test_a_form_change_is_checked_on_the_server_too(stack: Stack) -> None:
+    stack.client.command("invoice payment 1001")
+    stack.settle()
+    view_id = stack.fake.calls("views.update", ok=True)[-1].args["view_id"]
+    amount = field("amount", ActionId.FORM_FIELD, "plain_text_input", "lots")
+    stack.client.view_action(view_id, ActionId.FORM_FIELD, block_id="amount", values=amount, user="UVIEW")
+    stack.settle()
+    shown = str(stack.fake.view(view_id)["blocks"])
+    assert "amount-error" not in shown and "needs the operator role" in shown

@@ -57,7 +57,7 @@ def test_message_shortcut_reads_ids_and_bulk_takes_them_all(stack: Stack) -> Non
     assert reply.status == 200
     stack.settle()
     view = stack.fake.calls("views.open", ok=True)[-1].args["view"]
-    assert "debtor 1, 2, 4" in str(view["blocks"]) and "1001" not in str(view["blocks"])
+    assert "debtor 1-2, 4" in str(view["blocks"]) and "1001" not in str(view["blocks"])
     view_id = stack.fake.opened()
     picked = field(BlockId.PICKER_COMMAND, ActionId.PICKER_COMMAND, "static_select", "upsert-debtors-in-billecta")
     stack.client.view_action(view_id, ActionId.PICKER_COMMAND, block_id=BlockId.PICKER_COMMAND, values=picked)

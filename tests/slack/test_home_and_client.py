@@ -70,6 +70,16 @@ def test_web_client_honours_retry_after(fake_slack: FakeSlack, tmp_path: Path) -
     assert [c.ok for c in fake_slack.calls("chat.postMessage")] == [False, False, True]
 
 
+def test_response_url_posts_are_retried_on_server_errors(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    from bot.slack.ui import Ui
+
+    ui = Ui(build_web_client(make_settings(fake_slack, tmp_path)), sandbox=True)
+    url = fake_slack.response_url()
+    fake_slack.fail_next("_response", 503)
+    ui.respond(url, {"text": "invoice 1001 is paused."})
+    assert [c.ok for c in fake_slack.calls("_response")] == [False, True]
+
+
 def test_fake_slack_rejects_what_slack_rejects(fake_slack: FakeSlack, tmp_path: Path) -> None:
     client = build_web_client(make_settings(fake_slack, tmp_path))
     modal = {"type": "modal", "title": {"type": "plain_text", "text": "x" * 25}, "blocks": []}
@@ -93,3 +103,27 @@ def test_fake_slack_rejects_what_slack_rejects(fake_slack: FakeSlack, tmp_path: 
               "element": {"type": "static_select", "action_id": "a", "options": [option]}}
     with pytest.raises(SlackApiError, match="invalid_blocks"):
         client.views_open(trigger_id=fake_slack.trigger(), view={**ok, "submit": ok["title"], "blocks": [select]})
+
+
+def test_fake_slack_rejects_bad_messages_updates_and_response_urls(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    import httpx
+
+    client = build_web_client(make_settings(fake_slack, tmp_path))
+    posted = client.chat_postMessage(channel="C1", text="invoice 1001")
+    client.chat_update(channel="C1", ts=posted["ts"], text="invoice 1001 is paused")
+    with pytest.raises(SlackApiError, match="message_not_found"):
+        client.chat_update(channel="C2", ts=posted["ts"], text="elsewhere")
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.chat_postMessage(channel="C1", text="x", blocks=[{"type": "header", "text": {
+            "type": "plain_text", "text": "h" * 151}}])
+    button = {"type": "button", "action_id": "a", "text": {"type": "plain_text", "text": "Go"},
+              "confirm": {"title": {"type": "plain_text", "text": "t"}, "text": {"type": "plain_text", "text": "x"},
+                          "confirm": {"type": "plain_text", "text": "c" * 31},
+                          "deny": {"type": "plain_text", "text": "no"}}}
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.chat_postMessage(channel="C1", text="x", blocks=[{"type": "actions", "elements": [button]}])
+    url = fake_slack.response_url()
+    answers = [httpx.post(url, json={"text": f"answer {i}"}).status_code for i in range(6)]
+    assert answers == [200] * 5 + [404]
+    assert httpx.post(fake_slack.response_url(), json={"text": "x", "blocks": [{"type": "divider"}] * 51}
+                      ).status_code == 404

@@ -39,6 +39,24 @@ def test_grammar_flags_and_closest_matches() -> None:
         parse("invoce pause 1001")
     with pytest.raises(UsageError, match="takes no options"):
         parse("invoice pause 1001 --force yes")
+    assert parse("invoice events 1001 --text reminder --event-type=InvoiceSent").flags == {
+        "text": "reminder", "event_type": "InvoiceSent"}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("invoice payment 1001 --amout 500", "has no option `--amout`. Its options: `--overpayment`, `--amount`"),
+    ("debtor events 3 --colour red", "`debtor events` has no option `--colour`. Its options: `--text`"),
+    ("debtor upsert 1 --force yes", "`debtor upsert` takes no options"),
+])
+def test_unknown_options_are_named_with_the_ones_that_exist(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        parse(text)
+    assert message in raised.value.user_message
+
+
+def test_a_type_alone_is_help_for_that_type() -> None:
+    parsed = parse("invoice")
+    assert parsed.kind == "help" and parsed.help_type == "invoice"
 
 
 @pytest.mark.parametrize(("text", "record_type", "ids"), [

@@ -1,0 +1,105 @@
+"""The client's calls for collecting money: files (invoice PDFs), unhandled payments, Swish, debt
+collection and common lookups. Mixed into `BillectaClient`, which supplies `_send` and `_outcomes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import httpx
+
+from bot.billecta.dates import format_date
+from bot.billecta.models import (
+    BillectaModel,
+    CreatedView,
+    CurrencyView,
+    DebtCollectionActionView,
+    DebtCollectionFromInvoiceEntryView,
+    FileView,
+    PaymentMatchResultView,
+    PaymentMatchView,
+    SwishPaymentRequestView,
+    SwishPaymentStatusView,
+    UnhandledPaymentView,
+)
+from bot.billecta.outcomes import Outcomes
+from bot.billecta.transport import Resolver, read_model, read_models
+
+
+class CollectionCalls:
+    _outcomes: Outcomes
+
+    def _send(self, name: str, body: BillectaModel | Sequence[BillectaModel] | None = None, *,
+              params: dict[str, str] | None = None, subject: str | None = None, auth: str | None = None,
+              resolve: Resolver | None = None, **path: str) -> httpx.Response:
+        raise NotImplementedError  # BillectaClient._send
+
+    # Files ---------------------------------------------------------------------------------------
+
+    def get_file(self, file_id: str) -> bytes:
+        return self._send("file_get", fid=file_id).content
+
+    def get_file_object(self, file_id: str) -> FileView:
+        """The file with its content base64-encoded in `data`."""
+        return read_model(self._send("file_object", params={"includedata": "true"}, fid=file_id), FileView)
+
+    # Unhandled payments and Swish ----------------------------------------------------------------
+
+    def list_unhandled_payments(self) -> list[UnhandledPaymentView]:
+        return read_models(self._send("unhandled_payments_list"), UnhandledPaymentView)
+
+    def get_unhandled_payment(self, payment_id: str) -> UnhandledPaymentView:
+        return read_model(self._send("unhandled_payment_get", upid=payment_id), UnhandledPaymentView)
+
+    def match_payments(self, matches: Sequence[PaymentMatchView]) -> list[PaymentMatchResultView]:
+        """Match unhandled payments to invoices; Billecta answers per item (`successfull`)."""
+        return read_models(self._send("payments_match", list(matches)), PaymentMatchResultView)
+
+    def delete_unhandled_payment(self, payment_id: str) -> None:
+        self._send("unhandled_payment_delete", upid=payment_id)
+
+    def swish_request(self, request: SwishPaymentRequestView) -> SwishPaymentStatusView:
+        aid = request.action_public_id
+        response = self._send("swish_request", request, subject=f"invoice {aid}",
+                              resolve=self._outcomes.swish(aid))
+        return read_model(response, SwishPaymentStatusView)
+
+    def swish_status(self, token: str) -> SwishPaymentStatusView:
+        return read_model(self._send("swish_status", token=token), SwishPaymentStatusView)
+
+    # Debt collection -----------------------------------------------------------------------------
+
+    def get_debt_collection(self, action_id: str) -> DebtCollectionActionView:
+        return read_model(self._send("debtcollection_get", aid=action_id), DebtCollectionActionView)
+
+    def debt_collection_from_invoice(self, entry: DebtCollectionFromInvoiceEntryView) -> str:
+        """Send an invoice to debt collection; returns the new case's ActionPublicId."""
+        aid = entry.source_public_id
+        response = self._send("debtcollection_from_invoice", entry, subject=f"invoice {aid}",
+                              resolve=self._outcomes.debt_collection(aid))
+        return created_id(response)
+
+    def postpone_debt_collection(self, action_id: str, new_date: date) -> None:
+        self._send("debtcollection_postpone", params={"date": format_date(new_date)}, aid=action_id)
+
+    def cancel_debt_collection(self, action_id: str) -> None:
+        self._send("debtcollection_cancel", aid=action_id)
+
+    def send_to_long_term_surveillance(self, action_id: str) -> None:
+        self._send("debtcollection_surveillance", aid=action_id)
+
+    def send_to_bailiff(self, action_id: str) -> None:
+        self._send("debtcollection_bailiff", aid=action_id)
+
+    def send_to_assistance_with_bailiff(self, action_id: str) -> None:
+        self._send("debtcollection_assistance_bailiff", aid=action_id)
+
+    # Common --------------------------------------------------------------------------------------
+
+    def currencies(self) -> list[CurrencyView]:
+        return read_models(self._send("currencies"), CurrencyView)
+
+
+def created_id(response: httpx.Response) -> str:
+    return read_model(response, CreatedView).public_id
