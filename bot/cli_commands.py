@@ -18,7 +18,7 @@ from bot.roles import shell_actor
 from bot.runner import display_name, prepare_dialog, run_action, run_dialog, run_view
 from bot.runtime import Runtime, build_runtime
 from bot.services import Outcome
-from bot.services.labels import label
+from bot.services.labels import label as record_label
 from bot.store import Store
 from bot.targets import TargetSpec, parse_targets
 
@@ -100,8 +100,8 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
     assert key is not None
     if command.kind is Kind.DIALOG:
         dialog = prepare_dialog(rt, command, key, values, actor)
-        settings = ", ".join(f"{k} {v}" for k, v in dialog.form.model_dump(mode="json").items() if v is not None)
-        _confirm(command, 1, f"{label(command.record_type, dialog.record)} ({settings})", args.yes)
+        given = ", ".join(f"{k} {v}" for k, v in dialog.form.model_dump(mode="json").items() if v is not None)
+        _confirm(command, 1, f"{record_label(command.record_type, dialog.record)} ({given})", args.yes)
         outcome = run_dialog(rt, dialog, actor)
     else:
         _confirm(command, 1, f"{command.record_type} {key}", args.yes)
@@ -160,7 +160,9 @@ def sandbox(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as exc:
             raise UsageError(f"Cannot serve the sandbox on {args.host}:{args.port}: {exc.strerror or exc}.") from None
         print(f"Billecta sandbox on {server.url} (state in {db}, creditor {box.creditor_id}).\n"
-              f"Point the bot at it: BILLECTA_BASE_URL={server.url} BILLECTA_SECURE_TOKEN={args.token}", flush=True)
+              f"Point the bot at it: BILLECTA_BASE_URL={server.url} BILLECTA_SECURE_TOKEN={args.token}\n"
+              "(POST /v1/authentication/apiauthenticate with Basic sandbox:sandbox also returns the token.)",
+              flush=True)
         try:
             server.run()
         except KeyboardInterrupt:
