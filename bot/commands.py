@@ -103,7 +103,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(4, "anonymize-debtors-in-billecta", "debtor", "anonymize", "Anonymize debtors", B, ADMIN,
             "Permanently erase the personal data (name, address, e-mail, phone, person/org number) of "
             "{count} debtor(s) in Billecta and in the bot. This cannot be undone.",
-            dangerous=True, typed_confirmation=True, service=debtors.anonymize_debtor),
+            dangerous=True, typed_confirmation=True, needs_billecta_id=False, service=debtors.anonymize_debtor),
     Command(5, "update-creditor-in-billecta", "creditor", "update", "Update creditor", A, ADMIN,
             "Push the creditor's details and default settings (fees, payment terms, interest) to "
             "Billecta. They apply to every new invoice.", needs_billecta_id=False, runs_as_job=True,

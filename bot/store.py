@@ -139,8 +139,9 @@ class Store:
 
     def ids(self, table: str, *, changed_only: bool = False) -> list[int]:
         """All ids of a source table, or those changed since their last successful sync."""
-        where = "sync_status IN ('new', 'changed', 'failed')" if changed_only else None
-        return [row["id"] for row in self.rows(table, where, order_by="id")]
+        where = " WHERE sync_status IN ('new', 'changed', 'failed')" if changed_only else ""
+        with self.lock:
+            return [row[0] for row in self.db.conn.execute(f"SELECT id FROM [{table}]{where} ORDER BY id")]
 
     def count(self, table: str, where: str | None = None, params: list[Any] | None = None) -> int:
         sql = f"SELECT COUNT(*) FROM [{table}]" + (f" WHERE {where}" if where else "")

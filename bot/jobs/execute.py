@@ -2,7 +2,9 @@
 
 An item is marked running (attempts + 1, committed) before its service calls Billecta and settled
 right after, so after a crash an item still 'running' is re-run with `resumed=True` (the service
-looks the record up before creating it) and a settled item is never redone. Transient Billecta
+looks the record up before creating it) and a settled item is never redone. So is a record whose
+item in an earlier job was attempted without succeeding (a retry, or an interrupted item skipped by a
+cancel), since that attempt too may have created it. Transient Billecta
 failures are retried with backoff; any other failure fails the item with its user-facing reason.
 Items stream from the store in chunks, so memory does not grow with the job.
 """
@@ -136,7 +138,8 @@ class Execution:
 
     # -- one item, in a pool thread ---------------------------------------------------------
     def _item(self, item: JobItem) -> None:
-        resumed = item.attempts > 0
+        # An attempt on this record, here or in an earlier job, may have reached Billecta: look before creating.
+        resumed = item.attempts > 0 or self.table.tried_before(item)
         attempt = 0
         while True:
             attempt += 1

@@ -23,6 +23,7 @@ CHUNK = 500
 # A running job whose heartbeat is older than this is taken over, wherever its process was.
 LEASE_SECONDS = 60.0
 _UNFINISHED = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+_UNSETTLED_ATTEMPT = (ItemStatus.FAILED.value, ItemStatus.SKIPPED.value)
 _COUNTERS = {ItemStatus.SUCCEEDED: "succeeded", ItemStatus.FAILED: "failed", ItemStatus.SKIPPED: "skipped"}
 _JOB_COLUMNS = ("command", "record_type", "verb", "targets", "options", "requested_by", "source", "channel",
                 "parent_job_id", "schedule")
@@ -100,6 +101,14 @@ class JobTable:
                 return
             last = chunk[-1]["seq"]
             yield from (JobItem.from_row(row) for row in chunk)
+
+    def tried_before(self, item: JobItem) -> bool:
+        """Whether the record's latest item in an earlier job was attempted and did not succeed (failed, or
+        skipped by a cancel after its process died mid-call): that attempt may have reached Billecta."""
+        rows = self._rows(
+            "SELECT status, attempts FROM job_item WHERE record_type = ? AND record_id = ? AND job_id < ? "
+            "ORDER BY job_id DESC LIMIT 1", [item.record_type, item.record_id, item.job_id])
+        return bool(rows) and rows[0]["attempts"] > 0 and rows[0]["status"] in _UNSETTLED_ATTEMPT
 
     def counts(self, job_id: int) -> dict[str, int]:
         rows = self._rows("SELECT status, COUNT(*) AS n FROM job_item WHERE job_id = ? GROUP BY status", [job_id])

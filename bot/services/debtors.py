@@ -35,6 +35,11 @@ def apply_debtor(view: DebtorView, debtor: dict[str, Any]) -> DebtorView:
 def upsert_debtor(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
     """Create or update one debtor. `resumed`: an earlier attempt may have created it already."""
     debtor = resolve_source(rt, "debtor", record_id)
+    if debtor["sync_status"] == SyncStatus.ANONYMIZED:
+        # Billecta already holds the erased copy; pushing again must never mark it synced, or a later
+        # import could bring the personal data back.
+        return ItemResult(str(debtor["id"]), label("debtor", debtor), debtor.get("billecta_id"),
+                          "anonymized; nothing to push")
     try:
         view, verb = _push(rt, debtor, resumed)
     except BillectaRejected as exc:

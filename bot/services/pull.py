@@ -56,12 +56,14 @@ def pull(rt: Runtime, *, today: Any = None) -> PullReport:
             report.debtcollections += _pull_case(rt, sub.debt_collection_action_public_id)
     _refresh_unlisted_invoices(rt, seen)
     unhandled = set()
+    # The first pull into an empty mirror finds every existing payment "new"; nobody needs those posted.
+    first_pull = rt.store.count("payment", "kind = 'unhandled'") == 0
     for payment in rt.billecta.list_unhandled_payments():
         unhandled.add(payment.unhandled_payment_public_id)
         before = rt.store.find_by("payment", "billecta_id", payment.unhandled_payment_public_id)
         after = mirror_payment(rt, payment)
         report.payments += 1
-        if before is None:
+        if before is None and not first_pull:
             report.changes.append(("payment", None, after))
     _refresh_unlisted_payments(rt, unhandled)
     return report

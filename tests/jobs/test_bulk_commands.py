@@ -237,15 +237,11 @@ def test_anonymize_finds_a_debtor_whose_create_reply_was_lost(rt: Runtime) -> No
     assert row is not None and row["billecta_id"] == view.debtor_public_id
 
 
-@pytest.mark.xfail(strict=True, reason="bot/commands.py: `debtor anonymize` still has needs_billecta_id=True, "
-                                       "so a debtor never synced cannot be selected (lead: set it to False)")
 def test_anonymize_can_be_asked_for_a_debtor_never_synced(rt: Runtime) -> None:
     rt.store.upsert_records("debtor", [{"id": 6, "name": "Karin Lindqvist"}])
     assert run_command(rt, "debtor anonymize", "6").ok
 
 
-@pytest.mark.xfail(strict=True, reason="bot/services/debtors.py upsert_debtor pushes an anonymized debtor and marks "
-                                       "it synced, after which an import may restore its personal data (lead)")
 def test_an_anonymized_debtor_stays_anonymized(rt: Runtime) -> None:
     assert run_command(rt, "debtor anonymize", "4").ok
     run_command(rt, "debtor upsert", "4")
@@ -264,3 +260,18 @@ def test_anonymize_also_erases_the_debtors_name_on_mirrored_payments_and_its_cac
     payment = rt.store.find_by("payment", "billecta_id", "p-1")
     assert payment is not None and payment["sender_name"] == "Anonymized debtor 1"
     assert rt.store.count("event", "object_type = 'debtor' AND object_key = ?", [debtor["billecta_id"]]) == 0
+
+
+def test_a_record_whose_interrupted_attempt_was_cancelled_is_looked_up_not_created_again(rt: Runtime) -> None:
+    rt.store.upsert_records("debtor", [{"id": 6, "name": "Karin Lindqvist"}])
+    queue = JobQueue(rt, policy=FAST_RETRIES)
+    job_id = queue.submit(selection_of(["6"]), ADMIN, hold=True)
+    queue.table.mark_running(queue.items(job_id)[0].id)
+    upsert_debtor(rt, "6")  # the call reached Billecta, but the process died before the reply was recorded
+    rt.store.update("debtor", 6, {"billecta_id": None, "sync_status": "new"})
+    rt.store.db.execute("UPDATE job SET status = 'running', owner = 'elsewhere:1:dead', heartbeat_at = 0 "
+                        "WHERE id = ?", [job_id])
+    assert JobQueue(rt).cancel(job_id, ADMIN).status is JobStatus.CANCELLED
+    job = run_command(rt, "debtor upsert", "--changed")
+    assert job.ok and queue.items(job.id)[0].message == "updated"
+    assert [debtor.debtor_external_id for debtor in rt.billecta.list_debtors()].count("6") == 1
