@@ -1,7 +1,8 @@
 """The App Home tab: the integration monitoring dashboard (≤ 100 blocks).
 
-Running and recent jobs with progress, recent failures with retry, schedules with their next run,
-the Billecta target, and quick actions allowed to the viewer's role.
+Running and recent jobs with progress, recent failures with retry (failed jobs, and one-record
+commands that failed), schedules with their next run, the Billecta target, and quick actions allowed
+to the viewer's role.
 """
 
 from __future__ import annotations
@@ -10,16 +11,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from blocks import limits
-from blocks.common import Block, actions, button, context, divider, header, section
+from blocks.common import Block, actions, button, confirm_dialog, context, divider, header, section
 from blocks.ids import ActionId, BlockId
+from blocks.metadata import FlowState
 from blocks.notices import bar
-from bot.commands import Command
+from bot.commands import Command, Kind
 from bot.jobs.model import Job
 
 SHOWN_JOBS = 8
 SHOWN_FAILURES = 5
 SHOWN_SCHEDULES = 10
 QUICK_ACTIONS = 24
+
+
+@dataclass(frozen=True)
+class FailedCommand:
+    """A one-record command that failed recently (from the audit log), and whether this viewer may retry it."""
+
+    audit_id: int
+    command: Command
+    record_type: str
+    key: str
+    detail: str
+    retry: bool
 
 
 @dataclass
@@ -31,6 +45,7 @@ class HomeData:
     schedules: list[dict[str, Any]] = field(default_factory=list)
     quick: list[Command] = field(default_factory=list)
     can_retry: set[int] = field(default_factory=set)  # failed jobs this viewer may retry
+    failed_commands: list[FailedCommand] = field(default_factory=list)  # newest first
 
 
 def _job_line(job: Job) -> str:
@@ -53,14 +68,32 @@ def _jobs(data: HomeData) -> list[Block]:
 
 def _failures(data: HomeData) -> list[Block]:
     failed = [j for j in data.jobs if j.finished and j.failed][:SHOWN_FAILURES]
-    if not failed:
+    commands = data.failed_commands[:SHOWN_FAILURES]
+    if not failed and not commands:
         return [header("Failures"), context("No recent failures.")]
     blocks = [header("Failures")]
     for job in failed:
         accessory = (button(f"Retry {job.failed} failed", ActionId.JOB_RETRY, str(job.id), style="primary")
                      if job.id in data.can_retry else None)
         blocks.append(section(f"❌ {job.summary}", accessory=accessory))
+    blocks.extend(_failed_command(item) for item in commands)
     return blocks
+
+
+def _failed_command(item: FailedCommand) -> Block:
+    """'❌ invoice pause on invoice 1001: <reason>' with Try again (an action) or the form again (a dialog)."""
+    name = f"{item.record_type} {item.command.verb}"
+    text = f"❌ `{name}` on {item.record_type} {item.key}: {limits.clip(item.detail, 300)}"
+    if not item.retry:
+        return section(text)
+    # The audit id makes the button's value, and so its once-only key, unique to this failure.
+    value = FlowState(command=item.command.slug, record_type=item.record_type, key=item.key,
+                      label=f"{item.record_type} {item.key}", origin=f"audit:{item.audit_id}").pack(2000)
+    if item.command.kind is Kind.DIALOG:
+        return section(text, accessory=button("Open the form again", ActionId.OPEN_COMMAND, value))
+    confirm = confirm_dialog(f"{item.command.title}?", f"Run {name} on {item.record_type} {item.key} again.",
+                             "Try again")
+    return section(text, accessory=button("Try again", ActionId.ACTION_CONFIRM, value, confirm=confirm))
 
 
 def _schedules(data: HomeData) -> list[Block]:

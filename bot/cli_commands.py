@@ -196,7 +196,8 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for row in rows:
         ids = ", ".join(json.loads(row["record_ids"] or "[]")[:5])
-        print(f"{row['at']}  {row['actor']:<20} {row['source']:<8} {row['command']:<22} {row['outcome']:<7} "
+        where = f"{row['source']}:{row['channel']}" if row["channel"] else row["source"]
+        print(f"{row['at']}  {row['actor']:<20} {where:<20} {row['command']:<22} {row['outcome']:<7} "
               f"{ids}  {row['detail'] or ''}")
     if not rows:
         print("The audit log is empty.")

@@ -95,7 +95,7 @@ COMMANDS: tuple[Command, ...] = (
             service=articles.upsert_article),
     Command(2, "delete-articles-in-billecta", "article", "delete", "Delete articles", B, ADMIN,
             "Delete {count} article(s) from Billecta. They can no longer be put on invoices; "
-            "articles already used on an invoice are kept by Billecta.", dangerous=True,
+            "articles already used on an invoice are kept by Billecta.", dangerous=True, typed_confirmation=True,
             service=articles.delete_article),
     Command(3, "upsert-debtors-in-billecta", "debtor", "upsert", "Upsert debtors", B, OPERATOR,
             "Create or update {count} debtor(s) in Billecta.", needs_billecta_id=False,
@@ -110,7 +110,7 @@ COMMANDS: tuple[Command, ...] = (
             service=creditor.update_creditor),
     Command(6, "credit-invoices-in-billecta", "invoice", "credit", "Credit invoices", B, ADMIN,
             "Credit the remaining amount of {count} invoice(s). The debtor will no longer owe it.",
-            dangerous=True, service=credit.credit_invoice),
+            dangerous=True, typed_confirmation=True, service=credit.credit_invoice),
     Command(7, "fetch-and-save-invoice-pdf", "invoice", "pdf", "Invoice PDF", A, OPERATOR,
             "Fetch the PDF of {label} from Billecta and save it."),
     Command(8, "use-credit-on-invoice", "invoice", "use-credit", "Use credit", D, OPERATOR,

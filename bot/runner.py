@@ -63,11 +63,18 @@ def has_billecta_id(record_type: str, row: dict[str, Any]) -> bool:
 def resolve_one(rt: Runtime, command: Command, key: str) -> dict[str, Any]:
     row = resolve(rt, command.record_type, key)
     if command.needs_billecta_id and not has_billecta_id(command.record_type, row):
-        raise NotInBillecta(
-            f"{label(command.record_type, row)} is not in Billecta yet. "
-            f"Run `{command.record_type} upsert {row['id']}` first."
-        )
+        raise NotInBillecta(f"{label(command.record_type, row)} is not in Billecta yet. {_how_to_sync(command, row)}")
     return row
+
+
+def _how_to_sync(command: Command, row: dict[str, Any]) -> str:
+    if command.record_type == "orderrow":
+        return f"Run `order upsert {row.get('order_id')}` first."
+    if command.record_type in ("article", "debtor", "order"):
+        return f"Run `{command.record_type} upsert {row['id']}` first."
+    if command.record_type == "creditor":
+        return "Run `creditor update` first."
+    return "Run `billecta-bot pull` to refresh the store from Billecta."
 
 
 def select(rt: Runtime, command: Command, spec: TargetSpec) -> Selection:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from typing import Any
 
 from slack_bolt import Ack, App
 
-from blocks.home import HomeData, home_view
+from blocks.home import SHOWN_FAILURES, FailedCommand, HomeData, home_view
 from blocks.ids import ActionId
 from blocks.metadata import PickerState
 from bot import commands as registry
+from bot.commands import Kind
 from bot.errors import BotError
 from bot.roles import Actor, Role
 from bot.slack.deps import Deps
@@ -22,6 +24,7 @@ from handlers.palette import open_picker
 
 log = logging.getLogger(__name__)
 RECENT_JOBS = 20
+AUDIT_ROWS = 50  # recent Slack-run commands read for the Failures section
 
 
 def register(app: App) -> None:
@@ -69,10 +72,32 @@ def home_data(deps: Deps, actor: Actor) -> HomeData:
                     role=actor.role.label if actor.role else "no role", jobs=jobs,
                     schedules=deps.schedules.listing() if deps.schedules is not None else [],
                     quick=[c for c in registry.COMMANDS if c.available and actor.role >= c.role > Role.NONE])
+    retried = {job.parent_job_id for job in jobs if job.parent_job_id}
     for job in jobs:
-        if job.finished and job.failed and _may(registry.find(job.record_type, job.verb), actor):
+        if job.finished and job.failed and job.id not in retried \
+                and _may(registry.find(job.record_type, job.verb), actor):
             data.can_retry.add(job.id)
+    data.failed_commands = failed_commands(deps, actor)
     return data
+
+
+def failed_commands(deps: Deps, actor: Actor) -> list[FailedCommand]:
+    """One-record commands run from Slack whose latest attempt failed (the audit log), newest first."""
+    rows = deps.rt.store.rows("audit", "job_id IS NULL AND source = 'slack'", order_by="id desc", limit=AUDIT_ROWS)
+    seen: set[tuple[str, str]] = set()
+    found: list[FailedCommand] = []
+    for row in rows:
+        keys = json.loads(row["record_ids"] or "[]")
+        if len(keys) != 1 or (row["command"], keys[0]) in seen:
+            continue
+        seen.add((row["command"], keys[0]))  # a later success (or failure) of the same command hides this one
+        record_type, _, verb = row["command"].partition(" ")
+        command = next((c for c in registry.commands_for(record_type) if c.verb == verb), None)
+        if row["outcome"] in ("failed", "error") and command is not None and not command.is_job \
+                and command.kind in (Kind.ACTION, Kind.DIALOG):
+            found.append(FailedCommand(row["id"], command, record_type, str(keys[0]), row["detail"] or "",
+                                       _may(command, actor)))
+    return found[:SHOWN_FAILURES]
 
 
 def _may(command: registry.Command, actor: Actor) -> bool:

@@ -1,7 +1,8 @@
 """Keeping open App Home tabs current: re-publish the Home of users who opened it recently as jobs move.
 
 Slack sends `app_home_opened` only when the tab is opened, so a dashboard published then goes stale
-while a job runs. `HomeWatch` is a `Notifier`: job progress and job ends mark the Home stale, and at
+while a job runs. `HomeWatch` is a `Notifier`: job progress, job ends and one-record commands' outcomes
+(its Failures section) mark the Home stale, and at
 most once every `interval` seconds the Homes of users who opened theirs in the last `window`
 seconds are published again (the latest ones first, at most `MAX_VIEWERS`). A change during the
 quiet period is not lost: a timer publishes once the period ends, so the final state always lands.
@@ -124,6 +125,8 @@ class WithHome(Notifier):
 
     def action_done(self, outcome: Outcome, actor: Actor) -> None:
         self.inner.action_done(outcome, actor)
+        self.home.changed()  # the Home lists failed commands until they succeed
 
     def action_failed(self, command: Command, actor: Actor, message: str) -> None:
         self.inner.action_failed(command, actor, message)
+        self.home.changed()

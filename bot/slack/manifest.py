@@ -33,23 +33,8 @@ def manifest(url: str | None = None) -> dict[str, Any]:
         "usage_hint": USAGE_HINT,
         "should_escape": False,
     }
-    shortcuts = [{"name": "Billecta commands", "type": "global", "callback_id": str(CallbackId.PALETTE_SHORTCUT),
-                  "description": "Open the command palette: pick a record type, a command and a record."}]
-    for record_type in shortcut_types():
-        shortcuts.append({"name": f"Billecta: {record_type}", "type": "message",
-                          "callback_id": shortcut_callback(record_type),
-                          "description": f"Pick a command for the {record_type} ids found in this message."})
-    settings: dict[str, Any] = {
-        "event_subscriptions": {"bot_events": ["app_home_opened"]},
-        "interactivity": {"is_enabled": True},
-        "org_deploy_enabled": False,
-        "socket_mode_enabled": url is None,
-        "token_rotation_enabled": False,
-    }
     if request_url:
         command["url"] = request_url
-        settings["event_subscriptions"]["request_url"] = request_url
-        settings["interactivity"].update(request_url=request_url, message_menu_options_url=request_url)
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
@@ -62,11 +47,37 @@ def manifest(url: str | None = None) -> dict[str, Any]:
                          "messages_tab_read_only_enabled": True},
             "bot_user": {"display_name": APP_NAME, "always_online": True},
             "slash_commands": [command],
-            "shortcuts": shortcuts,
+            "shortcuts": shortcuts(),
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
-        "settings": settings,
+        "settings": _settings(request_url),
     }
+
+
+def shortcuts() -> list[dict[str, Any]]:
+    """The global palette shortcut, then one message shortcut per record type (≤ 10 in all)."""
+    found = [{"name": "Billecta commands", "type": "global", "callback_id": str(CallbackId.PALETTE_SHORTCUT),
+              "description": "Open the command palette: pick a record type, a command and a record."}]
+    for record_type in shortcut_types():
+        found.append({"name": f"Billecta: {record_type}", "type": "message",
+                      "callback_id": shortcut_callback(record_type),
+                      "description": f"Pick a command for the {record_type} ids found in this message."})
+    return found
+
+
+def _settings(request_url: str | None) -> dict[str, Any]:
+    """Socket Mode without a URL; with one, every request (events, interactivity, options) goes there."""
+    settings: dict[str, Any] = {
+        "event_subscriptions": {"bot_events": ["app_home_opened"]},
+        "interactivity": {"is_enabled": True},
+        "org_deploy_enabled": False,
+        "socket_mode_enabled": request_url is None,
+        "token_rotation_enabled": False,
+    }
+    if request_url:
+        settings["event_subscriptions"]["request_url"] = request_url
+        settings["interactivity"].update(request_url=request_url, message_menu_options_url=request_url)
+    return settings
 
 
 def to_yaml(value: Any, indent: int = 0) -> str:

@@ -2,7 +2,8 @@
 
 A Slack-started job gets one message in the requester's channel (or their DMs), recorded in the
 store's `slack_message` table under `job:<id>` so every progress report `chat.update`s it; wrap
-this notifier in `ThrottledNotifier` so that happens at most every ~2 s. Successes go to
+this notifier in `ThrottledNotifier` so that happens at most every ~2 s per job, and progress edits of
+all jobs together are kept to one every 1.5 s (chat.update is Tier 3, ~50 per minute). Successes go to
 NOTIFY_CHANNEL, failures to ALERT_CHANNEL with retry and event-log buttons. A notifier failure is
 logged and never fails the job or command it reports on.
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -29,19 +32,22 @@ from bot.store import Store, utcnow
 
 log = logging.getLogger(__name__)
 DONE_LABELS = 5
+EDIT_GAP_SECONDS = 1.5
 MAX_REFS = 5000  # ids read to name a job's records; the reference is cut to ~1,500 characters anyway
 
 
 class SlackNotifier(Notifier):
-    def __init__(self, ui: Ui, store: Store, settings: Settings) -> None:
-        self.ui, self.store, self.settings = ui, store, settings
+    def __init__(self, ui: Ui, store: Store, settings: Settings, *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ui, self.store, self.settings, self.clock = ui, store, settings, clock
         self._lock = threading.Lock()
         self._refs: dict[int, str] = {}  # running job → its records named for message shortcuts
+        self._last_edit: float | None = None  # the last progress edit, of any job
 
     # -- jobs -----------------------------------------------------------------------------
     def job_progress(self, job: Job) -> None:
         if job.source == "slack":
-            self._job_message(job, notices.job_message(job, records=self._records(job)))
+            self._job_message(job, notices.job_message(job, records=self._records(job)), progress=True)
 
     def job_finished(self, job: Job, failures: list[JobItem]) -> None:
         done = self._done_labels(job)
@@ -75,27 +81,25 @@ class SlackNotifier(Notifier):
                                limit=DONE_LABELS)
         return [row["label"] for row in rows]
 
-    def _job_message(self, job: Job, msg: Msg) -> None:
+    def _job_message(self, job: Job, msg: Msg, *, progress: bool = False) -> None:
+        """Post the job's message, or edit it; progress edits of all jobs together stay under chat.update's
+        Tier 3 (~50/min per workspace): one every EDIT_GAP_SECONDS at most. Final states always go through."""
         ref = f"job:{job.id}"
         with self._lock:
             found = self.message(ref)
+            now = self.clock()
+            if found and progress and self._last_edit is not None and now - self._last_edit < EDIT_GAP_SECONDS:
+                return
             try:
                 if found:
+                    if progress:
+                        self._last_edit = now
                     self.ui.edit(found["channel"], found["ts"], msg)
                 else:
-                    channel, ts = self._post_or_dm(job.channel, job.requested_by, msg)
+                    channel, ts = self.ui.post_or_dm(job.channel, job.requested_by, msg)
                     self.remember(ref, channel, ts)
             except SlackApiError as exc:
                 log.warning("job %s: Slack refused the progress message: %s", job.id, exc.response.get("error"))
-
-    def _post_or_dm(self, channel: str | None, user: str, msg: Msg) -> tuple[str, str]:
-        if channel:
-            try:
-                return channel, self.ui.post(channel, msg)
-            except SlackApiError as exc:  # not_in_channel, channel_not_found: the requester still hears
-                log.info("cannot post in %s (%s); sending a DM", channel, exc.response.get("error"))
-        dm = self.ui.client.conversations_open(users=user)["channel"]["id"]
-        return dm, self.ui.post(dm, msg)
 
     # -- one-record commands ----------------------------------------------------------------
     def action_done(self, outcome: Outcome, actor: Actor) -> None:

@@ -118,9 +118,21 @@ class Ui:
     def ephemeral(self, channel: str, user: str, msg: Msg) -> None:
         self.client.chat_postEphemeral(channel=channel, user=user, **self.message(msg))
 
+    def dm_channel(self, user: str) -> str:
+        return str(self.client.conversations_open(users=user)["channel"]["id"])
+
     def dm(self, user: str, msg: Msg) -> str:
-        channel = self.client.conversations_open(users=user)["channel"]["id"]
-        return self.post(channel, msg)
+        return self.post(self.dm_channel(user), msg)
+
+    def post_or_dm(self, channel: str | None, user: str, msg: Msg) -> tuple[str, str]:
+        """Post in `channel`, or in `user`'s DMs when there is none or Slack refuses it there: (channel, ts)."""
+        if channel:
+            try:
+                return channel, self.post(channel, msg)
+            except SlackApiError as exc:  # not_in_channel, channel_not_found…: the user still gets it
+                log.info("cannot post in %s (%s); sending a DM", channel, exc.response.get("error"))
+        dm = self.dm_channel(user)
+        return dm, self.post(dm, msg)
 
     def respond(self, response_url: str, msg: Msg, *, replace: bool = False) -> None:
         body = {**self.message(msg), "response_type": "ephemeral", "replace_original": replace}
@@ -139,7 +151,17 @@ class Ui:
         else:
             self.dm(where.user, msg)
 
-    def upload(self, channel: str, filename: str, content: bytes, comment: str) -> None:
+    def upload(self, channel: str | None, user: str, filename: str, content: bytes, comment: str) -> str:
+        """A file in `channel` (files_upload_v2), or in `user`'s DMs when the bot cannot post there."""
         prefix = "[sandbox] " if self.sandbox else ""
-        self.client.files_upload_v2(channel=channel, filename=filename, content=content, title=filename,
+        if channel:
+            try:
+                self.client.files_upload_v2(channel=channel, filename=filename, content=content, title=filename,
+                                            initial_comment=prefix + comment)
+                return channel
+            except SlackApiError as exc:  # not_in_channel, channel_not_found…: the user still gets it
+                log.info("cannot upload to %s (%s); sending a DM", channel, exc.response.get("error"))
+        dm = self.dm_channel(user)
+        self.client.files_upload_v2(channel=dm, filename=filename, content=content, title=filename,
                                     initial_comment=prefix + comment)
+        return dm

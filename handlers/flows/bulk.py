@@ -16,11 +16,12 @@ from blocks.status import loading_view, outcome_message, result_view
 from bot.commands import Command
 from bot.errors import UsageError
 from bot.jobs import JobQueue
+from bot.jobs.selection import job_selection
 from bot.roles import Actor
-from bot.runner import Selection, select
+from bot.runner import Selection
 from bot.slack.deps import Deps
 from bot.slack.ui import Where
-from bot.targets import TargetSpec, parse_targets
+from bot.targets import parse_targets
 from handlers.flows.common import Start, allowed, command_for, confirm_once, open_then
 
 MAX_SPEC = 1500
@@ -46,9 +47,7 @@ def start(deps: Deps, start: Start) -> None:
 
 def _select(deps: Deps, command: Command, state: FlowState) -> Selection:
     spec = parse_targets((state.spec or "").split())
-    if spec.empty and command.record_type == "creditor":  # `creditor update` alone: the store's creditor
-        spec = TargetSpec(keys=[str(i) for i in deps.rt.store.ids("creditor")[:1]])
-    return select(deps.rt, command, spec)
+    return job_selection(deps.rt, command, spec)
 
 
 def _confirm(deps: Deps, state: FlowState, where: Where, note: str = "") -> None:

@@ -64,8 +64,8 @@ def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Wher
     def upload() -> None:
         ctx = _context(deps, command, state, refresh=False)
         filename, content = view_module(command).export(ctx, fmt)
-        channel = state.channel or deps.ui.client.conversations_open(users=actor.id)["channel"]["id"]
         what = f"{command.title} of {state.label}" if state.label else command.title
-        deps.ui.upload(channel, filename, content, f"{what} ({fmt.upper()}), exported by <@{actor.id}>.")
+        comment = f"{what} ({fmt.upper()}), exported by <@{actor.id}>."
+        deps.ui.upload(state.channel, actor.id, filename, content, comment)
 
     deps.work.run(where, upload)

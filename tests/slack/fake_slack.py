@@ -4,7 +4,8 @@ In the spirit of bolt-python's tests/mock_web_api_server, but stricter: views an
 checked against Slack's limits (`slack_rules`: title ≤ 24, ≤ 100 blocks in a view and 50 in a
 message, …); trigger ids must be issued by `trigger()` and used once within 3 s
 (`expired_trigger_id` / `exchanged_trigger_id`); `chat.update` only edits a message the fake posted
-in that channel (`message_not_found`); a response_url (`response_url()`) takes at most 5 messages,
+in that channel (`message_not_found`); channels in `state.outside` refuse posts and files
+(`not_in_channel`: the bot was never invited); a response_url (`response_url()`) takes at most 5 messages,
 each checked like a chat message. It also takes file uploads (the files_upload_v2 flow).
 
 Run it on its own for benchmarks: `python -m tests.slack.fake_slack PORT` from the repository root.
@@ -49,6 +50,7 @@ class FakeState:
     usergroups: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     posted: set[tuple[str, str]] = field(default_factory=set)  # (channel, ts) of chat.postMessage
+    outside: set[str] = field(default_factory=set)  # channels the bot is not in: posts and files refused
     response_uses: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -233,6 +235,7 @@ class FakeSlack:
 
     def _message(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         _limit(bool(args.get("channel")), "channel_not_found")
+        _limit(method == "chat.postEphemeral" or args["channel"] not in self.state.outside, "not_in_channel")
         _limit(method != "chat.postEphemeral" or bool(args.get("user")), "user_not_in_channel")
         check_message(args)
         channel = str(args["channel"])
@@ -257,6 +260,8 @@ class FakeSlack:
             "files.completeUploadExternal": {"files": [{"id": f["id"], "title": f.get("title")}
                                                        for f in args.get("files") or []]},
         }
+        if method == "files.completeUploadExternal":
+            _limit(args.get("channel_id") not in self.state.outside, "not_in_channel")
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids):08d}"
             return {"upload_url": f"{base}/_upload/{file_id}", "file_id": file_id}

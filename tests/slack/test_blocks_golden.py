@@ -14,7 +14,7 @@ from blocks import help as help_blocks
 from blocks import notices, status
 from blocks.confirm import action_message, action_view, bulk_message, bulk_view
 from blocks.forms import FormContext, form_view
-from blocks.home import HomeData, home_view
+from blocks.home import FailedCommand, HomeData, home_view
 from blocks.metadata import FlowState, PickerState
 from blocks.picker import picker_view
 from blocks.views import ViewContext, view_modal
@@ -139,5 +139,11 @@ def test_home() -> None:
                     schedules=[{"cron": "0 2 * * *", "command": "debtor upsert", "targets": "--changed",
                                 "next_run": "2025-01-11T02:00:00+01:00", "last_outcome": "job 6"}],
                     quick=[c for c in FIXED if c.available and c.role <= Role.OPERATOR],
-                    can_retry={7})
+                    can_retry={7},
+                    failed_commands=[FailedCommand(41, _command("pause-invoice"), "invoice", "1001",
+                                                   "invoice 1001 is already paused.", True),
+                                     FailedCommand(40, _command("register-manual-payments"), "invoice", "1002",
+                                                   "Something went wrong (reference `ab12cd34`).", True),
+                                     FailedCommand(39, _command("resume-paused-invoice"), "invoice", "1003",
+                                                   "refused", False)])
     golden("home", home_view(data))

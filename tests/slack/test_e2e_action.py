@@ -38,3 +38,12 @@ def test_pause_confirm_and_run(stack: Stack) -> None:
 def test_slug_works_too(stack: Stack) -> None:
     message, _ = confirmation(stack, "pause-invoice 1001")
     assert find_element(message["blocks"], ActionId.ACTION_CONFIRM)
+
+
+def test_a_record_without_a_billecta_id_gets_an_alert_not_a_confirmation(stack: Stack) -> None:
+    stack.rt.store.insert("invoice", {"invoice_number": "1999", "debtor_name": "Nordic Café AB"})
+    calls = len(stack.billecta.calls)
+    message, _ = confirmation(stack, "invoice pause 1999")
+    assert "invoice 1999 is not in Billecta yet" in message["text"]
+    assert ActionId.ACTION_CONFIRM not in str(message["blocks"])
+    assert len(stack.billecta.calls) == calls and not stack.rt.store.rows("audit", "command = 'invoice pause'")

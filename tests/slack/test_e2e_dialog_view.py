@@ -105,3 +105,15 @@ def test_an_unexpected_error_in_a_dialog_is_audited_with_its_reference(stack: St
     stack.settle()
     reopened = stack.fake.view(stack.fake.opened())
     assert reopened["callback_id"] == "dialog-form-view" and "invoice 1001" in str(reopened["blocks"])
+
+
+def test_an_export_from_a_channel_the_bot_is_not_in_lands_in_a_dm(stack: Stack) -> None:
+    stack.fake.state.outside.add("CPRIVATE")
+    stack.client.command("invoice events 1002", channel="CPRIVATE")
+    stack.settle()
+    view_id = str(stack.fake.calls("views.update", ok=True)[-1].args["view_id"])
+    stack.client.view_action(view_id, ActionId.VIEW_EXPORT, block_id="events-export-json", action_value="json")
+    stack.settle()
+    assert [c.args.get("channel_id") for c in stack.fake.calls("files.completeUploadExternal")] == [
+        "CPRIVATE", "DUOPER"]
+    assert "error" not in str(stack.fake.view(view_id)["blocks"]).lower()

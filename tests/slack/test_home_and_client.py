@@ -58,6 +58,13 @@ def test_retry_button_on_a_failed_job(stack: Stack) -> None:
     stack.settle()
     jobs = stack.jobs.list(5)
     assert len(jobs) == 2 and jobs[0].parent_job_id == failed.id
+    # The same failed job's retry button on the App Home does not start a third job.
+    stack.client.interact({"type": "block_actions", "user": {"id": "UOPER"}, "trigger_id": stack.fake.trigger(),
+                           "container": {"type": "view", "view_id": "home-UOPER"},
+                           "view": {"id": "home-UOPER", "type": "home"},
+                           "actions": [{"action_id": ActionId.JOB_RETRY, "block_id": "b", "value": str(failed.id)}]})
+    stack.settle()
+    assert len(stack.jobs.list(5)) == 2
 
 
 def test_web_client_honours_retry_after(fake_slack: FakeSlack, tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from blocks.ids import ActionId
 from bot.slack.homewatch import HomeWatch
 
@@ -62,3 +64,33 @@ def test_an_open_home_is_refreshed_when_a_job_finishes(stack: Stack) -> None:
     assert latest["user_id"] == "UOPER" and f"✅ *Job {job.id}*" in str(latest["view"]["blocks"])
     # Someone who never opened the Home gets nothing published.
     assert {c.args["user_id"] for c in stack.fake.calls("views.publish", ok=True)} == {"UOPER"}
+
+
+def test_a_failed_command_is_on_the_home_with_try_again_until_it_succeeds(stack: Stack,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.services import invoices
+
+    assert stack.bot.deps.home is not None
+    stack.bot.deps.home.interval = 0.1
+    monkeypatch.setattr(invoices, "fresh_view", lambda *args: (_ for _ in ()).throw(RuntimeError("down")))
+    _, url = stack.client.command("invoice pause 1001")
+    stack.settle()
+    stack.client.click_message(find_element(stack.responses(url)[-1]["blocks"], ActionId.ACTION_CONFIRM),
+                               response_url=url)
+    stack.settle()
+    monkeypatch.undo()
+    stack.client.event({"type": "app_home_opened", "user": "UOPER", "tab": "home"}, "EvFailed")
+    stack.settle()
+    home = stack.fake.calls("views.publish", ok=True)[-1].args["view"]
+    assert "`invoice pause` on invoice 1001" in str(home["blocks"])
+    retry = find_element(home["blocks"], ActionId.ACTION_CONFIRM)
+    stack.client.interact({"type": "block_actions", "user": {"id": "UOPER"}, "trigger_id": stack.fake.trigger(),
+                           "container": {"type": "view", "view_id": "home-UOPER"},
+                           "view": {"id": "home-UOPER", "type": "home"},
+                           "actions": [{"action_id": ActionId.ACTION_CONFIRM, "block_id": "b",
+                                        "value": retry["value"]}]})
+    stack.settle()
+    stack.fake.wait_quiet(0.5)
+    assert any("invoice 1001 is paused" in p["text"] for p in stack.posts("DUOPER"))  # the outcome, in a DM
+    latest = stack.fake.calls("views.publish", ok=True)[-1].args["view"]
+    assert "`invoice pause` on invoice 1001" not in str(latest["blocks"])  # refreshed: it succeeded since
