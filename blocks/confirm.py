@@ -60,15 +60,17 @@ def action_view(command: Command, label: str, private_metadata: str) -> Block:
                  submit=command.title, close="Cancel", private_metadata=private_metadata)
 
 
-def bulk_message(command: Command, count: int, labels: list[str], value: str) -> dict[str, object]:
+def bulk_message(command: Command, count: int, labels: list[str], value: str, note: str = "") -> dict[str, object]:
+    """`note` leads the message (why the user is asked again)."""
     text = confirm_text(command, count=count)
     if asks_for_count(command):
         go = button(f"Confirm {count} record(s)…", ActionId.BULK_TYPED_OPEN, value, style="danger")
     else:
         go = _go_button(command, ActionId.BULK_CONFIRM, value, text)
-    blocks = [section(text), section(_bulk_lines(labels, count)),
+    blocks = [*([section(note)] if note else []), section(text), section(_bulk_lines(labels, count)),
               actions(go, button("Cancel", ActionId.CANCEL), block_id=BlockId.CONFIRM_BUTTONS)]
-    return message(f"Confirm: {command.title} on {count} record(s): {', '.join(labels[:SHOWN_LABELS])}", blocks)
+    fallback = f"Confirm: {command.title} on {count} record(s): {', '.join(labels[:SHOWN_LABELS])}"
+    return message(f"{note} {fallback}" if note else fallback, blocks)
 
 
 def bulk_view(command: Command, count: int, labels: list[str], private_metadata: str) -> Block:

@@ -6,7 +6,6 @@ before anything slow; the work runs once per submission even if Slack delivers i
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -118,11 +117,8 @@ def on_dialog_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps:
         return
     _working(ack, deps, state)
     where = _where(view, actor, state)
-    if not deps.rt.store.claim(key):
+    if not dialog.confirmed(deps, actor, state, form, values, where, key):
         _already(deps, state, where)
-        return
-    service_key = key if "idempotency_key" in inspect.signature(command.service).parameters else None  # type: ignore[arg-type]
-    dialog.run(deps, actor, state, form, values, where, service_key)
 
 
 @shielded

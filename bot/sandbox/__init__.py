@@ -6,7 +6,7 @@
 Public API: `Sandbox(db_path, *, token, seed, latency_ms, fail_rate, rate_limit, username, password)`
 with `creditor_id`, `transport()`, `wsgi_app`, `handle()`, `now()`, `advance_days()`,
 `inject_faults()`, `set_faults()`, `register_incoming_payment()`, `set_debtcollection_stage()`,
-`close()`; `bot.sandbox.server.serve()`/`make_server()` serve it over HTTP; `DEMO` lists the demo
+`close()`; `bot.sandbox.server.make_server()` serves it over HTTP; `DEMO` lists the demo
 data (see seed.py). Requests flow through app.py; the invoice rules are in rules.py.
 """
 

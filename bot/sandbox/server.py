@@ -6,7 +6,6 @@ parallel (the latency sleep happens outside the sandbox's state lock).
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import waitress
@@ -14,7 +13,6 @@ from waitress import wasyncore
 
 from bot.sandbox.app import Sandbox
 
-log = logging.getLogger(__name__)
 DEFAULT_THREADS = 32
 
 
@@ -57,14 +55,3 @@ def make_server(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0,
     """Bind the sandbox to host:port (port 0 picks a free one; read it from `.port`)."""
     return SandboxServer(sandbox, host, port, threads)
 
-
-def serve(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 8080, threads: int = DEFAULT_THREADS) -> None:
-    """Serve until interrupted (Ctrl-C returns cleanly)."""
-    server = make_server(sandbox, host, port, threads)
-    log.info("Billecta sandbox listening on %s (creditor %s)", server.url, sandbox.creditor_id)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()

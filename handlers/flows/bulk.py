@@ -57,10 +57,7 @@ def _confirm(deps: Deps, state: FlowState, where: Where, note: str = "") -> None
     if where.view_id:
         deps.ui.replace(where, bulk_view(command, selection.count, selection.labels, state.pack()))
         return
-    msg = bulk_message(command, selection.count, selection.labels, state.pack(2000))
-    if note:
-        msg["text"] = f"{note} {msg['text']}"
-        msg["blocks"] = [{"type": "section", "text": {"type": "mrkdwn", "text": note}}, *msg["blocks"]]  # type: ignore[misc]
+    msg = bulk_message(command, selection.count, selection.labels, state.pack(2000), note)
     if where.response_url:
         deps.ui.respond(where.response_url, msg, replace=where.replace)
     else:

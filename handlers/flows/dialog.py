@@ -6,6 +6,7 @@ docstring (handlers/flows/__init__.py).
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -22,7 +23,7 @@ from bot.slack.deps import Deps
 from bot.slack.errors import describe
 from bot.slack.payload import values as state_values
 from bot.slack.ui import Where
-from handlers.flows.common import Start, allowed, command_for, one_key, open_then, with_channel
+from handlers.flows.common import Start, allowed, command_for, confirm_once, one_key, open_then
 
 
 def start(deps: Deps, start: Start) -> None:
@@ -87,15 +88,18 @@ def on_change(deps: Deps, actor: Actor, view: dict[str, Any]) -> None:
     deps.ui.update_if_current(view, form_view(ctx, state.pack()))
 
 
-def run(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: dict[str, Any], where: Where,
-        idempotency_key: str | None = None) -> None:
-    """After a valid submit (already acked with a Working… view): the service, on the work pool.
+def confirmed(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: dict[str, Any], where: Where,
+              idempotency_key: str) -> bool:
+    """After a valid submit (already acked with a Working… view): the service on the work pool, once.
 
-    A service that takes an `idempotency_key` keyword gets the submission's key.
+    False when this submission was already used. A service that takes an `idempotency_key` keyword
+    gets the submission's key.
     """
-    actor = with_channel(actor, state.channel)
-    extra = {"idempotency_key": idempotency_key} if idempotency_key else {}
-    deps.work.run(where, lambda: _run(deps, actor, state, form, values, where, extra))
+    command = command_for(state.command)
+    takes_key = "idempotency_key" in inspect.signature(command.service).parameters  # type: ignore[arg-type]
+    extra = {"idempotency_key": idempotency_key} if takes_key else {}
+    return confirm_once(deps, actor, state, where, idempotency_key, command.title,
+                        lambda a: _run(deps, a, state, form, values, where, extra))
 
 
 def _run(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: dict[str, Any], where: Where,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,19 +23,14 @@ from blocks.views import ViewContext, view_modal, view_module
 from bot.billecta.dates import STOCKHOLM
 from bot.commands import by_slug
 from bot.services.event_log import NO_EVENTS, LogEvent, build_log
+from tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATED = datetime(2026, 11, 25, 13, 5, tzinfo=STOCKHOLM)
 
 
 def golden(name: str, data: Any) -> None:
-    """Compare with tests/blocks/golden/<name>.json; UPDATE_GOLDEN=1 rewrites the file."""
-    path = GOLDEN / f"{name}.json"
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1 and review it"
-    assert json.loads(path.read_text(encoding="utf-8")) == data, f"{name} differs from its golden file"
+    assert_golden(GOLDEN, name, data)
 
 
 def at(day: int, hour: int = 9) -> datetime:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from blocks.ids import ActionId
 from bot.commands import by_slug
 from bot.services import Outcome
 from bot.services.payments import PaymentForm
+from tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 PREPARED: dict[str, Any] = {
@@ -24,13 +24,7 @@ PREPARED: dict[str, Any] = {
 
 
 def golden(name: str, data: Any) -> None:
-    """Compare with tests/blocks/golden/<name>.json; UPDATE_GOLDEN=1 rewrites the file."""
-    path = GOLDEN / f"{name}.json"
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1 and review it"
-    assert json.loads(path.read_text(encoding="utf-8")) == data, f"{name} differs from its golden file"
+    assert_golden(GOLDEN, name, data)
 
 
 def inputs(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
