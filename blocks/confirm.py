@@ -73,8 +73,10 @@ def bulk_message(command: Command, count: int, labels: list[str], value: str, no
     return message(f"{note} {fallback}" if note else fallback, blocks)
 
 
-def bulk_view(command: Command, count: int, labels: list[str], private_metadata: str) -> Block:
-    blocks = [section(confirm_text(command, count=count)), section(_bulk_lines(labels, count))]
+def bulk_view(command: Command, count: int, labels: list[str], private_metadata: str, note: str = "") -> Block:
+    """`note` leads the modal (why the user is asked again)."""
+    blocks = [*([section(note)] if note else []), section(confirm_text(command, count=count)),
+              section(_bulk_lines(labels, count))]
     if asks_for_count(command):
         blocks.append(typed_count_input(count))
     return modal(command.title, blocks, callback_id=CallbackId.BULK_CONFIRM, submit=command.title,

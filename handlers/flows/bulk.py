@@ -55,7 +55,7 @@ def _confirm(deps: Deps, state: FlowState, where: Where, note: str = "") -> None
     selection = _select(deps, command, state)
     state.count = selection.count
     if where.view_id:
-        deps.ui.replace(where, bulk_view(command, selection.count, selection.labels, state.pack()))
+        deps.ui.replace(where, bulk_view(command, selection.count, selection.labels, state.pack(), note))
         return
     msg = bulk_message(command, selection.count, selection.labels, state.pack(2000), note)
     if where.response_url:
