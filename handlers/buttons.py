@@ -99,11 +99,7 @@ def on_job_retry(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: D
     job_id = int(action["value"])
     jobs = _jobs_for(deps, job_id, actor)
     where = payload.where(body)
-    # One retry per failed job, wherever it is clicked (its message, the alert, the App Home): a retry that
-    # fails again is retried from the new job.
-    if not deps.rt.store.claim(f"slack:job-retry:{job_id}"):
-        deps.ui.show(where, outcome_message(f"The failed records of job {job_id} are already being retried."))
-        return
+    # JobQueue.retry allows one retry per failed job, wherever it is clicked (message, alert, App Home).
     new_id = jobs.retry(job_id, with_channel(actor, payload.channel_id(body)))
     deps.ui.show(where, outcome_message(f"Retrying the failed records of job {job_id} as job {new_id}; "
                                         "its progress is posted here."))

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from bot.errors import UsageError
 from bot.jobs.model import ItemStatus, Job, JobItem, JobStatus
 from bot.store import Store, utcnow
 
@@ -132,8 +133,12 @@ class JobTable:
         return job_id
 
     def copy_failed(self, values: dict[str, Any], from_job: int, owner: str | None) -> int:
-        """A queued job over the failed items of `from_job`, copied in SQL."""
+        """A queued job over the failed items of `from_job`, copied in SQL; at most one per job."""
         with self.store.transaction():
+            earlier = self.store.db.execute("SELECT id FROM job WHERE parent_job_id = ? LIMIT 1", [from_job]).fetchone()
+            if earlier is not None:
+                # One retry per failed job wherever it is asked for; a retry that fails again is retried in turn.
+                raise UsageError(f"The failed records of job {from_job} are already being retried as job {earlier[0]}.")
             job_id = self._insert_job(values, owner)
             self.store.db.execute(
                 "INSERT INTO job_item (job_id, seq, record_type, record_id, label, status, attempts) "

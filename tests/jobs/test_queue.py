@@ -104,6 +104,9 @@ def test_retry_runs_the_failed_items_as_a_linked_job(queue: JobQueue, service: F
     assert service.called("4") == [True]  # the failed attempt may have reached Billecta: look it up first
     with pytest.raises(UsageError, match="no failed items"):
         queue.retry(second_id, ADMIN)
+    # One retry per failed job, from the CLI, a Slack alert or the App Home alike.
+    with pytest.raises(UsageError, match=f"already being retried as job {second_id}"):
+        queue.retry(first.id, ADMIN)
 
 
 def _left_by_a_dead_process(q: JobQueue, job_id: int, *, cancel_requested: bool = False) -> None:
