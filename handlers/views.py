@@ -6,6 +6,7 @@ before anything slow; the work runs once per submission even if Slack delivers i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -73,16 +74,22 @@ def _already(deps: Deps, state: FlowState, where: Where) -> None:
     deps.work.run(where, lambda: deps.ui.replace(where, _already_view(state)))
 
 
+def _run_once(ack: Ack, deps: Deps, state: FlowState, actor: Actor, view: dict[str, Any], key: str,
+              confirmed: Callable[[Where], bool], working: str = "Working…") -> None:
+    """The tail every confirmation shares: claimable? ack with a working view, run, or say it already ran."""
+    if not _precheck(ack, deps, state, actor, key):
+        return
+    _working(ack, deps, state, working)
+    where = _where(view, actor, state)
+    if not confirmed(where):
+        _already(deps, state, where)
+
+
 @shielded
 def on_action_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps, actor: Actor) -> None:
     state = FlowState.unpack(view.get("private_metadata"))
     key = submission_key(view)
-    if not _precheck(ack, deps, state, actor, key):
-        return
-    _working(ack, deps, state)
-    where = _where(view, actor, state)
-    if not action.confirmed(deps, actor, state, where, key):
-        _already(deps, state, where)
+    _run_once(ack, deps, state, actor, view, key, lambda where: action.confirmed(deps, actor, state, where, key))
 
 
 @shielded
@@ -95,12 +102,8 @@ def on_bulk_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: D
         return
     # Keyed by the confirmation message when there is one: two modals opened from it start one job.
     key = state.origin or submission_key(view)
-    if not _precheck(ack, deps, state, actor, key):
-        return
-    _working(ack, deps, state, "Starting the job…")
-    where = _where(view, actor, state)
-    if not bulk.confirmed(deps, actor, state, where, key):
-        _already(deps, state, where)
+    _run_once(ack, deps, state, actor, view, key, lambda where: bulk.confirmed(deps, actor, state, where, key),
+              "Starting the job…")
 
 
 @shielded
@@ -113,12 +116,8 @@ def on_dialog_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps:
         ack(response_action="errors", errors=errors)
         return
     key = submission_key(view)
-    if not _precheck(ack, deps, state, actor, key):
-        return
-    _working(ack, deps, state)
-    where = _where(view, actor, state)
-    if not dialog.confirmed(deps, actor, state, form, values, where, key):
-        _already(deps, state, where)
+    _run_once(ack, deps, state, actor, view, key,
+              lambda where: dialog.confirmed(deps, actor, state, form, values, where, key))
 
 
 @shielded
