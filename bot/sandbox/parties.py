@@ -27,15 +27,19 @@ _CURRENCIES = {  # ISO 4217 numeric code and name
 }
 
 
-def creditor(store: Store, creditor_id: str | None, *, in_body: bool = False) -> dict[str, Any]:
-    """The creditor document; 404 for an unknown id in the path, 400 for one in a body."""
-    if not creditor_id:
-        raise bad_request("CreditorPublicId is required.")
-    doc = store.get("creditor", guid(creditor_id, "CreditorPublicId"))
+def _party(store: Store, kind: str, field: str, party_id: str | None, in_body: bool) -> dict[str, Any]:
+    """A creditor or debtor document; 404 for an unknown id in the path, 400 for one in a body."""
+    if not party_id:
+        raise bad_request(f"{field} is required.")
+    doc = store.get(kind, guid(party_id, field))
     if doc is None:
-        message = f"The creditor {creditor_id} does not exist."
+        message = f"The {kind} {party_id} does not exist."
         raise bad_request(message) if in_body else not_found(message)
     return doc
+
+
+def creditor(store: Store, creditor_id: str | None, *, in_body: bool = False) -> dict[str, Any]:
+    return _party(store, "creditor", "CreditorPublicId", creditor_id, in_body)
 
 
 def config(store: Store, creditor_id: str) -> dict[str, Any]:
@@ -44,13 +48,7 @@ def config(store: Store, creditor_id: str) -> dict[str, Any]:
 
 
 def debtor(store: Store, debtor_id: str | None, *, in_body: bool = False) -> dict[str, Any]:
-    if not debtor_id:
-        raise bad_request("DebtorPublicId is required.")
-    doc = store.get("debtor", guid(debtor_id, "DebtorPublicId"))
-    if doc is None:
-        message = f"The debtor {debtor_id} does not exist."
-        raise bad_request(message) if in_body else not_found(message)
-    return doc
+    return _party(store, "debtor", "DebtorPublicId", debtor_id, in_body)
 
 
 def product(store: Store, product_id: str | None) -> dict[str, Any]:
