@@ -12,9 +12,9 @@ from typing import Any
 
 from blocks import limits
 from blocks.common import Block, actions, button, confirm_dialog, context, divider, header, section
-from blocks.ids import ActionId, BlockId
+from blocks.ids import ActionId, BlockId, unique_id
 from blocks.metadata import FlowState
-from blocks.notices import bar
+from blocks.notices import progress
 from bot.commands import Command, Kind
 from bot.jobs.model import Job
 
@@ -51,7 +51,7 @@ class HomeData:
 def _job_line(job: Job) -> str:
     icon = {"running": "⏳", "queued": "🕒", "succeeded": "✅", "cancelled": "⏹️"}.get(job.status.value, "❌")
     by = f" · <@{job.requested_by}>" if job.requested_by[:1] in ("U", "W") else f" · {job.requested_by}"
-    return (f"{icon} *Job {job.id}* {job.command} `{bar(job.done, job.total, 12)}` {job.done}/{job.total}"
+    return (f"{icon} *Job {job.id}* {job.command} {progress(job, 12)}"
             + (f", {job.failed} failed" if job.failed else "") + f" · {job.status.label}{by}")
 
 
@@ -73,7 +73,8 @@ def _failures(data: HomeData) -> list[Block]:
         return [header("Failures"), context("No recent failures.")]
     blocks = [header("Failures")]
     for job in failed:
-        accessory = (button(f"Retry {job.failed} failed", ActionId.JOB_RETRY, str(job.id), style="primary")
+        accessory = (button(f"Retry {job.failed} failed", unique_id(ActionId.JOB_RETRY, job.id), str(job.id),
+                            style="primary")
                      if job.id in data.can_retry else None)
         blocks.append(section(f"❌ {job.summary}", accessory=accessory))
     blocks.extend(_failed_command(item) for item in commands)
@@ -90,10 +91,12 @@ def _failed_command(item: FailedCommand) -> Block:
     value = FlowState(command=item.command.slug, record_type=item.record_type, key=item.key,
                       label=f"{item.record_type} {item.key}", origin=f"audit:{item.audit_id}").pack(2000)
     if item.command.kind is Kind.DIALOG:
-        return section(text, accessory=button("Open the form again", ActionId.OPEN_COMMAND, value))
+        return section(text, accessory=button("Open the form again", unique_id(ActionId.OPEN_COMMAND, item.audit_id),
+                                              value))
     confirm = confirm_dialog(f"{item.command.title}?", f"Run {name} on {item.record_type} {item.key} again.",
                              "Try again")
-    return section(text, accessory=button("Try again", ActionId.ACTION_CONFIRM, value, confirm=confirm))
+    return section(text, accessory=button("Try again", unique_id(ActionId.ACTION_CONFIRM, item.audit_id), value,
+                                          confirm=confirm))
 
 
 def _schedules(data: HomeData) -> list[Block]:
@@ -110,9 +113,16 @@ def _schedules(data: HomeData) -> list[Block]:
 def _quick(data: HomeData) -> list[Block]:
     buttons = [button("Command palette", ActionId.HOME_OPEN_PALETTE, style="primary")]
     buttons += [button(limits.clip(c.title if c.record_type == "*" else c.name, limits.BUTTON_TEXT),
-                       ActionId.HOME_COMMAND, c.slug) for c in data.quick[:QUICK_ACTIONS]]
+                       unique_id(ActionId.HOME_COMMAND, c.slug), c.slug) for c in data.quick[:QUICK_ACTIONS]]
     return [header("Quick actions"), actions(*buttons[:25], block_id=BlockId.HOME_QUICK),
             context(f"Commands your role ({data.role}) may run. `/billecta help` lists them all.")]
+
+
+def home_error_view(text: str) -> Block:
+    """What the Home shows when the dashboard could not be built or Slack refused it: the reason, and
+    a Refresh to try again (the user opened the tab and is looking at it, not at their DMs)."""
+    return {"type": "home", "blocks": [header("Billecta integration"), section(f"❌ {limits.clip(text, 2900)}"),
+                                       actions(button("Refresh", ActionId.HOME_REFRESH))]}
 
 
 def home_view(data: HomeData) -> Block:

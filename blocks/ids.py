@@ -6,6 +6,7 @@ keeps working across refactors. Tests build their payloads from these same const
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 SLASH_COMMAND = "/billecta"
@@ -64,3 +65,14 @@ class ActionId(StrEnum):
     HOME_OPEN_PALETTE = "home-open-palette"
     HOME_COMMAND = "home-command"
     HOME_REFRESH = "home-refresh"
+
+
+def unique_id(action: ActionId, suffix: str | int) -> str:
+    """`action` made unique within its message or view ('job-retry.12'): Slack refuses two elements
+    sharing an action_id there (`invalid_arguments`). Handlers listen on `matching(action)`."""
+    return f"{action}.{suffix}"[:255]
+
+
+def matching(action: ActionId) -> re.Pattern[str]:
+    """`action` itself and every `unique_id` of it."""
+    return re.compile(rf"^{re.escape(action)}(\..+)?$")

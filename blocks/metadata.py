@@ -46,11 +46,15 @@ class FlowState(Packed):
     spec: str | None = None  # bulk targets as typed: '1-20 25', '--changed'
     count: int | None = None  # bulk: how many records the user confirmed
     channel: str | None = None  # where the request came from (None: global shortcut, App Home)
+    thread_ts: str | None = None  # the message a message shortcut was used on: outcomes go in its thread
     prepared: dict[str, Any] = {}  # dialog: prepare()'s small dict, the form's validation context
     options: dict[str, Any] = {}  # view: current filter values
     # bulk typed confirmation: the idempotency key of the message button that opened the modal, so two
     # modals opened from one confirmation (a double click) still start one job
     origin: str | None = None
+    # bulk typed confirmation: the response_url of that message, replaced once the modal has confirmed
+    # so its button cannot open another one
+    reply_url: str | None = None
 
 
 class PickerState(Packed):
@@ -60,4 +64,5 @@ class PickerState(Packed):
     command: str | None = None
     spec: str | None = None  # the ids found in the message, compressed ('1001-1004 2001')
     channel: str | None = None
+    thread_ts: str | None = None  # the message the shortcut was used on
     fixed_type: bool = False  # opened from a message shortcut of one record type

@@ -11,7 +11,7 @@ from typing import Any
 
 from blocks import limits
 from blocks.common import Block, actions, button, confirm_dialog, context, message, section
-from blocks.ids import ActionId, BlockId
+from blocks.ids import ActionId, BlockId, unique_id
 from bot.commands import EVENT_LOG_TYPES, Command, Kind
 from bot.jobs.model import Job, JobItem
 
@@ -22,6 +22,25 @@ EVENT_BUTTONS = 5
 def bar(done: int, total: int, width: int = 20) -> str:
     filled = int(width * done / total) if total else width
     return "▓" * filled + "░" * (width - filled)
+
+
+def progress(job: Job, width: int = 20) -> str:
+    """'`▓▓▓░░░` 40/300' while a job runs or once it succeeded; a job that failed, partly failed or was
+    cancelled shows its counts only, since a full bar would read as done."""
+    counts = f"{job.done}/{job.total}"
+    if job.finished and not job.ok:
+        return f"{job.succeeded} succeeded of {job.total}"
+    return f"`{bar(job.done, job.total, width)}` {counts}"
+
+
+def progress_words(job: Job) -> str:
+    """The progress as a screen reader and a notification should say it: '40 of 300 done'."""
+    failed = f", {job.failed} failed" if job.failed else ""
+    return f"{job.done} of {job.total} done{failed}"
+
+
+def icon(job: Job) -> str:
+    return "⏳" if not job.finished else ("✅" if job.ok else "❌")
 
 
 def _by(user: str) -> str:
@@ -36,7 +55,8 @@ def _failure_lines(job: Job, failures: list[JobItem]) -> str:
 
 
 def events_button(record_type: str, key: str, label: str) -> Block:
-    return button(limits.clip(f"Event log: {label}", limits.BUTTON_TEXT), ActionId.OPEN_EVENTS, f"{record_type}:{key}")
+    return button(limits.clip(f"Event log: {label}", limits.BUTTON_TEXT),
+                  unique_id(ActionId.OPEN_EVENTS, f"{record_type}-{key}"), f"{record_type}:{key}")
 
 
 def _job_buttons(job: Job, failures: list[JobItem], *, events: bool) -> list[Block]:
@@ -55,17 +75,30 @@ def _job_buttons(job: Job, failures: list[JobItem], *, events: bool) -> list[Blo
     return [actions(*buttons, block_id=BlockId.JOB_BUTTONS)] if buttons else []
 
 
+def retried_note(retry: Job) -> str:
+    """What a failed job's message and alert say once someone retried its failures as job `retry`."""
+    if not retry.finished:
+        how = "running"
+    elif retry.ok:
+        how = f"✅ all {retry.succeeded} succeeded"
+    else:
+        how = f"❌ {retry.status.label}: {retry.succeeded} succeeded, {retry.failed} failed of {retry.total}"
+    return f"🔁 Retried by {_by(retry.requested_by)} as job {retry.id}: {how}"
+
+
 def job_message(job: Job, failures: list[JobItem] | None = None,
-                done_labels: list[str] | None = None, records: str | None = None) -> dict[str, Any]:
+                done_labels: list[str] | None = None, records: str | None = None,
+                retried: str | None = None) -> dict[str, Any]:
     """The job's own message in the requester's channel, edited in place until it settles.
 
     `records` names every record of the job ('debtors 1-3, 5') so a message shortcut finds them all.
+    `retried` (`retried_note`) replaces the retry button once the failures were retried.
     """
-    icon = "⏳" if not job.finished else ("✅" if job.ok else "❌")
-    text = f"{icon} {job.summary}" + (f": {records}" if records else "")
-    blocks = [section(f"{icon} *Job {job.id}* — {job.command} {job.targets or ''}".rstrip()),
-              section(f"`{bar(job.done, job.total)}` {job.done}/{job.total}"
-                      + (f" · {job.failed} failed" if job.failed else "") + f" · {job.status.label}")]
+    mark = icon(job)
+    words = job.summary if job.finished else f"job {job.id} ({job.command}): {job.status.label}, {progress_words(job)}"
+    text = f"{mark} {words}" + (f": {records}" if records else "")
+    blocks = [section(f"{mark} *Job {job.id}* — {job.command} {job.targets or ''}".rstrip()),
+              section(progress(job) + (f" · {job.failed} failed" if job.failed else "") + f" · {job.status.label}")]
     if records:
         blocks.append(context(f"Records: {records}"))
     if done_labels:
@@ -74,17 +107,21 @@ def job_message(job: Job, failures: list[JobItem] | None = None,
     if failures:
         blocks.append(section("*Failed:*\n" + _failure_lines(job, failures)))
     blocks.append(context(f"Requested by {_by(job.requested_by)}"))
-    blocks.extend(_job_buttons(job, failures or [], events=False))
-    return message(text, blocks)
+    if retried:
+        blocks.append(section(retried))
+    else:
+        blocks.extend(_job_buttons(job, failures or [], events=False))
+    return message(text + (f" — {retried}" if retried else ""), blocks)
 
 
-def job_alert(job: Job, failures: list[JobItem]) -> dict[str, Any]:
-    """A job with failures, for the alert channel."""
+def job_alert(job: Job, failures: list[JobItem], retried: str | None = None) -> dict[str, Any]:
+    """A job with failures, for the alert channel; once retried (`retried_note`) it says so, buttonless."""
     text = f"❌ {job.summary}"
     blocks = [section(f"❌ *Job {job.id}* ({job.command}) {job.status.label}: {job.failed} of {job.total} failed."),
               section("*Failed:*\n" + _failure_lines(job, failures)) if failures else context("No details."),
-              context(f"Requested by {_by(job.requested_by)}"), *_job_buttons(job, failures, events=True)]
-    return message(text, blocks)
+              context(f"Requested by {_by(job.requested_by)}")]
+    blocks.extend([section(retried)] if retried else _job_buttons(job, failures, events=True))
+    return message(text + (f" — {retried}" if retried else ""), blocks)
 
 
 def job_done(job: Job, done_labels: list[str], records: str | None = None) -> dict[str, Any]:
@@ -124,6 +161,14 @@ def action_failed(command: Command, text: str, actor: str, key: str | None, retr
     if buttons:
         blocks.append(actions(*buttons))
     return message(f"❌ {command.title} failed: {text}", blocks)
+
+
+def alert_retried(alert: dict[str, Any], by: str, outcome: str, *, ok: bool) -> dict[str, Any]:
+    """A failure alert after someone pressed its Try again: what it said, who retried and how it ended,
+    and no buttons (a second Try again would retry what is already settled)."""
+    note = f"🔁 Retried by {_by(by)}: {'✅' if ok else '❌ failed again:'} {outcome}"
+    kept = [block for block in alert.get("blocks") or [] if block.get("type") != "actions"]
+    return message(f"{alert.get('text', '')} — {note}", [*kept, section(limits.clip(note, 3000))])
 
 
 def changes(lines: list[str]) -> dict[str, Any]:

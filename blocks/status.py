@@ -23,6 +23,11 @@ def result_view(title: str, text: str, *, ok: bool = True, note: str | None = No
     return modal(title, blocks, callback_id=CallbackId.STATUS, close="Done")
 
 
+def started_view(title: str, text: str) -> Block:
+    """Work handed to the job queue: under way, not done (the flow replaces it with the result)."""
+    return modal(title, [section(f"{BUSY} {text}")], callback_id=CallbackId.STATUS, close="Close")
+
+
 def error_view(headline: str, text: str) -> Block:
     return modal(headline, [section(f"{FAILED} {text}")], callback_id=CallbackId.STATUS)
 

@@ -47,6 +47,16 @@ class Notifier:
     def action_failed(self, command: Command, actor: Actor, message: str) -> None:
         """A one-record command failed; `message` is the user-facing reason."""
 
+    def alert_retried(self, channel: str | None, ts: str | None, actor: Actor, outcome: str, *, ok: bool) -> None:
+        """`actor` retried what the failure alert at (channel, ts) reported; `outcome` is how it ended."""
+
+    def follow(self, job_id: int, show: Callable[[Job], None]) -> None:
+        """Call `show(job)` once job `job_id` has finished (at once if it has): where it was started from
+        (a modal that said 'started') ends on its result."""
+
+    def close(self) -> None:
+        """Stop any background delivery (what is left is delivered by the next process)."""
+
 
 class NullNotifier(Notifier):
     """Tells nobody (tests, or a worker with nothing attached)."""
@@ -157,3 +167,12 @@ class ThrottledNotifier(Notifier):
 
     def action_failed(self, command: Command, actor: Actor, message: str) -> None:
         self.inner.action_failed(command, actor, message)
+
+    def alert_retried(self, channel: str | None, ts: str | None, actor: Actor, outcome: str, *, ok: bool) -> None:
+        self.inner.alert_retried(channel, ts, actor, outcome, ok=ok)
+
+    def follow(self, job_id: int, show: Callable[[Job], None]) -> None:
+        self.inner.follow(job_id, show)
+
+    def close(self) -> None:
+        self.inner.close()

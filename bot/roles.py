@@ -30,6 +30,7 @@ class Actor:
     source: str  # 'cli', 'slack' or 'schedule'
     name: str | None = None
     channel: str | None = None
+    thread_ts: str | None = None  # a message shortcut's message: answers go in its thread
 
     @property
     def display(self) -> str:

@@ -130,9 +130,23 @@ def _m004_event_reference(db: sqlite_utils.Database) -> None:
     db["event"].add_column("source", str)  # type: ignore[union-attr]
 
 
+def _m005_slack_outbox(db: sqlite_utils.Database) -> None:
+    """Slack posts and edits wait here until Slack accepts them (bot.slack.outbox), so a rate limit or an
+    outage delays a notification instead of losing it; a job remembers the thread it was started from."""
+    db["slack_outbox"].create(  # type: ignore[union-attr]
+        {"id": int, "lane": str, "kind": str, "ref": str, "channel": str, "dm_user": str, "thread_ts": str,
+         "payload": str, "status": str, "attempts": int, "last_error": str, "created_at": str, "sent_at": str},
+        pk="id",
+    )
+    db["slack_outbox"].create_index(["status", "lane", "id"])  # type: ignore[union-attr]
+    db["slack_outbox"].create_index(["ref", "kind", "status"])  # type: ignore[union-attr]
+    db["job"].add_column("thread_ts", str)  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
     ("003_job_item_record", _m003_job_item_record),
     ("004_event_reference", _m004_event_reference),
+    ("005_slack_outbox", _m005_slack_outbox),
 ]

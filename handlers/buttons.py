@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from blocks.confirm import asks_for_count, cancelled_message
-from blocks.ids import ActionId
+from blocks.ids import ActionId, matching
 from blocks.metadata import FlowState
 from blocks.status import outcome_message
 from bot import commands as registry
@@ -30,14 +30,14 @@ ALREADY = "That was already confirmed: it runs once. Its result replaces the con
 
 
 def register(app: App) -> None:
-    app.action(ActionId.ACTION_CONFIRM)(on_action_confirm)
+    app.action(matching(ActionId.ACTION_CONFIRM))(on_action_confirm)
     app.action(ActionId.BULK_CONFIRM)(on_bulk_confirm)
     app.action(ActionId.BULK_TYPED_OPEN)(on_typed_open)
     app.action(ActionId.CANCEL)(on_cancel)
-    app.action(ActionId.JOB_RETRY)(on_job_retry)
+    app.action(matching(ActionId.JOB_RETRY))(on_job_retry)
     app.action(ActionId.JOB_CANCEL)(on_job_cancel)
-    app.action(ActionId.OPEN_EVENTS)(on_open_events)
-    app.action(ActionId.OPEN_COMMAND)(on_open_command)
+    app.action(matching(ActionId.OPEN_EVENTS))(on_open_events)
+    app.action(matching(ActionId.OPEN_COMMAND))(on_open_command)
 
 
 def _where(body: dict[str, Any]) -> Where:
@@ -73,7 +73,9 @@ def on_typed_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: 
     ack()
     state = FlowState.unpack(action.get("value"))
     state.origin = click_key(body, action["action_id"], action.get("value", ""))
-    bulk.open_typed(deps, actor, state, body["trigger_id"], _where(body))
+    where = _where(body)
+    state.reply_url = where.response_url if where.replace else None
+    bulk.open_typed(deps, actor, state, body["trigger_id"], where)
 
 
 @shielded

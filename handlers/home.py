@@ -9,14 +9,15 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from blocks.home import SHOWN_FAILURES, FailedCommand, HomeData, home_view
-from blocks.ids import ActionId
+from blocks.home import SHOWN_FAILURES, FailedCommand, HomeData, home_error_view, home_view
+from blocks.ids import ActionId, matching
 from blocks.metadata import PickerState
 from bot import commands as registry
 from bot.commands import Kind
 from bot.errors import BotError
 from bot.roles import Actor, Role
 from bot.slack.deps import Deps
+from bot.slack.errors import describe
 from bot.slack.ui import Where
 from handlers.flows.common import allowed
 from handlers.guard import shielded
@@ -31,7 +32,7 @@ def register(app: App) -> None:
     app.event("app_home_opened")(on_home_opened)
     app.action(ActionId.HOME_REFRESH)(on_refresh)
     app.action(ActionId.HOME_OPEN_PALETTE)(on_open_palette)
-    app.action(ActionId.HOME_COMMAND)(on_quick_command)
+    app.action(matching(ActionId.HOME_COMMAND))(on_quick_command)
 
 
 @shielded
@@ -49,7 +50,20 @@ def on_refresh(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None
 
 
 def publish(deps: Deps, actor: Actor) -> None:
-    deps.work.run(Where(user=actor.id), lambda: deps.ui.publish(actor.id, home_view(home_data(deps, actor))))
+    """The user opened the tab or pressed Refresh: they look at the Home, so a failure is shown there."""
+    deps.work.run(Where(user=actor.id), functools.partial(_publish_or_explain, deps, actor))
+
+
+def _publish_or_explain(deps: Deps, actor: Actor) -> None:
+    try:
+        deps.ui.publish(actor.id, home_view(home_data(deps, actor)))
+    except Exception as exc:
+        text = describe(exc)  # logs an unexpected error with the reference it shows
+        log.error("could not publish the App Home of %s: %s", actor.id, text)
+        try:
+            deps.ui.publish(actor.id, home_error_view(f"The dashboard could not be shown: {text}"))
+        except Exception:  # Slack itself is unreachable: the log has it; a DM would be noise on every open
+            log.exception("could not publish the App Home error view of %s", actor.id)
 
 
 def refresh(deps: Deps, users: list[str]) -> None:
@@ -61,7 +75,7 @@ def refresh(deps: Deps, users: list[str]) -> None:
 def _republish(deps: Deps, user: str) -> None:
     try:
         deps.ui.publish(user, home_view(home_data(deps, deps.roles.actor(user))))
-    except Exception:  # nobody asked for this refresh: log it rather than message the user about it
+    except Exception:  # nobody asked for this refresh: log it (the next refresh retries), never DM them
         log.exception("could not refresh the App Home of %s", user)
 
 

@@ -104,5 +104,5 @@ def _start(state: PickerState, values: dict[str, Any], actor: Actor,
         if not key:
             return None, {BlockId.PICKER_RECORD: f"Choose a {record_type}."}
         targets = [key]
-    where = Where(user=actor.id, view_id=view_id, channel=state.channel, after=after_ack())
+    where = Where(user=actor.id, view_id=view_id, channel=state.channel, thread_ts=state.thread_ts, after=after_ack())
     return flows.Start(command, actor, where, record_type, targets), {}

@@ -36,8 +36,9 @@ def on_message_shortcut(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
     record_type = body["callback_id"].removeprefix(SHORTCUT_PREFIX)
     # Each record once, ranges merged: a job message names 'debtors 1-3' and lists 'debtor 2' again.
     spec = compress(parse_targets(find_ids(message_text(body.get("message") or {}), record_type)).keys)
+    message = body.get("message") or {}
     state = PickerState(record_type=record_type, fixed_type=True, spec=spec or None,
-                        channel=payload.channel_id(body))
+                        channel=payload.channel_id(body), thread_ts=message.get("thread_ts") or message.get("ts"))
     open_picker(deps, body, state, note=found_note(record_type, spec.split()))
 
 

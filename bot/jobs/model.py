@@ -56,6 +56,7 @@ class Job:
     schedule: str | None
     error: str | None
     cancel_requested: bool
+    thread_ts: str | None = None  # started from a message shortcut: its message goes in that thread
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Job:

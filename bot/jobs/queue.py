@@ -275,6 +275,7 @@ def _job_values(command: registry.Command, actor: Actor, targets: str, schedule:
         targets = targets[:MAX_TARGETS_TEXT].rsplit(" ", 1)[0] + " …"
     return {"command": command.name, "record_type": command.record_type, "verb": command.verb,
             "targets": targets, "requested_by": actor.id, "source": actor.source, "channel": actor.channel,
+            "thread_ts": actor.thread_ts,
             "schedule": schedule, "parent_job_id": parent_job_id}
 
 

@@ -25,6 +25,7 @@ from bot.slack.deps import Deps, TrackedPool, Work
 from bot.slack.errors import describe
 from bot.slack.homewatch import HomeWatch, WithHome
 from bot.slack.notifier import SlackNotifier
+from bot.slack.outbox import Outbox
 from bot.slack.roles import SlackRoles
 from bot.slack.ui import Ui
 
@@ -45,10 +46,15 @@ def build_web_client(settings: Settings) -> WebClient:
 
 
 def build_notifier(settings: Settings, runtime: Runtime, client: WebClient) -> Notifier:
-    """What the job queue and the flows report through: Slack, throttled to one edit per ~2 s, plus
-    the watch that keeps recently opened App Home tabs current (bound to the app by `create_bot`)."""
-    slack = ThrottledNotifier(SlackNotifier(Ui(client, sandbox=settings.is_sandbox), runtime.store, settings))
-    return WithHome(slack, HomeWatch())
+    """What the job queue and the flows report through: Slack (through the durable outbox, whose
+    delivery thread starts here), throttled to one edit per ~2 s, plus the watch that keeps recently
+    opened App Home tabs current (bound to the app by `create_bot`)."""
+    # The outbox waits out Retry-After itself, lane by lane: a client sleeping through 429s would
+    # hold every other channel's messages back, then give up.
+    quiet = WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout)
+    outbox = Outbox(runtime.store, Ui(quiet, sandbox=settings.is_sandbox)).start()
+    slack = ThrottledNotifier(SlackNotifier(outbox, runtime.store, settings))
+    return WithHome(slack, HomeWatch(), outbox)
 
 
 @dataclass

@@ -122,10 +122,12 @@ class Deps:
     home: HomeWatch | None = None  # re-publishes recently opened App Home tabs as jobs move
 
     def shutdown(self) -> None:
-        """Stop refreshing Homes, then stop the work pools (see `Work.shutdown`)."""
+        """Stop refreshing Homes, then stop the work pools (see `Work.shutdown`), then the notifier's
+        delivery (what it has not sent stays in the store's outbox for the next process)."""
         if self.home is not None:
             self.home.close()
         self.work.shutdown()
+        self.notifier.close()
 
     def idle(self, timeout: float = 30.0) -> bool:
         """Wait for running listeners and the work they handed on (tests, shutdown)."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.notify import Change
     from bot.roles import Actor
     from bot.services import Outcome
+    from bot.slack.outbox import Outbox
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 600.0
@@ -109,8 +110,8 @@ class HomeWatch(Notifier):
 class WithHome(Notifier):
     """The Slack notifier plus the Home watch: what the job queue reports to when run with Slack."""
 
-    def __init__(self, inner: Notifier, home: HomeWatch) -> None:
-        self.inner, self.home = inner, home
+    def __init__(self, inner: Notifier, home: HomeWatch, outbox: Outbox | None = None) -> None:
+        self.inner, self.home, self.outbox = inner, home, outbox
 
     def job_progress(self, job: Job) -> None:
         self.inner.job_progress(job)
@@ -130,3 +131,13 @@ class WithHome(Notifier):
     def action_failed(self, command: Command, actor: Actor, message: str) -> None:
         self.inner.action_failed(command, actor, message)
         self.home.changed()
+
+    def alert_retried(self, channel: str | None, ts: str | None, actor: Actor, outcome: str, *, ok: bool) -> None:
+        self.inner.alert_retried(channel, ts, actor, outcome, ok=ok)
+
+    def follow(self, job_id: int, show: Callable[[Job], None]) -> None:
+        self.inner.follow(job_id, show)
+
+    def close(self) -> None:
+        self.home.close()
+        self.inner.close()

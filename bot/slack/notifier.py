@@ -1,11 +1,15 @@
 """The Slack side of `bot.notify.Notifier`: job messages edited in place, outcomes and alerts.
 
-A Slack-started job gets one message in the requester's channel (or their DMs), recorded in the
-store's `slack_message` table under `job:<id>` so every progress report `chat.update`s it; wrap
-this notifier in `ThrottledNotifier` so that happens at most every ~2 s per job, and progress edits of
-all jobs together are kept to one every 1.5 s (chat.update is Tier 3, ~50 per minute). Successes go to
-NOTIFY_CHANNEL, failures to ALERT_CHANNEL with retry and event-log buttons. A notifier failure is
-logged and never fails the job or command it reports on.
+Every post and edit goes through the durable outbox (`bot.slack.outbox`): a job's thread writes a row
+and returns, Slack being slow, rate limited or down delays a notification instead of losing it.
+
+A Slack-started job gets one message in the requester's channel (in the thread of the message a
+shortcut was used on, or in their DMs), kept under `job:<id>` so every progress report edits it, up
+to its final state. Wrap this notifier in `ThrottledNotifier` so that happens at most every ~2 s per
+job; progress edits of all jobs together are kept to one every 1.5 s (chat.update is Tier 3, ~50 per
+minute). Successes also go to NOTIFY_CHANNEL and failures to ALERT_CHANNEL (with retry and event-log
+buttons), except where the job's own message already is: one message per job in a channel. A retry's
+progress and end are written onto the failed job's message and alert, whose buttons then go.
 """
 
 from __future__ import annotations
@@ -13,10 +17,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
-
-from slack_sdk.errors import SlackApiError
 
 from blocks import notices
 from blocks.metadata import FlowState
@@ -26,28 +29,43 @@ from bot.jobs.model import Job, JobItem
 from bot.notify import Change, Notifier, describe_change
 from bot.roles import Actor
 from bot.services import Outcome
+from bot.slack.outbox import Outbox
 from bot.slack.refs import find_ids, reference
-from bot.slack.ui import Msg, Ui
-from bot.store import Store, utcnow
+from bot.slack.ui import Msg
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 DONE_LABELS = 5
 EDIT_GAP_SECONDS = 1.5
 MAX_REFS = 5000  # ids read to name a job's records; the reference is cut to ~1,500 characters anyway
+LISTED_FAILURES = 50
+
+
+def job_ref(job_id: int) -> str:
+    return f"job:{job_id}"
+
+
+def job_alert_ref(job_id: int) -> str:
+    return f"alert:job:{job_id}"
 
 
 class SlackNotifier(Notifier):
-    def __init__(self, ui: Ui, store: Store, settings: Settings, *,
+    def __init__(self, outbox: Outbox, store: Store, settings: Settings, *,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.ui, self.store, self.settings, self.clock = ui, store, settings, clock
+        self.outbox, self.store, self.settings, self.clock = outbox, store, settings, clock
         self._lock = threading.Lock()
         self._refs: dict[int, str] = {}  # running job → its records named for message shortcuts
         self._last_edit: float | None = None  # the last progress edit, of any job
+        self._retries_noted: set[int] = set()  # running retries already written onto their parent
+        self._followers: dict[int, Callable[[Job], None]] = {}
 
     # -- jobs -----------------------------------------------------------------------------
     def job_progress(self, job: Job) -> None:
         if job.source == "slack":
             self._job_message(job, notices.job_message(job, records=self._records(job)), progress=True)
+        if job.parent_job_id and job.id not in self._retries_noted:
+            self._retries_noted.add(job.id)
+            self._retried(job)
 
     def job_finished(self, job: Job, failures: list[JobItem]) -> None:
         done = self._done_labels(job)
@@ -55,10 +73,50 @@ class SlackNotifier(Notifier):
             self._job_message(job, notices.job_message(job, failures, done, self._records(job)))
         with self._lock:
             self._refs.pop(job.id, None)
-        if job.succeeded:  # what changed goes to the notify channel, even when some records failed
-            self._post(self.settings.notify_channel, notices.job_done(job, done, self._records(job, "succeeded")))
-        if job.failed or not job.ok:
-            self._post(self.settings.alert_channel, notices.job_alert(job, failures))
+        here = job.channel if job.source == "slack" and not job.thread_ts else None
+        if job.succeeded and here != self.settings.notify_channel:
+            self._post(self.settings.notify_channel,
+                       notices.job_done(job, done, self._records(job, "succeeded")))
+        if (job.failed or not job.ok) and here != self.settings.alert_channel:
+            self._post(self.settings.alert_channel, notices.job_alert(job, failures), ref=job_alert_ref(job.id))
+        if job.parent_job_id:
+            self._retries_noted.discard(job.id)
+            self._retried(job)
+        self._tell_follower(job.id, job)
+
+    def follow(self, job_id: int, show: Callable[[Job], None]) -> None:
+        """`show(job)` once the job has finished (now, if it already has): a modal that said 'started'
+        ends on the result."""
+        with self._lock:
+            self._followers[job_id] = show
+        row = self.store.get("job", job_id)
+        if row is not None and Job.from_row(row).finished:
+            self._tell_follower(job_id, Job.from_row(row))
+
+    def _tell_follower(self, job_id: int, job: Job) -> None:
+        with self._lock:
+            show = self._followers.pop(job_id, None)
+        if show is None:
+            return
+        try:
+            show(job)
+        except Exception:  # the modal was closed, or Slack is down: the job's message has the result
+            log.warning("could not show job %s's result where it was started", job_id, exc_info=True)
+
+    def _retried(self, retry: Job) -> None:
+        """Write the retry's state onto the failed job's own message and its alert, without their buttons."""
+        row = self.store.get("job", retry.parent_job_id or 0)
+        if row is None:
+            return
+        parent = Job.from_row(row)
+        note = notices.retried_note(retry)
+        failures = [JobItem.from_row(r) for r in self.store.rows(
+            "job_item", "job_id = ? AND status = 'failed'", [parent.id], order_by="seq", limit=LISTED_FAILURES)]
+        if self.outbox.knows(job_alert_ref(parent.id)):
+            self.outbox.edit(job_alert_ref(parent.id), notices.job_alert(parent, failures, note))
+        if self.outbox.knows(job_ref(parent.id)):
+            self.outbox.edit(job_ref(parent.id), notices.job_message(
+                parent, failures, self._done_labels(parent), self._records(parent), note))
 
     def _records(self, job: Job, status: str | None = None) -> str:
         """'debtors 1-3, 5': the job's records (or those with `status`), read once per job while it runs."""
@@ -84,28 +142,28 @@ class SlackNotifier(Notifier):
     def _job_message(self, job: Job, msg: Msg, *, progress: bool = False) -> None:
         """Post the job's message, or edit it; progress edits of all jobs together stay under chat.update's
         Tier 3 (~50/min per workspace): one every EDIT_GAP_SECONDS at most. Final states always go through."""
-        ref = f"job:{job.id}"
+        ref = job_ref(job.id)
         with self._lock:
-            found = self.message(ref)
+            known = self.outbox.knows(ref)
             now = self.clock()
-            if found and progress and self._last_edit is not None and now - self._last_edit < EDIT_GAP_SECONDS:
+            if known and progress and self._last_edit is not None and now - self._last_edit < EDIT_GAP_SECONDS:
                 return
-            try:
-                if found:
-                    if progress:
-                        self._last_edit = now
-                    self.ui.edit(found["channel"], found["ts"], msg)
-                else:
-                    channel, ts = self.ui.post_or_dm(job.channel, job.requested_by, msg)
-                    self.remember(ref, channel, ts)
-            except SlackApiError as exc:
-                log.warning("job %s: Slack refused the progress message: %s", job.id, exc.response.get("error"))
+            if known:
+                if progress:
+                    self._last_edit = now
+                self.outbox.edit(ref, msg)
+            else:
+                self.outbox.post(job.channel, msg, ref=ref, dm_user=job.requested_by, thread_ts=job.thread_ts)
 
     # -- one-record commands ----------------------------------------------------------------
     def action_done(self, outcome: Outcome, actor: Actor) -> None:
         key = outcome.record_ids[0] if outcome.record_ids else None
-        self._post(self.settings.notify_channel, notices.action_done(outcome.message, actor.id,
-                                                                     outcome.record_type, key))
+        msg = notices.action_done(outcome.message, actor.id, outcome.record_type, key)
+        if actor.thread_ts and actor.channel:  # started from a message shortcut: the answer goes in its thread
+            self.outbox.post(actor.channel, msg, thread_ts=actor.thread_ts, dm_user=actor.id)
+            if actor.channel == self.settings.notify_channel:
+                return
+        self._post(self.settings.notify_channel, msg)
 
     def action_failed(self, command: Command, actor: Actor, message: str) -> None:
         keys = find_ids(message, command.record_type)
@@ -114,7 +172,17 @@ class SlackNotifier(Notifier):
         if key and command.kind.value in ("action", "dialog"):  # an action runs again; a dialog reopens its form
             retry = FlowState(command=command.slug, record_type=command.record_type, key=key,
                               label=f"{command.record_type} {key}", channel=actor.channel).pack(2000)
-        self._post(self.settings.alert_channel, notices.action_failed(command, message, actor.id, key, retry))
+        # Its own ref, so a Try again on it can write how the retry ended onto it (`alert_retried`).
+        self._post(self.settings.alert_channel, notices.action_failed(command, message, actor.id, key, retry),
+                   ref=f"alert:action:{uuid.uuid4().hex[:16]}")
+
+    def alert_retried(self, channel: str | None, ts: str | None, actor: Actor, outcome: str, *, ok: bool) -> None:
+        """Someone pressed Try again on the alert at (channel, ts): it says who, how it ended, and loses
+        its buttons. Nothing happens for a message that is not one of the bot's alerts."""
+        ref = self.outbox.ref_at(channel, ts) if channel and ts else None
+        alert = self.outbox.content(ref) if ref and ref.startswith("alert:") else None
+        if ref and alert:
+            self.outbox.edit(ref, notices.alert_retried(alert, actor.id, outcome, ok=ok))
 
     # -- Billecta's own changes -------------------------------------------------------------
     def mirror_changes(self, changes: list[Change]) -> None:
@@ -122,19 +190,9 @@ class SlackNotifier(Notifier):
             self._post(self.settings.notify_channel, notices.changes([describe_change(c) for c in changes]))
 
     # -- plumbing ---------------------------------------------------------------------------
-    def _post(self, channel: str | None, msg: Msg) -> None:
-        if not channel:
-            return
-        try:
-            self.ui.post(channel, msg)
-        except SlackApiError as exc:
-            log.warning("could not post to %s: %s", channel, exc.response.get("error"))
+    def _post(self, channel: str | None, msg: Msg, *, ref: str | None = None) -> None:
+        if channel:
+            self.outbox.post(channel, msg, ref=ref)
 
-    def message(self, ref: str) -> dict[str, Any] | None:
-        return self.store.find_by("slack_message", "ref", ref)
-
-    def remember(self, ref: str, channel: str, ts: str) -> None:
-        now = utcnow()
-        with self.store.lock:
-            self.store.db["slack_message"].insert(  # type: ignore[union-attr]
-                {"ref": ref, "channel": channel, "ts": ts, "created_at": now, "updated_at": now})
+    def close(self) -> None:
+        self.outbox.close()

@@ -36,8 +36,11 @@ def where(body: dict[str, Any], *, replace: bool = False) -> Where:
     view = body.get("view") or {}
     urls = body.get("response_urls") or []
     response_url = body.get("response_url") or (urls[0]["response_url"] if urls else None)
+    container = body.get("container") or {}
+    clicked = container.get("message_ts") if container.get("type") == "message" and \
+        not container.get("is_ephemeral") else None
     return Where(user=user_id(body) or "", view_id=view.get("id") if view.get("type") == "modal" else None,
-                 response_url=response_url, channel=channel_id(body), replace=replace)
+                 response_url=response_url, channel=channel_id(body), message_ts=clicked, replace=replace)
 
 
 def values(view: dict[str, Any]) -> dict[str, Any]:

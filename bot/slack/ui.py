@@ -36,6 +36,8 @@ class Where:
     view_id: str | None = None
     response_url: str | None = None
     channel: str | None = None
+    thread_ts: str | None = None  # a message shortcut's message: outcomes go in its thread
+    message_ts: str | None = None  # the channel message clicked (an alert's Try again), not an ephemeral one
     replace: bool = False  # replace the message behind response_url (confirmation → outcome)
     # After `ack(response_action="update")` the modal must not be updated before Slack has applied
     # the ack's view, or the ack would overwrite the newer view: not before this monotonic time.

@@ -23,7 +23,8 @@ from handlers.flows.common import Start, command_for, confirm_once, one_key
 def start(deps: Deps, start: Start) -> None:
     key = one_key(start)
     state = FlowState(command=start.command.slug, record_type=start.record_type, key=key,
-                      channel=start.where.channel)
+                      channel=start.where.channel,
+                      thread_ts=start.where.thread_ts)
     deps.work.run(start.where, lambda: _confirm(deps, state, start.where))
 
 
@@ -55,9 +56,11 @@ def _run(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
         if not isinstance(exc, BotError):  # run_action audits refusals; an unexpected error too, with its reference
             audit(deps.rt, command, actor, [state.key or ""], "error", message)
         deps.notifier.action_failed(command, actor, f"{state.label}: {message}")
+        deps.notifier.alert_retried(where.channel, where.message_ts, actor, f"{state.label}: {message}", ok=False)
         _show(deps, where, command.title, message, ok=False)
         return
     deps.notifier.action_done(outcome, actor)
+    deps.notifier.alert_retried(where.channel, where.message_ts, actor, outcome.message, ok=True)
     _show(deps, where, command.title, outcome.message, ok=True)
 
 

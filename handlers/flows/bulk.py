@@ -12,10 +12,11 @@ import dataclasses
 
 from blocks.confirm import bulk_message, bulk_view
 from blocks.metadata import FlowState
-from blocks.status import loading_view, outcome_message, result_view
+from blocks.status import busy_message, loading_view, outcome_message, result_view, started_view
 from bot.commands import Command
 from bot.errors import UsageError
 from bot.jobs import JobQueue
+from bot.jobs.model import Job
 from bot.jobs.selection import job_selection
 from bot.roles import Actor
 from bot.runner import Selection
@@ -41,7 +42,8 @@ def start(deps: Deps, start: Start) -> None:
     if len(spec) > MAX_SPEC:
         raise UsageError("That is a lot of ids to type; use ranges (1-500), --all or --changed.")
     state = FlowState(command=start.command.slug, record_type=start.record_type, spec=spec,
-                      channel=start.where.channel)
+                      channel=start.where.channel,
+                      thread_ts=start.where.thread_ts)
     deps.work.run(start.where, lambda: _confirm(deps, state, start.where))
 
 
@@ -88,8 +90,27 @@ def _submit(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
                 f"not {state.count}. Nothing was started; confirm again.")
         return _confirm(deps, state, where, note)
     job_id = _jobs(deps).submit(selection, actor)
-    where_to = f"<#{actor.channel}>" if actor.channel else "your direct messages"
+    where_to = _where_to(actor)
     text = (f"{command.title}: job #{job_id} started on {selection.count} record(s) "
             f"({', '.join(selection.labels[:3])}{'…' if selection.count > 3 else ''}). "
             f"Progress and the result are posted in {where_to}.")
-    deps.ui.show(where, outcome_message(text), status_view=result_view(command.title, text))
+    deps.ui.show(where, busy_message(text), status_view=started_view(command.title, text))
+    if state.reply_url:  # the message whose button opened this modal: its button is spent
+        deps.ui.respond(state.reply_url, busy_message(text), replace=True)
+    deps.notifier.follow(job_id, lambda job: _ended(deps, command, state, where, job, where_to))
+
+
+def _where_to(actor: Actor) -> str:
+    if actor.thread_ts:
+        return f"the thread in <#{actor.channel}>"
+    return f"<#{actor.channel}>" if actor.channel else "your direct messages"
+
+
+def _ended(deps: Deps, command: Command, state: FlowState, where: Where, job: Job, where_to: str) -> None:
+    """The job has finished: what said 'started' now says how it ended."""
+    text = f"{command.title}: {job.summary}."
+    note = f"Details in {where_to}." if job.failed or not job.ok else None
+    deps.ui.show(where, outcome_message(text, ok=job.ok, note=note),
+                 status_view=result_view(command.title, text, ok=job.ok, note=note))
+    if state.reply_url:
+        deps.ui.respond(state.reply_url, outcome_message(text, ok=job.ok, note=note), replace=True)

@@ -63,8 +63,13 @@ def one_key(start: Start) -> str | None:
     return spec.keys[0]
 
 
-def with_channel(actor: Actor, channel: str | None) -> Actor:
-    return actor if actor.channel or not channel else replace(actor, channel=channel)
+def with_channel(actor: Actor, channel: str | None, thread_ts: str | None = None) -> Actor:
+    """The actor answering from `channel` unless already placed, in the thread of `thread_ts` there."""
+    if channel and not actor.channel:
+        actor = replace(actor, channel=channel)
+    if thread_ts and actor.channel == channel:
+        actor = replace(actor, thread_ts=thread_ts)
+    return actor
 
 
 def open_then(deps: Deps, trigger_id: str, where: Where, view: dict[str, Any],
@@ -87,7 +92,7 @@ def confirm_once(deps: Deps, actor: Actor, state: FlowState, where: Where, idemp
     allowed(command_for(state.command), actor, state.record_type)
     if not deps.rt.store.claim(idempotency_key):
         return False
-    actor = with_channel(actor, state.channel)
+    actor = with_channel(actor, state.channel, state.thread_ts)
     if where.response_url and not where.view_id:
         deps.ui.respond(where.response_url, busy_message(busy), replace=where.replace)
     deps.work.run(where, lambda: run(actor))

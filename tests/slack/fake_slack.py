@@ -5,7 +5,8 @@ checked against Slack's limits (`slack_rules`: title ≤ 24, ≤ 100 blocks in a
 message, …); trigger ids must be issued by `trigger()` and used once within 3 s
 (`expired_trigger_id` / `exchanged_trigger_id`); `chat.update` only edits a message the fake posted
 in that channel (`message_not_found`); channels in `state.outside` refuse posts and files
-(`not_in_channel`: the bot was never invited); a response_url (`response_url()`) takes at most 5 messages,
+(`not_in_channel`: the bot was never invited); `rate_limit()` makes a method answer 429 with
+Retry-After for N calls or T seconds; a response_url (`response_url()`) takes at most 5 messages,
 each checked like a chat message. It also takes file uploads (the files_upload_v2 flow).
 
 Run it on its own for benchmarks: `python -m tests.slack.fake_slack PORT` from the repository root.
@@ -49,6 +50,8 @@ class FakeState:
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     usergroups: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    # method → (calls still refused or None, monotonic time until which calls are refused or None, Retry-After)
+    rate_limits: dict[str, tuple[int | None, float | None, str]] = field(default_factory=dict)
     posted: set[tuple[str, str]] = field(default_factory=set)  # (channel, ts) of chat.postMessage
     outside: set[str] = field(default_factory=set)  # channels the bot is not in: posts and files refused
     response_uses: dict[str, int] = field(default_factory=dict)
@@ -94,6 +97,32 @@ class FakeSlack:
         """The next call of `method` answers `status` (429 with Retry-After, 500…)."""
         with self.state.lock:
             self.state.failures.setdefault(method, []).append((status, headers or {}))
+
+    def rate_limit(self, method: str, *, calls: int | None = None, seconds: float | None = None,
+                   retry_after: float = 1) -> None:
+        """`method` answers 429 with Retry-After for the next `calls` calls, or for `seconds`, or (neither)
+        until `lift(method)`, as Slack does while an app is over a rate limit."""
+        until = time.monotonic() + seconds if seconds is not None else None
+        after = str(int(retry_after)) if float(retry_after).is_integer() else str(retry_after)
+        with self.state.lock:
+            self.state.rate_limits[method] = (calls, until, after)
+
+    def lift(self, method: str) -> None:
+        with self.state.lock:
+            self.state.rate_limits.pop(method, None)
+
+    def _rate_limited(self, method: str) -> str | None:
+        """The Retry-After to answer with while `method` is limited (state.lock held)."""
+        limit = self.state.rate_limits.get(method)
+        if limit is None:
+            return None
+        calls, until, after = limit
+        if (until is not None and time.monotonic() >= until) or calls == 0:
+            del self.state.rate_limits[method]
+            return None
+        if calls is not None:
+            self.state.rate_limits[method] = (calls - 1, until, after)
+        return after
 
     def view(self, view_id: str) -> dict[str, Any]:
         return self.state.views[view_id]
@@ -163,6 +192,9 @@ class FakeSlack:
         with self.state.lock:
             queued = self.state.failures.get(method)
             failure = queued.pop(0) if queued else None
+            limited = None if failure else self._rate_limited(method)
+        if limited is not None:
+            failure = (429, {"Retry-After": limited})
         args = _parse(content_type, body)
         if failure:
             self._record(Call(method, args, time.monotonic(), ok=False, error=str(failure[0])))

@@ -63,7 +63,7 @@ def field(block_id: str, action_id: str, kind: str, v: Any) -> dict[str, Any]:
 def find_element(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
     for block in blocks:
         for element in [*block.get("elements", []), block.get("accessory") or {}, block.get("element") or {}]:
-            if element.get("action_id") == action_id:
+            if element.get("action_id") == action_id or str(element.get("action_id")).startswith(f"{action_id}."):
                 return element
     raise AssertionError(f"no element {action_id} in {json.dumps(blocks)[:500]}")
 
