@@ -27,7 +27,7 @@ _UNFINISHED = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 _UNSETTLED_ATTEMPT = (ItemStatus.FAILED.value, ItemStatus.SKIPPED.value)
 _COUNTERS = {ItemStatus.SUCCEEDED: "succeeded", ItemStatus.FAILED: "failed", ItemStatus.SKIPPED: "skipped"}
 _JOB_COLUMNS = ("command", "record_type", "verb", "targets", "options", "requested_by", "source", "channel",
-                "parent_job_id", "schedule")
+                "parent_job_id", "schedule", "thread_ts")
 
 
 def new_owner() -> str:

@@ -48,7 +48,10 @@ class Stack:
             if not job.finished:
                 self.jobs.wait(job.id, timeout=timeout)
         self.bot.deps.idle(timeout)
-        self.fake.wait_quiet()  # a job's notifier posts after the job is marked finished
+        outbox = getattr(self.bot.deps.notifier, "outbox", None)
+        if outbox is not None:  # a job's notifier posts through the outbox after the job is marked finished
+            assert outbox.wait_delivered(timeout), "the Slack outbox did not empty"
+        self.fake.wait_quiet()
 
     def responses(self, response_url: str) -> list[dict[str, Any]]:
         """What the app posted to a response_url, oldest first."""

@@ -23,8 +23,11 @@ def test_upsert_debtors_runs_a_job_with_progress_in_the_channel(stack: Stack) ->
     button = find_element(message["blocks"], ActionId.BULK_CONFIRM)
     stack.client.click_message(button, response_url=response_url)
     stack.settle()
-    started = stack.responses(response_url)[-1]
-    assert started["replace_original"] and "job" in started["text"] and "started on 3 record(s)" in started["text"]
+    *_, started, ended = stack.responses(response_url)
+    assert started["replace_original"] and "started on 3 record(s)" in started["text"]
+    assert "⏳" in str(started["blocks"]) and "✅" not in str(started["blocks"])  # started is not done
+    # The confirmation ends on the job's result, not on "started".
+    assert ended["replace_original"] and "3 succeeded" in ended["text"] and "✅" in str(ended["blocks"])
     job = stack.jobs.list(1)[0]
     assert job.finished and job.total == 3 and job.channel == CHANNEL and job.requested_by == "UOPER"
     posts = [p for p in stack.posts(CHANNEL) if f"job {job.id}" in p["text"]]
