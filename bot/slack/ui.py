@@ -126,16 +126,6 @@ class Ui:
     def dm(self, user: str, msg: Msg) -> str:
         return self.post(self.dm_channel(user), msg)
 
-    def post_or_dm(self, channel: str | None, user: str, msg: Msg) -> tuple[str, str]:
-        """Post in `channel`, or in `user`'s DMs when there is none or Slack refuses it there: (channel, ts)."""
-        if channel:
-            try:
-                return channel, self.post(channel, msg)
-            except SlackApiError as exc:  # not_in_channel, channel_not_found…: the user still gets it
-                log.info("cannot post in %s (%s); sending a DM", channel, exc.response.get("error"))
-        dm = self.dm_channel(user)
-        return dm, self.post(dm, msg)
-
     def respond(self, response_url: str, msg: Msg, *, replace: bool = False) -> None:
         body = {**self.message(msg), "response_type": "ephemeral", "replace_original": replace}
         response = WebhookClient(response_url, timeout=10, retry_handlers=_webhook_retries()).send_dict(body)

@@ -119,3 +119,20 @@ def test_progress_reads_as_words_and_a_failed_job_shows_no_full_bar() -> None:
     assert "▓" * 20 not in str(failed["blocks"]) and "8 succeeded of 10" in str(failed["blocks"])
     everything_failed = notices.job_message(_job(JobStatus.FAILED, 0, 10))
     assert "▓" not in str(everything_failed["blocks"])
+
+
+def test_a_message_shortcuts_one_record_outcome_goes_in_that_messages_thread(stack: Stack) -> None:
+    stack.client.message_shortcut("invoice", {"text": "can someone pause invoice 1001?", "ts": "6.6"})
+    stack.settle()
+    view_id = stack.fake.opened()
+    picked = field(BlockId.PICKER_COMMAND, ActionId.PICKER_COMMAND, "static_select", "pause-invoice")
+    stack.client.view_action(view_id, ActionId.PICKER_COMMAND, block_id=BlockId.PICKER_COMMAND, values=picked)
+    stack.settle()
+    record = field(BlockId.PICKER_RECORD, ActionId.PICKER_RECORD, "external_select", "1001")
+    stack.client.submit(view_id, {**picked, **record})
+    stack.settle()
+    assert stack.fake.view(view_id)["callback_id"] == CallbackId.ACTION_CONFIRM
+    stack.client.submit(view_id)
+    stack.settle()
+    replies = [c.args for c in _posted(stack, CHANNEL, "invoice 1001 is paused")]
+    assert len(replies) == 1 and replies[0].get("thread_ts") == "6.6"
