@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -39,6 +40,7 @@ from bot.store import Store, utcnow
 log = logging.getLogger(__name__)
 TABLE = "slack_outbox"
 MAX_BACKOFF_SECONDS = 60.0
+KEEP_DAYS = 7  # sent and refused rows kept this long (an alert's content, for editing it after a retry)
 IDLE_SECONDS = 30.0  # the thread looks at the store this often even unwoken (rows queued by another process)
 # A channel that refuses the bot: its posts go to the requester's DMs instead.
 CHANNEL_REFUSALS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action",
@@ -136,10 +138,19 @@ class Outbox:
     # -- the delivery thread -------------------------------------------------------------------
     def start(self) -> Outbox:
         if self._thread is None:
+            self.prune()
             self._stopping = False
             self._thread = threading.Thread(target=self._loop, name="slack-outbox", daemon=True)
             self._thread.start()
         return self
+
+    def prune(self) -> int:
+        """Forget rows settled more than KEEP_DAYS ago; what is pending is always kept."""
+        cutoff = (datetime.now(UTC) - timedelta(days=KEEP_DAYS)).isoformat(timespec="seconds")
+        with self.store.lock:
+            cursor = self.store.db.conn.execute(f"DELETE FROM {TABLE} WHERE status != 'pending' AND created_at < ?",
+                                                [cutoff])
+        return cursor.rowcount
 
     def close(self, timeout: float = 10.0) -> None:
         """Stop delivering; what is left stays in the store for the next process."""

@@ -10,6 +10,7 @@ from typing import Any
 from blocks.ids import ActionId
 from bot.slack.homewatch import WithHome
 from bot.slack.outbox import Outbox
+from bot.store import Store
 
 from .conftest import Stack, build_stack, close_stack
 from .fake_slack import FakeSlack
@@ -104,3 +105,13 @@ def test_a_new_process_delivers_what_the_old_one_left(fake_slack: FakeSlack, tmp
         assert len(posts) == 2 and "1001" in posts[0] and "1002" in posts[1], posts
     finally:
         close_stack(second)
+
+
+def test_settled_rows_are_forgotten_after_a_week_pending_ones_never() -> None:
+    store = Store(":memory:")
+    outbox = Outbox(store, None)  # type: ignore[arg-type]  # not started: nothing is sent
+    for status in ("sent", "failed", "pending"):
+        store.insert("slack_outbox", {"lane": "CX", "kind": "post", "channel": "CX", "payload": "{}",
+                                      "status": status, "attempts": 0, "created_at": "2020-01-01T00:00:00+00:00"})
+    assert outbox.prune() == 2
+    assert store.count("slack_outbox", "created_at < '2021'") == 1
