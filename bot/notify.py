@@ -79,8 +79,12 @@ def describe_change(change: Change) -> str:
 
 
 def progress_bar(job: Job, width: int = 30) -> str:
-    filled = int(width * job.done / job.total) if job.total else width
+    """'[#####-----] 40/300 debtor upsert'; a job that ended without succeeding shows its counts, not a
+    full bar that would read as done."""
     failed = f", {job.failed} failed" if job.failed else ""
+    if job.finished and not job.ok:
+        return f"{job.succeeded} of {job.total} succeeded {job.command}{failed} ({job.status.label})"
+    filled = int(width * job.done / job.total) if job.total else width
     return f"[{'#' * filled}{'-' * (width - filled)}] {job.done}/{job.total} {job.command}{failed}"
 
 

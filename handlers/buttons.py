@@ -13,7 +13,7 @@ from slack_bolt import Ack, App
 from blocks.confirm import asks_for_count, cancelled_message
 from blocks.ids import ActionId, matching
 from blocks.metadata import FlowState
-from blocks.status import outcome_message
+from blocks.status import busy_message, outcome_message
 from bot import commands as registry
 from bot.errors import UsageError
 from bot.jobs import JobQueue
@@ -103,7 +103,7 @@ def on_job_retry(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: D
     where = payload.where(body)
     # JobQueue.retry allows one retry per failed job, wherever it is clicked (message, alert, App Home).
     new_id = jobs.retry(job_id, with_channel(actor, payload.channel_id(body)))
-    deps.ui.show(where, outcome_message(f"Retrying the failed records of job {job_id} as job {new_id}; "
+    deps.ui.show(where, busy_message(f"Retrying the failed records of job {job_id} as job {new_id}; "
                                         "its progress is posted here."))
 
 
@@ -112,7 +112,7 @@ def on_job_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: 
     ack()
     job_id = int(action["value"])
     job = _jobs_for(deps, job_id, actor).cancel(job_id, actor)
-    deps.ui.show(payload.where(body), outcome_message(f"Cancelling {job.summary}: records already done stay done."))
+    deps.ui.show(payload.where(body), busy_message(f"Cancelling {job.summary}: records already done stay done."))
 
 
 @shielded

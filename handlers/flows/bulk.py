@@ -9,6 +9,9 @@ in the channel and edits it with progress, final counts and failures.
 from __future__ import annotations
 
 import dataclasses
+import logging
+
+from slack_sdk.errors import SlackApiError
 
 from blocks.confirm import bulk_message, bulk_view
 from blocks.metadata import FlowState
@@ -25,6 +28,7 @@ from bot.slack.ui import Where
 from bot.targets import parse_targets
 from handlers.flows.common import Start, allowed, command_for, confirm_once, open_then
 
+log = logging.getLogger(__name__)
 MAX_SPEC = 1500
 
 
@@ -97,7 +101,11 @@ def _submit(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
     deps.ui.show(where, busy_message(text), status_view=started_view(command.title, text))
     if state.reply_url:  # the message whose button opened this modal: its button is spent
         deps.ui.respond(state.reply_url, busy_message(text), replace=True)
-    deps.notifier.follow(job_id, lambda job: _ended(deps, command, state, where, job, where_to))
+    # Called from the job's thread when it ends: the Slack calls go to the work pool.
+    def ended(job: Job) -> None:
+        deps.work.run(where, lambda: _ended(deps, command, state, where, job, where_to))
+
+    deps.notifier.follow(job_id, ended)
 
 
 def _where_to(actor: Actor) -> str:
@@ -110,7 +118,10 @@ def _ended(deps: Deps, command: Command, state: FlowState, where: Where, job: Jo
     """The job has finished: what said 'started' now says how it ended."""
     text = f"{command.title}: {job.summary}."
     note = f"Details in {where_to}." if job.failed or not job.ok else None
-    deps.ui.show(where, outcome_message(text, ok=job.ok, note=note),
-                 status_view=result_view(command.title, text, ok=job.ok, note=note))
+    try:
+        deps.ui.show(where, outcome_message(text, ok=job.ok, note=note),
+                     status_view=result_view(command.title, text, ok=job.ok, note=note))
+    except SlackApiError as exc:  # the modal was closed meanwhile: the job's own message has the result
+        log.info("job %s: could not show its result where it was started (%s)", job.id, exc.response.get("error"))
     if state.reply_url:
         deps.ui.respond(state.reply_url, outcome_message(text, ok=job.ok, note=note), replace=True)

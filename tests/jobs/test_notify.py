@@ -52,6 +52,8 @@ def test_cli_notifier_draws_a_bar_and_prints_the_final_table() -> None:
     table = out.getvalue()
     assert "Job 7 (debtor upsert --changed): partly failed" in table
     assert "succeeded        9" in table and "debtor 4 (Acme AB): Billecta refused: bad org no" in table
+    final = err.getvalue().rsplit("\r", 1)[-1]
+    assert "#" not in final and "9 of 10 succeeded" in final  # a failed job does not end on a full bar
 
 
 def test_pull_changes_read_as_sentences_naming_the_record() -> None:
