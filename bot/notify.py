@@ -4,7 +4,8 @@
 shows. The job queue calls `job_progress` every ~0.25 s while a job runs and `job_finished` once at
 the end; wrap a notifier that must not be called that often (Slack edits) in `ThrottledNotifier`.
 Methods may be called from several threads at once (one per running job): implementations must
-be thread-safe and must not wait on a slow surface (Slack goes through a durable outbox). `CliNotifier` draws a progress bar on stderr and prints the outcome on stdout.
+be thread-safe and must not wait on a slow surface (Slack goes through a durable outbox).
+`CliNotifier` draws a progress bar on stderr and prints the outcome on stdout.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Source records (article, debtor, creditor, order, orderrow) are what the bot pus
 each keeps its Billecta id, sync status, last sync time and last error. The mirror (invoice, payment,
 debtcollection, event) is Billecta's side, refreshed by pulls and lookups so Slack never waits on
 Billecta to search or report. Operations: jobs, job items, audit log, idempotency keys, posted Slack
-messages and the Slack outbox (posts and edits not yet accepted by Slack, `bot.slack.outbox`). Schema changes go through MIGRATIONS (bot.store_schema); `_migrations` records what ran.
+messages and the Slack outbox (posts and edits not yet accepted by Slack, `bot.slack.outbox`).
+Schema changes go through MIGRATIONS (bot.store_schema); `_migrations` records what ran.
 
 One connection is shared by the CLI, the Slack handlers and the job threads, guarded by a lock;
 every write commits on its own so a killed process loses nothing that was reported done.

@@ -23,8 +23,7 @@ from handlers.flows.common import Start, command_for, confirm_once, one_key
 def start(deps: Deps, start: Start) -> None:
     key = one_key(start)
     state = FlowState(command=start.command.slug, record_type=start.record_type, key=key,
-                      channel=start.where.channel,
-                      thread_ts=start.where.thread_ts)
+                      channel=start.where.channel, thread_ts=start.where.thread_ts)
     deps.work.run(start.where, lambda: _confirm(deps, state, start.where))
 
 

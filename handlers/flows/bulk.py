@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 
 from slack_sdk.errors import SlackApiError
 
@@ -46,8 +47,7 @@ def start(deps: Deps, start: Start) -> None:
     if len(spec) > MAX_SPEC:
         raise UsageError("That is a lot of ids to type; use ranges (1-500), --all or --changed.")
     state = FlowState(command=start.command.slug, record_type=start.record_type, spec=spec,
-                      channel=start.where.channel,
-                      thread_ts=start.where.thread_ts)
+                      channel=start.where.channel, thread_ts=start.where.thread_ts)
     deps.work.run(start.where, lambda: _confirm(deps, state, start.where))
 
 
@@ -101,11 +101,13 @@ def _submit(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
     deps.ui.show(where, busy_message(text), status_view=started_view(command.title, text))
     if state.reply_url:  # the message whose button opened this modal: its button is spent
         deps.ui.respond(state.reply_url, busy_message(text), replace=True)
-    # Called from the job's thread when it ends: the Slack calls go to the work pool.
-    def ended(job: Job) -> None:
-        deps.work.run(where, lambda: _ended(deps, command, state, where, job, where_to))
+    deps.notifier.follow(job_id, lambda job: _hand_over(deps, where, lambda: _ended(deps, command, state, where, job,
+                                                                                  where_to)))
 
-    deps.notifier.follow(job_id, ended)
+
+def _hand_over(deps: Deps, where: Where, show: Callable[[], None]) -> None:
+    """Called on the job's thread as it ends: the Slack calls go to the work pool."""
+    deps.work.run(where, show)
 
 
 def _where_to(actor: Actor) -> str:

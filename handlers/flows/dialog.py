@@ -28,8 +28,7 @@ from handlers.flows.common import Start, allowed, command_for, confirm_once, one
 
 def start(deps: Deps, start: Start) -> None:
     state = FlowState(command=start.command.slug, record_type=start.record_type, key=one_key(start),
-                      channel=start.where.channel,
-                      thread_ts=start.where.thread_ts)
+                      channel=start.where.channel, thread_ts=start.where.thread_ts)
     loading = loading_view(start.command.title, f"Loading {state.key}…")
     if start.trigger_id:
         open_then(deps, start.trigger_id, start.where, loading, lambda modal: _load(deps, state, start.flags, modal))
