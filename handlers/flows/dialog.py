@@ -28,7 +28,8 @@ from handlers.flows.common import Start, allowed, command_for, confirm_once, one
 
 def start(deps: Deps, start: Start) -> None:
     state = FlowState(command=start.command.slug, record_type=start.record_type, key=one_key(start),
-                      channel=start.where.channel, thread_ts=start.where.thread_ts)
+                      channel=start.where.channel, thread_ts=start.where.thread_ts,
+                      alert=f"{start.where.channel} {start.where.message_ts}" if start.where.message_ts else None)
     loading = loading_view(start.command.title, f"Loading {state.key}…")
     if start.trigger_id:
         open_then(deps, start.trigger_id, start.where, loading, lambda modal: _load(deps, state, start.flags, modal))
@@ -118,10 +119,18 @@ def _run(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: di
         message = describe(exc)
         audit(deps.rt, command, actor, [state.key or ""], "failed" if isinstance(exc, BotError) else "error", message)
         deps.notifier.action_failed(command, actor, f"{state.label}: {message}")
+        _retried(deps, state, actor, f"{state.label}: {message}", ok=False)
         deps.ui.replace(where, result_view(command.title, message, ok=False))
         return
     audit(deps.rt, command, actor, outcome.record_ids, "ok", outcome.message)
     deps.notifier.action_done(outcome, actor)
+    _retried(deps, state, actor, outcome.message, ok=True)
     channel = deps.settings.notify_channel
     note = f"Posted in <#{channel}>." if channel else None
     deps.ui.replace(where, result_view(command.title, outcome.message, note=note))
+
+
+def _retried(deps: Deps, state: FlowState, actor: Actor, outcome: str, *, ok: bool) -> None:
+    if state.alert:
+        channel, _, ts = state.alert.partition(" ")
+        deps.notifier.alert_retried(channel, ts, actor, outcome, ok=ok)

@@ -136,3 +136,24 @@ def test_a_message_shortcuts_one_record_outcome_goes_in_that_messages_thread(sta
     stack.settle()
     replies = [c.args for c in _posted(stack, CHANNEL, "invoice 1001 is paused")]
     assert len(replies) == 1 and replies[0].get("thread_ts") == "6.6"
+
+
+def test_a_dialog_alert_retried_through_its_form_is_edited_with_the_outcome(stack: Stack, monkeypatch: Any) -> None:
+    from bot.services import payments
+
+    from .test_e2e_dialog_view import _open, _payment_values
+
+    view_id = _open(stack, "invoice payment 1001")
+    monkeypatch.setattr(payments, "fresh_view", lambda *args: (_ for _ in ()).throw(RuntimeError("down")))
+    stack.client.submit(view_id, _payment_values("100"))
+    stack.settle()
+    monkeypatch.undo()
+    alert = _posted(stack, "CALERT", "invoice 1001")[-1]
+    stack.client.click_message(find_element(alert.args["blocks"], ActionId.OPEN_COMMAND), ephemeral=False,
+                               channel="CALERT", message_ts=alert.result["ts"])
+    stack.settle()
+    stack.client.submit(stack.fake.opened(), _payment_values("100"))
+    stack.settle()
+    edited = [c.args for c in stack.fake.calls("chat.update", ok=True) if c.args["ts"] == alert.result["ts"]][-1]
+    assert "Retried by <@UOPER>" in edited["text"] and "✅" in edited["text"]
+    assert not [b for b in edited["blocks"] if b["type"] == "actions"]
