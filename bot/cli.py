@@ -27,8 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("record_type", choices=["article", "debtor", "creditor", "order", "orderrow"])
     p.add_argument("file")
 
-    p = sub.add_parser("run", help="run a command: run <type> <verb> <targets> (or run <slug> <targets>)")
-    p.add_argument("words", nargs="+", metavar="WORD", help="e.g. 'invoice pause 1001' or 'debtor upsert 1-9'")
+    # Its own -h: `run invoice payment --help` describes that command and its form fields.
+    p = sub.add_parser("run", help="run a command: run <type> <verb> <targets> (or run <slug> <targets>)",
+                       add_help=False)
+    p.add_argument("-h", "--help", dest="show_help", action="store_true",
+                   help="show this help, or a command's form fields: run invoice payment --help")
+    p.add_argument("words", nargs="*", metavar="WORD", help="e.g. 'invoice pause 1001' or 'debtor upsert 1-9'")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.add_argument("--json", action="store_true", help="print the outcome as JSON")
     p.add_argument("--all", dest="select_all", action="store_true", help="all records of the type")

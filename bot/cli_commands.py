@@ -15,7 +15,7 @@ from bot.commands import Command, Kind
 from bot.config import Settings
 from bot.errors import UsageError
 from bot.roles import shell_actor
-from bot.runner import display_name, prepare_dialog, run_action, run_dialog, run_view
+from bot.runner import display_name, form_help, prepare_dialog, run_action, run_dialog, run_view
 from bot.runtime import Runtime, build_runtime
 from bot.services import Outcome
 from bot.services.labels import label as record_label
@@ -75,6 +75,12 @@ def parse_run_words(words: list[str]) -> tuple[Command, str, list[str], dict[str
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.show_help:
+        print(command_help(args.words) if args.words else RUN_HELP)
+        return 0
+    if not args.words:
+        raise UsageError("Say the record type and the command, e.g. `run invoice pause 1001` "
+                         "(`run invoice payment --help` lists a command's fields).")
     command, record_type, target_words, values = parse_run_words(args.words)
     if args.select_all:
         target_words.append("--all")
@@ -100,7 +106,8 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
     assert key is not None
     if command.kind is Kind.DIALOG:
         dialog = prepare_dialog(rt, command, key, values, actor)
-        given = ", ".join(f"{k} {v}" for k, v in dialog.form.model_dump(mode="json").items() if v is not None)
+        typed = dialog.form.model_dump(mode="json")
+        given = ", ".join(f"{k} {typed[k]}" for k in values if typed.get(k) is not None)
         _confirm(command, 1, f"{record_label(command.record_type, dialog.record)} ({given})", args.yes)
         outcome = run_dialog(rt, dialog, actor)
     else:
@@ -108,6 +115,26 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
         outcome = run_action(rt, command, key, actor)
     _print_outcome(outcome, args.json)
     return 0
+
+
+RUN_HELP = """usage: billecta-bot run <type> <verb> <targets> [field=value …] [--yes] [--json] [--all] [--changed] [--detach]
+       billecta-bot run <type> <verb> --help   (what the command does and its form fields)
+`billecta-bot commands` lists the commands."""
+
+
+def command_help(words: list[str]) -> str:
+    """`run <type> <verb> --help`: what the command does, how to call it and, for a dialog, its form
+    fields (from the form model itself)."""
+    command, record_type, _, _ = parse_run_words(words)
+    name = display_name(command, record_type)
+    lines = [f"{name}: {command.title}. {command.confirm.format(count='N', label=f'the {record_type}')}",
+             f"usage: billecta-bot run {name} {command.targets_hint}".rstrip()
+             + (" field=value …" if command.form else "") + (" [--yes]" if command.kind is not Kind.VIEW else "")]
+    if not command.available:
+        lines.append("Not available yet in billecta-bot.")
+    if command.form is not None:
+        lines += ["fields:", form_help(command.form)]
+    return "\n".join(lines)
 
 
 def _one_key(command: Command, record_type: str, spec: TargetSpec) -> str | None:

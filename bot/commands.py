@@ -50,6 +50,10 @@ class Command:
     # that fetches what the form shows or prefills (runs after views.open, behind a "Loading…" view).
     form: type[Any] | None = None
     prepare: Callable[..., dict[str, Any]] | None = None
+    # dialog commands that write to Billecta: `check(rt, record, once) -> Found | None` looks in Billecta
+    # for the work of a run-once claim left by a crash or a lost reply (bot.once); the service is then
+    # (runtime, record, form, actor, once) and makes its write through `once.send`.
+    check: Callable[..., Any] | None = None
 
     @property
     def full_seed_id(self) -> str:
@@ -117,7 +121,7 @@ COMMANDS: tuple[Command, ...] = (
             "Use the credit of {label} on another invoice."),
     Command(9, "register-manual-payments", "invoice", "payment", "Register payment", D, OPERATOR,
             "Register a manual payment on {label}.", service=payments.register_manual_payment,
-            form=payments.PaymentForm, prepare=payments.prepare),
+            form=payments.PaymentForm, prepare=payments.prepare, check=payments.find_payment),
     Command(10, "register-writeoff-payments", "invoice", "writeoff", "Write off", D, ADMIN,
             "Write off an amount on {label}. The written-off amount will not be collected.",
             dangerous=True),

@@ -15,8 +15,39 @@ CURRENCY_DECIMALS: dict[str, int] = {
 DEFAULT_CURRENCY = "SEK"
 
 
+# The bounds on any amount the bot sends or keeps, checked before anything is sent:
+# - the store keeps minor units in SQLite INTEGER columns, signed 64-bit;
+# - Decimal's default context computes exactly up to 28 significant digits, and more raise
+#   InvalidOperation in arithmetic;
+# - a business maximum far below both: one manual payment or invoice line of more than a thousand
+#   million (1 000 000 000.00 SEK) is a typing slip, not a transaction a finance team makes here.
+STORE_MAX_MINOR = 2**63 - 1
+MAX_DIGITS = 28
+BUSINESS_MAX_MAJOR = Decimal(1_000_000_000)
+
+
 class MoneyError(ValueError):
     """An amount that cannot be represented exactly."""
+
+
+class AmountTooLarge(MoneyError):
+    """More than the bot can hold exactly or than its business maximum."""
+
+
+def _too_large(currency: str | None) -> AmountTooLarge:
+    return AmountTooLarge(f"The amount is too large: at most {format_amount(max_minor(currency), currency)}.")
+
+
+def max_minor(currency: str | None = DEFAULT_CURRENCY) -> int:
+    """The largest amount accepted, in minor units (the business maximum, below what the store holds)."""
+    return min(int(BUSINESS_MAX_MAJOR.scaleb(decimals_for(currency))), STORE_MAX_MINOR)
+
+
+def check_bounds(minor: int, currency: str | None = DEFAULT_CURRENCY) -> int:
+    """`minor` if the store can hold it and it is within the business maximum; AmountTooLarge if not."""
+    if abs(minor) > max_minor(currency):
+        raise _too_large(currency)
+    return minor
 
 
 def decimals_for(currency: str | None) -> int:
@@ -41,6 +72,9 @@ def parse_decimal(text: str | int | Decimal, *, field: str = "amount") -> Decima
         raise MoneyError(f"{field} {text!r} is not a number") from exc
     if not value.is_finite():
         raise MoneyError(f"{field} {text!r} is not a finite number")
+    if len(value.as_tuple().digits) > MAX_DIGITS or value.adjusted() >= MAX_DIGITS:
+        # Beyond Decimal's exact precision: any arithmetic on it would round or raise.
+        raise _too_large(DEFAULT_CURRENCY)
     return value
 
 

@@ -5,15 +5,23 @@ Handlers and the CLI parse input and show results; everything between lives here
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import secrets
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
+from bot import once
 from bot.commands import EVENT_LOG_TYPES, Command, Kind
 from bot.errors import BotError, InvalidInput, NotFound, NotInBillecta, UsageError
-from bot.roles import Actor, require
+from bot.roles import Actor, Role, require
 from bot.services import Outcome
 from bot.services.labels import label
 from bot.services.mirror import resolve
@@ -24,6 +32,7 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -157,45 +166,215 @@ class Dialog:
     key: str
     record: dict[str, Any]
     form: BaseModel
+    prepared: dict[str, Any]
 
 
 def prepare_dialog(rt: Runtime, command: Command, key: str, values: dict[str, Any], actor: Actor) -> Dialog:
-    """Resolve the record, read what the form needs (`prepare`) and validate the values given;
-    fields left out take the form's prefill (e.g. the remaining amount). Refusals are audited."""
+    """Resolve the record, read what the form needs (`prepare`) and validate the values given.
+
+    Every required field must be given: the prefill in `prepared` (the remaining amount…) is what a
+    modal offers to edit, never a silent default on the command line. Refusals are audited.
+    """
     check_allowed(command, actor)
     if command.kind is not Kind.DIALOG or command.form is None:
         raise UsageError(f"`{command.name}` is a {command.kind.value} command.")
     form_type = command.form
 
     def build() -> Dialog:
+        _check_fields(command, form_type, values)
         row = resolve_one(rt, command, key)
         prepared = command.prepare(rt, row) if command.prepare else {}
-        return Dialog(command, key, row, parse_form(command.name, form_type, values, prepared))
+        return Dialog(command, key, row, validate_form(form_type, values, prepared), prepared)
 
     return _audited(rt, command, actor, key, build, audit_success=False)
 
 
-def run_dialog(rt: Runtime, dialog: Dialog, actor: Actor) -> Outcome:
-    assert dialog.command.service is not None
-    service = dialog.command.service
-    return _audited(rt, dialog.command, actor, dialog.key, lambda: service(rt, dialog.record, dialog.form, actor))
+def _check_fields(command: Command, form: type[BaseModel], values: dict[str, Any]) -> None:
+    fields = form.model_fields
+    unknown = sorted(set(values) - set(fields))
+    missing = [name for name, info in fields.items() if info.is_required() and name not in values]
+    if unknown or missing:
+        problem = (f"has no field {', '.join(unknown)}" if unknown else
+                   f"needs {', '.join(f'{name}=…' for name in missing)}")
+        raise UsageError(f"`{command.name}` {problem}. Its fields:\n{form_help(form)}")
+
+
+def form_help(form: type[BaseModel]) -> str:
+    """One line per field, from the form model itself: name, type, required or default, choices."""
+    return "\n".join(_field_line(name, info) for name, info in form.model_fields.items())
+
+
+def _field_line(name: str, info: FieldInfo) -> str:
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    kind = str(extra.get("kind") or ("choice" if extra.get("choices") else _type_name(info.annotation)))
+    if info.is_required():
+        need = "required"
+    else:
+        default = extra.get("default_text") or (info.default.value if isinstance(info.default, Enum)
+                                                 else info.default)
+        need = f"optional, default {default}" if default not in (None, "") else "optional"
+    line = f"  {name:<20} {kind:<7} {need}"
+    choices = extra.get("choices")
+    if isinstance(choices, (list, tuple)) and choices:
+        line += f"; one of {', '.join(str(c) for c in choices)}"
+    if info.description:
+        line += f". {info.description}"
+    return line
+
+
+def _type_name(annotation: Any) -> str:
+    names = {Decimal: "amount", dt.date: "date", str: "text", bool: "yes/no", int: "number"}
+    for known, name in names.items():
+        if annotation is known or known in getattr(annotation, "__args__", ()):
+            return name
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return "choice"
+    return "text"
+
+
+def validate_form(form: type[BaseModel], values: dict[str, Any], prepared: dict[str, Any]) -> BaseModel:
+    """The form, or InvalidInput naming every bad field (the one place errors are mapped to fields).
+
+    An error of the whole form (no payment possible on this invoice) is the message alone."""
+    try:
+        return form.model_validate(values, context=prepared)
+    except ValidationError as exc:
+        errors = form_errors(form, exc)
+        if not errors:
+            raise InvalidInput(_message(exc.errors()[0])) from exc
+        fields = form.model_fields
+        shown = "; ".join(f"{(fields[name].title or name).lower()}: {message.rstrip('.')}"
+                          for name, message in errors.items())
+        raise InvalidInput(f"Please check the form: {shown}.", field_errors=errors) from exc
+
+
+def form_errors(form: type[BaseModel], exc: ValidationError) -> dict[str, str]:
+    """Each field's first error, under the field's name (= the modal's input block id)."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        if error["loc"] and str(error["loc"][0]) in form.model_fields:
+            errors.setdefault(str(error["loc"][0]), _message(error))
+    return errors
+
+
+def _message(error: Any) -> str:
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def parse_form(name: str, form: type[BaseModel], values: dict[str, Any], prepared: dict[str, Any]) -> BaseModel:
-    """The form from typed values over the prefill in `prepared`; every bad field is named."""
+    """The form from typed values over the prefill in `prepared` (what a modal starts from)."""
     fields = form.model_fields
     unknown = sorted(set(values) - set(fields))
     if unknown:
         raise UsageError(f"`{name}` has no field {', '.join(unknown)}; its fields are {', '.join(fields)}.")
-    merged = {**{k: v for k, v in prepared.items() if k in fields}, **values}
+    return validate_form(form, {**{k: v for k, v in prepared.items() if k in fields}, **values}, prepared)
+
+
+DIALOG_KEY = "dialog:"
+
+
+def run_dialog(rt: Runtime, dialog: Dialog, actor: Actor, *, attempt: str | None = None,
+               notify: Callable[[Outcome], None] | None = None) -> Outcome:
+    """Run the dialog's service once per `attempt` (a Slack submission; each CLI run is its own),
+    audit what happened, then `notify`. The service re-checks its rules against a fresh read.
+
+    A crash or a lost reply is resolved by `bot.once` (done, not done and retried, or unknown); work
+    done in Billecta but not recorded here is reported as such, never as "nothing changed".
+    """
+    command = dialog.command
+    check_allowed(command, actor)
+    assert command.service is not None
+    key = f"{DIALOG_KEY}{command.slug}:{dialog.key}:{attempt or uuid.uuid4().hex}"
+    _audited(rt, command, actor, dialog.key, lambda: _earlier_attempts(rt, command, dialog, key), audit_success=False)
+    service, subject = command.service, dialog_subject(command, dialog.key, dialog.record)
     try:
-        return form.model_validate(merged, context=prepared)
-    except ValidationError as exc:
-        errors = {str(e["loc"][0]) if e["loc"] else "form": e["msg"].removeprefix("Value error, ")
-                  for e in exc.errors()}
-        shown = "; ".join(message.rstrip(".") if field == "form" else f"{field}: {message.rstrip('.')}"
-                          for field, message in errors.items())
-        raise InvalidInput(f"Please check the form: {shown}.", field_errors=errors) from exc
+        outcome = once.run_once(rt.store, key, lambda o: service(rt, dialog.record, dialog.form, actor, o),
+                                _bound_check(rt, command, dialog.record), subject)
+    except BotError as exc:
+        audit(rt, command, actor, [dialog.key], "unknown" if isinstance(exc, once.Unresolved) else "failed",
+              exc.user_message)
+        raise
+    except Exception as exc:  # nothing was sent (bot.once turns a failure after sending into Unresolved)
+        reference = secrets.token_hex(4)
+        log.error("unexpected error in %s [ref %s]", key, reference, exc_info=exc)
+        text = (f"Something went wrong on our side (reference `{reference}`). Nothing was changed; "
+                "give the reference to whoever runs the bot.")
+        audit(rt, command, actor, [dialog.key], "error", text)
+        raise Unexpected(text) from exc
+    _audit_outcome(rt, command, actor, outcome)
+    if notify is not None and not outcome.details.get("repeated"):
+        notify(outcome)
+    return outcome
+
+
+class Unexpected(BotError):
+    """A bug or an outage of our own, before anything was sent; the text carries a log reference."""
+
+
+def _bound_check(rt: Runtime, command: Command, record: dict[str, Any]) -> once.Check | None:
+    check = command.check
+    if check is None:
+        return None
+    return lambda claim: check(rt, record, claim)
+
+
+def _audit_outcome(rt: Runtime, command: Command, actor: Actor, outcome: Outcome) -> None:
+    if outcome.details.get("repeated"):
+        return  # audited when it ran
+    audit(rt, command, actor, outcome.record_ids, "ok", outcome.message)
+
+
+def dialog_subject(command: Command, key: str, record: dict[str, Any]) -> once.Subject:
+    name = label(command.record_type, record)
+    return once.Subject(what=f"`{command.name}` on {name}",
+                        where=f"the event log of {name} (`billecta-bot run {command.record_type} events {key}`)",
+                        record_type=command.record_type, record_ids=[key])
+
+
+def resolve_dead_claims(rt: Runtime, prefix: str = DIALOG_KEY) -> list[tuple[str, Outcome | None]]:
+    """Every dialog claim under `prefix` left by a process that died (or whose outcome was unknown) is
+    looked up in Billecta and settled: done (its outcome), not done (released: None) or, when Billecta
+    cannot tell, left unknown (skipped; shown on the next attempt). Run when the bot starts, and for
+    one record before each new attempt on it. Each resolution is audited."""
+    from bot import commands as registry
+
+    settled: list[tuple[str, Outcome | None]] = []
+    for row in once.dead_claims(rt.store, prefix):
+        slug, _, rest = row["key"].removeprefix(DIALOG_KEY).partition(":")
+        record_key = rest.rpartition(":")[0]
+        command = registry.by_slug(slug)
+        if command is None or not rt.store.take_over(row["key"], row.get("owner")):
+            continue
+        actor = Actor(id="billecta-bot", role=Role.ADMIN, source="restart")
+        try:
+            record = resolve_one(rt, command, record_key)
+            subject = dialog_subject(command, record_key, record)
+            outcome = once.resolve(rt.store, row, _bound_check(rt, command, record), subject)
+        except BotError as exc:
+            audit(rt, command, actor, [record_key], "unknown", exc.user_message)
+            continue
+        if outcome is None:
+            rt.store.release(row["key"])
+            audit(rt, command, actor, [record_key], "failed",
+                  f"{subject.what} did not reach Billecta before the bot stopped; nothing changed.")
+        else:
+            audit(rt, command, actor, [record_key], "ok", outcome.message)
+        settled.append((row["key"], outcome))
+    return settled
+
+
+def _earlier_attempts(rt: Runtime, command: Command, dialog: Dialog, key: str) -> None:
+    """Before a new attempt on a record: an earlier one left by a crash that did reach Billecta is
+    reported instead of sending again (the user may not know it went through)."""
+    prefix = f"{DIALOG_KEY}{command.slug}:{dialog.key}:"
+    for earlier, outcome in resolve_dead_claims(rt, prefix):
+        if earlier != key and outcome is not None:
+            raise AlreadyDone(f"{outcome.message} Nothing more was sent now; if this is another one, "
+                              "submit it again.")
+
+
+class AlreadyDone(BotError):
+    """An earlier attempt, interrupted by a crash, was found done in Billecta."""
 
 
 def run_view(rt: Runtime, command: Command, record_type: str, key: str | None, actor: Actor,

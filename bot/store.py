@@ -26,6 +26,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.errors import BotError, InvalidInput, NotFound
+from bot.process import this_process
 from bot.store_schema import MIGRATIONS, MIRROR_TYPES, SOURCE_TYPES
 
 __all__ = ["MIGRATIONS", "MIRROR_TYPES", "SOURCE_TYPES", "Store", "StoreUnavailable", "SyncStatus", "UpsertResult",
@@ -243,28 +244,57 @@ class Store:
                 f"INSERT INTO audit ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
             return int(cursor.lastrowid or 0)
 
-    def claim(self, key: str) -> bool:
-        """Claim an idempotency key: True the first time, False for every repeat."""
+    # -- run once (bot.once drives these) ---------------------------------------------------
+    def claim(self, key: str, owner: str | None = None) -> bool:
+        """Claim a run-once key: True the first time, False for every repeat. The claim records its
+        owner (this process, see bot.once.this_process) so one left by a dead process can be told apart."""
+        now = utcnow()
         with self.lock:
             try:
-                self.db.execute("INSERT INTO idempotency (key, created_at, status) VALUES (?, ?, 'claimed')",
-                                [key, utcnow()])
+                self.db.execute("INSERT INTO idempotency (key, created_at, updated_at, status, owner) "
+                                "VALUES (?, ?, ?, 'claimed', ?)", [key, now, now, owner or this_process()])
             except sqlite3.IntegrityError:
                 return False
             return True
 
-    def release(self, key: str) -> None:
-        """Give a claimed key back (the claimed work failed before changing anything)."""
+    def claim_row(self, key: str) -> dict[str, Any] | None:
+        row = self.find_by("idempotency", "key", key)
+        if row is not None:
+            row["result"] = json.loads(row["result"]) if row.get("result") else None
+        return row
+
+    def mark_claim(self, key: str, status: str, result: dict[str, Any] | None = None) -> None:
+        """Move a claim on: 'applied' (the remote write said yes), 'done' or 'unknown', with its result."""
         with self.lock:
-            self.db.execute("DELETE FROM idempotency WHERE key = ? AND status = 'claimed'", [key])
+            self.db.execute("UPDATE idempotency SET status = ?, result = ?, updated_at = ? WHERE key = ?",
+                            [status, json.dumps(result) if result is not None else None, utcnow(), key])
+
+    def take_over(self, key: str, previous_owner: str | None, owner: str | None = None) -> bool:
+        """Become the owner of a claim whose owner died; False when another process got there first."""
+        with self.lock:
+            cursor = self.db.execute("UPDATE idempotency SET owner = ?, updated_at = ? WHERE key = ? AND owner IS ?",
+                                     [owner or this_process(), utcnow(), key, previous_owner])
+            return cursor.rowcount == 1
+
+    def release(self, key: str) -> None:
+        """Give a key back: the claimed work certainly changed nothing (it may be tried again)."""
+        with self.lock:
+            self.db.execute("DELETE FROM idempotency WHERE key = ? AND status IN ('claimed', 'sending', 'unknown')",
+                            [key])
 
     def settle(self, key: str, result: dict[str, Any]) -> None:
-        with self.lock:
-            self.db["idempotency"].update(key, {"status": "done", "result": json.dumps(result)})  # type: ignore[union-attr]
+        self.mark_claim(key, "done", result)
 
     def claimed_result(self, key: str) -> dict[str, Any] | None:
-        row = self.find_by("idempotency", "key", key)
-        return json.loads(row["result"]) if row and row.get("result") else None
+        row = self.claim_row(key)
+        return row["result"] if row else None
+
+    def open_claims(self, prefix: str = "") -> list[dict[str, Any]]:
+        """Claims not settled (claimed, applied or unknown), oldest first: what a restart must resolve."""
+        rows = self.rows("idempotency", "status != 'done' AND key LIKE ?", [prefix + "%"], order_by="created_at")
+        for row in rows:
+            row["result"] = json.loads(row["result"]) if row.get("result") else None
+        return rows
 
 
 def would_change(existing: dict[str, Any], record: dict[str, Any]) -> bool:

@@ -143,10 +143,18 @@ def _m005_slack_outbox(db: sqlite_utils.Database) -> None:
     db["job"].add_column("thread_ts", str)  # type: ignore[union-attr]
 
 
+def _m006_run_once(db: sqlite_utils.Database) -> None:
+    """Run-once claims say who holds them (a process that may have died) and when they last moved:
+    status is claimed, sending, applied (Billecta said yes), done or unknown (bot.once)."""
+    db["idempotency"].add_column("owner", str)  # type: ignore[union-attr]
+    db["idempotency"].add_column("updated_at", str)  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
     ("003_job_item_record", _m003_job_item_record),
     ("004_event_reference", _m004_event_reference),
     ("005_slack_outbox", _m005_slack_outbox),
+    ("006_run_once", _m006_run_once),
 ]

@@ -113,11 +113,20 @@ def on_dialog_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps:
     values = dialog.form_values(command, view)
     form, errors = dialog.validate(command, values, state.prepared)
     if errors or form is None:
-        ack(response_action="errors", errors=errors)
+        shown = {block.get("block_id") for block in view.get("blocks") or []}
+        if set(errors) <= shown:
+            ack(response_action="errors", errors=errors)
+        else:  # e.g. the overpayment confirmation, which the form shows only once it is needed
+            ack(response_action="update", view=deps.ui.view(dialog.invalid_view(command, state, values, errors)))
         return
-    key = submission_key(view)
-    _run_once(ack, deps, state, actor, view, key,
-              lambda where: dialog.confirmed(deps, actor, state, form, values, where, key))
+    try:
+        allowed(command, actor, state.record_type)
+    except BotError as exc:
+        ack(response_action="update", view=deps.ui.view(error_view(headline(exc), exc.user_message)))
+        return
+    # No claim here: the runner runs each submission once and resolves one left by a crash.
+    _working(ack, deps, state)
+    dialog.confirmed(deps, actor, state, form, values, _where(view, actor, state), submission_key(view))
 
 
 @shielded

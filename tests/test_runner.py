@@ -4,7 +4,6 @@ dialog forms and views, on the embedded demo sandbox with a real store."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -17,6 +16,7 @@ from bot.roles import Actor, Role
 from bot.runner import check_allowed, display_name, parse_form, prepare_dialog, run_action, run_dialog, run_view, select
 from bot.runtime import Runtime, build_runtime
 from bot.services.events import EventLog
+from bot.services.payment_form import stockholm_today
 from bot.targets import TargetSpec
 
 ADMIN = Actor(id="U0ADMIN", role=Role.ADMIN, source="cli")
@@ -83,7 +83,7 @@ def test_a_dialog_prefills_what_is_left_out_and_runs_audited(rt: Runtime) -> Non
     dialog = prepare_dialog(rt, command, "1001", {"payment_means": "bg", "amount": "250,00"}, ADMIN)
     form = dialog.form.model_dump()
     assert form["amount"] == Decimal("250.00") and form["payment_means"] == "BG"
-    assert isinstance(form["payment_date"], date)  # prefilled: today
+    assert form["payment_date"] == stockholm_today()  # the form's default
     outcome = run_dialog(rt, dialog, ADMIN)
     assert outcome.ok and "250.00 SEK on invoice 1001" in outcome.message
     last = rt.store.rows("audit", order_by="id desc", limit=1)[0]
@@ -93,9 +93,34 @@ def test_a_dialog_prefills_what_is_left_out_and_runs_audited(rt: Runtime) -> Non
 def test_a_dialog_names_every_bad_field(rt: Runtime) -> None:
     command = registry.find("invoice", "payment")
     with pytest.raises(InvalidInput) as caught:
-        prepare_dialog(rt, command, "1001", {"amount": "lots", "payment_date": "2099-01-01"}, ADMIN)
+        prepare_dialog(rt, command, "1001", {"amount": "lots", "payment_date": "2099-01-01",
+                                             "payment_means": "XYZ"}, ADMIN)
     assert set(caught.value.field_errors) == {"amount", "payment_date", "payment_means"}
-    assert caught.value.user_message.startswith("Please check the form: amount: 'lots' is not an amount")
+    assert caught.value.user_message.startswith("Please check the form: amount paid: 'lots' is not an amount")
+    assert "'XYZ' is not a payment means here; use one of BG, PG, BANK, CASH, SWISH, CARD" in \
+        caught.value.field_errors["payment_means"]
+
+
+def test_a_dialog_refuses_missing_required_fields_with_the_list_of_fields(rt: Runtime) -> None:
+    command = registry.find("invoice", "payment")
+    with pytest.raises(UsageError) as caught:
+        prepare_dialog(rt, command, "1001", {"payment_means": "BG"}, ADMIN)  # no amount: no silent full amount
+    text = caught.value.user_message
+    assert text.startswith("`invoice payment` needs amount=…. Its fields:")
+    assert "amount" in text and "required" in text and "payment_date" in text and "default today" in text
+    assert "one of BG, PG, BANK, CASH, SWISH, CARD" in text and "None" not in text
+
+
+def test_amounts_the_store_cannot_hold_are_field_errors_before_anything_is_sent(rt: Runtime) -> None:
+    command = registry.find("invoice", "payment")
+    before = rt.billecta.get_invoice(rt.store.find_by("invoice", "invoice_number", "1003")["action_public_id"])
+    for amount in ("999999999999999999999", "9" * 30, "1000000000.01"):
+        with pytest.raises(InvalidInput) as caught:
+            prepare_dialog(rt, command, "1003", {"amount": amount, "payment_means": "BG",
+                                                 "overpayment": "AsOverPayments"}, ADMIN)
+        assert "too large: at most 1 000 000 000.00 SEK" in caught.value.field_errors["amount"], amount
+    after = rt.billecta.get_invoice(before.action_public_id)
+    assert after.paid_amount.value == before.paid_amount.value and after.state.stage == before.state.stage
 
 
 def test_parse_form_refuses_fields_the_form_does_not_have() -> None:

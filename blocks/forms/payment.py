@@ -15,9 +15,9 @@ from blocks.common import Block, context, fields, option, plain, section
 from blocks.forms import FormContext, field_error
 from blocks.ids import ActionId
 from bot.billecta.enums import OvershootingAmountHandling
-from bot.money import format_amount
+from bot.money import MoneyError, format_amount, parse_decimal
 from bot.services import Outcome
-from bot.services.payment_form import OVERPAYMENT_CHOICES, PAYMENT_MEANS, REFERENCE_MAX
+from bot.services.payment_form import OVERPAYMENT_CHOICES, PAYMENT_MEANS, REFERENCE_MAX, overpayment_unconfirmed
 
 
 class PaymentField(StrEnum):
@@ -28,6 +28,7 @@ class PaymentField(StrEnum):
     PAYMENT_MEANS = "payment_means"
     REFERENCE = "reference"
     OVERPAYMENT = "overpayment"
+    CONFIRM_OVERPAYMENT = "confirm_overpayment"
 
 
 MEANS_HINT = ("Payment means are codes the creditor defines in Billecta's accounting settings; these are "
@@ -53,7 +54,28 @@ def payment_form_blocks(prepared: dict[str, Any], values: dict[str, Any] | None 
         blocks.append(block)
         if errors.get(field):
             blocks.append(field_error(field, _escape(errors[field])))
+    confirm = _confirm_overpayment(prepared, values, errors)
+    if confirm:
+        blocks += confirm
     return limits.check_blocks(blocks, limits.VIEW_BLOCKS)
+
+
+def _confirm_overpayment(prepared: dict[str, Any], values: dict[str, Any], errors: dict[str, str]) -> list[Block]:
+    """The confirmation step of a payment above the invoiced amount: it states both figures and asks
+    for the amount again (`overpayment_unconfirmed` decides when)."""
+    field = PaymentField.CONFIRM_OVERPAYMENT
+    try:
+        amount = parse_decimal(str(values.get(PaymentField.AMOUNT) or ""))
+    except MoneyError:
+        return []
+    why = errors.get(field) or overpayment_unconfirmed(amount, None, prepared)
+    if not why:
+        return []
+    element: Block = {"type": "plain_text_input", "placeholder": plain("The amount again", limits.PLACEHOLDER)}
+    if values.get(field):
+        element["initial_value"] = str(values[field])
+    block = _input(field, "Confirm the amount above the invoiced amount", element, dispatch=False)
+    return [block, field_error(field, _escape(why))]
 
 
 def form_blocks(ctx: FormContext) -> list[Block]:

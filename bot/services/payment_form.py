@@ -13,17 +13,26 @@ import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import OvershootingAmountHandling
-from bot.errors import InvalidInput
-from bot.money import MoneyError, decimals_for, format_amount, from_minor, parse_decimal, to_minor
+from bot.money import (
+    AmountTooLarge,
+    MoneyError,
+    check_bounds,
+    decimals_for,
+    format_amount,
+    from_minor,
+    parse_decimal,
+    to_minor,
+)
 
 # Payment means are creditor-defined codes (Billecta's accounting "payment means", each booked to its
-# own account): these are sensible defaults offered in the form. A creditor with other codes can type
-# them on the CLI; any short code is accepted and Billecta refuses one it does not know.
+# own account). Billecta books an unknown code without complaint, to no account anyone looks at, so
+# only these codes are accepted, in the modal and on the CLI alike: a creditor with other codes adds
+# them here.
 PAYMENT_MEANS: tuple[tuple[str, str], ...] = (
     ("BG", "Bankgiro"), ("PG", "Plusgiro"), ("BANK", "Bank transfer"), ("CASH", "Cash"),
     ("SWISH", "Swish"), ("CARD", "Card"),
@@ -38,9 +47,12 @@ OVERPAYMENT_CHOICES: tuple[tuple[OvershootingAmountHandling, str, str], ...] = (
      "For small rounding or exchange-rate differences."),
 )
 REFERENCE_MAX = 100
+# What the CLI calls Billecta's "None" handling: a word that is not Python's None in help and errors.
+REFUSE = "refuse"
 FIELD_LABELS = {"amount": "amount", "payment_date": "payment date", "payment_means": "payment means",
-                "reference": "reference", "overpayment": "overpayment handling"}
-_MEANS_CODE = re.compile(r"^[A-Z0-9_-]{1,20}$")  # Billecta's PaymentMeanCode, e.g. 'BG'
+                "reference": "reference", "overpayment": "overpayment handling",
+                "confirm_overpayment": "overpayment confirmation"}
+MEANS_CODES = tuple(code for code, _ in PAYMENT_MEANS)
 
 _CURRENCY_SUFFIX = re.compile(r"\s*(kr|sek|eur|nok|dkk|usd|gbp)\.?$", re.IGNORECASE)
 
@@ -67,14 +79,24 @@ class PaymentForm(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True)
-    FIELDS: ClassVar[tuple[str, ...]] = ("amount", "payment_date", "payment_means", "reference", "overpayment")
+    # Validated even when left out, so each gets its own message (payment_date defaults to today).
+    FIELDS: ClassVar[tuple[str, ...]] = ("amount", "payment_means", "reference", "overpayment", "confirm_overpayment")
 
     # Declared first so the amount check can see it (pydantic validates fields in order).
-    overpayment: OvershootingAmountHandling = Field(OvershootingAmountHandling.None_, title="Overpayment")
-    amount: Decimal = Field(title="Amount paid")
-    payment_date: dt.date = Field(title="Payment date")
-    payment_means: str = Field(title="Payment means")
-    reference: str | None = Field(None, title="Reference")
+    overpayment: OvershootingAmountHandling = Field(
+        OvershootingAmountHandling.None_, title="Overpayment",
+        description="what Billecta does with the part above the remaining amount",
+        json_schema_extra={"choices": [REFUSE, *(choice.value for choice, _, _ in OVERPAYMENT_CHOICES[1:])],
+                           "default_text": REFUSE})
+    amount: Decimal = Field(title="Amount paid", description="in the invoice's currency, e.g. 1250.00 or 1 250,00")
+    payment_date: dt.date = Field(default_factory=lambda: stockholm_today(), title="Payment date",
+                                  description="YYYY-MM-DD, not in the future nor before the invoice date",
+                                  json_schema_extra={"default_text": "today"})
+    payment_means: str = Field(title="Payment means", json_schema_extra={"choices": list(MEANS_CODES)})
+    reference: str | None = Field(None, title="Reference", description=f"at most {REFERENCE_MAX} characters")
+    confirm_overpayment: str | None = Field(
+        None, title="Confirm the amount",
+        description="needed when the overpayment is more than the invoiced amount: the amount again")
 
     @model_validator(mode="before")
     @classmethod
@@ -90,6 +112,7 @@ class PaymentForm(BaseModel):
     @classmethod
     def _overpayment(cls, value: Any) -> OvershootingAmountHandling:
         choices = {choice.value.lower(): choice for choice, _, _ in OVERPAYMENT_CHOICES}
+        choices[REFUSE] = OvershootingAmountHandling.None_
         text = str(value.value if isinstance(value, OvershootingAmountHandling) else value or "None").lower()
         if text not in choices:
             raise _error("Choose what to do with an overpayment.")
@@ -99,13 +122,24 @@ class PaymentForm(BaseModel):
     @classmethod
     def _amount(cls, value: Any, info: ValidationInfo) -> Decimal:
         context = _context(info)
-        amount = _parse_amount(value, context.get("currency") or "SEK")
-        remaining = context.get("remaining_minor")
         currency = context.get("currency") or "SEK"
+        amount = _parse_amount(value, currency)
+        remaining = context.get("remaining_minor")
         if remaining is not None and info.data.get("overpayment") is OvershootingAmountHandling.None_ \
                 and to_minor(amount, currency) > remaining:
             raise _error(excess_error(remaining, currency, context.get("record") or "the invoice"))
         return amount
+
+    @field_validator("confirm_overpayment", mode="before")
+    @classmethod
+    def _confirm_overpayment(cls, value: Any, info: ValidationInfo) -> str | None:
+        amount = info.data.get("amount")
+        text = str(value or "").strip() or None
+        if isinstance(amount, Decimal) and info.data.get("overpayment") is not OvershootingAmountHandling.None_:
+            problem = overpayment_unconfirmed(amount, text, _context(info))
+            if problem:
+                raise _error(problem)
+        return text
 
     @field_validator("payment_date", mode="before")
     @classmethod
@@ -127,8 +161,10 @@ class PaymentForm(BaseModel):
     @classmethod
     def _payment_means(cls, value: Any) -> str:
         code = str(value or "").strip().upper()
-        if not _MEANS_CODE.match(code):
-            raise _error("Choose how the payment was made (a short code such as BG, BANK or CASH).")
+        if not code:
+            raise _error(f"Choose how the payment was made: {', '.join(MEANS_CODES)}.")
+        if code not in MEANS_CODES:
+            raise _error(f"{code!r} is not a payment means here; use one of {', '.join(MEANS_CODES)}.")
         return code
 
     @field_validator("reference", mode="before")
@@ -141,15 +177,12 @@ class PaymentForm(BaseModel):
 
     @classmethod
     def parse(cls, values: dict[str, Any], prepared: dict[str, Any]) -> PaymentForm:
-        """Validate; raise InvalidInput with the message of each bad field (CLI and tests)."""
-        try:
-            return cls.model_validate(values, context=prepared)
-        except ValidationError as exc:
-            errors = {str(err["loc"][0]) if err["loc"] else "form": err["msg"] for err in exc.errors()}
-            if list(errors) == ["form"]:
-                raise InvalidInput(errors["form"]) from exc
-            names = ", ".join(FIELD_LABELS.get(field, field) for field in errors)
-            raise InvalidInput(f"Please check the {names}.", field_errors=errors) from exc
+        """Validate; InvalidInput naming each bad field (`bot.runner.validate_form`, the one mapping)."""
+        from bot.runner import validate_form
+
+        form = validate_form(cls, values, prepared)
+        assert isinstance(form, PaymentForm)
+        return form
 
 
 def _parse_amount(value: Any, currency: str) -> Decimal:
@@ -162,13 +195,59 @@ def _parse_amount(value: Any, currency: str) -> Decimal:
     try:
         amount = parse_decimal(text)
     except MoneyError as exc:
-        raise bad from exc
+        raise (_error(str(exc)) if isinstance(exc, AmountTooLarge) else bad) from exc
     if amount <= 0:
         raise _error("The amount must be more than 0.")
     try:
-        return from_minor(to_minor(amount, currency), currency)
+        minor = to_minor(amount, currency)
     except MoneyError as exc:
         raise _error(f"Use at most {decimals_for(currency)} decimals for {currency}.") from exc
+    try:
+        check_bounds(minor, currency)
+    except MoneyError as exc:
+        raise _error(str(exc)) from exc
+    return from_minor(minor, currency)
+
+
+def overpayment_unconfirmed(amount: Decimal, confirmation: str | None, context: dict[str, Any]) -> str | None:
+    """Why an overpayment larger than the invoiced amount needs confirming (both figures stated), or None.
+
+    A small excess (rounding, a fee paid twice) goes through; an excess above the whole invoiced
+    amount is most often a slip of the keyboard (an extra zero), so the user repeats the amount.
+    Only asked when the excess is kept (a refused excess is the amount field's error).
+    """
+    currency = context.get("currency") or "SEK"
+    invoiced, remaining = context.get("invoiced_minor"), context.get("remaining_minor")
+    try:
+        minor = to_minor(amount, currency)
+    except MoneyError:
+        return None
+    if invoiced is None or minor - (remaining if remaining is not None else invoiced) <= invoiced:
+        return None
+    try:
+        confirmed = confirmation is not None and to_minor(parse_decimal(confirmation), currency) == minor
+    except MoneyError:
+        confirmed = False
+    if confirmed:
+        return None
+    plain = f"{from_minor(minor, currency)}"
+    name = context.get("record") or "the invoice"
+    rest = f" ({format_amount(remaining, currency)} remains)" if remaining is not None else ""
+    return (f"{format_amount(minor, currency)} is far more than the {format_amount(invoiced, currency)} "
+            f"invoiced on {name}{rest}: the overpayment would exceed the invoice itself. To register it anyway, confirm the amount: type {plain} "
+            f"(confirm_overpayment={plain} on the command line).")
+
+
+def amount_problem(minor: int, form: PaymentForm, context: dict[str, Any]) -> str | None:
+    """The amount rules against `context` (prepare's keys: currency, remaining_minor, invoiced_minor,
+    record), for the service to apply again against a fresh read of the invoice."""
+    currency = context.get("currency") or "SEK"
+    remaining = context.get("remaining_minor")
+    if remaining is not None and minor > remaining and form.overpayment is OvershootingAmountHandling.None_:
+        return excess_error(remaining, currency, context.get("record") or "the invoice")
+    if form.overpayment is OvershootingAmountHandling.None_:
+        return None  # Billecta refuses an excess it has nowhere to put
+    return overpayment_unconfirmed(from_minor(minor, currency), form.confirm_overpayment, context)
 
 
 def excess_error(remaining: int, currency: str, name: str) -> str:

@@ -3,24 +3,24 @@ Billecta (cash, a bank transfer…) that Billecta should book against the invoic
 
 `prepare` fetches the invoice's current state for the form, `PaymentForm.parse` (in
 `bot.services.payment_form`) validates what the user typed (errors keyed by form field name), and
-`register_manual_payment` sends one `RegisterPaymentView` (billecta-api.md §2.4 note 9) — once per
-idempotency key, however often the same submission arrives — then re-reads and mirrors the invoice and
-records the payment in the store.
+`register_manual_payment` sends one `RegisterPaymentView` (billecta-api.md §2.4 note 9) through the
+run-once primitive (`bot.once`, driven by `bot.runner.run_dialog`), then re-reads and mirrors the
+invoice and records the payment in the store. `find_payment` tells whether a payment whose claim was
+left by a crash (or whose reply was lost) was booked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import InvoiceStage, OvershootingAmountHandling
 from bot.billecta.models import AmountView, InvoiceActionView, RegisterPaymentView
-from bot.billecta.transport import OutcomeUnknown
 from bot.errors import BotError, InvalidInput
-from bot.money import MoneyError, format_amount, from_minor, to_minor
+from bot.money import MoneyError, check_bounds, format_amount, from_minor, to_minor
+from bot.once import Found, Once
 from bot.roles import Actor
 from bot.services import Outcome
 from bot.services.invoices import InvoiceStateError, fresh_view
@@ -32,7 +32,7 @@ from bot.services.payment_form import (
     PAYMENT_MEANS,
     REFERENCE_MAX,
     PaymentForm,
-    excess_error,
+    amount_problem,
     stockholm_today,
 )
 from bot.store import utcnow
@@ -41,12 +41,8 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 # The form lives in bot.services.payment_form; these names stay importable from here.
-__all__ = ["FIELD_LABELS", "OVERPAYMENT_CHOICES", "PAYMENT_MEANS", "REFERENCE_MAX", "PaymentForm", "PaymentInProgress",
+__all__ = ["FIELD_LABELS", "OVERPAYMENT_CHOICES", "PAYMENT_MEANS", "REFERENCE_MAX", "PaymentForm", "find_payment",
            "payment_refusal", "prepare", "register_manual_payment", "stockholm_today"]
-
-
-class PaymentInProgress(BotError):
-    """The same submission is being registered right now (or its outcome could not be settled)."""
 
 
 def _local_date(value: dt.datetime | None) -> dt.date | None:
@@ -88,6 +84,7 @@ def prepare(rt: Runtime, record: dict[str, Any], *, refuse: bool = True) -> dict
         raise InvoiceStateError(reason)
     return {
         "record": name, "currency": currency, "remaining_minor": remaining,
+        "invoiced_minor": view.invoiced_amount.value,
         "remaining": format_amount(remaining, currency),
         "invoice_date": invoice_date.isoformat() if invoice_date else None,
         "due_date": due_date.isoformat() if due_date else None,
@@ -98,52 +95,36 @@ def prepare(rt: Runtime, record: dict[str, Any], *, refuse: bool = True) -> dict
     }
 
 
-def register_manual_payment(rt: Runtime, record: dict[str, Any], form: PaymentForm, actor: Actor, *,
-                            idempotency_key: str | None = None) -> Outcome:
-    """Register the payment; with a key (e.g. Slack view id + values hash) a repeat returns the first outcome."""
-    key = f"invoice-payment:{idempotency_key}" if idempotency_key else None
-    if key and not rt.store.claim(key):
-        return _repeat(rt, key, record)
+def register_manual_payment(rt: Runtime, record: dict[str, Any], form: PaymentForm, actor: Actor,
+                            once: Once) -> Outcome:
+    """Register the payment once (`bot.once`): checked against a fresh read of the invoice, stamped
+    with the claim's token (in its comment) so `find_payment` can tell later whether it was booked."""
+    view, payment = _checked(rt, record, form, actor, once.token)
+    assert payment.amount is not None
+    values = _payment_row(view, payment, actor)
+    booked = f"{format_amount(payment.amount.value, payment.amount.currency_code)} on {label('invoice', record)}"
+    once.send(lambda: rt.billecta.register_payment(payment), booked, local={"payment": [values]})
+    return _booked(rt, record, view, payment, values)
+
+
+def find_payment(rt: Runtime, record: dict[str, Any], once: Once) -> Found | None:
+    """Whether the payment of `once` is on the invoice: its token is in the comment of a Paid event."""
+    view = fresh_view(rt, record)
     name = label("invoice", record)
-    try:
-        view, payment = _checked(rt, record, form, actor)
-        rt.billecta.register_payment(payment)
-    except BotError as exc:
-        if key and isinstance(exc, OutcomeUnknown):
-            rt.store.settle(key, {"error": exc.user_message})  # may be applied: never send it again
-        elif key:
-            rt.store.release(key)  # certainly not applied: the same values may be submitted again
-        raise
-    except BaseException:
-        if key:
-            rt.store.settle(key, {"error": f"The payment on {name} may have been registered; check its event log."})
-        raise
-    try:  # the payment is booked: from here the key stays settled whatever happens
-        outcome = _booked(rt, record, view, payment, actor)
-    except BaseException:
-        if key:
-            rt.store.settle(key, {"error": f"The payment on {name} was registered in Billecta."})
-        raise
-    if key:
-        rt.store.settle(key, {"outcome": asdict(outcome)})
-    return outcome
+    for event in view.events:
+        if once.token in f"{event.content or ''} {event.title or ''}":
+            what = (event.title or "A payment was registered").rstrip(".")
+            remaining = view.current_amount.value
+            rest = (f"{format_amount(remaining, view.current_amount.currency_code)} remains" if remaining > 0
+                    else "it is fully paid")
+            return Found(f"{what} on {name}; {rest}", {"remaining_minor": remaining})
+    return None
 
 
-def _repeat(rt: Runtime, key: str, record: dict[str, Any]) -> Outcome:
-    first = rt.store.claimed_result(key)
-    if first is None:
-        raise PaymentInProgress(f"This payment on {label('invoice', record)} is already being registered. "
-                                "Check the invoice's event log before trying again.")
-    if "error" in first:
-        raise PaymentInProgress(first["error"])
-    outcome = Outcome(**first["outcome"])
-    outcome.details["repeated"] = True
-    return outcome
-
-
-def _checked(rt: Runtime, record: dict[str, Any], form: PaymentForm,
-             actor: Actor) -> tuple[InvoiceActionView, RegisterPaymentView]:
-    """The fresh invoice and the payment to send, or why not (the invoice may have changed since prepare)."""
+def _checked(rt: Runtime, record: dict[str, Any], form: PaymentForm, actor: Actor,
+             token: str) -> tuple[InvoiceActionView, RegisterPaymentView]:
+    """The fresh invoice and the payment to send, or why not: the form's own checks ran against what
+    was prepared, which may be stale (or forged), so the rules are applied again here."""
     name = label("invoice", record)
     view = fresh_view(rt, record)
     reason = payment_refusal(view, name)
@@ -152,21 +133,28 @@ def _checked(rt: Runtime, record: dict[str, Any], form: PaymentForm,
     currency = (view.current_amount.currency_code or "SEK").upper()
     try:
         minor = to_minor(form.amount, currency)
+        check_bounds(minor, currency)
     except MoneyError as exc:
-        raise InvalidInput(f"{name} is in {currency}.", field_errors={"amount": str(exc)}) from exc
-    if minor > view.current_amount.value and form.overpayment is OvershootingAmountHandling.None_:
-        text = excess_error(view.current_amount.value, currency, name)
-        raise InvalidInput(text, field_errors={"amount": text})
+        raise InvalidInput(f"{name} is in {currency}: {exc}", field_errors={"amount": str(exc)}) from exc
+    fresh = {"remaining_minor": view.current_amount.value, "invoiced_minor": view.invoiced_amount.value,
+             "currency": currency, "record": name}
+    problem = amount_problem(minor, form, fresh)
+    if problem:
+        raise InvalidInput(problem, field_errors={"amount": problem})
+    invoice_date = _local_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
+    if invoice_date and form.payment_date < invoice_date:
+        text = f"The payment date cannot be before the invoice date, {invoice_date.isoformat()}."
+        raise InvalidInput(text, field_errors={"payment_date": text})
     return view, RegisterPaymentView(
         action_public_id=view.action_public_id, amount=AmountView.from_minor(minor, currency),
         date=dt.datetime.combine(form.payment_date, dt.time(), STOCKHOLM), payment_mean_code=form.payment_means,
         overshooting_amount_handling=form.overpayment, payment_reference_text=form.reference,
-        comment=f"Registered by {actor.display} with billecta-bot",
+        comment=f"Registered by {actor.display} with billecta-bot ({token})",
     )
 
 
 def _booked(rt: Runtime, record: dict[str, Any], before: InvoiceActionView, payment: RegisterPaymentView,
-            actor: Actor) -> Outcome:
+            values: dict[str, Any]) -> Outcome:
     """Mirror the invoice's new state, keep the payment in the store, and say what happened."""
     try:
         after: InvoiceActionView | None = rt.billecta.get_invoice(before.action_public_id)
@@ -176,7 +164,7 @@ def _booked(rt: Runtime, record: dict[str, Any], before: InvoiceActionView, paym
         mirror_invoice(rt, after)
     assert payment.amount is not None
     paid, currency = payment.amount.value, payment.amount.currency_code or "SEK"
-    payment_id = _record_payment(rt, before, payment, actor)
+    payment_id = rt.store.insert("payment", values)
     name = label("invoice", record)
     remaining = after.current_amount.value if after else None
     excess = max(paid - before.current_amount.value, 0)
@@ -198,9 +186,10 @@ def _booked(rt: Runtime, record: dict[str, Any], before: InvoiceActionView, paym
     })
 
 
-def _record_payment(rt: Runtime, view: InvoiceActionView, payment: RegisterPaymentView, actor: Actor) -> int:
+def _payment_row(view: InvoiceActionView, payment: RegisterPaymentView, actor: Actor) -> dict[str, Any]:
+    """The store's record of the payment (written after Billecta booked it, or by `pull`'s repair)."""
     assert payment.amount is not None
-    values = {
+    return {
         "kind": "manual", "payment_type": "ManualPayment", "state": "Registered",
         "amount": payment.amount.value, "currency": payment.amount.currency_code,
         "payment_date": payment.date.astimezone(STOCKHOLM).date().isoformat(),
@@ -210,5 +199,3 @@ def _record_payment(rt: Runtime, view: InvoiceActionView, payment: RegisterPayme
         "raw": json.dumps({"payment_mean_code": payment.payment_mean_code, "registered_by": actor.id,
                            "overpayment": str(payment.overshooting_amount_handling), "source": actor.source}),
     }
-    with rt.store.transaction():
-        return int(rt.store.db["payment"].insert(values).last_pk or 0)  # type: ignore[union-attr]

@@ -12,12 +12,15 @@ CONTRACT FOR DIALOG AND VIEW COMMANDS (what a command module plugs in; nothing S
 Dialog commands (`Kind.DIALOG`, e.g. `invoice payment`)
 -------------------------------------------------------
 Registry entry (`bot/commands.py`):
-    service(rt, record: dict, form: BaseModel, actor: Actor) -> Outcome
-        Runs after a valid submit, on the work pool. Raise `InvalidInput(msg, field_errors={field: msg})`
-        for errors Billecta or the state reveals (shown under the fields, form values kept), any other
-        `BotError` for a refusal (shown in the modal). Audit is written by the flow
-        (`runner.audit`), not by the service. A service with an `idempotency_key` keyword gets the
-        submission's key (view id + hash + values); the flow also runs a submission only once.
+    service(rt, record: dict, form: BaseModel, actor: Actor, once: bot.once.Once) -> Outcome
+        Runs after a valid submit, on the work pool, through `bot.runner.run_dialog` (the one dialog
+        path of Slack and the CLI: run once per submission, audit, notify). It re-checks its own
+        rules against a fresh read, stamps `once.token` into what it sends and makes its one write
+        with `once.send(call, reference, local=rows)`. Raise `InvalidInput(msg, field_errors=…)` for
+        errors Billecta or the state reveals (shown under the fields, values kept), any other
+        `BotError` for a refusal (shown in the modal). The service never audits nor claims keys.
+    check(rt, record: dict, once) -> bot.once.Found | None
+        Whether the work of a claim left by a crash (or a lost reply) is in Billecta.
     form: a pydantic model class. FIELD NAMES ARE THE MODAL'S BLOCK IDS. Submitted values arrive as
         strings/lists exactly as Slack sends them (plain_text_input → str, number_input → str,
         datepicker → "YYYY-MM-DD", static_select/radio_buttons → option value, checkboxes → list of

@@ -6,24 +6,23 @@ docstring (handlers/flows/__init__.py).
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from blocks.forms import FormContext, form_view
 from blocks.metadata import FlowState
 from blocks.status import loading_view, result_view
 from bot.commands import Command
 from bot.errors import BotError, InvalidInput
+from bot.once import StillRunning
 from bot.roles import Actor
-from bot.runner import audit, resolve_one
+from bot.runner import Dialog, resolve_one, run_dialog, validate_form
 from bot.services.labels import label
 from bot.slack.deps import Deps
-from bot.slack.errors import describe
 from bot.slack.payload import values as state_values
 from bot.slack.ui import Where
-from handlers.flows.common import Start, allowed, command_for, confirm_once, one_key, open_then
+from handlers.flows.common import Start, allowed, command_for, one_key, open_then, with_channel
 
 
 def start(deps: Deps, start: Start) -> None:
@@ -67,14 +66,16 @@ def validate(command: Command, values: dict[str, Any],
     """The form, or the errors keyed by field (= input block id) for `response_action: errors`."""
     assert command.form is not None
     try:
-        return command.form.model_validate(values, context=prepared), {}
-    except ValidationError as exc:
-        names = list(_fields(command))
-        errors: dict[str, str] = {}
-        for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else names[-1]
-            errors.setdefault(name, error["msg"].removeprefix("Value error, "))
-        return None, errors
+        return validate_form(command.form, values, prepared), {}
+    except InvalidInput as exc:
+        # A whole-form refusal goes under the last field, where Slack can show it.
+        return None, exc.field_errors or {list(_fields(command))[-1]: exc.user_message}
+
+
+def invalid_view(command: Command, state: FlowState, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """The form again with its errors in place: for errors on fields the open form does not show yet
+    (an overpayment's confirmation), which `response_action: errors` cannot point at."""
+    return form_view(FormContext(command, state.label or "", state.prepared, values, errors), state.pack())
 
 
 def on_change(deps: Deps, actor: Actor, view: dict[str, Any]) -> None:
@@ -90,43 +91,40 @@ def on_change(deps: Deps, actor: Actor, view: dict[str, Any]) -> None:
 
 
 def confirmed(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: dict[str, Any], where: Where,
-              idempotency_key: str) -> bool:
-    """After a valid submit (already acked with a Working… view): the service on the work pool, once.
+              submission: str) -> None:
+    """After a valid submit (already acked with a Working… view): `runner.run_dialog` on the work pool.
 
-    False when this submission was already used. A service that takes an `idempotency_key` keyword
-    gets the submission's key.
+    The runner runs each submission once (a resubmit or a retried delivery gets the first result, a
+    crash is resolved by looking in Billecta), audits it and notifies; this only shows the result.
     """
-    command = command_for(state.command)
-    takes_key = "idempotency_key" in inspect.signature(command.service).parameters  # type: ignore[arg-type]
-    extra = {"idempotency_key": idempotency_key} if takes_key else {}
-    return confirm_once(deps, actor, state, where, idempotency_key, command.title,
-                        lambda a: _run(deps, a, state, form, values, where, extra))
+    allowed(command_for(state.command), actor, state.record_type)
+    actor = with_channel(actor, state.channel)
+    deps.work.run(where, lambda: _run(deps, actor, state, form, values, where, submission))
 
 
 def _run(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: dict[str, Any], where: Where,
-         extra: dict[str, Any]) -> None:
+         submission: str) -> None:
     command = command_for(state.command)
-    row = resolve_one(deps.rt, command, state.key or "")
     try:
-        outcome = command.service(deps.rt, row, form, actor, **extra)  # type: ignore[misc]
+        row = resolve_one(deps.rt, command, state.key or "")
+        dialog = Dialog(command, state.key or "", row, form, state.prepared)
+        outcome = run_dialog(deps.rt, dialog, actor, attempt=submission,
+                             notify=lambda done: deps.notifier.action_done(done, actor))
     except InvalidInput as exc:
-        audit(deps.rt, command, actor, [state.key or ""], "failed", exc.user_message)
         ctx = FormContext(command, state.label or "", state.prepared, values,
                           exc.field_errors or {next(iter(values), ""): exc.user_message})
         deps.ui.replace(where, form_view(ctx, state.pack()))
         return
-    except Exception as exc:  # a refusal, or an unexpected error (which may have changed state): audited
-        message = describe(exc)
-        audit(deps.rt, command, actor, [state.key or ""], "failed" if isinstance(exc, BotError) else "error", message)
-        deps.notifier.action_failed(command, actor, f"{state.label}: {message}")
-        _retried(deps, state, actor, f"{state.label}: {message}", ok=False)
-        deps.ui.replace(where, result_view(command.title, message, ok=False))
+    except BotError as exc:  # audited by the runner
+        if not isinstance(exc, StillRunning):
+            deps.notifier.action_failed(command, actor, f"{state.label}: {exc.user_message}")
+            _retried(deps, state, actor, f"{state.label}: {exc.user_message}", ok=False)
+        deps.ui.replace(where, result_view(command.title, exc.user_message, ok=False))
         return
-    audit(deps.rt, command, actor, outcome.record_ids, "ok", outcome.message)
-    deps.notifier.action_done(outcome, actor)
-    _retried(deps, state, actor, outcome.message, ok=True)
+    if not outcome.details.get("repeated"):
+        _retried(deps, state, actor, outcome.message, ok=True)
     channel = deps.settings.notify_channel
-    note = f"Posted in <#{channel}>." if channel else None
+    note = f"Posted in <#{channel}>." if channel and not outcome.details.get("repeated") else None
     deps.ui.replace(where, result_view(command.title, outcome.message, note=note))
 
 

@@ -9,23 +9,21 @@ from typing import Any
 
 import pytest
 
+from bot import commands as registry
 from bot.billecta.enums import OvershootingAmountHandling
 from bot.billecta.transport import OutcomeUnknown
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import BillectaRejected, InvalidInput
+from bot.once import StillRunning, Unresolved
 from bot.roles import Actor, Role
+from bot.runner import Dialog, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
+from bot.services import Outcome
 from bot.services.invoices import InvoiceStateError
 from bot.services.mirror import resolve
-from bot.services.payments import (
-    PaymentForm,
-    PaymentInProgress,
-    prepare,
-    register_manual_payment,
-    stockholm_today,
-)
+from bot.services.payments import PaymentForm, prepare, stockholm_today
 from bot.store import Store
 
 ACTOR = Actor("U123", Role.OPERATOR, "slack", name="Olle Operator")
@@ -145,11 +143,22 @@ def test_closed_or_draft_invoices_are_refused_with_the_reason(rt: Runtime, numbe
     assert prepared["allowed"] is False and why in prepared["reason"]
 
 
-# -- the service ---------------------------------------------------------------------------------
+# -- the service, through the one dialog path (bot.runner.run_dialog) ----------------------------
+
+PAYMENT = registry.find("invoice", "payment")
+
+
+def pay(rt: Runtime, row: dict[str, Any], parsed: PaymentForm, attempt: str | None = None) -> Outcome:
+    return run_dialog(rt, Dialog(PAYMENT, str(row["invoice_number"]), row, parsed, {}), ACTOR, attempt=attempt)
+
+
+def paid(rt: Runtime, row: dict[str, Any]) -> int:
+    return rt.billecta.get_invoice(row["action_public_id"]).paid_amount.value
+
 
 def test_partial_payment_leaves_the_rest(rt: Runtime) -> None:
     row = invoice(rt)
-    outcome = register_manual_payment(rt, row, form(prepare(rt, row), amount="500", reference="Kvitto 12"), ACTOR)
+    outcome = pay(rt, row, form(prepare(rt, row), amount="500", reference="Kvitto 12"))
     assert outcome.message == "Registered 500.00 SEK on invoice 1001; 750.00 SEK remains."
     assert outcome.record_ids == ["1001"] and outcome.details["remaining_minor"] == 75000
     assert invoice(rt)["current_amount"] == 75000
@@ -158,12 +167,14 @@ def test_partial_payment_leaves_the_rest(rt: Runtime) -> None:
     assert (payment["kind"], payment["amount"], payment["reference"], payment["payment_date"]) == (
         "manual", 50000, "Kvitto 12", TODAY.isoformat())
     assert payment["action_public_id"] == row["action_public_id"]
-    assert rt.billecta.get_invoice(row["action_public_id"]).paid_amount.value == 50000
+    assert paid(rt, row) == 50000
+    audited = rt.store.rows("audit", order_by="id desc", limit=1)[0]
+    assert (audited["command"], audited["outcome"], audited["detail"]) == ("invoice payment", "ok", outcome.message)
 
 
 def test_full_payment_completes_the_invoice(rt: Runtime) -> None:
     row = invoice(rt)
-    outcome = register_manual_payment(rt, row, form(prepare(rt, row)), ACTOR)
+    outcome = pay(rt, row, form(prepare(rt, row)))
     assert outcome.message == "Registered 1 250.00 SEK on invoice 1001; invoice 1001 is now fully paid."
     assert outcome.details["fully_paid"] and outcome.details["stage"] == "Completed"
     assert invoice(rt)["stage"] == "Completed"
@@ -173,16 +184,26 @@ def test_overpayment_refused_by_the_service_too(rt: Runtime) -> None:
     row = invoice(rt)
     stale = form({**prepare(rt, row), "remaining_minor": None}, amount="1300")  # the form could not tell
     with pytest.raises(InvalidInput) as caught:
-        register_manual_payment(rt, row, stale, ACTOR, idempotency_key="v1")
+        pay(rt, row, stale, attempt="v1")
     assert "1 250.00 SEK remains" in caught.value.field_errors["amount"]
-    assert rt.billecta.get_invoice(row["action_public_id"]).paid_amount.value == 0
-    assert rt.store.claimed_result("invoice-payment:v1") is None and rt.store.claim("invoice-payment:v1")
+    assert paid(rt, row) == 0
+    assert rt.store.open_claims("dialog:") == []  # released: the same submission may be corrected and sent
+
+
+def test_a_payment_date_before_the_invoice_date_is_refused_by_the_service(rt: Runtime) -> None:
+    row = invoice(rt)
+    prepared = prepare(rt, row)
+    forged = form({**prepared, "invoice_date": None}, payment_date="2000-01-01")  # stale or forged context
+    with pytest.raises(InvalidInput) as caught:
+        pay(rt, row, forged)
+    assert prepared["invoice_date"] in caught.value.field_errors["payment_date"]
+    assert paid(rt, row) == 0
 
 
 def test_overpayment_kept_for_later(rt: Runtime) -> None:
     row = invoice(rt)
-    parsed = form(prepare(rt, row), amount="1 300,00", overpayment="AsOverPayments")
-    outcome = register_manual_payment(rt, row, parsed, ACTOR)
+    parsed = form(prepare(rt, row), amount="1 300,00", overpayment="AsOverPayments", confirm_overpayment="1300")
+    outcome = pay(rt, row, parsed)
     assert outcome.message == ("Registered 1 300.00 SEK on invoice 1001; invoice 1001 is now fully paid and "
                                "50.00 SEK is kept as an overpayment for later use.")
     overpayments = [p for p in rt.billecta.list_unhandled_payments() if str(p.unhandled_payment_type) == "OverPayment"
@@ -190,30 +211,48 @@ def test_overpayment_kept_for_later(rt: Runtime) -> None:
     assert len(overpayments) == 1
 
 
+def test_an_overpayment_above_the_invoiced_amount_needs_both_figures_confirmed(rt: Runtime) -> None:
+    row = invoice(rt)
+    prepared = prepare(rt, row)
+    message = field_error(prepared, "confirm_overpayment", amount="12500", overpayment="AsOverPayments")
+    assert "12 500.00 SEK is far more than the 1 250.00 SEK invoiced on invoice 1001" in message
+    assert "confirm_overpayment=12500.00" in message
+    assert field_error(prepared, "confirm_overpayment", amount="12500", overpayment="AsOverPayments",
+                       confirm_overpayment="1250")
+    # The service asks again against a fresh read, whatever the form was told.
+    unconfirmed = form({**prepared, "invoiced_minor": None}, amount="12500", overpayment="AsOverPayments")
+    with pytest.raises(InvalidInput, match="invoiced on invoice 1001"):
+        pay(rt, row, unconfirmed)
+    assert paid(rt, row) == 0
+    confirmed = form(prepared, amount="12500", overpayment="AsOverPayments", confirm_overpayment="12 500,00")
+    assert pay(rt, row, confirmed).details["excess_minor"] == 1125000
+    assert not form(prepare(rt, invoice(rt, "1002")), amount="1", overpayment="AsOverPayments").confirm_overpayment
+
+
 def test_currency_difference(rt: Runtime) -> None:
     row = invoice(rt)
     parsed = form(prepare(rt, row), amount="1250.40", overpayment="AsCurrencyDifference")
-    assert register_manual_payment(rt, row, parsed, ACTOR).message.endswith(
-        "fully paid and 0.40 SEK is booked as a currency difference.")
+    assert pay(rt, row, parsed).message.endswith("fully paid and 0.40 SEK is booked as a currency difference.")
 
 
 def test_invoice_closed_since_the_form_opened_is_refused(rt: Runtime) -> None:
     row = invoice(rt)
     parsed = form(prepare(rt, row))
-    register_manual_payment(rt, row, parsed, ACTOR)
+    pay(rt, row, parsed)
     with pytest.raises(InvoiceStateError, match="completed"):
-        register_manual_payment(rt, row, parsed, ACTOR)
+        pay(rt, row, parsed)
 
 
 def test_the_same_submission_registers_once(rt: Runtime) -> None:
     row = invoice(rt)
     parsed = form(prepare(rt, row), amount="100")
-    first = register_manual_payment(rt, row, parsed, ACTOR, idempotency_key="V0ABC:hash1")
-    again = register_manual_payment(rt, row, parsed, ACTOR, idempotency_key="V0ABC:hash1")
+    first = pay(rt, row, parsed, "V0ABC:hash1")
+    again = pay(rt, row, parsed, "V0ABC:hash1")
     assert again.message == first.message and again.details["repeated"] is True
-    assert rt.billecta.get_invoice(row["action_public_id"]).paid_amount.value == 10000
+    assert paid(rt, row) == 10000
     assert rt.store.count("payment", "kind = 'manual'") == 1
-    other = register_manual_payment(rt, row, parsed, ACTOR, idempotency_key="V0ABC:hash2")
+    assert rt.store.count("audit", "command = 'invoice payment' AND outcome = 'ok'") == 1
+    other = pay(rt, row, parsed, "V0ABC:hash2")
     assert other.message == "Registered 100.00 SEK on invoice 1001; 1 050.00 SEK remains."
 
 
@@ -227,14 +266,37 @@ def test_a_refused_attempt_can_be_submitted_again(rt: Runtime, monkeypatch: pyte
 
     monkeypatch.setattr(rt.billecta, "register_payment", refuse)
     with pytest.raises(BillectaRejected):
-        register_manual_payment(rt, row, parsed, ACTOR, idempotency_key="k")
+        pay(rt, row, parsed, "k")
     monkeypatch.setattr(rt.billecta, "register_payment", real)
-    outcome = register_manual_payment(rt, row, parsed, ACTOR, idempotency_key="k")
+    outcome = pay(rt, row, parsed, "k")
     assert outcome.details.get("repeated") is None
-    assert rt.billecta.get_invoice(row["action_public_id"]).paid_amount.value == 10000
+    assert paid(rt, row) == 10000
 
 
-def test_a_payment_that_may_have_been_applied_is_never_sent_again(rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lost_reply_is_looked_up_in_billecta_and_never_sent_twice(rt: Runtime,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    row = invoice(rt)
+    parsed = form(prepare(rt, row), amount="100")
+    real = rt.billecta.register_payment
+
+    def applied_then_lost(payment: Any) -> None:
+        real(payment)
+        raise OutcomeUnknown("the payment on invoice 1001", "the invoice's event log in Billecta")
+
+    monkeypatch.setattr(rt.billecta, "register_payment", applied_then_lost)
+    with pytest.raises(Unresolved, match="event log"):
+        pay(rt, row, parsed, "k")
+    assert rt.store.rows("audit", order_by="id desc", limit=1)[0]["outcome"] == "unknown"
+    monkeypatch.undo()
+    again = pay(rt, row, parsed, "k")  # the resubmit: Billecta is asked, the payment is found
+    assert "Paid" in again.message or "registered" in again.message, again.message
+    assert again.details["resolved"] and "✅" not in again.message
+    assert paid(rt, row) == 10000  # once
+    assert rt.store.claim_row(f"dialog:{PAYMENT.slug}:1001:k")["status"] == "done"  # type: ignore[index]
+
+
+def test_a_request_lost_before_billecta_is_sent_again_on_the_resubmit(rt: Runtime,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     row = invoice(rt)
     parsed = form(prepare(rt, row), amount="100")
 
@@ -242,16 +304,16 @@ def test_a_payment_that_may_have_been_applied_is_never_sent_again(rt: Runtime, m
         raise OutcomeUnknown("the payment on invoice 1001", "the invoice's event log in Billecta")
 
     monkeypatch.setattr(rt.billecta, "register_payment", lost)
-    with pytest.raises(OutcomeUnknown):
-        register_manual_payment(rt, row, parsed, ACTOR, idempotency_key="k")
+    with pytest.raises(Unresolved):
+        pay(rt, row, parsed, "k")
     monkeypatch.undo()
-    with pytest.raises(PaymentInProgress, match="event log"):
-        register_manual_payment(rt, row, parsed, ACTOR, idempotency_key="k")
-    assert rt.billecta.get_invoice(row["action_public_id"]).paid_amount.value == 0
+    outcome = pay(rt, row, parsed, "k")  # not in Billecta: this attempt registers it
+    assert outcome.message.startswith("Registered 100.00 SEK") and paid(rt, row) == 10000
 
 
 def test_a_submission_still_running_is_not_sent_twice(rt: Runtime) -> None:
     row = invoice(rt)
-    assert rt.store.claim("invoice-payment:k")
-    with pytest.raises(PaymentInProgress, match="already being registered"):
-        register_manual_payment(rt, row, form(prepare(rt, row)), ACTOR, idempotency_key="k")
+    assert rt.store.claim(f"dialog:{PAYMENT.slug}:1001:k")  # this (live) process holds it
+    with pytest.raises(StillRunning, match="right now"):
+        pay(rt, row, form(prepare(rt, row)), "k")
+    assert paid(rt, row) == 0
