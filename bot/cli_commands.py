@@ -117,7 +117,8 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
     return 0
 
 
-RUN_HELP = """usage: billecta-bot run <type> <verb> <targets> [field=value …] [--yes] [--json] [--all] [--changed] [--detach]
+RUN_HELP = """usage: billecta-bot run <type> <verb> <targets> [field=value …] [--yes] [--json] [--all|--changed]
+       [--detach]
        billecta-bot run <type> <verb> --help   (what the command does and its form fields)
 `billecta-bot commands` lists the commands."""
 

@@ -242,9 +242,8 @@ def validate_form(form: type[BaseModel], values: dict[str, Any], prepared: dict[
         errors = form_errors(form, exc)
         if not errors:
             raise InvalidInput(_message(exc.errors()[0])) from exc
-        fields = form.model_fields
-        shown = "; ".join(f"{(fields[name].title or name).lower()}: {message.rstrip('.')}"
-                          for name, message in errors.items())
+        # Named as typed on the command line (`amount=`); the modal shows each under its field.
+        shown = "; ".join(f"{name}: {message.rstrip('.')}" for name, message in errors.items())
         raise InvalidInput(f"Please check the form: {shown}.", field_errors=errors) from exc
 
 

@@ -155,8 +155,7 @@ def test_a_dialog_command_takes_its_fields_as_words(workdir: Path, capsys: pytes
     assert status == 0, err
     assert "Registered 100.00 SEK on invoice 1002" in out
     status, out, err = run(capsys, "run", "invoice", "payment", "1002", "payment_means=BG", "--yes", "--json")
-    assert status == 0, err
-    assert json.loads(out)["details"]["fully_paid"] is True  # the amount defaults to what remains
+    assert status == 2 and "needs amount=…" in json.loads(out)["error"]  # never a silent "all that remains"
     status, _, err = run(capsys, "run", "invoice", "payment", "1001", "amount=abc", "payment_means=BG", "--yes")
     assert status == 2 and "amount: 'abc' is not an amount" in err
     status, _, err = run(capsys, "run", "invoice", "payment", "1001", "colour=red", "--yes")
@@ -197,3 +196,43 @@ def test_a_database_that_cannot_be_opened_is_one_line(workdir: Path, capsys: pyt
     monkeypatch.setenv("BILLECTA_BOT_DB", str(workdir / "junk.db"))
     status, _, err = run(capsys, "audit")
     assert status == 78 and "BILLECTA_BOT_DB" in err and err.count("\n") == 1
+
+
+def test_run_help_lists_the_form_fields(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "run", "invoice", "payment", "--help")
+    assert status == 0
+    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+    assert set(lines) == {"amount", "payment_date", "payment_means", "reference", "overpayment",
+                          "confirm_overpayment"}
+    assert "amount" in lines["amount"] and "required" in lines["amount"]
+    assert "date" in lines["payment_date"] and "default today" in lines["payment_date"]
+    assert "choice" in lines["payment_means"] and "one of BG, PG, BANK, CASH, SWISH, CARD" in lines["payment_means"]
+    assert "default refuse" in lines["overpayment"] and "None" not in out
+    status, out, _ = run(capsys, "run", "invoice", "pause", "-h")
+    assert status == 0 and "usage: billecta-bot run invoice pause <id>" in out and "fields" not in out
+
+
+def test_a_missing_field_or_unknown_choice_is_refused_before_anything_is_sent(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "run", "invoice", "payment", "1002", "amount=100", "payment_means=XYZ", "--yes")
+    assert status == 2 and "'XYZ' is not a payment means here" in err
+    status, _, err = run(capsys, "run", "invoice", "payment", "1002", "amount=100", "--yes")
+    assert status == 2 and "needs payment_means=…" in err and "payment_date" in err and "None" not in err
+    status, out, err = run(capsys, "run", "invoice", "payment", "1002", "amount=1", "payment_means=BG", "--yes")
+    assert status == 0 and "None" not in out + err
+
+
+def test_an_amount_the_store_cannot_hold_is_refused_before_billecta_sees_it(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for amount in ("999999999999999999999", "9" * 29):
+        status, _, err = run(capsys, "run", "invoice", "payment", "1003", f"amount={amount}", "payment_means=BG",
+                             "overpayment=AsOverPayments", "--yes")
+        assert status == 2 and "amount: The amount is too large: at most 1 000 000 000.00 SEK" in err, err
+    status, out, _ = run(capsys, "run", "invoice", "events", "1003", "--json")
+    assert "Paid" not in out
+    status, _, err = run(capsys, "run", "invoice", "payment", "1003", "amount=100000", "payment_means=BG",
+                         "overpayment=AsOverPayments", "--yes")
+    assert status == 2 and "confirm_overpayment=100000.00" in err and "invoiced on invoice 1003" in err
+    status, out, err = run(capsys, "run", "invoice", "payment", "1003", "amount=100000", "payment_means=BG",
+                           "overpayment=AsOverPayments", "confirm_overpayment=100000", "--yes")
+    assert status == 0 and "Registered 100 000.00 SEK on invoice 1003" in out, err

@@ -96,7 +96,7 @@ def test_a_dialog_names_every_bad_field(rt: Runtime) -> None:
         prepare_dialog(rt, command, "1001", {"amount": "lots", "payment_date": "2099-01-01",
                                              "payment_means": "XYZ"}, ADMIN)
     assert set(caught.value.field_errors) == {"amount", "payment_date", "payment_means"}
-    assert caught.value.user_message.startswith("Please check the form: amount paid: 'lots' is not an amount")
+    assert caught.value.user_message.startswith("Please check the form: amount: 'lots' is not an amount")
     assert "'XYZ' is not a payment means here; use one of BG, PG, BANK, CASH, SWISH, CARD" in \
         caught.value.field_errors["payment_means"]
 

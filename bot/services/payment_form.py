@@ -234,8 +234,8 @@ def overpayment_unconfirmed(amount: Decimal, confirmation: str | None, context: 
     name = context.get("record") or "the invoice"
     rest = f" ({format_amount(remaining, currency)} remains)" if remaining is not None else ""
     return (f"{format_amount(minor, currency)} is far more than the {format_amount(invoiced, currency)} "
-            f"invoiced on {name}{rest}: the overpayment would exceed the invoice itself. To register it anyway, confirm the amount: type {plain} "
-            f"(confirm_overpayment={plain} on the command line).")
+            f"invoiced on {name}{rest}: the overpayment would exceed the invoice itself. To register it "
+            f"anyway, confirm the amount: type {plain} (confirm_overpayment={plain} on the command line).")
 
 
 def amount_problem(minor: int, form: PaymentForm, context: dict[str, Any]) -> str | None:

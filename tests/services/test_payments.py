@@ -115,7 +115,7 @@ def test_several_bad_fields_are_reported_together() -> None:
     with pytest.raises(InvalidInput) as caught:
         PaymentForm.parse({"amount": "abc", "payment_date": None}, PREPARED)
     assert set(caught.value.field_errors) == {"amount", "payment_date", "payment_means"}
-    assert "amount" in caught.value.user_message and "payment date" in caught.value.user_message
+    assert "amount" in caught.value.user_message and "payment_date" in caught.value.user_message
 
 
 def test_a_refused_invoice_refuses_the_form_with_its_reason() -> None:
