@@ -210,11 +210,13 @@ def pull(args: argparse.Namespace, settings: Settings) -> int:
         rt.close()
     if args.json:
         print(json.dumps({"invoices": report.invoices, "payments": report.payments,
-                          "debtcollections": report.debtcollections,
+                          "debtcollections": report.debtcollections, "repaired": report.repaired,
                           "changes": [describe_change(change) for change in report.changes]}, indent=2))
         return 0
     print(f"Pulled {report.invoices} invoices, {report.payments} unhandled payments and "
           f"{report.debtcollections} debt-collection cases.")
+    if report.repaired:
+        print(f"Recorded {report.repaired} change(s) made in Billecta that the bot had not recorded.")
     CliNotifier().mirror_changes(report.changes)
     return 0
 

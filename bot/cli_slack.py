@@ -62,12 +62,15 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _serve(args: argparse.Namespace, settings: Settings, http: bool) -> int:
     from bot.jobs import JobQueue
+    from bot.runner import resolve_dead_claims
     from bot.runtime import build_runtime
     from bot.schedules import Schedules, load_schedules
     from bot.slack.app import build_notifier, build_web_client, create_bot
     from bot.slack.server import make_http_server, run_socket_mode
 
     rt = build_runtime(settings)
+    for _, outcome in resolve_dead_claims(rt):  # what a killed bot left half done: settled before serving
+        print(f"Settled after a restart: {outcome.message if outcome else 'not done; it may be tried again.'}")
     client = build_web_client(settings)
     notifier = build_notifier(settings, rt, client)
     queue = JobQueue(rt, notifier)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot import once
 from bot.errors import BillectaNotFound
 from bot.services.mirror import (
     invoice_values_from_row,
@@ -32,6 +33,8 @@ class PullReport:
     invoices: int = 0
     payments: int = 0
     debtcollections: int = 0
+    # Work done in Billecta whose local record failed (bot.once): recorded now.
+    repaired: int = 0
     # (kind, before, after) for changes people care about; the notifier turns them into messages.
     changes: list[tuple[str, dict[str, Any] | None, dict[str, Any]]] = field(default_factory=list)
 
@@ -66,6 +69,7 @@ def pull(rt: Runtime, *, today: Any = None) -> PullReport:
         if before is None and not first_pull:
             report.changes.append(("payment", None, after))
     _refresh_unlisted_payments(rt, unhandled)
+    report.repaired = once.repair(rt.store)
     return report
 
 

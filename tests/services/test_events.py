@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
+from bot import commands as registry
 from bot.billecta.dates import STOCKHOLM
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import UsageError
 from bot.roles import Actor, Role
+from bot.runner import Dialog, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import DEMO, Sandbox
 from bot.services.events import (
@@ -35,7 +37,7 @@ from bot.services.events import (
     type_label,
 )
 from bot.services.mirror import resolve
-from bot.services.payments import PaymentForm, prepare, register_manual_payment
+from bot.services.payments import PaymentForm, prepare
 from bot.store import Store
 
 
@@ -94,7 +96,8 @@ def test_payments_appear_in_the_invoice_log_and_the_payment_log(rt: Runtime) -> 
     prepared = prepare(rt, row)
     form = PaymentForm.parse({"amount": "200", "payment_date": prepared["payment_date"], "payment_means": "CASH",
                               "reference": "Kvitto 9"}, prepared)
-    outcome = register_manual_payment(rt, row, form, Actor("U1", Role.OPERATOR, "slack"))
+    outcome = run_dialog(rt, Dialog(registry.find("invoice", "payment"), "1001", row, form, prepared),
+                         Actor("U1", Role.OPERATOR, "slack"))
     log = log_of(rt, "invoice", "1001")
     assert log.occurred[0].event_type == "Paid" and log.occurred[0].reference == "Kvitto 9"
     payment_log = log_of(rt, "payment", str(outcome.details["payment_id"]))
