@@ -7,6 +7,7 @@ Slack user id and user groups give them), recomputed for every request, buttons 
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
+from blocks.status import error_view
 from bot.config import Settings
 from bot.jobs import JobQueue
 from bot.notify import Notifier, ThrottledNotifier
@@ -22,11 +24,12 @@ from bot.runtime import Runtime
 from bot.schedules import Schedules
 from bot.slack import payload
 from bot.slack.deps import Deps, TrackedPool, Work
-from bot.slack.errors import describe
+from bot.slack.errors import describe, headline
 from bot.slack.homewatch import HomeWatch, WithHome
 from bot.slack.notifier import SlackNotifier
 from bot.slack.outbox import Outbox
 from bot.slack.roles import SlackRoles
+from bot.slack.seal import Sealer, Tampered
 from bot.slack.ui import Ui
 
 log = logging.getLogger(__name__)
@@ -52,7 +55,7 @@ def build_notifier(settings: Settings, runtime: Runtime, client: WebClient) -> N
     # The outbox waits out Retry-After itself, lane by lane: a client sleeping through 429s would
     # hold every other channel's messages back, then give up.
     quiet = WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout)
-    outbox = Outbox(runtime.store, Ui(quiet, sandbox=settings.is_sandbox)).start()
+    outbox = Outbox(runtime.store, Ui(quiet, sandbox=settings.is_sandbox, sealer=Sealer.for_settings(settings))).start()
     slack = ThrottledNotifier(SlackNotifier(outbox, runtime.store, settings))
     return WithHome(slack, HomeWatch(), outbox)
 
@@ -75,7 +78,7 @@ def create_bot(settings: Settings, runtime: Runtime, *, jobs: JobQueue | None = 
                web_client: WebClient | None = None, notifier: Notifier | None = None,
                schedules: Schedules | None = None) -> SlackBot:
     client = web_client or build_web_client(settings)
-    ui = Ui(client, sandbox=settings.is_sandbox)
+    ui = Ui(client, sandbox=settings.is_sandbox, sealer=Sealer.for_settings(settings))
     notifier = notifier or build_notifier(settings, runtime, client)
     deps: Deps
 
@@ -103,6 +106,9 @@ def create_bot(settings: Settings, runtime: Runtime, *, jobs: JobQueue | None = 
 def _inject(deps: Deps) -> Any:
     def inject(body: dict[str, Any], context: Any, next: Any, request: Any) -> BoltResponse | None:
         context["deps"] = deps
+        refused = _unseal(deps, body)
+        if refused is not None:
+            return refused
         user = payload.user_id(body)
         if user:
             context["actor"] = deps.roles.actor(user, payload.user_name(body), payload.channel_id(body))
@@ -112,6 +118,26 @@ def _inject(deps: Deps) -> Any:
         return None
 
     return inject
+
+
+def _unseal(deps: Deps, body: dict[str, Any]) -> BoltResponse | None:
+    """The seals on what the interaction carries back, checked before any listener reads it; a
+    changed one is refused where the user looks (the modal itself for a submission)."""
+    if deps.ui.sealer is None:
+        return None
+    try:
+        deps.ui.sealer.open_body(body)
+    except Tampered as tampered:
+        exc = tampered
+        log.warning("refused an interaction from %s: a sealed value came back changed", payload.user_id(body))
+        if body.get("type") == "view_submission":
+            view = deps.ui.view(error_view(headline(exc), exc.user_message))
+            return BoltResponse(status=200, body=json.dumps({"response_action": "update", "view": view}),
+                                headers={"content-type": "application/json"})
+        where = payload.where(body)
+        deps.work.run(where, lambda: deps.fail(where, exc))
+        return BoltResponse(status=200, body="")
+    return None
 
 
 def _seen_event(deps: Deps, body: dict[str, Any]) -> bool:

@@ -23,6 +23,7 @@ from slack_sdk.webhook import WebhookClient
 
 from blocks import limits
 from blocks.common import with_sandbox
+from bot.slack.seal import Sealer
 
 log = logging.getLogger(__name__)
 Msg = dict[str, Any]
@@ -58,17 +59,24 @@ def after_ack() -> float:
 
 
 class Ui:
-    def __init__(self, client: WebClient, *, sandbox: bool) -> None:
+    def __init__(self, client: WebClient, *, sandbox: bool, sealer: Sealer | None = None) -> None:
         self.client = client
         self.sandbox = sandbox
+        # Seals every private_metadata and button value that leaves (bot.slack.seal); the app checks
+        # them on the way back in. None only for tests of this class alone.
+        self.sealer = sealer
 
     # -- decoration ----------------------------------------------------------------------------
     def view(self, view: dict[str, Any]) -> dict[str, Any]:
+        if self.sealer is not None:
+            view = self.sealer.seal_view(view)
         if not self.sandbox:
             return view
         return limits.check_view({**view, "blocks": with_sandbox(view.get("blocks", []))})
 
     def message(self, msg: Msg) -> Msg:
+        if self.sealer is not None and msg.get("blocks"):
+            msg = {**msg, "blocks": self.sealer.seal_blocks(msg["blocks"])}
         if not self.sandbox:
             return msg
         text = msg.get("text", "")

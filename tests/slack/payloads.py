@@ -123,8 +123,8 @@ class SlackClient:
         """An interaction inside a modal (a select that dispatches, a button), with its current values."""
         view = {**self.fake.view(view_id), "state": {"values": dict(values or {})}}
         action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "action_ts": f"{time.time():.6f}"}
-        if action_value is not None:
-            action["value"] = action_value
+        if action_value is not None:  # a button: Slack sends the value the bot gave it (sealed)
+            action["value"] = _button_value(view.get("blocks") or [], action_id, action_value)
         return self.interact({"type": "block_actions", "team": TEAM, "user": {"id": user, "name": user.lower()},
                               "trigger_id": self.fake.trigger(), "container": {"type": "view", "view_id": view_id},
                               "view": view, "actions": [action]})
@@ -145,3 +145,19 @@ class SlackClient:
                            "event_id": event_id, "event_time": int(time.time())})
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         return self.post(body, "application/json", headers)
+
+
+def _button_value(node: Any, action_id: str, value: str) -> str:
+    """The value of the view's button `action_id` whose value (seal aside) is `value`; `value` if none."""
+    if isinstance(node, list):
+        for item in node:
+            found = _button_value(item, action_id, value)
+            if found != value:
+                return found
+    elif isinstance(node, dict):
+        given = node.get("value")
+        if node.get("type") == "button" and node.get("action_id") == action_id and isinstance(given, str) \
+                and given.rpartition("~")[0] == value:
+            return given
+        return _button_value(list(node.values()), action_id, value)
+    return value

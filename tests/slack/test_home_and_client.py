@@ -34,7 +34,9 @@ def test_home_shows_jobs_failures_target_and_quick_actions(stack: Stack) -> None
 
 
 def test_quick_action_opens_the_palette_on_that_command(stack: Stack) -> None:
-    button = {"action_id": ActionId.HOME_COMMAND, "value": "pause-invoice"}
+    sealer = stack.bot.deps.ui.sealer
+    assert sealer is not None  # every button value the bot sends is sealed (bot.slack.seal)
+    button = {"action_id": ActionId.HOME_COMMAND, "value": sealer.seal("pause-invoice", 2000)}
     stack.client.click_message(button, ephemeral=False)
     stack.settle()
     view = stack.fake.calls("views.open", ok=True)[-1].args["view"]
