@@ -339,8 +339,9 @@ def resolve_dead_claims(rt: Runtime, prefix: str = DIALOG_KEY) -> list[tuple[str
 
     settled: list[tuple[str, Outcome | None]] = []
     for row in once.dead_claims(rt.store, prefix):
+        # dialog:<slug>:<record key>:<attempt> (the attempt, a Slack submission key, has colons of its own)
         slug, _, rest = row["key"].removeprefix(DIALOG_KEY).partition(":")
-        record_key = rest.rpartition(":")[0]
+        record_key = rest.partition(":")[0]
         command = registry.by_slug(slug)
         if command is None or not rt.store.take_over(row["key"], row.get("owner")):
             continue
@@ -349,7 +350,9 @@ def resolve_dead_claims(rt: Runtime, prefix: str = DIALOG_KEY) -> list[tuple[str
             record = resolve_one(rt, command, record_key)
             subject = dialog_subject(command, record_key, record)
             outcome = once.resolve(rt.store, row, _bound_check(rt, command, record), subject)
-        except BotError as exc:
+        except BotError as exc:  # cannot tell now: unknown, so the next attempt looks again
+            if not isinstance(exc, once.Unresolved):
+                rt.store.mark_claim(row["key"], once.UNKNOWN, {"error": exc.user_message})
             audit(rt, command, actor, [record_key], "unknown", exc.user_message)
             continue
         if outcome is None:

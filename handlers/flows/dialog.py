@@ -115,10 +115,11 @@ def _run(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: di
                           exc.field_errors or {next(iter(values), ""): exc.user_message})
         deps.ui.replace(where, form_view(ctx, state.pack()))
         return
+    except StillRunning:
+        return  # a second delivery of a submission still running: the first one's result replaces this view
     except BotError as exc:  # audited by the runner
-        if not isinstance(exc, StillRunning):
-            deps.notifier.action_failed(command, actor, f"{state.label}: {exc.user_message}")
-            _retried(deps, state, actor, f"{state.label}: {exc.user_message}", ok=False)
+        deps.notifier.action_failed(command, actor, f"{state.label}: {exc.user_message}")
+        _retried(deps, state, actor, f"{state.label}: {exc.user_message}", ok=False)
         deps.ui.replace(where, result_view(command.title, exc.user_message, ok=False))
         return
     if not outcome.details.get("repeated"):
