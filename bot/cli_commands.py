@@ -108,7 +108,8 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
         dialog = prepare_dialog(rt, command, key, values, actor)
         typed = dialog.form.model_dump(mode="json")
         given = ", ".join(f"{k} {typed[k]}" for k in values if typed.get(k) is not None)
-        _confirm(command, 1, f"{record_label(command.record_type, dialog.record)} ({given})", args.yes)
+        left = f"; {dialog.prepared['remaining']} remains" if dialog.prepared.get("remaining") else ""
+        _confirm(command, 1, f"{record_label(command.record_type, dialog.record)} ({given}{left})", args.yes)
         outcome = run_dialog(rt, dialog, actor)
     else:
         _confirm(command, 1, f"{command.record_type} {key}", args.yes)

@@ -178,9 +178,11 @@ def _run(store: Store, key: str, work: Work, subject: Subject) -> Outcome:
 
 def _not_recorded(store: Store, key: str, reference: str, subject: Subject) -> Outcome:
     row = store.claim_row(key)
-    local = ((row or {}).get("result") or {}).get("local") or {}
-    message = (f"{NOT_RECORDED}: {reference}. The next `billecta-bot pull` brings the bot's records up "
-               "to date; do not register it again.")
+    result = (row or {}).get("result") or {}
+    local = result.get("local") or {}
+    stamp = f" (marked {result['token']} in Billecta)" if result.get("token") else ""
+    message = (f"{NOT_RECORDED}: {reference}{stamp}. The next `billecta-bot pull` brings the bot's records "
+               "up to date; do not register it again.")
     outcome = Outcome(message, subject.record_type, subject.record_ids,
                       details={"not_recorded": True, "reference": reference})
     store.settle(key, {**asdict(outcome), "local": local, "recorded": False})

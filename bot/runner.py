@@ -326,7 +326,7 @@ def _audit_outcome(rt: Runtime, command: Command, actor: Actor, outcome: Outcome
 def dialog_subject(command: Command, key: str, record: dict[str, Any]) -> once.Subject:
     name = label(command.record_type, record)
     return once.Subject(what=f"`{command.name}` on {name}",
-                        where=f"the event log of {name} (`billecta-bot run {command.record_type} events {key}`)",
+                        where=f"the event log of {name} (`{command.record_type} events {key}`)",
                         record_type=command.record_type, record_ids=[key])
 
 

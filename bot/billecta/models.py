@@ -16,7 +16,7 @@ from pydantic.alias_generators import to_pascal
 
 from bot.billecta import enums
 from bot.billecta.dates import format_datetime, parse_datetime
-from bot.money import DEFAULT_CURRENCY, from_minor, to_minor
+from bot.money import DEFAULT_CURRENCY, STORE_MAX_MINOR, AmountTooLarge, from_minor, to_minor
 
 
 def _decimal_from_double(value: Any) -> Any:
@@ -83,6 +83,8 @@ class AmountView(BillectaModel):
     @classmethod
     def from_minor(cls, minor: int, currency: str | None = DEFAULT_CURRENCY) -> AmountView:
         code = (currency or DEFAULT_CURRENCY).upper()
+        if abs(minor) > STORE_MAX_MINOR:  # the last guard: forms and services refuse far smaller amounts
+            raise AmountTooLarge(f"{minor} minor units cannot be kept exactly")
         return cls(currency_code=code, value=minor, value_for_view=float(from_minor(minor, code)))
 
     @property
