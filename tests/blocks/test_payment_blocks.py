@@ -37,7 +37,9 @@ def test_form_golden() -> None:
 
 def test_inputs_are_the_form_fields_with_the_flow_action_id() -> None:
     found = inputs(payment_form_blocks(PREPARED))
-    assert list(found) == list(PaymentField) and set(found) == set(PaymentForm.FIELDS) == set(PaymentForm.model_fields)
+    shown_when_needed = {PaymentField.CONFIRM_OVERPAYMENT}
+    assert list(found) == [f for f in PaymentField if f not in shown_when_needed]
+    assert set(found) | shown_when_needed == set(PaymentForm.model_fields) == set(PaymentForm.FIELDS) | {"payment_date"}
     assert all(b["element"]["action_id"] == ActionId.FORM_FIELD for b in found.values())
     assert found["reference"]["optional"] and not found["amount"]["optional"]
 
@@ -61,6 +63,18 @@ def test_typed_values_win_and_errors_sit_under_their_field() -> None:
     index = next(i for i, b in enumerate(blocks) if b.get("block_id") == "amount")
     assert blocks[index + 1]["block_id"] == "amount-error"
     assert "&lt;here&gt;" in blocks[index + 1]["elements"][0]["text"]
+
+
+def test_an_overpayment_above_the_invoiced_amount_adds_a_confirmation_stating_both_figures() -> None:
+    prepared = {**PREPARED, "invoiced_minor": 150000}
+    small = inputs(payment_form_blocks(prepared, {"amount": "1600", "overpayment": "AsOverPayments"}))
+    assert PaymentField.CONFIRM_OVERPAYMENT not in small
+    blocks = payment_form_blocks(prepared, {"amount": "15000", "overpayment": "AsOverPayments"})
+    found = inputs(blocks)
+    assert list(found)[-1] == PaymentField.CONFIRM_OVERPAYMENT and not found["confirm_overpayment"]["optional"]
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "15 000.00 SEK is far more than the 1 500.00 SEK invoiced on invoice 1001" in text
+    assert limits.check_blocks(blocks, limits.VIEW_BLOCKS) == blocks
 
 
 def test_refused_invoice_shows_the_reason_and_no_inputs() -> None:
