@@ -69,11 +69,14 @@ class Once:
         """Make the write (`call`). `reference` says what it does ('1 250.00 SEK on invoice 1003');
         `local` holds the store rows the service writes after it (table → rows), which `repair` writes
         if recording them fails. From here a failure is never "nothing changed"."""
-        self.store.mark_claim(self.key, SENDING, {"token": self.token})
+        # The local rows go with the claim before sending: a later process that finds the work done in
+        # Billecta (a crash, a lost reply) records them.
+        what = {"token": self.token, "reference": reference, "local": local or {}}
+        self.store.mark_claim(self.key, SENDING, what)
         self.sent = True
         answer = call()
         self.reference = reference
-        self.store.mark_claim(self.key, APPLIED, {"reference": reference, "local": local or {}, "token": self.token})
+        self.store.mark_claim(self.key, APPLIED, what)
         return answer
 
 
@@ -140,7 +143,8 @@ def resolve(store: Store, row: dict[str, Any], check: Check | None, subject: Sub
     if found is not None:
         outcome = Outcome(f"{found.message} (confirmed earlier; the bot stopped before it could say so).",
                           subject.record_type, subject.record_ids, details={**found.details, "resolved": True})
-        store.settle(key, asdict(outcome))
+        store.settle(key, {**asdict(outcome), "local": result.get("local") or {}, "recorded": False})
+        _record(store, key)
         return outcome
     if known:
         return None
@@ -190,8 +194,6 @@ def _not_recorded(store: Store, key: str, reference: str, subject: Subject) -> O
 
 
 def _repeat(result: dict[str, Any], subject: Subject) -> Outcome:
-    if "error" in result:
-        raise Unresolved(result["error"])
     known = {name: result[name] for name in ("message", "record_type", "record_ids", "ok", "details")
              if name in result}
     outcome = Outcome(**{"record_type": subject.record_type, "record_ids": subject.record_ids, **known})
@@ -204,16 +206,23 @@ def repair(store: Store) -> int:
 
     Run by `billecta-bot pull` after it has refreshed the mirror from Billecta.
     """
-    repaired = 0
-    for row in store.rows("idempotency", "status = 'done' AND result LIKE '%\"recorded\": false%'"):
-        result = store.claim_row(row["key"])["result"]  # type: ignore[index]
+    rows = store.rows("idempotency", "status = 'done' AND result LIKE '%\"recorded\": false%'")
+    return sum(1 for row in rows if _record(store, row["key"]))
+
+
+def _record(store: Store, key: str) -> bool:
+    """Write a settled claim's local rows once (all or none); False when that fails again."""
+    result = (store.claim_row(key) or {}).get("result") or {}
+    try:
         with store.transaction():
             for table, rows in (result.get("local") or {}).items():
                 for values in rows:
                     store.insert(table, values)
-            store.mark_claim(row["key"], DONE, {**result, "recorded": True})
-        repaired += 1
-    return repaired
+            store.mark_claim(key, DONE, {**result, "recorded": True})
+    except Exception:
+        log.exception("%s: recording the local rows failed; the next pull tries again", key)
+        return False
+    return True
 
 
 def dead_claims(store: Store, prefix: str) -> list[dict[str, Any]]:

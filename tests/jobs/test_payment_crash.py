@@ -115,6 +115,8 @@ def test_a_payment_killed_after_billecta_booked_it_is_reported_done_once(
     try:
         audited = store.rows("audit", "source = 'restart'")
         assert [row["outcome"] for row in audited] == ["ok"] and "confirmed earlier" in audited[0]["detail"]
+        # The payment the killed process never recorded is in the store now, once.
+        assert [row["amount"] for row in store.rows("payment", "kind = 'manual'")] == [10000]
     finally:
         store.close()
 
