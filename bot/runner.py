@@ -260,15 +260,6 @@ def _message(error: Any) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def parse_form(name: str, form: type[BaseModel], values: dict[str, Any], prepared: dict[str, Any]) -> BaseModel:
-    """The form from typed values over the prefill in `prepared` (what a modal starts from)."""
-    fields = form.model_fields
-    unknown = sorted(set(values) - set(fields))
-    if unknown:
-        raise UsageError(f"`{name}` has no field {', '.join(unknown)}; its fields are {', '.join(fields)}.")
-    return validate_form(form, {**{k: v for k, v in prepared.items() if k in fields}, **values}, prepared)
-
-
 DIALOG_KEY = "dialog:"
 
 

@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from pydantic import BaseModel
 
 from bot import commands as registry
 from bot.config import Settings
 from bot.errors import InvalidInput, NotAllowed, NotFound, UsageError
 from bot.roles import Actor, Role
-from bot.runner import check_allowed, display_name, parse_form, prepare_dialog, run_action, run_dialog, run_view, select
+from bot.runner import check_allowed, display_name, prepare_dialog, run_action, run_dialog, run_view, select
 from bot.runtime import Runtime, build_runtime
 from bot.services.events import EventLog
 from bot.services.payment_form import stockholm_today
@@ -109,6 +108,8 @@ def test_a_dialog_refuses_missing_required_fields_with_the_list_of_fields(rt: Ru
     assert text.startswith("`invoice payment` needs amount=…. Its fields:")
     assert "amount" in text and "required" in text and "payment_date" in text and "default today" in text
     assert "one of BG, PG, BANK, CASH, SWISH, CARD" in text and "None" not in text
+    with pytest.raises(UsageError, match="has no field colour. Its fields:"):
+        prepare_dialog(rt, command, "1001", {"colour": "red", "amount": "1", "payment_means": "BG"}, ADMIN)
 
 
 def test_amounts_the_store_cannot_hold_are_field_errors_before_anything_is_sent(rt: Runtime) -> None:
@@ -121,15 +122,6 @@ def test_amounts_the_store_cannot_hold_are_field_errors_before_anything_is_sent(
         assert "too large: at most 1 000 000 000.00 SEK" in caught.value.field_errors["amount"], amount
     after = rt.billecta.get_invoice(before.action_public_id)
     assert after.paid_amount.value == before.paid_amount.value and after.state.stage == before.state.stage
-
-
-def test_parse_form_refuses_fields_the_form_does_not_have() -> None:
-    class Form(BaseModel):
-        note: str
-
-    assert parse_form("x y", Form, {}, {"note": "prefilled", "other": 1}).model_dump() == {"note": "prefilled"}
-    with pytest.raises(UsageError, match="has no field colour; its fields are note"):
-        parse_form("x y", Form, {"colour": "red"}, {})
 
 
 def test_a_view_runs_for_the_type_the_user_named(rt: Runtime) -> None:
