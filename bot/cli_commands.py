@@ -14,8 +14,9 @@ from bot.cli_views import print_view
 from bot.commands import Command, Kind
 from bot.config import Settings
 from bot.errors import UsageError
+from bot.forms import form_help
 from bot.roles import shell_actor
-from bot.runner import display_name, form_help, prepare_dialog, run_action, run_dialog, run_view
+from bot.runner import display_name, prepare_dialog, run_action, run_dialog, run_view
 from bot.runtime import Runtime, build_runtime
 from bot.services import Outcome
 from bot.services.labels import label as record_label

@@ -5,22 +5,19 @@ Handlers and the CLI parse input and show results; everything between lives here
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
-from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import BaseModel
 
 from bot import once
 from bot.commands import EVENT_LOG_TYPES, Command, Kind
-from bot.errors import BotError, InvalidInput, NotFound, NotInBillecta, UsageError
+from bot.errors import BotError, NotFound, NotInBillecta, UsageError
+from bot.forms import check_fields, validate_form
 from bot.roles import Actor, Role, require
 from bot.services import Outcome
 from bot.services.labels import label
@@ -181,83 +178,12 @@ def prepare_dialog(rt: Runtime, command: Command, key: str, values: dict[str, An
     form_type = command.form
 
     def build() -> Dialog:
-        _check_fields(command, form_type, values)
+        check_fields(command.name, form_type, values)
         row = resolve_one(rt, command, key)
         prepared = command.prepare(rt, row) if command.prepare else {}
         return Dialog(command, key, row, validate_form(form_type, values, prepared), prepared)
 
     return _audited(rt, command, actor, key, build, audit_success=False)
-
-
-def _check_fields(command: Command, form: type[BaseModel], values: dict[str, Any]) -> None:
-    fields = form.model_fields
-    unknown = sorted(set(values) - set(fields))
-    missing = [name for name, info in fields.items() if info.is_required() and name not in values]
-    if unknown or missing:
-        problem = (f"has no field {', '.join(unknown)}" if unknown else
-                   f"needs {', '.join(f'{name}=…' for name in missing)}")
-        raise UsageError(f"`{command.name}` {problem}. Its fields:\n{form_help(form)}")
-
-
-def form_help(form: type[BaseModel]) -> str:
-    """One line per field, from the form model itself: name, type, required or default, choices."""
-    return "\n".join(_field_line(name, info) for name, info in form.model_fields.items())
-
-
-def _field_line(name: str, info: FieldInfo) -> str:
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    kind = str(extra.get("kind") or ("choice" if extra.get("choices") else _type_name(info.annotation)))
-    if info.is_required():
-        need = "required"
-    else:
-        default = extra.get("default_text") or (info.default.value if isinstance(info.default, Enum)
-                                                 else info.default)
-        need = f"optional, default {default}" if default not in (None, "") else "optional"
-    line = f"  {name:<20} {kind:<7} {need}"
-    choices = extra.get("choices")
-    if isinstance(choices, (list, tuple)) and choices:
-        line += f"; one of {', '.join(str(c) for c in choices)}"
-    if info.description:
-        line += f". {info.description}"
-    return line
-
-
-def _type_name(annotation: Any) -> str:
-    names = {Decimal: "amount", dt.date: "date", str: "text", bool: "yes/no", int: "number"}
-    for known, name in names.items():
-        if annotation is known or known in getattr(annotation, "__args__", ()):
-            return name
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return "choice"
-    return "text"
-
-
-def validate_form(form: type[BaseModel], values: dict[str, Any], prepared: dict[str, Any]) -> BaseModel:
-    """The form, or InvalidInput naming every bad field (the one place errors are mapped to fields).
-
-    An error of the whole form (no payment possible on this invoice) is the message alone."""
-    try:
-        return form.model_validate(values, context=prepared)
-    except ValidationError as exc:
-        errors = form_errors(form, exc)
-        if not errors:
-            raise InvalidInput(_message(exc.errors()[0])) from exc
-        # Named as typed on the command line (`amount=`); the modal shows each under its field.
-        shown = "; ".join(f"{name}: {message.rstrip('.')}" for name, message in errors.items())
-        raise InvalidInput(f"Please check the form: {shown}.", field_errors=errors) from exc
-
-
-def form_errors(form: type[BaseModel], exc: ValidationError) -> dict[str, str]:
-    """Each field's first error, under the field's name (= the modal's input block id)."""
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        if error["loc"] and str(error["loc"][0]) in form.model_fields:
-            errors.setdefault(str(error["loc"][0]), _message(error))
-    return errors
-
-
-def _message(error: Any) -> str:
-    return str(error["msg"]).removeprefix("Value error, ")
 
 
 DIALOG_KEY = "dialog:"

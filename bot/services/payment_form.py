@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import OvershootingAmountHandling
+from bot.forms import validate_form
 from bot.money import (
     AmountTooLarge,
     MoneyError,
@@ -177,9 +178,7 @@ class PaymentForm(BaseModel):
 
     @classmethod
     def parse(cls, values: dict[str, Any], prepared: dict[str, Any]) -> PaymentForm:
-        """Validate; InvalidInput naming each bad field (`bot.runner.validate_form`, the one mapping)."""
-        from bot.runner import validate_form
-
+        """Validate; InvalidInput naming each bad field (`bot.forms.validate_form`, the one mapping)."""
         form = validate_form(cls, values, prepared)
         assert isinstance(form, PaymentForm)
         return form

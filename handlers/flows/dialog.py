@@ -15,9 +15,10 @@ from blocks.metadata import FlowState
 from blocks.status import loading_view, result_view
 from bot.commands import Command
 from bot.errors import BotError, InvalidInput
+from bot.forms import validate_form
 from bot.once import StillRunning
 from bot.roles import Actor
-from bot.runner import Dialog, resolve_one, run_dialog, validate_form
+from bot.runner import Dialog, resolve_one, run_dialog
 from bot.services.labels import label
 from bot.slack.deps import Deps
 from bot.slack.payload import values as state_values
