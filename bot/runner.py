@@ -179,11 +179,16 @@ def prepare_dialog(rt: Runtime, command: Command, key: str, values: dict[str, An
 
     def build() -> Dialog:
         check_fields(command.name, form_type, values)
-        row = resolve_one(rt, command, key)
-        prepared = command.prepare(rt, row) if command.prepare else {}
+        row, prepared = load_dialog(rt, command, key)
         return Dialog(command, key, row, validate_form(form_type, values, prepared), prepared)
 
     return _audited(rt, command, actor, key, build, audit_success=False)
+
+
+def load_dialog(rt: Runtime, command: Command, key: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The dialog's record and what its form shows (`prepare`, slow: a fresh read from Billecta)."""
+    row = resolve_one(rt, command, key)
+    return row, command.prepare(rt, row) if command.prepare else {}
 
 
 DIALOG_KEY = "dialog:"

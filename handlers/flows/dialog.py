@@ -18,7 +18,7 @@ from bot.errors import BotError, InvalidInput
 from bot.forms import validate_form
 from bot.once import StillRunning
 from bot.roles import Actor
-from bot.runner import Dialog, resolve_one, run_dialog
+from bot.runner import Dialog, load_dialog, resolve_one, run_dialog
 from bot.services.labels import label
 from bot.slack.deps import Deps
 from bot.slack.payload import values as state_values
@@ -39,9 +39,8 @@ def start(deps: Deps, start: Start) -> None:
 
 def _load(deps: Deps, state: FlowState, flags: dict[str, str], where: Where) -> None:
     command = command_for(state.command)
-    row = resolve_one(deps.rt, command, state.key or "")
+    row, state.prepared = load_dialog(deps.rt, command, state.key or "")
     state.label = label(command.record_type, row)
-    state.prepared = command.prepare(deps.rt, row) if command.prepare else {}
     fields = _fields(command)
     prefill = {k: v for k, v in {**state.prepared, **flags}.items() if k in fields}
     ctx = FormContext(command, state.label, state.prepared, prefill)
