@@ -1,9 +1,13 @@
 """The manual payment form (command 9): what the modal and the CLI accept, validated with pydantic.
 
 `PaymentForm.model_validate(values, context=prepare(...))` checks each field against the invoice
-(`bot.services.payments.prepare`): an exact amount (never a float) no larger than what remains
-unless the overpayment is kept, a date between the invoice date and today, a payment means code,
-an optional reference. `PaymentForm.parse` raises `InvalidInput` naming each bad field.
+(`bot.services.payments.prepare`): an exact amount (never a float, within `bot.money`'s bounds) no
+larger than what remains unless the overpayment is kept, a date between the invoice date and today
+(today by default), one of the offered payment means codes, an optional reference, and — when the
+kept overpayment is larger than the whole invoiced amount — the amount typed again in
+`confirm_overpayment` (the modal adds that field, stating both figures, only when it is needed).
+`PaymentForm.parse` raises `InvalidInput` naming each bad field. The service applies the amount and
+date rules again against a fresh read (`amount_problem`), since what was prepared may be stale.
 """
 
 from __future__ import annotations
