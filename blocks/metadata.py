@@ -2,6 +2,8 @@
 
 Slack sends no session with an interaction, so what a modal or button needs later travels with it:
 private_metadata (≤ 3,000 characters) and button values (≤ 2,000). Keep ids here, never objects.
+On its way out every such value is sealed with an HMAC (bot.slack.seal) and checked when it comes
+back, so what is unpacked here is what the bot sent.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from blocks import limits
 from bot.errors import UsageError
 
 M = TypeVar("M", bound="Packed")
+# Room left for the seal bot.slack.seal appends on the way out ('~' and a 22-character MAC).
+SEAL_RESERVE = 23
 
 
 class Packed(BaseModel):
@@ -21,6 +25,7 @@ class Packed(BaseModel):
 
     def pack(self, limit: int = limits.PRIVATE_METADATA) -> str:
         text = self.model_dump_json(exclude_defaults=True)
+        limit -= SEAL_RESERVE
         if len(text) > limit:
             raise limits.SlackLimitError(f"{type(self).__name__} is {len(text)} characters, over {limit}")
         return text

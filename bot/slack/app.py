@@ -129,7 +129,10 @@ def _unseal(deps: Deps, body: dict[str, Any]) -> BoltResponse | None:
         deps.ui.sealer.open_body(body)
     except Tampered as tampered:
         exc = tampered
-        log.warning("refused an interaction from %s: a sealed value came back changed", payload.user_id(body))
+        user = payload.user_id(body) or "unknown"
+        log.warning("refused an interaction from %s: a sealed value came back changed", user)
+        deps.rt.store.audit(actor=user, source="slack", channel=payload.channel_id(body), command="(interaction)",
+                            record_type=None, record_ids=[], outcome="refused", detail=exc.user_message)
         if body.get("type") == "view_submission":
             view = deps.ui.view(error_view(headline(exc), exc.user_message))
             return BoltResponse(status=200, body=json.dumps({"response_action": "update", "view": view}),

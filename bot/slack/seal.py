@@ -19,7 +19,7 @@ from typing import Any
 from bot.errors import UsageError
 
 SEP = "~"
-MAC_CHARS = 22  # 128 bits in base64url, unpadded
+MAC_CHARS = 22  # 128 bits in base64url, unpadded (blocks.metadata.SEAL_RESERVE leaves room for it)
 PRIVATE_METADATA_MAX = 3000
 BUTTON_VALUE_MAX = 2000
 

@@ -112,6 +112,8 @@ def test_changed_private_metadata_is_refused(stack: Stack) -> None:
     assert "came back changed" in json.dumps(reply.json["view"]) and _payments(stack) == 0
     unsealed = stack.client.submit(view_id, _values("100"), view={**view, "private_metadata": meta})
     assert "came back changed" in json.dumps(unsealed.json["view"]) and _payments(stack) == 0
+    refused = stack.rt.store.rows("audit", "outcome = 'refused'")
+    assert len(refused) == 2 and refused[0]["actor"] == "UOPER"
 
 
 def test_a_changed_button_value_is_refused(stack: Stack) -> None:
