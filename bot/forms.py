@@ -40,8 +40,7 @@ def _field_line(name: str, info: FieldInfo) -> str:
     if info.is_required():
         need = "required"
     else:
-        default = extra.get("default_text") or (info.default.value if isinstance(info.default, Enum)
-                                                 else info.default)
+        default = extra.get("default_text") or _default_text(info.default)
         need = f"optional, default {default}" if default not in (None, "") else "optional"
     line = f"  {name:<20} {kind:<7} {need}"
     choices = extra.get("choices")
@@ -50,6 +49,15 @@ def _field_line(name: str, info: FieldInfo) -> str:
     if info.description:
         line += f". {info.description}"
     return line
+
+
+def _default_text(default: Any) -> Any:
+    """A default as a user would type it: an enum's value, yes/no for a flag (never Python's None/True)."""
+    if isinstance(default, Enum):
+        return default.value
+    if isinstance(default, bool):
+        return "yes" if default else "no"
+    return default
 
 
 def _type_name(annotation: Any) -> str:

@@ -176,9 +176,9 @@ def prepare_dialog(rt: Runtime, command: Command, key: str, values: dict[str, An
     if command.kind is not Kind.DIALOG or command.form is None:
         raise UsageError(f"`{command.name}` is a {command.kind.value} command.")
     form_type = command.form
+    check_fields(command.name, form_type, values)  # the command line's syntax, like an unknown command
 
     def build() -> Dialog:
-        check_fields(command.name, form_type, values)
         row, prepared = load_dialog(rt, command, key)
         return Dialog(command, key, row, validate_form(form_type, values, prepared), prepared)
 
