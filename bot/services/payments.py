@@ -112,7 +112,7 @@ def find_payment(rt: Runtime, record: dict[str, Any], once: Once) -> Found | Non
     view = fresh_view(rt, record)
     name = label("invoice", record)
     for event in view.events:
-        if once.token in f"{event.content or ''} {event.title or ''}":
+        if once.token in f"{event.content or ''} {event.title or ''} {event.reference or ''}":
             what = (event.title or "A payment was registered").rstrip(".")
             remaining = view.current_amount.value
             rest = (f"{format_amount(remaining, view.current_amount.currency_code)} remains" if remaining > 0
