@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     notify_channel: str | None = None
     alert_channel: str | None = None
+    # The zone every time is shown in (Slack and the CLI), with its offset; see bot/timefmt.py.
+    display_timezone: str = "Europe/Stockholm"
 
     # Comma-separated Slack user ids (U…/W…) and user-group ids (S…).
     role_admins: str = ""
@@ -90,6 +92,14 @@ class Settings(BaseSettings):
         if not value.parent.is_dir():
             raise ValueError(f"the directory {str(value.parent)!r} does not exist")
         return value
+
+    @field_validator("display_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from bot.timefmt import zone_named
+
+        zone_named(value.strip())
+        return value.strip()
 
     @field_validator("role_admins", "role_operators", "role_viewers")
     @classmethod

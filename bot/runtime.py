@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from bot import timefmt
 from bot.billecta.client import BillectaClient
 from bot.config import Settings
 from bot.store import Store
@@ -47,6 +48,7 @@ class Runtime:
 def build_runtime(settings: Settings, *, store: Store | None = None,
                   transport: httpx.BaseTransport | None = None, seed: str = "demo") -> Runtime:
     owned: list[object] = []
+    timefmt.configure(settings.display_timezone)
     sandbox = None
     if transport is None and settings.uses_embedded_sandbox:
         from bot.sandbox import Sandbox
