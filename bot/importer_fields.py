@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.money import CURRENCY_DECIMALS, MoneyError, parse_decimal
+from bot.money import CURRENCY_DECIMALS, AmbiguousAmount, MoneyError, parse_decimal
 
 
 class FieldError(ValueError):
@@ -108,6 +108,8 @@ def number(column: str, raw: Any) -> Decimal:
         raise FieldError(f"{column} {shown(raw)} is not a number")
     try:
         value = parse_decimal(raw, field=column)
+    except AmbiguousAmount as exc:  # '1,250': a thousand times apart, so say why rather than guess
+        raise FieldError(str(exc)) from None
     except MoneyError:
         raise FieldError(f"{column} {shown(raw)} is not a number") from None
     if abs(value) >= MAX_NUMBER:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel.numbers import format_currency
+
 # Minor-unit decimals per ISO 4217 code; Billecta's /v1/common/currencies agrees for these.
 CURRENCY_DECIMALS: dict[str, int] = {
     "SEK": 2, "EUR": 2, "NOK": 2, "DKK": 2, "USD": 2, "GBP": 2, "CHF": 2, "PLN": 2, "ISK": 0, "JPY": 0,
 }
 DEFAULT_CURRENCY = "SEK"
+MONEY_LOCALE = "sv_SE"
 
 
 # The bounds on any amount the bot sends or keeps, checked before anything is sent:
@@ -57,17 +60,34 @@ def decimals_for(currency: str | None) -> int:
     return CURRENCY_DECIMALS[code]
 
 
+# Spaces people and spreadsheets put between digit groups: space, no-break space, narrow no-break space.
+_GROUP_SPACES = (" ", "\u00a0", "\u202f")
+_MINUS_SIGNS = ("-", "\u2212")
+
+
+class AmbiguousAmount(MoneyError):
+    """'1,250' or '1.250': a thousands separator or a decimal one, and the difference is 1 000 times."""
+
+    def __init__(self, text: str, user_text: str) -> None:
+        super().__init__(text)
+        self.user_text = user_text  # the explanation without the field name, for a form field
+
+
 def parse_decimal(text: str | int | Decimal, *, field: str = "amount") -> Decimal:
-    """Parse a user-typed amount: '1 234,50', '1234.50' and '1234' all work; floats are refused."""
+    """Parse a user-typed amount. Comma or dot may be the decimal separator ('1 234,50', '1234.50');
+    with both, the last is ('1.234,50', '1,234.50'); one alone before exactly three digits ('1,250')
+    could be either and is refused with why (AmbiguousAmount). Floats are refused."""
     if isinstance(text, (bool, float)):
         raise MoneyError(f"{field} must be given as text or Decimal, not {type(text).__name__}")
     if isinstance(text, (int, Decimal)):
         return Decimal(text)
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
+    cleaned = text.strip()
+    for space in _GROUP_SPACES:
+        cleaned = cleaned.replace(space, "")
+    if cleaned[:1] in _MINUS_SIGNS:
+        cleaned = "-" + cleaned[1:]
     try:
-        value = Decimal(cleaned)
+        value = Decimal(_plain_number(cleaned, text, field))
     except InvalidOperation as exc:
         raise MoneyError(f"{field} {text!r} is not a number") from exc
     if not value.is_finite():
@@ -76,6 +96,38 @@ def parse_decimal(text: str | int | Decimal, *, field: str = "amount") -> Decima
         # Beyond Decimal's exact precision: any arithmetic on it would round or raise.
         raise _too_large(DEFAULT_CURRENCY)
     return value
+
+
+def _plain_number(cleaned: str, text: str, field: str) -> str:
+    """'1.234,50' -> '1234.50': the decimal separator made a dot, grouping separators removed."""
+    commas, dots = cleaned.count(","), cleaned.count(".")
+    if commas and dots:
+        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        group_mark = "." if decimal_mark == "," else ","
+        whole, _, fraction = cleaned.rpartition(decimal_mark)
+        if decimal_mark in whole or not _grouped(whole, group_mark):
+            raise MoneyError(f"{field} {text!r} is not a number: use one decimal separator, e.g. 1 234,50")
+        return whole.replace(group_mark, "") + "." + fraction
+    mark = "," if commas else "." if dots else ""
+    if not mark:
+        return cleaned
+    whole, _, fraction = cleaned.rpartition(mark)
+    if cleaned.count(mark) > 1:
+        if not (_grouped(whole, mark) and len(fraction) == 3):
+            raise MoneyError(f"{field} {text!r} is not a number: use one decimal separator, e.g. 1 234,50")
+        return cleaned.replace(mark, "")
+    if len(fraction) == 3 and whole.lstrip("+-") not in ("", "0"):
+        thousands = whole + fraction
+        why = (f"{text.strip()!r} is ambiguous: {mark!r} could separate thousands ({thousands}) or decimals. "
+               f"Type {thousands} (or {thousands},00) if you mean thousands.")
+        raise AmbiguousAmount(f"{field} {why}", why)
+    return whole + "." + fraction
+
+
+def _grouped(whole: str, mark: str) -> bool:
+    """'1.234.567' groups thousands properly; '12.34' does not."""
+    head, *groups = whole.lstrip("+-").split(mark)
+    return bool(head) and len(head) <= 3 and all(len(group) == 3 for group in groups)
 
 
 def to_minor(amount: Decimal, currency: str | None = DEFAULT_CURRENCY) -> int:
@@ -98,9 +150,10 @@ def round_to_currency(amount: Decimal, currency: str | None = DEFAULT_CURRENCY) 
 
 
 def format_amount(minor: int, currency: str | None = DEFAULT_CURRENCY) -> str:
-    """'1 234.50 SEK' — a thin space-free, unambiguous form for Slack and the CLI."""
-    value = from_minor(minor, currency)
-    sign = "-" if value < 0 else ""
-    whole, _, frac = f"{abs(value):f}".partition(".")
-    grouped = f"{int(whole):,}".replace(",", " ")
-    return f"{sign}{grouped}{'.' + frac if frac else ''} {(currency or DEFAULT_CURRENCY).upper()}"
+    """'1 250,00 kr': the one money format in Slack and the CLI, Swedish as Babel's sv_SE writes it.
+
+    Babel separates groups and the currency with no-break spaces, so an amount never wraps in
+    Slack; `from_minor` has already fixed the currency's decimals, so nothing is rounded here.
+    """
+    code = (currency or DEFAULT_CURRENCY).upper()
+    return format_currency(from_minor(minor, code), code, locale=MONEY_LOCALE)

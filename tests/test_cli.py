@@ -153,7 +153,7 @@ def test_the_event_log_runs_from_the_shell(workdir: Path, capsys: pytest.Capture
 def test_a_dialog_command_takes_its_fields_as_words(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "run", "invoice", "payment", "1002", "amount=100", "payment_means=BG", "--yes")
     assert status == 0, err
-    assert "Registered 100.00 SEK on invoice 1002" in out
+    assert "Registered 100,00\u00a0kr on invoice 1002" in out
     status, out, err = run(capsys, "run", "invoice", "payment", "1002", "payment_means=BG", "--yes", "--json")
     assert status == 2 and "needs amount=…" in json.loads(out)["error"]  # never a silent "all that remains"
     status, _, err = run(capsys, "run", "invoice", "payment", "1001", "amount=abc", "payment_means=BG", "--yes")

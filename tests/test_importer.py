@@ -113,7 +113,10 @@ RULES = [
     ("article", "0,W,100,25,Service,yes", "id", "id '0' must be a positive whole number"),
     ("article", "1.5,W,100,25,Service,yes", "id", "id '1.5' is not a whole number"),
     ("article", "11,W,,25,Service,yes", "unit_price", "unit_price is required"),
-    ("article", "11,W,12.345,25,Service,yes", "unit_price", "unit_price '12.345' has more than 2 decimals"),
+    ("article", "11,W,12.3456,25,Service,yes", "unit_price", "unit_price '12.3456' has more than 2 decimals"),
+    ("article", "11,W,12.345,25,Service,yes", "unit_price",
+     "unit_price '12.345' is ambiguous: '.' could separate thousands (12345) or decimals. "
+     "Type 12345 (or 12345,00) if you mean thousands."),
     ("article", "11,W,12 kr,25,Service,yes", "unit_price", "unit_price '12 kr' is not a number"),
     ("article", "11,W,100,20,Service,yes", "vat_rate",
      "vat_rate '20' must be one of 0, 6, 12 or 25 (the Swedish VAT rates)"),
@@ -159,7 +162,7 @@ RULES = [
      "article_id 99 does not match any article in the store (import the articles first)"),
     ("orderrow", "11,1,1,0,,,", "quantity", "quantity '0' must be greater than 0"),
     ("orderrow", "11,1,1,,,,", "quantity", "quantity is required"),
-    ("orderrow", "11,1,1,1,\"1,005\",,", "unit_price", "unit_price '1,005' has more than 2 decimals"),
+    ("orderrow", "11,1,1,1,\"1,0051\",,", "unit_price", "unit_price '1,0051' has more than 2 decimals"),
     ("orderrow", "11,1,1,1,,7,", "vat_rate", "vat_rate '7' must be one of 0, 6, 12 or 25 (the Swedish VAT rates)"),
     ("orderrow", "11,1,,1,100,,Fixed fee", None, None),  # no article: unit_price and description suffice
 ]

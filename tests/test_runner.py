@@ -84,7 +84,7 @@ def test_a_dialog_prefills_what_is_left_out_and_runs_audited(rt: Runtime) -> Non
     assert form["amount"] == Decimal("250.00") and form["payment_means"] == "BG"
     assert form["payment_date"] == stockholm_today()  # the form's default
     outcome = run_dialog(rt, dialog, ADMIN)
-    assert outcome.ok and "250.00 SEK on invoice 1001" in outcome.message
+    assert outcome.ok and "250,00\u00a0kr on invoice 1001" in outcome.message
     last = rt.store.rows("audit", order_by="id desc", limit=1)[0]
     assert (last["command"], last["outcome"]) == ("invoice payment", "ok")
 

@@ -24,6 +24,7 @@ from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import OvershootingAmountHandling
 from bot.forms import validate_form
 from bot.money import (
+    AmbiguousAmount,
     AmountTooLarge,
     MoneyError,
     check_bounds,
@@ -197,6 +198,8 @@ def _parse_amount(value: Any, currency: str) -> Decimal:
         raise bad
     try:
         amount = parse_decimal(text)
+    except AmbiguousAmount as exc:
+        raise _error(exc.user_text) from exc
     except MoneyError as exc:
         raise (_error(str(exc)) if isinstance(exc, AmountTooLarge) else bad) from exc
     if amount <= 0:

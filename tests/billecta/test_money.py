@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from bot.billecta.models import AmountView
-from bot.money import MoneyError, format_amount, from_minor, parse_decimal, round_to_currency, to_minor
+from bot.money import AmbiguousAmount, MoneyError, format_amount, from_minor, parse_decimal, round_to_currency, to_minor
 
 
 @pytest.mark.parametrize(
@@ -56,8 +56,40 @@ def test_parse_decimal_refuses_non_numbers_and_floats(bad: object) -> None:
 
 def test_round_and_format() -> None:
     assert round_to_currency(Decimal("2.345"), "SEK") == Decimal("2.35")
-    assert format_amount(123456789, "SEK") == "1 234 567.89 SEK"
-    assert format_amount(-5, "SEK") == "-0.05 SEK"
+    assert format_amount(123456789, "SEK") == "1\u00a0234\u00a0567,89\u00a0kr"
+    assert format_amount(-5, "SEK") == "-0,05\u00a0kr"
+
+
+def test_format_is_the_issues_swedish_form_with_no_break_spaces() -> None:
+    # Babel's sv_SE: no-break spaces so Slack never wraps "kr" or a digit group onto the next line.
+    assert format_amount(125000).replace("\u00a0", " ") == "1 250,00 kr"
+    assert format_amount(1250, "EUR").replace("\u00a0", " ") == "12,50 €"
+    assert format_amount(7, "ISK").replace("\u00a0", " ") == "7 Ikr"  # ISK has no decimals
+
+
+def test_format_is_exact_for_huge_amounts() -> None:
+    assert format_amount(10**27 + 1).replace("\u00a0", "") == "10000000000000000000000000,01kr"
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("1 250,50", "1250.50"), ("1250.50", "1250.50"), ("1.250,50", "1250.50"), ("1,250.50", "1250.50"),
+    ("1.234.567", "1234567"), ("1 234 567,89", "1234567.89"), ("0,125", "0.125"), ("\u22125,25", "-5.25"),
+    ("1,5", "1.5"), ("12", "12"), ("1\u202f250,00", "1250.00"),
+])
+def test_parse_accepts_comma_and_dot(text: str, value: str) -> None:
+    assert parse_decimal(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["1,250", "1.250", "-2.500"])
+def test_parse_refuses_a_lone_separator_before_three_digits_and_says_why(text: str) -> None:
+    with pytest.raises(AmbiguousAmount, match="ambiguous.*thousands"):
+        parse_decimal(text)
+
+
+@pytest.mark.parametrize("text", ["1,2,3", "1.234.56", "12.34,5", "1,234.567,5"])
+def test_parse_refuses_mixed_up_separators(text: str) -> None:
+    with pytest.raises(MoneyError, match="one decimal separator"):
+        parse_decimal(text)
 
 
 def test_amount_view_uses_minor_units_and_reads_back_exactly() -> None:

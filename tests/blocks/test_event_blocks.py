@@ -44,7 +44,7 @@ def sample_log(**kwargs: Any) -> Any:
         LogEvent("InvoiceSent", at(2), True, title="Invoice sent", description="Sent by e-mail to kafe@example.se",
                  reference="OCR 100120"),
         LogEvent("EInvoiceWasRejected", at(3), True, title="E-invoice rejected", description="Bank said no & more"),
-        LogEvent("Paid", at(20), True, title="Payment 500.00 SEK", reference="BG 5050-1055"),
+        LogEvent("Paid", at(20), True, title="Payment 500,00\u00a0kr", reference="BG 5050-1055"),
         LogEvent("WillSendReminderInvoice", at(30), False, title="Reminder will be sent"),
         LogEvent("InvoiceDue", at(28), False, title="Invoice due"),
     ]

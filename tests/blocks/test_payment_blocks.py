@@ -17,7 +17,7 @@ from tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 PREPARED: dict[str, Any] = {
-    "record": "invoice 1001", "currency": "SEK", "remaining_minor": 150000, "remaining": "1 500.00 SEK",
+    "record": "invoice 1001", "currency": "SEK", "remaining_minor": 150000, "remaining": "1\u00a0500,00\u00a0kr",
     "invoice_date": "2026-11-01", "due_date": "2026-12-15", "debtor": "Nordic Café AB", "allowed": True,
     "reason": None, "amount": "1500.00", "payment_date": "2026-11-25", "overpayment": "None",
 }
@@ -54,7 +54,7 @@ def test_prefilled_with_the_remaining_amount_today_and_refuse_overpayment() -> N
 
 def test_typed_values_win_and_errors_sit_under_their_field() -> None:
     values = {"amount": "99,5", "payment_means": "cash", "reference": "Kvitto 7", "overpayment": "AsOverPayments"}
-    blocks = payment_form_blocks(PREPARED, values, {"amount": "Only 1 500.00 SEK remains <here>."})
+    blocks = payment_form_blocks(PREPARED, values, {"amount": "Only 1\u00a0500,00\u00a0kr remains <here>."})
     golden("payment_form_errors", blocks)
     found = inputs(blocks)
     assert found["amount"]["element"]["initial_value"] == "99,5"
@@ -79,7 +79,7 @@ def test_an_overpayment_above_the_invoiced_amount_adds_a_confirmation_stating_bo
 
 def test_refused_invoice_shows_the_reason_and_no_inputs() -> None:
     prepared = {**PREPARED, "allowed": False, "reason": "invoice 1005 is completed; there is nothing left to pay.",
-                "remaining_minor": 0, "remaining": "0.00 SEK", "amount": None}
+                "remaining_minor": 0, "remaining": "0,00\u00a0kr", "amount": None}
     blocks = payment_form_blocks(prepared)
     golden("payment_form_refused", blocks)
     assert not inputs(blocks) and "nothing left to pay" in json.dumps(blocks)
@@ -104,7 +104,7 @@ def test_the_dialog_flow_finds_and_wraps_the_form() -> None:
 
 
 def test_result_golden() -> None:
-    outcome = Outcome("Registered 500.00 SEK on invoice 1001; 1 000.00 SEK remains.", "invoice", ["1001"],
+    outcome = Outcome("Registered 500,00\u00a0kr on invoice 1001; 1\u00a0000,00\u00a0kr remains.", "invoice", ["1001"],
                       details={"payment_id": 3, "stage": "InvoiceSent", "remaining_minor": 100000})
     golden("payment_result", payment_result_blocks(outcome))
     repeated = Outcome(outcome.message, "invoice", ["1001"], details={**outcome.details, "repeated": True})

@@ -126,7 +126,7 @@ def test_credit_credits_what_remains_and_refuses_closed_invoices(rt: Runtime) ->
     job = run_command(rt, "invoice credit", DEMO["open"], DEMO["completed"])
     assert job.status is JobStatus.PARTLY_FAILED
     credited, refused = JobQueue(rt).items(job.id)
-    assert credited.status is ItemStatus.SUCCEEDED and credited.message == "credited 1 250.00 SEK"
+    assert credited.status is ItemStatus.SUCCEEDED and credited.message == "credited 1\u00a0250,00\u00a0kr"
     assert refused.error == f"invoice {DEMO['completed']} is completed; a closed invoice cannot be credited."
     row = rt.store.find_by("invoice", "invoice_number", DEMO["open"])
     assert row is not None and row["current_amount"] == 0 and row["credited_amount"] == 125000

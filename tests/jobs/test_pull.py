@@ -43,7 +43,7 @@ def test_a_scheduled_pull_tells_the_notifier_what_changed_outside_the_bot(rt: Ru
         f"invoice {DEMO['overdue']} was sent to debt collection outside the bot.",
         next(line for line in notifier.seen if line.startswith("payment ")),
     ])
-    assert "350.00 SEK from Okänd AB (reference 999)" in " ".join(notifier.seen)
+    assert "350,00\u00a0kr from Okänd AB (reference 999)" in " ".join(notifier.seen)
     assert "3 change(s)" in (schedules.state(DEFAULT_PULL.id) or {})["last_outcome"]
     assert pull(rt).changes == []  # told once
 

@@ -52,7 +52,7 @@ def test_matching_more_than_remains_leaves_the_rest_unhandled(h: Api) -> None:
     result = h.ok("POST", f"/v1/payments/matchpayments/{h.cid}",
                   json=[{"UnhandledPaymentPublicId": OVERPAYMENT, "ActionPublicId": small}])[0]
     assert result["Successfull"], result
-    assert "100.00 SEK remains" in result["ResponseMessage"]
+    assert "100,00\u00a0kr remains" in result["ResponseMessage"]
     rest = [p for p in _unhandled(h).values() if p["UnhandledPaymentType"] == "OverPayment"]
     assert [(p["Amount"]["Value"], p["DebtorPublicId"]) for p in rest] == [(10_000, debtor_id("3"))]
     assert h.get(small)["State"]["Stage"] == "Completed"

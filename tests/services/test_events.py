@@ -155,7 +155,7 @@ def test_unmatched_payment_has_the_bots_own_history(rt: Runtime) -> None:
     log = log_of(rt, "payment", str(payment["id"]))
     assert [e.event_type for e in log.occurred] == ["BotCommandFailed", "PaymentReceived"]
     assert log.occurred[0].status == "Error" and log.occurred[0].by == "U9"
-    assert "1 250.00 SEK" in log.occurred[1].title and log.occurred[1].type_label == "Payment received"
+    assert "1\u00a0250,00\u00a0kr" in log.occurred[1].title and log.occurred[1].type_label == "Payment received"
 
 
 def test_records_without_billecta_history_have_no_events(rt: Runtime) -> None:

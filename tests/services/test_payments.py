@@ -61,7 +61,8 @@ def field_error(prepared: dict[str, Any], field: str, **values: Any) -> str:
     return caught.value.field_errors[field]
 
 
-PREPARED = {"record": "invoice 1001", "currency": "SEK", "remaining_minor": 125000, "remaining": "1 250.00 SEK",
+PREPARED = {"record": "invoice 1001", "currency": "SEK", "remaining_minor": 125000,
+            "remaining": "1\u00a0250,00\u00a0kr",
             "invoice_date": "2026-01-15", "allowed": True, "amount": "1250.00"}
 
 
@@ -74,7 +75,7 @@ def test_bad_amounts_are_refused_under_the_amount_field(typed: str) -> None:
 
 @pytest.mark.parametrize(("typed", "amount"), [
     ("1 234,50", Decimal("1234.50")), ("1234.5", Decimal("1234.50")), ("500", Decimal("500.00")),
-    ("99,95 kr", Decimal("99.95")), ("1\u00a0000", Decimal("1000.00")),
+    ("99,95 kr", Decimal("99.95")), ("1\u00a0000", Decimal("1000.00")), ("1.234,50", Decimal("1234.50")),
 ])
 def test_amounts_typed_with_comma_dot_or_spaces_are_exact(typed: str, amount: Decimal) -> None:
     parsed = form(PREPARED, amount=typed)
@@ -83,13 +84,15 @@ def test_amounts_typed_with_comma_dot_or_spaces_are_exact(typed: str, amount: De
 
 def test_messages_say_what_is_wrong() -> None:
     assert "more than 0" in field_error(PREPARED, "amount", amount="0")
-    assert "at most 2 decimals" in field_error(PREPARED, "amount", amount="1.234")
+    assert "at most 2 decimals" in field_error(PREPARED, "amount", amount="1.2345")
+    assert "ambiguous" in field_error(PREPARED, "amount", amount="1.234")
+    assert field_error(PREPARED, "amount", amount="1,250").startswith("'1,250' is ambiguous")
     assert "not an amount" in field_error(PREPARED, "amount", amount="abc")
 
 
 def test_overpayment_is_refused_unless_the_excess_has_somewhere_to_go() -> None:
     message = field_error(PREPARED, "amount", amount="1300")
-    assert "1 250.00 SEK remains on invoice 1001" in message
+    assert "1\u00a0250,00\u00a0kr remains on invoice 1001" in message
     assert form(PREPARED, amount="1300", overpayment="AsOverPayments").overpayment \
         is OvershootingAmountHandling.AsOverPayments
     assert form(PREPARED, amount="1300", overpayment="AsCurrencyDifference").amount == Decimal("1300.00")
@@ -128,7 +131,7 @@ def test_a_refused_invoice_refuses_the_form_with_its_reason() -> None:
 
 def test_prepare_reads_the_invoice_and_prefills_the_remaining_amount(rt: Runtime) -> None:
     prepared = prepare(rt, invoice(rt))
-    assert prepared["amount"] == "1250.00" and prepared["remaining"] == "1 250.00 SEK"
+    assert prepared["amount"] == "1250.00" and prepared["remaining"] == "1\u00a0250,00\u00a0kr"
     assert prepared["remaining_minor"] == 125000 and prepared["currency"] == "SEK"
     assert prepared["debtor"] == "Nordic Café AB" and prepared["allowed"] is True
     assert prepared["payment_date"] == TODAY.isoformat() and prepared["invoice_date"]
@@ -159,7 +162,7 @@ def paid(rt: Runtime, row: dict[str, Any]) -> int:
 def test_partial_payment_leaves_the_rest(rt: Runtime) -> None:
     row = invoice(rt)
     outcome = pay(rt, row, form(prepare(rt, row), amount="500", reference="Kvitto 12"))
-    assert outcome.message == "Registered 500.00 SEK on invoice 1001; 750.00 SEK remains."
+    assert outcome.message == "Registered 500,00\u00a0kr on invoice 1001; 750,00\u00a0kr remains."
     assert outcome.record_ids == ["1001"] and outcome.details["remaining_minor"] == 75000
     assert invoice(rt)["current_amount"] == 75000
     payment = rt.store.get("payment", outcome.details["payment_id"])
@@ -175,7 +178,7 @@ def test_partial_payment_leaves_the_rest(rt: Runtime) -> None:
 def test_full_payment_completes_the_invoice(rt: Runtime) -> None:
     row = invoice(rt)
     outcome = pay(rt, row, form(prepare(rt, row)))
-    assert outcome.message == "Registered 1 250.00 SEK on invoice 1001; invoice 1001 is now fully paid."
+    assert outcome.message == "Registered 1\u00a0250,00\u00a0kr on invoice 1001; invoice 1001 is now fully paid."
     assert outcome.details["fully_paid"] and outcome.details["stage"] == "Completed"
     assert invoice(rt)["stage"] == "Completed"
 
@@ -185,7 +188,7 @@ def test_overpayment_refused_by_the_service_too(rt: Runtime) -> None:
     stale = form({**prepare(rt, row), "remaining_minor": None}, amount="1300")  # the form could not tell
     with pytest.raises(InvalidInput) as caught:
         pay(rt, row, stale, attempt="v1")
-    assert "1 250.00 SEK remains" in caught.value.field_errors["amount"]
+    assert "1\u00a0250,00\u00a0kr remains" in caught.value.field_errors["amount"]
     assert paid(rt, row) == 0
     assert rt.store.open_claims("dialog:") == []  # released: the same submission may be corrected and sent
 
@@ -204,8 +207,8 @@ def test_overpayment_kept_for_later(rt: Runtime) -> None:
     row = invoice(rt)
     parsed = form(prepare(rt, row), amount="1 300,00", overpayment="AsOverPayments", confirm_overpayment="1300")
     outcome = pay(rt, row, parsed)
-    assert outcome.message == ("Registered 1 300.00 SEK on invoice 1001; invoice 1001 is now fully paid and "
-                               "50.00 SEK is kept as an overpayment for later use.")
+    assert outcome.message == ("Registered 1\u00a0300,00\u00a0kr on invoice 1001; invoice 1001 is now fully paid and "
+                               "50,00\u00a0kr is kept as an overpayment for later use.")
     overpayments = [p for p in rt.billecta.list_unhandled_payments() if str(p.unhandled_payment_type) == "OverPayment"
                     and p.amount.value == 5000]
     assert len(overpayments) == 1
@@ -215,7 +218,7 @@ def test_an_overpayment_above_the_invoiced_amount_needs_both_figures_confirmed(r
     row = invoice(rt)
     prepared = prepare(rt, row)
     message = field_error(prepared, "confirm_overpayment", amount="12500", overpayment="AsOverPayments")
-    assert "12 500.00 SEK is far more than the 1 250.00 SEK invoiced on invoice 1001" in message
+    assert "12\u00a0500,00\u00a0kr is far more than the 1\u00a0250,00\u00a0kr invoiced on invoice 1001" in message
     assert "confirm_overpayment=12500.00" in message
     assert field_error(prepared, "confirm_overpayment", amount="12500", overpayment="AsOverPayments",
                        confirm_overpayment="1250")
@@ -232,7 +235,7 @@ def test_an_overpayment_above_the_invoiced_amount_needs_both_figures_confirmed(r
 def test_currency_difference(rt: Runtime) -> None:
     row = invoice(rt)
     parsed = form(prepare(rt, row), amount="1250.40", overpayment="AsCurrencyDifference")
-    assert pay(rt, row, parsed).message.endswith("fully paid and 0.40 SEK is booked as a currency difference.")
+    assert pay(rt, row, parsed).message.endswith("fully paid and 0,40\u00a0kr is booked as a currency difference.")
 
 
 def test_invoice_closed_since_the_form_opened_is_refused(rt: Runtime) -> None:
@@ -253,7 +256,7 @@ def test_the_same_submission_registers_once(rt: Runtime) -> None:
     assert rt.store.count("payment", "kind = 'manual'") == 1
     assert rt.store.count("audit", "command = 'invoice payment' AND outcome = 'ok'") == 1
     other = pay(rt, row, parsed, "V0ABC:hash2")
-    assert other.message == "Registered 100.00 SEK on invoice 1001; 1 050.00 SEK remains."
+    assert other.message == "Registered 100,00\u00a0kr on invoice 1001; 1\u00a0050,00\u00a0kr remains."
 
 
 def test_a_refused_attempt_can_be_submitted_again(rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -308,7 +311,7 @@ def test_a_request_lost_before_billecta_is_sent_again_on_the_resubmit(rt: Runtim
         pay(rt, row, parsed, "k")
     monkeypatch.undo()
     outcome = pay(rt, row, parsed, "k")  # not in Billecta: this attempt registers it
-    assert outcome.message.startswith("Registered 100.00 SEK") and paid(rt, row) == 10000
+    assert outcome.message.startswith("Registered 100,00\u00a0kr") and paid(rt, row) == 10000
 
 
 def test_a_submission_still_running_is_not_sent_twice(rt: Runtime) -> None:
