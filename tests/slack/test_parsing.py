@@ -102,8 +102,8 @@ def test_metadata_round_trip_and_stale_payloads() -> None:
 
 def test_search_reads_the_store(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.db")
-    store.upsert_records("debtor", [{"id": 3, "name": "Lund Fastigheter AB", "city": "Lund"},
+    store.upsert_records("debtor", [{"id": 3, "name": "Lund Fastigheter AB", "city": "Lund", "org_no": "556000-2222"},
                                     {"id": 4, "name": "Kalix Bygg", "city": "Kalix"}])
-    assert search(store, "debtor", "lund") == [("debtor 3 (Lund Fastigheter AB) — Lund", "3")]
+    assert search(store, "debtor", "lund") == [("3 · Lund Fastigheter AB · 556000-2222", "3")]
     assert [key for _, key in search(store, "debtor", "")] == ["4", "3"]
     assert search(store, "report", "x") == []
