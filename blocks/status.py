@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from blocks.common import Block, context, message, modal, section
-from blocks.ids import CallbackId
+from blocks.common import Block, button, context, message, modal, section
+from blocks.ids import ActionId, CallbackId
 
 OK, FAILED, BUSY = "✅", "❌", "⏳"
 
@@ -45,3 +45,21 @@ def busy_message(text: str) -> dict[str, Any]:
 
 def error_message(text: str) -> dict[str, Any]:
     return message(text, [section(f"{FAILED} {text}")])
+
+
+REFUSED = "✋"
+
+
+def refused_message(text: str, offer: tuple[str, str] | None = None) -> dict[str, Any]:
+    """Billecta's rules say no: an answer, not a failure. `offer` is (button text, a FlowState value)
+    for the command that does apply ("Resume invoice"); the button starts that command's flow."""
+    return message(text, [_refused_section(text, offer)])
+
+
+def refused_view(title: str, text: str, offer: tuple[str, str] | None = None) -> Block:
+    return modal(title, [_refused_section(text, offer)], callback_id=CallbackId.STATUS, close="Done")
+
+
+def _refused_section(text: str, offer: tuple[str, str] | None) -> Block:
+    accessory = button(offer[0], ActionId.OPEN_COMMAND, offer[1], style="primary") if offer else None
+    return section(f"{REFUSED} {text}", accessory=accessory)

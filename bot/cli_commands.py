@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from bot import commands as registry
 from bot.billecta.endpoints import ENDPOINTS, Confidence
@@ -15,11 +16,13 @@ from bot.commands import Command, Kind
 from bot.config import Settings
 from bot.errors import UsageError
 from bot.forms import form_help
-from bot.roles import shell_actor
-from bot.runner import display_name, prepare_dialog, run_action, run_dialog, run_view
+from bot.roles import Actor, shell_actor
+from bot.runner import display_name, precheck_action, prepare_dialog, run_action, run_dialog, run_view
 from bot.runtime import Runtime, build_runtime
 from bot.services import Outcome
+from bot.services.invoices import InvoiceStateError
 from bot.services.labels import label as record_label
+from bot.services.labels import titled as record_line
 from bot.store import Store
 from bot.targets import TargetSpec, parse_targets
 
@@ -113,7 +116,8 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
         _confirm(command, 1, f"{record_label(command.record_type, dialog.record)} ({given}{left})", args.yes)
         outcome = run_dialog(rt, dialog, actor)
     else:
-        _confirm(command, 1, f"{command.record_type} {key}", args.yes)
+        record = _precheck(rt, command, key, actor)
+        _confirm(command, 1, record_line(command.record_type, record), args.yes)
         outcome = run_action(rt, command, key, actor)
     _print_outcome(outcome, args.json)
     return 0
@@ -138,6 +142,16 @@ def command_help(words: list[str]) -> str:
     if command.form is not None:
         lines += ["fields:", form_help(command.form)]
     return "\n".join(lines)
+
+
+def _precheck(rt: Runtime, command: Command, key: str, actor: Actor) -> dict[str, Any]:
+    """Refused before anyone confirms, naming the command that applies ('run invoice resume 1003')."""
+    try:
+        return precheck_action(rt, command, key, actor)
+    except InvoiceStateError as exc:
+        if exc.instead:
+            exc.user_message += f" To {exc.instead} it: billecta-bot run invoice {exc.instead} {exc.key or key}"
+        raise
 
 
 def _one_key(command: Command, record_type: str, spec: TargetSpec) -> str | None:

@@ -54,6 +54,9 @@ class Command:
     # for the work of a run-once claim left by a crash or a lost reply (bot.once); the service is then
     # (runtime, record, form, actor, once) and makes its write through `once.send`.
     check: Callable[..., Any] | None = None
+    # action commands: `precheck(rt, record)` raises a refusal (from a fresh Billecta read) before
+    # the user is asked to confirm something Billecta would refuse (pausing a paused invoice).
+    precheck: Callable[..., None] | None = None
 
     @property
     def full_seed_id(self) -> str:
@@ -129,15 +132,19 @@ COMMANDS: tuple[Command, ...] = (
             "Send a reminder invoice for {label}."),
     Command(12, "dispute-invoice", "invoice", "dispute", "Dispute invoice", A, OPERATOR,
             "Mark {label} as disputed. Reminders and escalations stop until the dispute is cancelled.",
-            service=invoices.dispute),
+            service=invoices.dispute,
+            precheck=invoices.precheck_dispute),
     Command(13, "cancel-disputed-invoice", "invoice", "undispute", "Cancel dispute", A, OPERATOR,
             "Cancel the dispute on {label}. Reminders and escalations start again.",
-            service=invoices.undispute),
+            service=invoices.undispute,
+            precheck=invoices.precheck_undispute),
     Command(14, "pause-invoice", "invoice", "pause", "Pause invoice", A, OPERATOR,
-            "Pause {label}. No reminders or escalations until it is resumed.", service=invoices.pause),
+            "Pause {label}. No reminders or escalations until it is resumed.", service=invoices.pause,
+            precheck=invoices.precheck_pause),
     Command(15, "resume-paused-invoice", "invoice", "resume", "Resume invoice", A, OPERATOR,
             "Resume {label}. Reminders and escalations continue as Billecta is configured.",
-            service=invoices.resume),
+            service=invoices.resume,
+            precheck=invoices.precheck_resume),
     Command(16, "invoice-postpone-next-event", "invoice", "postpone", "Postpone next event", D, OPERATOR,
             "Postpone the next collection event of {label}."),
     Command(17, "swish-request", "invoice", "swish", "Swish request", D, OPERATOR,

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 
 class BotError(Exception):
-    """Base class: `user_message` is safe to show (no secrets, no stack traces)."""
+    """Base class: `user_message` is safe to show (no secrets, no stack traces).
+
+    `is_refusal`: the error is an answer to the user — their input, their role, a record that is
+    not there, Billecta's rules — so a retry gives the same answer. It is shown to the requester and
+    audited as refused; it is not an incident (no alert, no "Try again", not a failure on the Home).
+    Everything else (Billecta down or rate limiting, outcome unknown, unexpected errors) is one.
+    """
 
     exit_code = 1
+    is_refusal = False
 
     def __init__(self, user_message: str) -> None:
         super().__init__(user_message)
@@ -21,34 +28,44 @@ class UsageError(BotError):
     """The command or its arguments are malformed."""
 
     exit_code = 2
+    is_refusal = True
 
 
 class NotAllowed(BotError):
     """The caller's role is below what the command needs."""
 
     exit_code = 3
+    is_refusal = True
 
 
 class NotFound(BotError):
     """A local record (or target) does not exist."""
 
     exit_code = 4
+    is_refusal = True
 
 
 class NotInBillecta(BotError):
     """The record exists locally but has not been synced to Billecta yet (it has no Billecta id)."""
 
     exit_code = 4
+    is_refusal = True
 
 
 class InvalidInput(BotError):
     """Form or file input failed validation; `field_errors` maps field name to its message."""
 
     exit_code = 2
+    is_refusal = True
 
     def __init__(self, user_message: str, field_errors: dict[str, str] | None = None) -> None:
         super().__init__(user_message)
         self.field_errors = field_errors or {}
+
+
+def is_refusal(exc: BaseException) -> bool:
+    """An answer for the user (see BotError.is_refusal), as opposed to a failure a retry may fix."""
+    return isinstance(exc, BotError) and exc.is_refusal
 
 
 class ConfigError(BotError):
@@ -66,11 +83,17 @@ class BillectaError(BotError):
 
 
 class BillectaNotFound(BillectaError):
-    pass
+    is_refusal = True
 
 
 class BillectaRejected(BillectaError):
-    """Billecta refused the request (HTTP 400): `billecta_message` is Billecta's own reason."""
+    """Billecta refused the request (HTTP 400): `billecta_message` is Billecta's own reason.
+
+    Billecta answers 400 for its state rules ("the invoice is already paused") and for bad input
+    alike, and the same request would be refused again, so it is a refusal, not an incident.
+    """
+
+    is_refusal = True
 
     def __init__(self, billecta_message: str, external_error_code: str | None = None) -> None:
         super().__init__(f"Billecta refused: {billecta_message}")

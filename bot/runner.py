@@ -145,6 +145,21 @@ def _short(keys: list[str], limit: int = 10) -> str:
     return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
 
 
+def precheck_action(rt: Runtime, command: Command, key: str, actor: Actor) -> dict[str, Any]:
+    """The record of a one-record action, once it is known Billecta would accept the action on it
+    (`command.precheck`, a fresh read). Slack and the CLI call this before asking to confirm; a
+    refusal is audited as refused, like one met by `run_action`."""
+    check_allowed(command, actor)
+
+    def check() -> dict[str, Any]:
+        row = resolve_one(rt, command, key)
+        if command.precheck is not None:
+            command.precheck(rt, row)
+        return row
+
+    return _audited(rt, command, actor, key, check, audit_success=False)
+
+
 def run_action(rt: Runtime, command: Command, key: str, actor: Actor) -> Outcome:
     """Run a one-record action command for `actor`; every attempt lands in the audit log."""
     check_allowed(command, actor)
@@ -314,11 +329,12 @@ def run_view(rt: Runtime, command: Command, record_type: str, key: str | None, a
 
 def _audited(rt: Runtime, command: Command, actor: Actor, key: str, work: Callable[[], T], *,
              audit_success: bool = True) -> T:
-    """Run `work`; a refusal (unknown record, state, Billecta) is audited as failed and re-raised."""
+    """Run `work`; a refusal (unknown record, state, Billecta's rules) is audited as refused, another
+    bot error as failed, and re-raised."""
     try:
         result = work()
     except BotError as exc:
-        audit(rt, command, actor, [key], "failed", exc.user_message)
+        audit(rt, command, actor, [key], "refused" if exc.is_refusal else "failed", exc.user_message)
         raise
     if audit_success and isinstance(result, Outcome):
         audit(rt, command, actor, result.record_ids, "ok", result.message)

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-_PREFIXES = ("BILLECTA_", "SLACK_", "ROLE_", "NOTIFY_", "ALERT_", "SCHEDULES", "SWISH_", "PORT")
+_PREFIXES = ("BILLECTA_", "SLACK_", "ROLE_", "NOTIFY_", "ALERT_", "SCHEDULES", "SWISH_", "PORT", "DISPLAY_")
 
 
 @pytest.fixture(autouse=True)

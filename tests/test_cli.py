@@ -71,7 +71,7 @@ def test_pause_and_resume_an_invoice(workdir: Path, capsys: pytest.CaptureFixtur
     assert status == 0, err
     assert "invoice 1001 is paused" in out.lower()
     status, _, err = run(capsys, "run", "invoice", "pause", "1001", "--yes")
-    assert status != 0 and "already paused" in err
+    assert status != 0 and "has been paused since" in err
     status, out, _ = run(capsys, "run", "resume-paused-invoice", "1001", "--yes", "--json")
     assert status == 0 and json.loads(out)["details"]["is_paused"] is False
     status, _, err = run(capsys, "run", "invoice", "resume", "1001", "--yes")
@@ -118,7 +118,7 @@ def test_every_shell_action_is_audited(workdir: Path, capsys: pytest.CaptureFixt
     status, out, _ = run(capsys, "audit", "--json")
     rows = json.loads(out)
     assert status == 0
-    assert [row["outcome"] for row in rows[:2]] == ["failed", "ok"]
+    assert [row["outcome"] for row in rows[:2]] == ["refused", "ok"]
     assert all(row["command"] == "invoice pause" and row["source"] == "cli" for row in rows[:2])
 
 
@@ -164,11 +164,20 @@ def test_a_dialog_command_takes_its_fields_as_words(workdir: Path, capsys: pytes
     assert status == 2 and "takes no field=value" in err
 
 
-def test_unknown_ids_are_audited_as_failed_attempts(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_ids_are_audited_as_refused_attempts(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, _ = run(capsys, "run", "invoice", "pause", "999999", "--yes")
     assert status == 4
     _, out, _ = run(capsys, "audit", "--json")
-    assert json.loads(out)[0]["outcome"] == "failed" and "999999" in json.loads(out)[0]["detail"]
+    assert json.loads(out)[0]["outcome"] == "refused" and "999999" in json.loads(out)[0]["detail"]
+
+
+def test_pausing_a_paused_invoice_is_refused_before_confirming_with_the_command_that_applies(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "run", "invoice", "pause", "1001", "--yes")
+    # no --yes and no terminal: reaching the confirmation would fail with "Add --yes"; the refusal comes first
+    status, _, err = run(capsys, "run", "invoice", "pause", "1001")
+    assert status == 6 and "Add --yes" not in err
+    assert "Invoice 1001 has been paused since" in err and "billecta-bot run invoice resume 1001" in err
 
 
 @pytest.mark.parametrize(("option", "message"), [

@@ -74,7 +74,7 @@ def test_an_action_on_an_unknown_record_is_audited(rt: Runtime) -> None:
     with pytest.raises(NotFound):
         run_action(rt, registry.find("invoice", "pause"), "999999", ADMIN)
     last = rt.store.rows("audit", order_by="id desc", limit=1)[0]
-    assert (last["command"], last["outcome"], last["record_ids"]) == ("invoice pause", "failed", '["999999"]')
+    assert (last["command"], last["outcome"], last["record_ids"]) == ("invoice pause", "refused", '["999999"]')
 
 
 def test_a_dialog_prefills_what_is_left_out_and_runs_audited(rt: Runtime) -> None:

@@ -1,19 +1,25 @@
 """The action flow (one record, confirm, one quick Billecta call): pause, resume, dispute, undispute…
 
-start → (pool) check the record exists and has a Billecta id → confirmation (ephemeral message with
-buttons and Slack's confirm dialog, or the open modal) → confirmed → (pool) `run_action` →
-the confirmation is replaced by the outcome; the notifier posts it to the channels.
+start → (pool) check the record exists, has a Billecta id and that Billecta would accept the action
+(`precheck_action`, a fresh read) → confirmation (ephemeral message with buttons and Slack's confirm
+dialog, or the open modal) → confirmed → (pool) `run_action` → the confirmation is replaced by the
+outcome; the notifier posts it to the channels.
+
+A refusal (a paused invoice asked to pause) is an answer to the requester, with a button for the
+command that applies; it is audited as refused and never alerted, since a retry cannot change it.
 """
 
 from __future__ import annotations
 
 from blocks.confirm import action_message, action_view
 from blocks.metadata import FlowState
-from blocks.status import outcome_message, result_view
-from bot.errors import BotError
+from blocks.status import outcome_message, refused_message, refused_view, result_view
+from bot import commands as registry
+from bot.errors import BotError, is_refusal
 from bot.roles import Actor
-from bot.runner import audit, resolve_one, run_action
-from bot.services.labels import label
+from bot.runner import audit, precheck_action, run_action
+from bot.services.invoices import InvoiceStateError
+from bot.services.labels import enrich, label, titled
 from bot.slack.deps import Deps
 from bot.slack.errors import describe
 from bot.slack.ui import Where
@@ -24,13 +30,21 @@ def start(deps: Deps, start: Start) -> None:
     key = one_key(start)
     state = FlowState(command=start.command.slug, record_type=start.record_type, key=key,
                       channel=start.where.channel, thread_ts=start.where.thread_ts)
-    deps.work.run(start.where, lambda: _confirm(deps, state, start.where))
+    deps.work.run(start.where, lambda: _confirm(deps, state, start.where, start.actor))
 
 
-def _confirm(deps: Deps, state: FlowState, where: Where) -> None:
+def _confirm(deps: Deps, state: FlowState, where: Where, actor: Actor) -> None:
     command = command_for(state.command)
-    row = resolve_one(deps.rt, command, state.key or "")
-    state.label = label(command.record_type, row)
+    try:
+        row = precheck_action(deps.rt, command, state.key or "", actor)
+    except BotError as exc:
+        if not is_refusal(exc):
+            raise
+        _refused(deps, where, command.title, exc, state, actor)
+        return
+    row = deps.rt.store.find_by(command.record_type, "id", row["id"]) or row  # as the precheck mirrored it
+    [row] = enrich(deps.rt.store, command.record_type, [row])
+    state.label = titled(command.record_type, row) if command.record_type != "creditor" else label("creditor", row)
     if where.view_id:
         deps.ui.replace(where, action_view(command, state.label, state.pack()))
     elif where.response_url:
@@ -51,8 +65,12 @@ def _run(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
     try:
         outcome = run_action(deps.rt, command, state.key or "", actor)
     except Exception as exc:
+        if is_refusal(exc):  # audited as refused by run_action; an answer for the requester, not a new alert
+            text = _refused(deps, where, command.title, exc, state, actor)
+            deps.notifier.alert_retried(where.channel, where.message_ts, actor, f"{state.label}: {text}", ok=False)
+            return
         message = describe(exc)
-        if not isinstance(exc, BotError):  # run_action audits refusals; an unexpected error too, with its reference
+        if not isinstance(exc, BotError):  # run_action audits bot errors; an unexpected one too, with its reference
             audit(deps.rt, command, actor, [state.key or ""], "error", message)
         deps.notifier.action_failed(command, actor, f"{state.label}: {message}")
         deps.notifier.alert_retried(where.channel, where.message_ts, actor, f"{state.label}: {message}", ok=False)
@@ -67,3 +85,19 @@ def _show(deps: Deps, where: Where, title: str, text: str, *, ok: bool) -> None:
     """The outcome replaces the confirmation (ephemeral message or modal) the user clicked."""
     deps.ui.show(where, outcome_message(text, ok=ok), status_view=result_view(title, text, ok=ok))
 
+
+def _refused(deps: Deps, where: Where, title: str, exc: BaseException, state: FlowState, actor: Actor) -> str:
+    """Billecta's rules say no: tell the requester (the text returned), offering the command that applies
+    if they may run it."""
+    text = describe(exc)
+    offer = None
+    if isinstance(exc, InvoiceStateError) and exc.instead:
+        instead = registry.find("invoice", exc.instead)
+        if instead.available and actor.role >= instead.role:
+            value = FlowState(command=instead.slug, record_type="invoice", key=exc.key or state.key,
+                              channel=state.channel, thread_ts=state.thread_ts).pack(2000)
+            offer = (instead.title, value)
+        else:
+            text += f" `{instead.name} {exc.key or state.key}` needs the {instead.role.label} role."
+    deps.ui.show(where, refused_message(text, offer), status_view=refused_view(title, text, offer))
+    return text

@@ -52,8 +52,8 @@ def test_every_stage_has_words_and_no_raw_enum_name_shows(words: dict, enum: typ
 def test_other_record_lines() -> None:
     assert line("debtor", {"id": 12, "name": "Nordic Café AB", "org_no": "556677-8899"}) == \
         "12 · Nordic Café AB · 556677-8899"
-    assert plain(line("article", {"id": 1, "name": "Consulting hour", "article_number": "A-100",
-                                  "unit_price": "1150.00", "unit": "h"})) == "1 · Consulting hour · A-100 · 1 150,00 kr / h"
+    article = {"id": 1, "name": "Consulting hour", "article_number": "A-100", "unit_price": "1150.00", "unit": "h"}
+    assert plain(line("article", article)) == "1 · Consulting hour · A-100 · 1 150,00 kr / h"
     payment = {"id": 3, "amount": 35000, "currency": "SEK", "payment_date": f"{THIS_YEAR}-11-28 10:00:00+01:00",
                "sender_name": "Okänd AB", "reference": "123", "state": "Unhandled"}
     assert plain(line("payment", payment)) == "3 · 350,00 kr · 28 Nov · from Okänd AB · ref 123 · unhandled"

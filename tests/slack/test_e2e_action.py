@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from blocks.ids import ActionId
+from blocks.metadata import FlowState
+from bot.roles import Actor, Role
+from handlers.home import failed_commands
 
 from .conftest import Stack
 from .payloads import find_element
@@ -46,4 +49,51 @@ def test_a_record_without_a_billecta_id_gets_an_alert_not_a_confirmation(stack: 
     message, _ = confirmation(stack, "invoice pause 1999")
     assert "invoice 1999 is not in Billecta yet" in message["text"]
     assert ActionId.ACTION_CONFIRM not in str(message["blocks"])
-    assert len(stack.billecta.calls) == calls and not stack.rt.store.rows("audit", "command = 'invoice pause'")
+    assert len(stack.billecta.calls) == calls
+    assert [row["outcome"] for row in stack.rt.store.rows("audit", "command = 'invoice pause'")] == ["refused"]
+    assert not stack.posts("CALERT")
+
+
+def _pause_behind_the_bots_back(stack: Stack, number: str = "1001") -> None:
+    """Paused in Billecta, while the store still says not paused: only a fresh read can know."""
+    invoice = stack.rt.store.find_by("invoice", "invoice_number", number)
+    assert invoice is not None and not invoice["is_paused"]
+    stack.rt.billecta.pause_invoice(invoice["action_public_id"])
+
+
+def test_pausing_a_paused_invoice_is_refused_before_confirming_and_offers_resume(stack: Stack) -> None:
+    _pause_behind_the_bots_back(stack)
+    message, _ = confirmation(stack, "invoice pause 1001")
+    assert ActionId.ACTION_CONFIRM not in str(message["blocks"])
+    assert "Invoice 1001 has been paused since" in message["text"]
+    offer = find_element(message["blocks"], ActionId.OPEN_COMMAND)
+    assert offer["text"]["text"] == "Resume invoice" and FlowState.unpack(offer["value"]).command == \
+        "resume-paused-invoice"
+    assert not stack.posts("CALERT")
+    assert [r["outcome"] for r in stack.rt.store.rows("audit", "command = 'invoice pause'")] == ["refused"]
+
+    reply = stack.client.click_message(offer, ephemeral=True, response_url=stack.fake.response_url())
+    assert reply.status == 200
+    stack.settle()
+    resume = [c.args for c in stack.fake.calls("_response", ok=True)][-1]
+    assert find_element(resume["blocks"], ActionId.ACTION_CONFIRM) and "Resume" in resume["text"]
+
+
+def test_a_refusal_after_confirming_is_an_answer_not_an_alert(stack: Stack) -> None:
+    message, response_url = confirmation(stack, "invoice pause 1001")
+    _pause_behind_the_bots_back(stack)  # between the confirmation and the click
+    stack.client.click_message(find_element(message["blocks"], ActionId.ACTION_CONFIRM), response_url=response_url)
+    stack.settle()
+    final = stack.responses(response_url)[-1]
+    assert "Invoice 1001 has been paused since" in final["text"] and "Try again" not in str(final)
+    assert find_element(final["blocks"], ActionId.OPEN_COMMAND)["text"]["text"] == "Resume invoice"
+    assert not stack.posts("CALERT")
+    assert [r["outcome"] for r in stack.rt.store.rows("audit", "command = 'invoice pause'")] == ["refused"]
+    assert failed_commands(stack.bot.deps, Actor("UOPER", Role.OPERATOR, "slack")) == []
+
+
+def test_cancelling_a_dispute_that_does_not_exist_offers_dispute(stack: Stack) -> None:
+    message, _ = confirmation(stack, "invoice undispute 1001")
+    assert "Invoice 1001 is not disputed" in message["text"]
+    assert find_element(message["blocks"], ActionId.OPEN_COMMAND)["text"]["text"] == "Dispute invoice"
+    assert not stack.posts("CALERT")

@@ -1,0 +1,79 @@
+"""Invoice state actions: what Billecta's Can* flags refuse, said before anyone confirms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import commands as registry
+from bot.config import load_settings
+from bot.errors import (
+    BillectaRateLimited,
+    BillectaRejected,
+    BillectaUnavailable,
+    InvalidInput,
+    NotFound,
+    is_refusal,
+)
+from bot.roles import Actor, Role
+from bot.runner import precheck_action, run_action
+from bot.runtime import Runtime, build_runtime
+from bot.services.invoices import InvoiceStateError, fresh_view, refusal
+
+OPERATOR = Actor("UOPER", Role.OPERATOR, "slack")
+
+
+@pytest.fixture
+def rt(tmp_path: Path) -> Iterator[Runtime]:
+    runtime = build_runtime(load_settings(billecta_bot_db=tmp_path / "bot.db"))
+    yield runtime
+    runtime.close()
+
+
+def invoice(rt: Runtime, number: str = "1001") -> dict:
+    row = rt.store.find_by("invoice", "invoice_number", number)
+    assert row is not None
+    return row
+
+
+def test_an_open_invoice_may_be_paused_and_disputed_not_resumed_or_undisputed(rt: Runtime) -> None:
+    view = fresh_view(rt, invoice(rt))
+    assert refusal(view, "pause") is None and refusal(view, "dispute") is None
+    resume, undispute = refusal(view, "resume"), refusal(view, "undispute")
+    assert resume is not None and resume.instead == "pause" and "is not paused" in resume.message
+    assert undispute is not None and undispute.instead == "dispute"
+
+
+def test_a_paused_invoice_says_since_when_and_offers_resume(rt: Runtime) -> None:
+    rt.billecta.pause_invoice(invoice(rt)["action_public_id"])
+    found = refusal(fresh_view(rt, invoice(rt)), "pause")
+    assert found is not None and found.instead == "resume"
+    assert found.message.startswith("Invoice 1001 has been paused since ")
+
+
+def test_precheck_reads_billecta_fresh_and_is_audited_as_refused(rt: Runtime) -> None:
+    rt.billecta.pause_invoice(invoice(rt)["action_public_id"])  # the store does not know yet
+    command = registry.find("invoice", "pause")
+    with pytest.raises(InvoiceStateError) as caught:
+        precheck_action(rt, command, "1001", OPERATOR)
+    assert caught.value.instead == "resume" and caught.value.key == "1001"
+    assert invoice(rt)["is_paused"] == 1  # the fresh read was mirrored
+    last = rt.store.rows("audit", order_by="id desc", limit=1)[0]
+    assert (last["command"], last["outcome"]) == ("invoice pause", "refused")
+    assert rt.store.rows("audit", "outcome = 'ok'") == []
+
+
+def test_the_service_re_checks_on_its_own_read(rt: Runtime) -> None:
+    command = registry.find("invoice", "pause")
+    row = precheck_action(rt, command, "1001", OPERATOR)  # passes: not paused yet
+    rt.billecta.pause_invoice(row["action_public_id"])  # …then paused before the confirmation is clicked
+    with pytest.raises(InvoiceStateError, match="has been paused since"):
+        run_action(rt, command, "1001", OPERATOR)
+
+
+def test_refusals_are_answers_and_outages_are_incidents() -> None:
+    assert all(is_refusal(e) for e in (InvoiceStateError("x"), BillectaRejected("The invoice is not paused."),
+                                       NotFound("x"), InvalidInput("x")))
+    assert not any(is_refusal(e) for e in (BillectaUnavailable(), BillectaRateLimited(), RuntimeError("x")))
