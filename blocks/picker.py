@@ -8,6 +8,7 @@ message, or free targets for bulk commands.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 from blocks import limits
@@ -16,6 +17,7 @@ from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.metadata import PickerState
 from bot import commands as registry
 from bot.commands import Command, Kind
+from bot.roles import Role
 from bot.targets import parse_targets
 
 TITLE = "Billecta"
@@ -42,29 +44,59 @@ def _command_option(command: Command, record_type: str) -> Block:
     return option(f"{command.verb} — {command.title}{danger}", command.slug)
 
 
-def picker_view(state: PickerState, note: str | None = None, commands: tuple[Command, ...] | None = None) -> Block:
-    """The palette; `commands` defaults to the registry (tests pass a fixed set)."""
+@dataclass(frozen=True)
+class Viewer:
+    """Who the palette is for: their role decides what is offered; `grants` says who can give more."""
+
+    role: Role = Role.ADMIN
+    grants: str = "an admin"
+
+
+def runnable(command: Command, role: Role) -> bool:
+    return command.available and role >= command.role
+
+
+def _locked(record_type: str, commands: tuple[Command, ...], role: Role) -> bool:
+    """Commands on the type are ready, but none for this role (types with none ready stay listed)."""
+    ready = [c for c in commands if c.available and registry.applies_to(c, record_type)]
+    return bool(ready) and not any(role >= c.role for c in ready)
+
+
+def picker_view(state: PickerState, note: str | None = None, commands: tuple[Command, ...] | None = None,
+                viewer: Viewer | None = None) -> Block:
+    """The palette, offering only what `viewer` may run; `commands` defaults to the registry."""
     commands = registry.COMMANDS if commands is None else commands
+    viewer = viewer or Viewer()
     blocks: list[Block] = []
     if note:
         blocks.append(context(note))
     if not state.fixed_type:
-        types = [option(t, t) for t in record_types()]
+        usable = [t for t in record_types() if not _locked(t, commands, viewer.role)]
+        types = [option(t, t) for t in usable]
         blocks.append(_select(BlockId.PICKER_TYPE, ActionId.PICKER_TYPE, "Record type", types, state.record_type))
+        locked = [t for t in record_types() if t not in usable]  # named, so the role is what they ask for
+        if locked:
+            blocks.append(context(f"Commands on {', '.join(locked)} need a higher role than your "
+                                  f"{viewer.role.label if viewer.role else 'none'}; ask {viewer.grants}."))
     if state.record_type:
-        blocks.extend(_command_blocks(state, [c for c in commands if registry.applies_to(c, state.record_type)]))
+        blocks.extend(_command_blocks(state, [c for c in commands if registry.applies_to(c, state.record_type)],
+                                      viewer))
     title = f"Billecta: {state.record_type}" if state.fixed_type and state.record_type else TITLE
     return modal(limits.clip(title, limits.VIEW_TITLE), blocks, callback_id=CallbackId.PICKER, submit="Continue",
                  close="Cancel", private_metadata=state.pack())
 
 
-def _command_blocks(state: PickerState, commands: list[Command]) -> list[Block]:
+def _command_blocks(state: PickerState, commands: list[Command], viewer: Viewer) -> list[Block]:
     record_type = state.record_type or ""
-    ready = [c for c in commands if c.available]
+    ready = [c for c in commands if runnable(c, viewer.role)]
     blocks: list[Block] = []
     if ready:
         options = [_command_option(c, record_type) for c in ready]
         blocks.append(_select(BlockId.PICKER_COMMAND, ActionId.PICKER_COMMAND, "Command", options, state.command))
+    for role in (Role.OPERATOR, Role.ADMIN):
+        locked = [c.verb for c in commands if c.available and c.role is role and viewer.role < role]
+        if locked:
+            blocks.append(context(f"Need the {role.label} role: {', '.join(locked)} (ask {viewer.grants})."))
     waiting = [c.verb for c in commands if not c.available]
     if waiting:
         blocks.append(context("Not available yet: " + ", ".join(waiting)))

@@ -31,10 +31,15 @@ class Actor:
     name: str | None = None
     channel: str | None = None
     thread_ts: str | None = None  # a message shortcut's message: answers go in its thread
+    # Who can grant roles (the configured admins, Slack user and user-group ids), named in denials.
+    granters: tuple[str, ...] = ()
 
     @property
     def display(self) -> str:
         return self.name or self.id
+
+    def may(self, needed: Role) -> bool:
+        return self.role >= needed
 
 
 def role_for(settings: Settings, user_id: str, group_ids: Iterable[str] = ()) -> Role:
@@ -55,12 +60,24 @@ def role_for(settings: Settings, user_id: str, group_ids: Iterable[str] = ()) ->
     return Role.NONE
 
 
+def mention(slack_id: str) -> str:
+    """A Slack mention: '<@U0123>' for a user, '<!subteam^S0456>' for a user group."""
+    return f"<!subteam^{slack_id}>" if slack_id.startswith("S") else f"<@{slack_id}>"
+
+
+def who_can_grant(actor: Actor) -> str:
+    """'an admin (<@U1>, <!subteam^S2>)', or whoever runs the bot when no admin is configured."""
+    if not actor.granters:
+        return "whoever runs billecta-bot"
+    return "an admin (" + ", ".join(mention(item) for item in actor.granters) + ")"
+
+
 def require(actor: Actor, needed: Role, what: str) -> None:
-    if actor.role < needed:
+    if not actor.may(needed):
         have = actor.role.label if actor.role else "no role"
         raise NotAllowed(
-            f"{what} needs the {needed.label} role; you have {have}. Ask an admin to add you to "
-            f"ROLE_{'ADMINS' if needed is Role.ADMIN else needed.label.upper() + 'S'}."
+            f"{what} needs the {needed.label} role; you have {have}. "
+            f"Ask {who_can_grant(actor)} to give you the {needed.label} role."
         )
 
 

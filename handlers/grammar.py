@@ -12,6 +12,7 @@ from blocks.views import view_module
 from bot import commands as registry
 from bot.commands import Command, Kind
 from bot.errors import UsageError
+from bot.roles import Role
 
 TARGET_FLAGS = ("--all", "--changed")
 
@@ -26,7 +27,8 @@ class Parsed:
     help_type: str | None = None
 
 
-def parse(text: str) -> Parsed:
+def parse(text: str, role: Role = Role.ADMIN) -> Parsed:
+    """`role`: whose "did you mean" suggestions these are (only commands they can run)."""
     try:
         words = shlex.split(text.strip())
     except ValueError:
@@ -35,7 +37,7 @@ def parse(text: str) -> Parsed:
         return Parsed("palette")
     head = words[0].lower()
     if head in ("help", "?", "-h", "--help"):
-        return _help(words[1:])
+        return _help(words[1:], role)
     command = registry.by_slug(head)
     if command is not None:
         rest = words[1:]
@@ -48,18 +50,18 @@ def parse(text: str) -> Parsed:
     if len(words) < 2:
         if head in registry.RECORD_TYPES:  # '/billecta invoice': what can be done to invoices
             return Parsed("help", help_type=head)
-        raise UsageError(unknown(text))
+        raise UsageError(unknown(text, role))
     try:
         command = registry.find(head, words[1].lower() if len(words) > 1 else "")
     except UsageError:
-        raise UsageError(unknown(text)) from None
+        raise UsageError(unknown(text, role)) from None
     return _run(command, head, words[2:])
 
 
-def _help(words: list[str]) -> Parsed:
+def _help(words: list[str], role: Role) -> Parsed:
     wanted = words[0].lower() if words else None
     if wanted and wanted not in registry.RECORD_TYPES:
-        raise UsageError(unknown(" ".join(words)))
+        raise UsageError(unknown(" ".join(words), role))
     return Parsed("help", help_type=wanted)
 
 
@@ -107,26 +109,29 @@ def option_names(command: Command) -> tuple[str, ...]:
     return ()
 
 
-def names() -> list[str]:
-    """Every way to name a command: 'invoice pause', the slugs."""
+def names(role: Role = Role.ADMIN) -> list[str]:
+    """Every way to name a command `role` can run now (available, role enough): 'invoice pause', the slugs."""
     found: list[str] = []
     for command in registry.COMMANDS:
+        if not command.available or role < command.role:
+            continue
         types = registry.EVENT_LOG_TYPES if command.record_type == "*" else (command.record_type,)
         found.extend(f"{t} {command.verb}" for t in types)
         found.append(command.slug)
     return found
 
 
-def closest(text: str, n: int = 3) -> list[str]:
+def closest(text: str, n: int = 3, role: Role = Role.ADMIN) -> list[str]:
     words = text.lower().split()
     probe = " ".join(words[:2])
-    matches = difflib.get_close_matches(probe, names(), n=n, cutoff=0.5)
+    known = names(role)
+    matches = difflib.get_close_matches(probe, known, n=n, cutoff=0.5)
     if not matches and words:
-        matches = difflib.get_close_matches(words[0], names(), n=n, cutoff=0.5)
+        matches = difflib.get_close_matches(words[0], known, n=n, cutoff=0.5)
     return matches
 
 
-def unknown(text: str) -> str:
-    matches = closest(text)
+def unknown(text: str, role: Role = Role.ADMIN) -> str:
+    matches = closest(text, role=role)
     hint = " Did you mean " + ", ".join(f"`/billecta {m}`" for m in matches) + "?" if matches else ""
     return f"I don't know `/billecta {text.strip()}`.{hint} Try `/billecta help`."

@@ -123,15 +123,15 @@ def _may(command: registry.Command, actor: Actor) -> bool:
 
 
 @shielded
-def on_open_palette(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+def on_open_palette(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None:
     ack()
-    open_picker(deps, body, PickerState())
+    open_picker(deps, body, PickerState(), actor)
 
 
 @shielded
-def on_quick_command(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
+def on_quick_command(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
     ack()
     command = registry.by_slug(action["value"])
     record_type = command.record_type if command and command.record_type != "*" else None
     open_picker(deps, body, PickerState(record_type=record_type, command=command.slug if command and
-                                                      record_type else None))
+                                                      record_type else None), actor)

@@ -13,12 +13,12 @@ from slack_bolt import Ack, App
 from blocks.common import option
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.metadata import PickerState
-from blocks.picker import chosen, picker_view
+from blocks.picker import Viewer, chosen, picker_view
 from blocks.status import loading_view
 from bot import commands as registry
 from bot.commands import Kind
 from bot.errors import BotError, UsageError
-from bot.roles import Actor
+from bot.roles import Actor, who_can_grant
 from bot.slack import payload
 from bot.slack.deps import Deps
 from bot.slack.search import search
@@ -36,18 +36,22 @@ def register(app: App) -> None:
     app.view(CallbackId.PICKER)(on_submit)
 
 
-def open_picker(deps: Deps, body: dict[str, Any], state: PickerState, note: str | None = None) -> None:
+def viewer(actor: Actor) -> Viewer:
+    return Viewer(actor.role, who_can_grant(actor))
+
+
+def open_picker(deps: Deps, body: dict[str, Any], state: PickerState, actor: Actor, note: str | None = None) -> None:
     """The palette for this interaction's trigger id, opened at once (a failure is shown to the user)."""
-    view = picker_view(state, note)
+    view = picker_view(state, note, viewer=viewer(actor))
     deps.work.open(payload.where(body), lambda: deps.ui.open(body["trigger_id"], view))
 
 
 @shielded
-def on_change(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+def on_change(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None:
     ack()
     view = body["view"]
     state = chosen(payload.values(view), PickerState.unpack(view.get("private_metadata")))
-    deps.ui.update_if_current(view, picker_view(state))
+    deps.ui.update_if_current(view, picker_view(state, viewer=viewer(actor)))
 
 
 def on_search(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None:

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App
 
 from blocks.ids import SHORTCUT_PREFIX, CallbackId
 from blocks.metadata import PickerState
+from bot.roles import Actor
 from bot.slack import payload
 from bot.slack.deps import Deps
 from bot.slack.refs import compress, find_ids, message_text
@@ -25,13 +26,13 @@ def register(app: App) -> None:
 
 
 @shielded
-def on_palette(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+def on_palette(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None:
     ack()
-    open_picker(deps, body, PickerState())
+    open_picker(deps, body, PickerState(), actor)
 
 
 @shielded
-def on_message_shortcut(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+def on_message_shortcut(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None:
     ack()
     record_type = body["callback_id"].removeprefix(SHORTCUT_PREFIX)
     # Each record once, ranges merged: a job message names 'debtors 1-3' and lists 'debtor 2' again.
@@ -39,7 +40,7 @@ def on_message_shortcut(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
     message = body.get("message") or {}
     state = PickerState(record_type=record_type, fixed_type=True, spec=spec or None,
                         channel=payload.channel_id(body), thread_ts=message.get("thread_ts") or message.get("ts"))
-    open_picker(deps, body, state, note=found_note(record_type, spec.split()))
+    open_picker(deps, body, state, actor, note=found_note(record_type, spec.split()))
 
 
 def found_note(record_type: str, ids: list[str]) -> str:

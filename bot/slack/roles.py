@@ -47,7 +47,8 @@ class SlackRoles:
 
     def actor(self, user_id: str, name: str | None = None, channel: str | None = None) -> Actor:
         role = role_for(self.settings, user_id, self.groups_of(user_id))
-        return Actor(id=user_id, role=role, source="slack", name=name, channel=channel)
+        return Actor(id=user_id, role=role, source="slack", name=name, channel=channel,
+                     granters=tuple(sorted(self.settings.admins)))
 
     def groups_of(self, user_id: str) -> list[str]:
         if not self._uses_groups:

@@ -83,12 +83,10 @@ def test_retried_event_delivery_is_handled_once(stack: Stack) -> None:
 
 def test_unexpected_errors_show_a_reference_not_a_traceback(stack: Stack, monkeypatch: pytest.MonkeyPatch,
                                                             caplog: pytest.LogCaptureFixture) -> None:
-    from bot.services import invoices
-
     def broken(*args: object) -> None:
         raise RuntimeError("secret-token-xoxb-123 in a stack trace")
 
-    monkeypatch.setattr(invoices, "fresh_view", broken)
+    monkeypatch.setattr(stack.rt.billecta, "pause_invoice", broken)  # fails after the confirmation
     message, response_url = _confirmation(stack, "invoice pause 1001")
     button = find_element(message["blocks"], ActionId.ACTION_CONFIRM)
     with caplog.at_level(logging.ERROR):

@@ -68,11 +68,10 @@ def test_an_open_home_is_refreshed_when_a_job_finishes(stack: Stack) -> None:
 
 def test_a_failed_command_is_on_the_home_with_try_again_until_it_succeeds(stack: Stack,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.services import invoices
-
     assert stack.bot.deps.home is not None
     stack.bot.deps.home.interval = 0.1
-    monkeypatch.setattr(invoices, "fresh_view", lambda *args: (_ for _ in ()).throw(RuntimeError("down")))
+    # fails after the confirmation (an outage, not a refusal): that belongs on the Home with Try again
+    monkeypatch.setattr(stack.rt.billecta, "pause_invoice", lambda *args: (_ for _ in ()).throw(RuntimeError("down")))
     _, url = stack.client.command("invoice pause 1001")
     stack.settle()
     stack.client.click_message(find_element(stack.responses(url)[-1]["blocks"], ActionId.ACTION_CONFIRM),
