@@ -9,6 +9,7 @@ pointing to the exports, which always hold every matching event.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from blocks import limits
@@ -27,6 +28,7 @@ from bot.services.event_log import (
     filter_log,
 )
 
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 MAX_BLOCKS = 95  # the view flow adds a few of its own to Slack's 100
 ALL_TYPES = "all"
 _STATUS_ICON = {ERROR: "❌", PENDING: "⏳"}
@@ -90,10 +92,18 @@ def event_text(event: LogEvent) -> str:
         lines.append(_escape(event.title))
     if event.description and event.description != event.title:
         lines.append(_escape(limits.clip(event.description, 1500)))
-    details = [f"by {event.by}" if event.by else "", f"ref {event.reference}" if event.reference else ""]
+    details = [_by(event), f"ref {_escape(event.reference)}" if event.reference else ""]
     if any(details):
-        lines.append("_" + _escape(" · ".join(d for d in details if d)) + "_")
+        lines.append("_" + " · ".join(d for d in details if d) + "_")
     return limits.clip("\n".join(lines), limits.SECTION_TEXT)
+
+
+def _by(event: LogEvent) -> str:
+    """'by <@U0123> via Slack' (a mention Slack shows as the person's name) rather than Billecta's 'by API'."""
+    if event.asked_by and event.asked_via == "slack" and _SLACK_USER.match(event.asked_by):
+        return f"by <@{event.asked_by}> via Slack"
+    by = event.requester or event.by
+    return f"by {_escape(by)}" if by else ""
 
 
 def view_blocks(ctx: ViewContext) -> list[Block]:

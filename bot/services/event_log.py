@@ -54,6 +54,10 @@ class LogEvent:
     source: str | None = None  # the record it belongs to, in a creditor-wide log ('invoice 1001')
     event_id: str | None = None
     is_public: bool = False
+    # The person whose bot request caused the event (Billecta only knows "API"): an audit actor id
+    # ('U0123', 'shell:alice'), and where they asked from ('slack', 'cli', 'schedule').
+    asked_by: str | None = None
+    asked_via: str | None = None
 
     @property
     def type_label(self) -> str:
@@ -73,9 +77,21 @@ class LogEvent:
         local = self.occurred_at.astimezone(STOCKHOLM)
         return local.strftime("%Y-%m-%d" if (local.hour, local.minute) == (0, 0) else "%Y-%m-%d %H:%M")
 
+    @property
+    def requester(self) -> str | None:
+        """Who asked the bot for this event: 'U0123 via Slack', 'alice via the CLI', 'schedule nightly'."""
+        if not self.asked_by:
+            return None
+        actor, via = self.asked_by, self.asked_via
+        if actor.startswith("shell:"):
+            return f"{actor.removeprefix('shell:')} via the CLI"
+        if actor.startswith("schedule:"):
+            return f"schedule {actor.removeprefix('schedule:')}"
+        return f"{actor} via Slack" if via == "slack" else actor
+
     def matches(self, text: str) -> bool:
         haystack = [self.event_type, self.type_label, self.status, self.title, self.description,
-                    self.by or "", self.reference or "", self.source or "", self.when]
+                    self.by or "", self.requester or "", self.reference or "", self.source or "", self.when]
         return text.casefold() in "\n".join(haystack).casefold()
 
 

@@ -19,6 +19,7 @@ from bot.billecta.enums import ActionType, EventType
 from bot.billecta.models import CommonActionEventView, EventView
 from bot.errors import BillectaNotFound, UsageError
 from bot.money import format_amount
+from bot.services.event_authors import attribute
 from bot.services.event_log import (
     CSV_COLUMNS,
     ERROR,
@@ -94,14 +95,41 @@ def event_log(rt: Runtime, record: dict[str, Any] | None, options: dict[str, Any
         return build_log(record_type, key, name, [], note=target.note, period=target.period)
     cached = None if options.get("refresh", True) else _from_cache(rt, target)
     if cached is not None:
-        return build_log(record_type, key, name, cached[0], updated_at=cached[1], period=target.period,
-                         note=target.note)
+        return build_log(record_type, key, name, _authors(rt, record_type, record, cached[0]), updated_at=cached[1],
+                         period=target.period, note=target.note)
     events = _fetch(rt, target)
     if events is None:
         return build_log(record_type, key, name, [], period=target.period,
                          note=f"Billecta has no {target.object_type} {target.key} any more.")
     cache(rt, target.object_type, target.key, events)
-    return build_log(record_type, key, name, events, period=target.period, note=target.note)
+    return build_log(record_type, key, name, _authors(rt, record_type, record, events), period=target.period,
+                     note=target.note)
+
+
+def _authors(rt: Runtime, record_type: str, record: dict[str, Any], events: list[LogEvent]) -> list[LogEvent]:
+    """Events the bot caused, with the person who asked (see bot.services.event_authors)."""
+    if record_type == "creditor":
+        sources = {e.source for e in events if e.source and e.source.startswith("invoice ")}
+        keys: dict[str | None, tuple[str, ...]] = {s: _invoice_keys(rt, s.removeprefix("invoice ")) for s in sources}
+        return attribute(rt, events, keys)
+    if record_type == "order":
+        invoice = rt.store.find_by("invoice", "action_public_id", record.get("billecta_id")) \
+            or rt.store.find_by("invoice", "order_id", record.get("id"))
+        number = (invoice or {}).get("invoice_number")
+        return attribute(rt, events, {None: tuple(str(k) for k in (number, record.get("id")) if k)})
+    if record_type == "payment":
+        invoice = rt.store.find_by("invoice", "action_public_id", record.get("action_public_id"))
+        record = invoice or {}
+    if record_type in ("invoice", "payment") and record.get("invoice_number"):
+        return attribute(rt, events, {None: _invoice_keys(rt, str(record["invoice_number"]))})
+    return events
+
+
+def _invoice_keys(rt: Runtime, number: str) -> tuple[str, ...]:
+    """An invoice as bot requests name it: its number, and its order's id (order attest)."""
+    invoice = rt.store.find_by("invoice", "invoice_number", number)
+    order_id = (invoice or {}).get("order_id")
+    return (number, str(order_id)) if order_id else (number,)
 
 
 def record_key(record_type: str, record: dict[str, Any]) -> str:

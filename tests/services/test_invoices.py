@@ -77,3 +77,28 @@ def test_refusals_are_answers_and_outages_are_incidents() -> None:
     assert all(is_refusal(e) for e in (InvoiceStateError("x"), BillectaRejected("The invoice is not paused."),
                                        NotFound("x"), InvalidInput("x")))
     assert not any(is_refusal(e) for e in (BillectaUnavailable(), BillectaRateLimited(), RuntimeError("x")))
+
+
+def test_the_event_log_says_who_asked_for_what_the_bot_did(rt: Runtime) -> None:
+    from blocks.events import event_text
+    from bot.services.events import event_log
+
+    run_action(rt, registry.find("invoice", "pause"), "1001", OPERATOR)
+    run_action(rt, registry.find("invoice", "resume"), "1001", Actor("shell:alice", Role.ADMIN, "cli"))
+    for refresh in (True, False):  # fetched now, and served from the cache
+        log = event_log(rt, invoice(rt), {"record_type": "invoice", "refresh": refresh})
+        by_type = {e.event_type: e for e in log.occurred}
+        assert by_type["Paused"].asked_by == "UOPER" and by_type["Paused"].by == "API"
+        assert "by <@UOPER> via Slack" in event_text(by_type["Paused"])
+        assert "by alice via the CLI" in event_text(by_type["Resumed"])
+        assert "by API" not in event_text(by_type["Paused"])
+        assert by_type["InvoiceSent"].asked_by is None  # Billecta's own doing keeps its author
+
+
+def test_an_event_outside_the_window_is_not_claimed(rt: Runtime) -> None:
+    from bot.services.events import event_log
+
+    run_action(rt, registry.find("invoice", "pause"), "1001", OPERATOR)
+    rt.store.db.execute("UPDATE audit SET at = '2020-01-01T00:00:00+00:00'")
+    [paused] = [e for e in event_log(rt, invoice(rt), {"record_type": "invoice"}).occurred if e.event_type == "Paused"]
+    assert paused.asked_by is None
