@@ -35,10 +35,12 @@ def confirm_text(command: Command, *, count: int = 1, label: str = "") -> str:
     return f"⚠️ *Dangerous:* {text}" if command.dangerous else text
 
 
-def _bulk_lines(labels: list[str], count: int) -> str:
-    shown = ", ".join(labels[:SHOWN_LABELS])
+def _bulk_lines(labels: list[str], count: int, total: str = "") -> str:
+    """The records, one line each (the first few), and for money-moving commands the total."""
+    shown = "\n".join(f"• {item}" for item in labels[:SHOWN_LABELS])
     more = count - min(count, SHOWN_LABELS)
-    return f"*Records:* {shown}" + (f" and {more} more" if more else "")
+    text = f"*Records:*\n{shown}" + (f"\n… and {more} more" if more else "")
+    return text + (f"\n*Total:* {total}" if total else "")
 
 
 def _go_button(command: Command, action_id: str, value: str, text: str) -> Block:
@@ -60,23 +62,26 @@ def action_view(command: Command, label: str, private_metadata: str) -> Block:
                  submit=command.title, close="Cancel", private_metadata=private_metadata)
 
 
-def bulk_message(command: Command, count: int, labels: list[str], value: str, note: str = "") -> dict[str, object]:
-    """`note` leads the message (why the user is asked again)."""
+def bulk_message(command: Command, count: int, labels: list[str], value: str, note: str = "",
+                 total: str = "") -> dict[str, object]:
+    """`note` leads the message (why the user is asked again); `total` is the money it moves."""
     text = confirm_text(command, count=count)
     if asks_for_count(command):
         go = button(f"Confirm {count} record(s)…", ActionId.BULK_TYPED_OPEN, value, style="danger")
     else:
         go = _go_button(command, ActionId.BULK_CONFIRM, value, text)
-    blocks = [*([section(note)] if note else []), section(text), section(_bulk_lines(labels, count)),
+    blocks = [*([section(note)] if note else []), section(text), section(_bulk_lines(labels, count, total)),
               actions(go, button("Cancel", ActionId.CANCEL), block_id=BlockId.CONFIRM_BUTTONS)]
-    fallback = f"Confirm: {command.title} on {count} record(s): {', '.join(labels[:SHOWN_LABELS])}"
+    fallback = f"Confirm: {command.title} on {count} record(s)" + (f", {total}" if total else "") + \
+        f": {', '.join(labels[:SHOWN_LABELS])}"
     return message(f"{note} {fallback}" if note else fallback, blocks)
 
 
-def bulk_view(command: Command, count: int, labels: list[str], private_metadata: str, note: str = "") -> Block:
-    """`note` leads the modal (why the user is asked again)."""
+def bulk_view(command: Command, count: int, labels: list[str], private_metadata: str, note: str = "",
+              total: str = "") -> Block:
+    """`note` leads the modal (why the user is asked again); `total` is the money it moves."""
     blocks = [*([section(note)] if note else []), section(confirm_text(command, count=count)),
-              section(_bulk_lines(labels, count))]
+              section(_bulk_lines(labels, count, total))]
     if asks_for_count(command):
         blocks.append(typed_count_input(count))
     return modal(command.title, blocks, callback_id=CallbackId.BULK_CONFIRM, submit=command.title,

@@ -63,7 +63,8 @@ def run_job_command(rt: Runtime, command: Command, spec: TargetSpec, args: argpa
                     confirm: Confirm) -> int:
     """`billecta-bot run <type> <verb> <targets>` for a job command: submit, then wait or detach."""
     selection = job_selection(rt, command, spec)
-    confirm(command, selection.count, ", ".join(selection.labels[:5]), args.yes)
+    total = f" — total {selection.total_text}" if selection.total_text else ""
+    confirm(command, selection.count, ", ".join(selection.labels[:5]) + total, args.yes)
     queue = JobQueue(rt, _notifier(args))
     if getattr(args, "detach", False):
         job_id = queue.submit(selection, shell_actor(), targets=spec.describe() or None)

@@ -9,7 +9,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
@@ -18,9 +18,10 @@ from bot import once
 from bot.commands import EVENT_LOG_TYPES, Command, Kind
 from bot.errors import BotError, NotFound, NotInBillecta, UsageError
 from bot.forms import check_fields, validate_form
+from bot.money import DEFAULT_CURRENCY, format_amount
 from bot.roles import Actor, Role, require
 from bot.services import Outcome
-from bot.services.labels import label
+from bot.services.labels import enrich, label, titled
 from bot.services.mirror import resolve
 from bot.store import SOURCE_TYPES
 from bot.targets import TargetSpec
@@ -34,15 +35,35 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Selection:
-    """The records a bulk command will act on, checked before any job is created."""
+    """The records a bulk command will act on, checked before any job is created.
+
+    `totals`: for commands that move money (credit, attest), the sum per currency in minor units;
+    `total_text` states it for a confirmation ('12 500,00 kr', or '… excl. VAT' for orders that have
+    no Billecta invoice yet, whose total is the sum of their rows).
+    """
 
     command: Command
     ids: list[str]
     labels: list[str]
+    totals: dict[str, int] = field(default_factory=dict)
+    excl_vat: bool = False
 
     @property
     def count(self) -> int:
         return len(self.ids)
+
+    @property
+    def currency(self) -> str | None:
+        return next(iter(self.totals)) if len(self.totals) == 1 else None
+
+    @property
+    def total_minor(self) -> int | None:
+        return self.totals[self.currency] if self.currency else None
+
+    @property
+    def total_text(self) -> str:
+        text = " + ".join(format_amount(minor, currency) for currency, minor in sorted(self.totals.items()))
+        return f"{text} excl. VAT" if text and self.excl_vat else text
 
 
 def display_name(command: Command, record_type: str = "") -> str:
@@ -98,21 +119,44 @@ def select(rt: Runtime, command: Command, spec: TargetSpec) -> Selection:
     else:
         keys = spec.keys
     id_column = "invoice_number" if table == "invoice" else "id"
-    # Only ids and labels are kept: a 20,000-record selection must not hold 20,000 rows.
-    ids, labels, missing, unsynced = [], [], [], []
+    # Only ids, record lines and totals are kept: a 20,000-record selection must not hold 20,000 rows.
+    selection = Selection(command, [], [])
+    missing, unsynced, batch = [], [], []
     for key in keys:
         try:
-            row = resolve_one(rt, command, key)
+            batch.append(resolve_one(rt, command, key))
         except NotInBillecta:
             unsynced.append(key)
-            continue
         except NotFound:
             missing.append(key)
-            continue
-        ids.append(str(row[id_column]))
-        labels.append(label(table, row))
+        if len(batch) >= BATCH:
+            _add(rt, selection, batch, id_column)
+    _add(rt, selection, batch, id_column)
     _raise_for(table, missing, unsynced)
-    return Selection(command, ids, labels)
+    return selection
+
+
+BATCH = 500
+# Bulk commands that move money, and the column of the (enriched) row holding each record's amount.
+MONEY_COLUMNS = {"invoice credit": "current_amount", "order attest": "total_minor",
+                 "order upsert-attest": "total_minor"}
+
+
+def _add(rt: Runtime, selection: Selection, batch: list[dict[str, Any]], id_column: str) -> None:
+    """Record lines (and, for money, the amounts) of a batch of resolved rows; empties the batch."""
+    table, column = selection.command.record_type, MONEY_COLUMNS.get(selection.command.name)
+    for row in enrich(rt.store, table, batch):
+        selection.ids.append(str(row[id_column]))
+        selection.labels.append(titled(table, row) if table in LINED else label(table, row))
+        if column:
+            currency = (row.get("currency") or DEFAULT_CURRENCY).upper()
+            selection.totals[currency] = selection.totals.get(currency, 0) + int(row.get(column) or 0)
+            selection.excl_vat = selection.excl_vat or bool(row.get("total_excl_vat"))
+    batch.clear()
+
+
+# Types whose job items and confirmations show the record line; the rest keep their short label.
+LINED = ("invoice", "debtor", "article", "order", "payment", "debtcollection")
 
 
 def _default_creditor(rt: Runtime, command: Command, spec: TargetSpec) -> TargetSpec:

@@ -129,3 +129,16 @@ def test_a_view_runs_for_the_type_the_user_named(rt: Runtime) -> None:
     assert isinstance(log, EventLog) and log.record == "invoice 1002" and log.count > 0
     with pytest.raises(NotAllowed, match="`payment events`"):
         run_view(rt, EVENTS, "payment", "1", NOBODY)
+
+
+def test_a_money_moving_selection_states_its_total_and_each_record_line(rt: Runtime) -> None:
+    credit = select(rt, registry.find("invoice", "credit"), TargetSpec(keys=["1001", "1002"]))
+    rows = [rt.store.find_by("invoice", "invoice_number", n) for n in ("1001", "1002")]
+    expected = sum(int(row["current_amount"]) for row in rows if row)
+    assert credit.currency == "SEK" and credit.total_minor == expected
+    assert credit.total_text.replace("\u00a0", " ").endswith(" kr") and "," in credit.total_text
+    assert credit.labels[0].startswith("invoice 1001 · Nordic Café AB · ")
+    attest = select(rt, registry.find("order", "attest"), TargetSpec(keys=["1010"]))
+    assert attest.total_minor and attest.total_text
+    upsert = select(rt, registry.find("debtor", "upsert"), TargetSpec(keys=["1"]))
+    assert upsert.totals == {} and upsert.total_text == ""

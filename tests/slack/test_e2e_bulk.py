@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from blocks.ids import ActionId, BlockId
 from bot.slack.refs import find_ids, message_text
 
@@ -157,3 +159,10 @@ def _expanded(keys: list[str]) -> set[str]:
         low, _, high = key.partition("-")
         ids.update(str(n) for n in range(int(low), int(high or low) + 1))
     return ids
+
+
+def test_a_bulk_confirmation_that_moves_money_states_the_total(stack: Stack) -> None:
+    message, _ = _confirmation(stack, "order attest 1010")
+    shown = json.dumps(message["blocks"], ensure_ascii=False).replace("\u00a0", " ")
+    assert "*Total:* 7 090,00 kr excl. VAT" in shown and "order 1010 · Lund Fastigheter AB" in shown
+    assert "Total" not in str(_confirmation(stack, "debtor upsert 1")[0])
