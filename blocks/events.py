@@ -16,6 +16,7 @@ from blocks import limits
 from blocks.common import Block, actions, button, context, header, option, plain, section
 from blocks.ids import ActionId
 from blocks.views import ViewContext
+from bot import timefmt
 from bot.services.event_log import (
     ERROR,
     NO_EVENTS,
@@ -85,7 +86,7 @@ def event_types_options(log: EventLog) -> list[Block]:
 def event_text(event: LogEvent) -> str:
     """One event as mrkdwn: type, status and time, then title, description and details."""
     icon = _STATUS_ICON.get(event.status, "✅")
-    lines = [f"*{_escape(event.type_label)}* · {icon} {event.status} · {event.when or 'no date'}"]
+    lines = [f"*{_escape(event.type_label)}* · {icon} {event.status} · {_when(event)}"]
     if event.source:
         lines[0] += f" · {_escape(event.source)}"
     if event.title and event.title != event.type_label:
@@ -96,6 +97,14 @@ def event_text(event: LogEvent) -> str:
     if any(details):
         lines.append("_" + " · ".join(d for d in details if d) + "_")
     return limits.clip("\n".join(lines), limits.SECTION_TEXT)
+
+
+def _when(event: LogEvent) -> str:
+    """'28 Nov 14:02 CET (+01:00)' in the configured zone; a date alone (a due date at midnight): '15 Dec'."""
+    if event.occurred_at is None:
+        return "no date"
+    local = timefmt.local(event.occurred_at)
+    return timefmt.format_day(local.date()) if (local.hour, local.minute) == (0, 0) else timefmt.format_moment(local)
 
 
 def _by(event: LogEvent) -> str:
@@ -125,7 +134,7 @@ def export(ctx: ViewContext, fmt: str) -> tuple[str, bytes]:
 
 
 def _status(log: EventLog, shown: EventLog) -> Block:
-    parts = [f"Last updated {log.updated} (Stockholm time)"]
+    parts = [f"Last updated {timefmt.format_moment(log.updated_at)}"]
     if log.period:
         parts.append(f"period {log.period[0].isoformat()} – {log.period[1].isoformat()}")
     if not log.is_empty:

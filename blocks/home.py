@@ -15,6 +15,7 @@ from blocks.common import Block, actions, button, confirm_dialog, context, divid
 from blocks.ids import ActionId, BlockId, unique_id
 from blocks.metadata import FlowState
 from blocks.notices import progress
+from bot import timefmt
 from bot.commands import Command, Kind
 from bot.jobs.model import Job
 
@@ -106,7 +107,8 @@ def _schedules(data: HomeData) -> list[Block]:
     for row in data.schedules[:SHOWN_SCHEDULES]:
         last = f" · last: {row['last_outcome']}" if row.get("last_outcome") else ""
         targets = row.get("targets") or ""
-        lines.append(f"`{row['cron']}` *{row['command']}* {targets} — next {row.get('next_run') or '—'}{last}")
+        next_run = timefmt.format_moment(row.get("next_run"))
+        lines.append(f"`{row['cron']}` *{row['command']}* {targets} — next {next_run}{last}")
     return [header("Schedules"), section("\n".join(lines))]
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULT_ZONE = "Europe/Stockholm"
 
 _zone = ZoneInfo(DEFAULT_ZONE)
+_fixed_today: date | None = None  # tests pin "today" so snapshots do not change at new year
 
 
 def configure(name: str | None) -> None:
@@ -29,6 +30,16 @@ def zone_named(name: str) -> ZoneInfo:
 
 def zone() -> ZoneInfo:
     return _zone
+
+
+def today() -> date:
+    return _fixed_today or datetime.now(_zone).date()
+
+
+def fix_today(day: date | None) -> None:
+    """Pin what `today()` says (None: the real date again); for snapshot tests."""
+    global _fixed_today
+    _fixed_today = day
 
 
 def local(moment: datetime) -> datetime:
@@ -48,16 +59,16 @@ def format_moment(moment: datetime | str | None) -> str:
     if moment is None or moment == "":
         return "—"
     when = local(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
-    day = format_day(when.date(), today=datetime.now(_zone).date())
+    day = format_day(when.date())
     return f"{day} {when:%H:%M} {when.tzname()} ({offset(when)})"
 
 
-def format_day(day: date | str | None, *, today: date | None = None) -> str:
+def format_day(day: date | str | None, *, current: date | None = None) -> str:
     """'21 Dec' this year, '21 Dec 2025' otherwise: a calendar date has no zone to show."""
     if day is None or day == "":
         return "—"
     value = date.fromisoformat(day[:10]) if isinstance(day, str) else day
-    current = today or datetime.now(_zone).date()
+    current = current or today()
     text = f"{value.day} {value:%b}"
     return text if value.year == current.year else f"{text} {value.year}"
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import pytest
+
+from bot import timefmt
+
+PINNED_TODAY = date(2026, 12, 1)
 
 _PREFIXES = ("BILLECTA_", "SLACK_", "ROLE_", "NOTIFY_", "ALERT_", "SCHEDULES", "SWISH_", "PORT", "DISPLAY_")
 
@@ -16,3 +21,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory
             monkeypatch.delenv(name, raising=False)
     # pydantic-settings reads ./.env; tests run from a temp dir so a developer's .env is never used.
     monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+    # Shown dates leave out the current year: pin "today" so snapshots read the same next year.
+    timefmt.configure(None)
+    timefmt.fix_today(PINNED_TODAY)

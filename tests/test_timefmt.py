@@ -14,13 +14,16 @@ from bot.errors import ConfigError
 
 @pytest.fixture(autouse=True)
 def _default_zone() -> Iterator[None]:
+    timefmt.fix_today(date(2026, 12, 1))
     yield
     timefmt.configure(None)
+    timefmt.fix_today(None)
 
 
 def test_moment_in_stockholm_winter_shows_cet_and_offset() -> None:
     moment = datetime(2025, 11, 28, 13, 2, tzinfo=UTC)
     assert timefmt.format_moment(moment) == "28 Nov 2025 14:02 CET (+01:00)"
+    assert timefmt.format_moment(moment.replace(year=2026)) == "28 Nov 14:02 CET (+01:00)"
     assert timefmt.format_stamp(moment) == "2025-11-28 14:02 +01:00"
 
 
@@ -34,8 +37,8 @@ def test_configured_zone_is_used() -> None:
 
 
 def test_day_omits_the_current_year() -> None:
-    assert timefmt.format_day(date(2026, 12, 21), today=date(2026, 12, 1)) == "21 Dec"
-    assert timefmt.format_day("2025-12-21", today=date(2026, 12, 1)) == "21 Dec 2025"
+    assert timefmt.format_day(date(2026, 12, 21), current=date(2026, 12, 1)) == "21 Dec"
+    assert timefmt.format_day("2025-12-21", current=date(2026, 12, 1)) == "21 Dec 2025"
 
 
 def test_unknown_zone_is_a_config_error_naming_the_variable() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from bot.slack.search import search
 from bot.store import Store
 
 NBSP = "\u00a0"
-THIS_YEAR = date.today().year
+THIS_YEAR = 2026  # tests/conftest.py pins today to 2026-12-01
 INVOICE = {"invoice_number": "1001", "debtor_name": "Nordic Café AB", "current_amount": 125000,
            "invoiced_amount": 125000, "currency": "SEK", "due_date": f"{THIS_YEAR}-12-21 00:00:00+01:00",
            "stage": "InvoiceSent", "is_paused": 0, "is_disputed": 0}
