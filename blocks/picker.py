@@ -63,8 +63,9 @@ def _locked(record_type: str, commands: tuple[Command, ...], role: Role) -> bool
 
 
 def picker_view(state: PickerState, note: str | None = None, commands: tuple[Command, ...] | None = None,
-                viewer: Viewer | None = None) -> Block:
-    """The palette, offering only what `viewer` may run; `commands` defaults to the registry."""
+                viewer: Viewer | None = None, lines: dict[str, str] | None = None) -> Block:
+    """The palette, offering only what `viewer` may run; `commands` defaults to the registry;
+    `lines` names the records a message shortcut found (their record lines, by key)."""
     commands = registry.COMMANDS if commands is None else commands
     viewer = viewer or Viewer()
     blocks: list[Block] = []
@@ -80,13 +81,14 @@ def picker_view(state: PickerState, note: str | None = None, commands: tuple[Com
                                   f"{viewer.role.label if viewer.role else 'none'}; ask {viewer.grants}."))
     if state.record_type:
         blocks.extend(_command_blocks(state, [c for c in commands if registry.applies_to(c, state.record_type)],
-                                      viewer))
+                                      viewer, lines or {}))
     title = f"Billecta: {state.record_type}" if state.fixed_type and state.record_type else TITLE
     return modal(limits.clip(title, limits.VIEW_TITLE), blocks, callback_id=CallbackId.PICKER, submit="Continue",
                  close="Cancel", private_metadata=state.pack())
 
 
-def _command_blocks(state: PickerState, commands: list[Command], viewer: Viewer) -> list[Block]:
+def _command_blocks(state: PickerState, commands: list[Command], viewer: Viewer,
+                    lines: dict[str, str]) -> list[Block]:
     record_type = state.record_type or ""
     ready = [c for c in commands if runnable(c, viewer.role)]
     blocks: list[Block] = []
@@ -102,11 +104,11 @@ def _command_blocks(state: PickerState, commands: list[Command], viewer: Viewer)
         blocks.append(context("Not available yet: " + ", ".join(waiting)))
     command = next((c for c in ready if c.slug == state.command), None)
     if command is not None:
-        blocks.extend(_record_blocks(command, state))
+        blocks.extend(_record_blocks(command, state, lines))
     return blocks
 
 
-def _record_blocks(command: Command, state: PickerState) -> list[Block]:
+def _record_blocks(command: Command, state: PickerState, lines: dict[str, str]) -> list[Block]:
     record_type = state.record_type or ""
     danger = " · ⚠️ dangerous" if command.dangerous else ""
     blocks = [context(f"*{command.title}* · needs the {command.role.label} role{danger}")]
@@ -122,14 +124,19 @@ def _record_blocks(command: Command, state: PickerState) -> list[Block]:
                        "hint": plain("Record ids, ranges, Billecta ids; or --changed / --all."),
                        "element": element})
         return blocks
-    blocks.append(_record_input(record_type, state.spec))
+    blocks.append(_record_input(record_type, state.spec, lines))
     return blocks
 
 
-def _record_input(record_type: str, spec: str | None) -> Block:
-    keys = parse_targets(spec.split()).keys[: limits.OPTIONS] if spec else []
+def found_keys(spec: str | None) -> list[str]:
+    """The records a message shortcut found, as the picker offers them."""
+    return parse_targets(spec.split()).keys[: limits.OPTIONS] if spec else []
+
+
+def _record_input(record_type: str, spec: str | None, lines: dict[str, str]) -> Block:
+    keys = found_keys(spec)
     if keys:
-        options = [option(f"{record_type} {key}", key) for key in keys]
+        options = [option(lines.get(key) or f"{record_type} {key}", key) for key in keys]
         element: Block = {"type": "static_select", "action_id": ActionId.PICKER_RECORD, "options": options,
                           "initial_option": options[0]}
     else:

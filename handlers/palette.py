@@ -13,7 +13,7 @@ from slack_bolt import Ack, App
 from blocks.common import option
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.metadata import PickerState
-from blocks.picker import Viewer, chosen, picker_view
+from blocks.picker import Viewer, chosen, found_keys, picker_view
 from blocks.status import loading_view
 from bot import commands as registry
 from bot.commands import Kind
@@ -21,7 +21,7 @@ from bot.errors import BotError, UsageError
 from bot.roles import Actor, who_can_grant
 from bot.slack import payload
 from bot.slack.deps import Deps
-from bot.slack.search import search
+from bot.slack.search import lines_for, search
 from bot.slack.ui import Where, after_ack
 from bot.targets import parse_targets
 from handlers import flows
@@ -42,7 +42,7 @@ def viewer(actor: Actor) -> Viewer:
 
 def open_picker(deps: Deps, body: dict[str, Any], state: PickerState, actor: Actor, note: str | None = None) -> None:
     """The palette for this interaction's trigger id, opened at once (a failure is shown to the user)."""
-    view = picker_view(state, note, viewer=viewer(actor))
+    view = picker_view(state, note, viewer=viewer(actor), lines=_lines(deps, state))
     deps.work.open(payload.where(body), lambda: deps.ui.open(body["trigger_id"], view))
 
 
@@ -51,7 +51,12 @@ def on_change(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None:
     ack()
     view = body["view"]
     state = chosen(payload.values(view), PickerState.unpack(view.get("private_metadata")))
-    deps.ui.update_if_current(view, picker_view(state, viewer=viewer(actor)))
+    deps.ui.update_if_current(view, picker_view(state, viewer=viewer(actor), lines=_lines(deps, state)))
+
+
+def _lines(deps: Deps, state: PickerState) -> dict[str, str]:
+    """Record lines for the ids a message shortcut found: the store only (this runs before views.open)."""
+    return lines_for(deps.rt.store, state.record_type or "", found_keys(state.spec)) if state.spec else {}
 
 
 def on_search(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None:

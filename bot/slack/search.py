@@ -41,3 +41,18 @@ def search(store: Store, record_type: str, query: str, limit: int = LIMIT) -> li
 
 def _key(row: dict[str, Any], key_column: str) -> str:
     return str(row.get(key_column) or row["id"])
+
+
+def lines_for(store: Store, record_type: str, keys: list[str]) -> dict[str, str]:
+    """Record lines (within Slack's option limit) for the keys a message shortcut found, by key."""
+    if record_type not in _SEARCH or not keys:
+        return {}
+    _, key_column = _SEARCH[record_type]
+    marks = ", ".join("?" for _ in keys)
+    where = f"CAST([{key_column}] AS TEXT) IN ({marks}) OR CAST(id AS TEXT) IN ({marks})"
+    rows = enrich(store, record_type, store.rows(record_type, where, [*keys, *keys], limit=2 * len(keys)))
+    found: dict[str, str] = {}
+    for row in rows:
+        text = line(record_type, row, limit=OPTION_TEXT)
+        found.setdefault(_key(row, key_column), text)
+    return found

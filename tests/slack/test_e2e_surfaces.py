@@ -118,3 +118,17 @@ def test_a_stale_modal_update_is_dropped_not_shown_as_an_error(stack: Stack) -> 
     stack.settle()
     assert [c.error for c in stack.fake.calls("views.update")] == ["hash_conflict"]
     assert stack.fake.view(view_id)["callback_id"] == CallbackId.PICKER  # no error view over the user's modal
+
+
+def test_a_message_shortcut_names_the_records_it_found_by_their_lines(stack: Stack) -> None:
+    stack.client.message_shortcut("invoice", {"text": "Can someone look at invoice 1001?", "ts": "6.6"})
+    stack.settle()
+    view_id = stack.fake.opened()
+    picked = field(BlockId.PICKER_COMMAND, ActionId.PICKER_COMMAND, "static_select", "pause-invoice")
+    stack.client.view_action(view_id, ActionId.PICKER_COMMAND, block_id=BlockId.PICKER_COMMAND, values=picked)
+    stack.settle()
+    [record] = [b for b in stack.fake.view(view_id)["blocks"] if b.get("block_id") == BlockId.PICKER_RECORD]
+    [shown] = record["element"]["options"]
+    text = shown["text"]["text"].replace("\u00a0", " ")
+    assert shown["value"] == "1001" and text.startswith("1001 · Nordic Café AB · 1 250,00 kr · due ")
+    assert "InvoiceSent" not in text and len(text) <= 75
