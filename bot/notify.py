@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.money import format_amount
+from bot.services.labels import invoice_stage
 
 if TYPE_CHECKING:
     from bot.commands import Command
@@ -76,7 +77,7 @@ def describe_change(change: Change) -> str:
         return f"{name} was sent to debt collection outside the bot."
     if after.get("is_disputed") and not (before or {}).get("is_disputed"):
         return f"{name} was disputed outside the bot."
-    return f"{name} changed in Billecta (now {after.get('stage')})."
+    return f"{name} changed in Billecta (now {invoice_stage(after)})."
 
 
 def progress_bar(job: Job, width: int = 30) -> str:

@@ -14,7 +14,7 @@ from bot.billecta.models import CreditActionView
 from bot.money import format_amount
 from bot.services import ItemResult
 from bot.services.invoices import InvoiceStateError, fresh_view
-from bot.services.labels import label
+from bot.services.labels import label, stage_words
 from bot.services.mirror import mirror_invoice, resolve_invoice
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def credit_invoice(rt: Runtime, record_id: str, *, resumed: bool = False) -> Ite
     if view.is_closed:
         if resumed and view.credited_amount.value > 0:
             return ItemResult(key, name, view.action_public_id, "was already credited")
-        raise InvoiceStateError(f"{name} is {str(view.state.stage).lower()}; a closed invoice cannot be credited.")
+        raise InvoiceStateError(f"{name} is {stage_words(view.state.stage)}; a closed invoice cannot be credited.")
     if view.state.stage is enums.InvoiceStage.Created:
         raise InvoiceStateError(f"{name} is a draft that has not been attested; change or delete the draft instead.")
     remaining = view.current_amount

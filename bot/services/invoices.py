@@ -18,7 +18,7 @@ from bot.billecta.models import InvoiceActionView
 from bot.errors import BotError, NotInBillecta
 from bot.roles import Actor
 from bot.services import Outcome
-from bot.services.labels import invoice_stage, label
+from bot.services.labels import label, stage_words
 from bot.services.mirror import mirror_invoice
 from bot.timefmt import format_day
 
@@ -62,7 +62,7 @@ def refusal(view: InvoiceActionView, verb: str) -> Refusal | None:
         return None
     name = f"Invoice {view.invoice_number or view.action_public_id}"
     if view.is_closed:
-        return Refusal(f"{name} is {invoice_stage({'stage': view.state.stage.value})}; "
+        return Refusal(f"{name} is {stage_words(view.state.stage)}; "
                        "nothing can be changed on a closed invoice.")
     if view.state.stage is enums.InvoiceStage.Created:
         return Refusal(f"{name} is a draft that has not been attested yet.")
@@ -118,7 +118,7 @@ def _why_not_undispute(view: InvoiceActionView, name: str) -> Refusal:
 
 
 def _stage(view: InvoiceActionView) -> str:
-    return invoice_stage({"stage": view.state.stage.value})
+    return stage_words(view.state.stage)
 
 
 _RULES: dict[str, tuple[Callable[[InvoiceActionView], bool], Callable[[InvoiceActionView, str], Refusal]]] = {

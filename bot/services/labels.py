@@ -109,6 +109,11 @@ def invoice_stage(row: dict[str, Any]) -> str:
     return ", ".join([words, *flags])
 
 
+def stage_words(stage: InvoiceStage | str | None) -> str:
+    """An invoice stage alone in words: 'in debt collection', never 'SentToDebtCollection'."""
+    return _worded(INVOICE_STAGES, InvoiceStage, stage.value if isinstance(stage, InvoiceStage) else stage)
+
+
 def debt_collection_stage(stage: str | None) -> str:
     return _worded(DEBT_COLLECTION_STAGES, DebtCollectionStage, stage)
 

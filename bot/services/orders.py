@@ -21,10 +21,10 @@ from bot.billecta import enums
 from bot.billecta.dates import parse_datetime
 from bot.billecta.models import AmountView, InvoiceActionEntryView, InvoiceActionRecordView, InvoiceActionView
 from bot.errors import BillectaNotFound, BillectaRejected, InvalidInput, NotInBillecta
-from bot.money import MoneyError
+from bot.money import MoneyError, format_amount
 from bot.services import ItemResult
 from bot.services.invoices import InvoiceStateError
-from bot.services.labels import label
+from bot.services.labels import label, stage_words
 from bot.services.mirror import invoice_values, resolve_source
 from bot.store import Store, SyncStatus
 
@@ -148,7 +148,7 @@ def _push(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView, res
         if draft.state.stage is not DRAFT:
             raise InvoiceStateError(
                 f"order {order['id']} is already attested as invoice {draft.invoice_number or draft.action_public_id} "
-                f"({draft.state.stage}); an attested invoice cannot be changed. Credit it and make a new "
+                f"({stage_words(draft.state.stage)}); an attested invoice cannot be changed. Credit it and make a new "
                 "order instead.")
         try:
             rt.billecta.update_invoice(draft.action_public_id, entry)
@@ -180,11 +180,12 @@ def attest_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemR
     elif view.state.attested_date is not None or not view.is_closed:
         verb = "was already attested"
     else:
-        raise InvoiceStateError(f"order {order['id']}'s draft is {str(view.state.stage).lower()}; "
+        raise InvoiceStateError(f"order {order['id']}'s draft is {stage_words(view.state.stage)}; "
                                 "it cannot be attested.")
     row = rt.store.mirror("invoice", "action_public_id", {**invoice_values(view), "order_id": order["id"]})
     name = f"invoice {row['invoice_number']}" if row.get("invoice_number") else "an invoice"
-    return ItemResult(str(order["id"]), label("order", order), view.action_public_id, f"{verb} as {name}")
+    amount = format_amount(view.invoiced_amount.value, view.invoiced_amount.currency_code)
+    return ItemResult(str(order["id"]), label("order", order), view.action_public_id, f"{verb} as {name} ({amount})")
 
 
 def _draft_of(rt: Runtime, order: dict[str, Any], resumed: bool) -> InvoiceActionView:

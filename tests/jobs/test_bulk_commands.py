@@ -102,6 +102,7 @@ def test_upsert_attest_attests_only_after_a_successful_upsert(rt: Runtime) -> No
     assert job.status is JobStatus.PARTLY_FAILED
     two, three = JobQueue(rt).items(job.id)
     assert two.status is ItemStatus.SUCCEEDED and "attested as invoice" in (two.message or "")
+    assert (two.message or "").endswith("\u00a0kr)")  # the amount it was attested for
     assert three.status is ItemStatus.FAILED and "no unit price" in (three.error or "")
     assert rt.store.find_by("invoice", "order_id", 2) is not None
     assert rt.store.find_by("invoice", "order_id", 3) is None

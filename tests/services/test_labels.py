@@ -80,3 +80,11 @@ def test_search_options_fit_slacks_limit_by_cutting_the_name_not_the_amount(tmp_
     [(text, key)] = search(store, "invoice", "1001")
     assert key == "1001" and len(text) <= OPTION_TEXT
     assert "123 456 789,00 kr" in plain(text) and "…" in text and text.startswith("1001 · Aktiebolaget")
+
+
+def test_change_notices_name_stages_in_words() -> None:
+    from bot.notify import describe_change
+
+    after = {"invoice_number": "1001", "stage": "ReminderInvoiceSent"}
+    assert describe_change(("invoice", {"stage": "InvoiceSent"}, after)) == \
+        "invoice 1001 changed in Billecta (now reminder sent)."
