@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from blocks.ids import ActionId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.metadata import FlowState
 from bot.roles import Actor, Role
 from handlers.home import failed_commands
 
 from .conftest import Stack
-from .payloads import find_element
+from .payloads import field, find_element
 
 
 def confirmation(stack: Stack, text: str, user: str = "UOPER") -> tuple[dict, str]:
@@ -97,3 +97,24 @@ def test_cancelling_a_dispute_that_does_not_exist_offers_dispute(stack: Stack) -
     assert "Invoice 1001 is not disputed" in message["text"]
     assert find_element(message["blocks"], ActionId.OPEN_COMMAND)["text"]["text"] == "Dispute invoice"
     assert not stack.posts("CALERT")
+
+
+def test_in_the_palette_a_refusal_replaces_the_modal_and_its_button_continues_there(stack: Stack) -> None:
+    _pause_behind_the_bots_back(stack)
+    stack.client.command("")
+    stack.settle()
+    view_id = stack.fake.opened()
+    chosen = {**field(BlockId.PICKER_TYPE, ActionId.PICKER_TYPE, "static_select", "invoice"),
+              **field(BlockId.PICKER_COMMAND, ActionId.PICKER_COMMAND, "static_select", "pause-invoice"),
+              **field(BlockId.PICKER_RECORD, ActionId.PICKER_RECORD, "external_select", "1001")}
+    stack.client.view_action(view_id, ActionId.PICKER_TYPE, block_id=BlockId.PICKER_TYPE, values=chosen)
+    stack.settle()
+    stack.client.submit(view_id, chosen)
+    stack.settle()
+    refused = stack.fake.view(view_id)
+    assert "has been paused since" in str(refused["blocks"]) and "submit" not in refused
+    offer = find_element(refused["blocks"], ActionId.OPEN_COMMAND)
+    stack.client.view_action(view_id, ActionId.OPEN_COMMAND, action_value=offer["value"])
+    stack.settle()
+    assert stack.fake.view(view_id)["callback_id"] == CallbackId.ACTION_CONFIRM
+    assert "Resume" in str(stack.fake.view(view_id)["blocks"]) and not stack.posts("CALERT")
