@@ -114,6 +114,10 @@ def test_status() -> None:
     golden("status_result", status.result_view("Pause invoice", "invoice 1001 is paused.", note="Posted."))
     golden("status_error", status.error_view("Not allowed", "`invoice pause` needs the operator role."))
     golden("status_outcome", status.outcome_message("invoice 1001 is paused."))
+    offer = ("Resume invoice", FlowState(command="resume-paused-invoice", record_type="invoice", key="1003").pack())
+    golden("status_refused", status.refused_message("Invoice 1003 has been paused since 28 Nov.", offer))
+    golden("status_refused_view", status.refused_view("Pause invoice", "Invoice 1003 is completed; nothing can "
+                                                      "be changed on a closed invoice."))
 
 
 def test_notices() -> None:
