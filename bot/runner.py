@@ -271,8 +271,8 @@ def run_dialog(rt: Runtime, dialog: Dialog, actor: Actor, *, attempt: str | None
         outcome = once.run_once(rt.store, key, lambda o: service(rt, dialog.record, dialog.form, actor, o),
                                 _bound_check(rt, command, dialog.record), subject)
     except BotError as exc:
-        audit(rt, command, actor, [dialog.key], "unknown" if isinstance(exc, once.Unresolved) else "failed",
-              exc.user_message)
+        ended = "unknown" if isinstance(exc, once.Unresolved) else "refused" if exc.is_refusal else "failed"
+        audit(rt, command, actor, [dialog.key], ended, exc.user_message)
         raise
     except Exception as exc:  # nothing was sent (bot.once turns a failure after sending into Unresolved)
         reference = secrets.token_hex(4)

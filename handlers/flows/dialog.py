@@ -14,7 +14,7 @@ from blocks.forms import FormContext, form_view
 from blocks.metadata import FlowState
 from blocks.status import loading_view, result_view
 from bot.commands import Command
-from bot.errors import BotError, InvalidInput
+from bot.errors import BotError, InvalidInput, is_refusal
 from bot.forms import validate_form
 from bot.once import StillRunning
 from bot.roles import Actor
@@ -118,7 +118,8 @@ def _run(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: di
     except StillRunning:
         return  # a second delivery of a submission still running: the first one's result replaces this view
     except BotError as exc:  # audited by the runner
-        deps.notifier.action_failed(command, actor, f"{state.label}: {exc.user_message}")
+        if not is_refusal(exc):  # Billecta's rules said no: an answer for the requester, not an alert
+            deps.notifier.action_failed(command, actor, f"{state.label}: {exc.user_message}")
         _retried(deps, state, actor, f"{state.label}: {exc.user_message}", ok=False)
         deps.ui.replace(where, result_view(command.title, exc.user_message, ok=False))
         return

@@ -117,3 +117,19 @@ def test_an_export_from_a_channel_the_bot_is_not_in_lands_in_a_dm(stack: Stack) 
     assert [c.args.get("channel_id") for c in stack.fake.calls("files.completeUploadExternal")] == [
         "CPRIVATE", "DUOPER"]
     assert "error" not in str(stack.fake.view(view_id)["blocks"]).lower()
+
+
+def test_billectas_refusal_of_a_payment_is_an_answer_not_an_alert(stack: Stack, monkeypatch: Any) -> None:
+    from bot.errors import BillectaRejected
+
+    view_id = _open(stack, "invoice payment 1001")
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise BillectaRejected("The invoice is locked for payments.")
+
+    monkeypatch.setattr(stack.rt.billecta, "register_payment", refused)
+    stack.client.submit(view_id, _payment_values("100"))
+    stack.settle()
+    assert "Billecta refused: The invoice is locked for payments." in str(stack.fake.view(view_id)["blocks"])
+    assert stack.rt.store.rows("audit", "command = 'invoice payment'")[-1]["outcome"] == "refused"
+    assert not stack.posts("CALERT")
