@@ -21,7 +21,7 @@ from bot.forms import check_fields, validate_form
 from bot.money import DEFAULT_CURRENCY, format_amount
 from bot.roles import Actor, Role, require
 from bot.services import Outcome
-from bot.services.labels import enrich, label, titled
+from bot.services.labels import enrich, label, listed
 from bot.services.mirror import resolve
 from bot.store import SOURCE_TYPES
 from bot.targets import TargetSpec
@@ -147,16 +147,13 @@ def _add(rt: Runtime, selection: Selection, batch: list[dict[str, Any]], id_colu
     table, column = selection.command.record_type, MONEY_COLUMNS.get(selection.command.name)
     for row in enrich(rt.store, table, batch):
         selection.ids.append(str(row[id_column]))
-        selection.labels.append(titled(table, row) if table in LINED else label(table, row))
+        selection.labels.append(listed(table, row))
         if column:
             currency = (row.get("currency") or DEFAULT_CURRENCY).upper()
             selection.totals[currency] = selection.totals.get(currency, 0) + int(row.get(column) or 0)
             selection.excl_vat = selection.excl_vat or bool(row.get("total_excl_vat"))
     batch.clear()
 
-
-# Types whose job items and confirmations show the record line; the rest keep their short label.
-LINED = ("invoice", "debtor", "article", "order", "payment", "debtcollection")
 
 
 def _default_creditor(rt: Runtime, command: Command, spec: TargetSpec) -> TargetSpec:

@@ -160,6 +160,15 @@ class Amount(str):
     """A line part holding money: kept whole when a line is shortened."""
 
 
+# Types listed and confirmed by their record line; the rest (creditor, orderrow) keep their short label.
+LINED = ("invoice", "debtor", "article", "order", "payment", "debtcollection")
+
+
+def listed(record_type: str, row: dict[str, Any]) -> str:
+    """How a record is listed in a confirmation or a job: its titled line, or its label."""
+    return titled(record_type, row) if record_type in LINED else label(record_type, row)
+
+
 def money(minor: Any, currency: str | None) -> str:
     return Amount(format_amount(int(minor), currency)) if minor is not None else ""
 

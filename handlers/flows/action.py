@@ -19,7 +19,7 @@ from bot.errors import BotError, is_refusal
 from bot.roles import Actor
 from bot.runner import audit, precheck_action, run_action
 from bot.services.invoices import InvoiceStateError
-from bot.services.labels import enrich, label, titled
+from bot.services.labels import enrich, listed
 from bot.slack.deps import Deps
 from bot.slack.errors import describe
 from bot.slack.ui import Where
@@ -44,7 +44,7 @@ def _confirm(deps: Deps, state: FlowState, where: Where, actor: Actor) -> None:
         return
     row = deps.rt.store.find_by(command.record_type, "id", row["id"]) or row  # as the precheck mirrored it
     [row] = enrich(deps.rt.store, command.record_type, [row])
-    state.label = titled(command.record_type, row) if command.record_type != "creditor" else label("creditor", row)
+    state.label = listed(command.record_type, row)
     if where.view_id:
         deps.ui.replace(where, action_view(command, state.label, state.pack()))
     elif where.response_url:

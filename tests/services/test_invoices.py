@@ -102,3 +102,12 @@ def test_an_event_outside_the_window_is_not_claimed(rt: Runtime) -> None:
     rt.store.db.execute("UPDATE audit SET at = '2020-01-01T00:00:00+00:00'")
     [paused] = [e for e in event_log(rt, invoice(rt), {"record_type": "invoice"}).occurred if e.event_type == "Paused"]
     assert paused.asked_by is None
+
+
+def test_the_creditor_wide_log_says_who_too(rt: Runtime) -> None:
+    from bot.services.events import event_log
+
+    run_action(rt, registry.find("invoice", "dispute"), "1001", OPERATOR)
+    log = event_log(rt, None, {"record_type": "creditor", "days": 3})
+    [disputed] = [e for e in log.occurred if e.event_type == "Disputed" and e.source == "invoice 1001"]
+    assert disputed.asked_by == "UOPER" and disputed.requester == "UOPER via Slack"
