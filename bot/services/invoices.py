@@ -69,12 +69,13 @@ def refusal(view: InvoiceActionView, verb: str) -> Refusal | None:
     return why(view, name)
 
 
-def precheck(rt: Runtime, invoice: dict[str, Any], verb: str) -> None:
-    """Read the invoice fresh from Billecta and refuse before anyone is asked to confirm."""
+def precheck(rt: Runtime, invoice: dict[str, Any], verb: str) -> InvoiceActionView:
+    """Read the invoice fresh from Billecta; raise the refusal (InvoiceStateError) if `verb` would be refused."""
     view = fresh_view(rt, invoice)
     found = refusal(view, verb)
     if found is not None:
         raise InvoiceStateError(found.message, instead=found.instead, key=_key(view))
+    return view
 
 
 def _key(view: InvoiceActionView) -> str:
@@ -132,10 +133,7 @@ _RULES: dict[str, tuple[Callable[[InvoiceActionView], bool], Callable[[InvoiceAc
 def _act(rt: Runtime, invoice: dict[str, Any], verb: str, call: Callable[[str], None], done: str) -> Outcome:
     """Re-check on a fresh read (the confirmation may be minutes old), act, mirror the new state."""
     name = label("invoice", invoice)
-    view = fresh_view(rt, invoice)
-    found = refusal(view, verb)
-    if found is not None:
-        raise InvoiceStateError(found.message, instead=found.instead, key=_key(view))
+    view = precheck(rt, invoice, verb)
     call(view.action_public_id)
     row = mirror_invoice(rt, rt.billecta.get_invoice(view.action_public_id))
     return Outcome(done.format(name=name), "invoice", [str(row["invoice_number"] or row["action_public_id"])],
