@@ -32,8 +32,6 @@ def _duplicates(ids: list[str]) -> list[str]:
 
 def _failed_job_and_command(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failed job and a failed one-record command: the Home then shows several retry buttons."""
-    from bot.services import invoices
-
     stack.sandbox.inject_faults(fail_next=50, status=400)
     for text in ("debtor upsert 1", "debtor upsert 2"):
         _, url = stack.client.command(text)
@@ -42,7 +40,8 @@ def _failed_job_and_command(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> No
                                    response_url=url)
         stack.settle()
     stack.sandbox.inject_faults(fail_next=0)
-    monkeypatch.setattr(invoices, "fresh_view", lambda *args: (_ for _ in ()).throw(RuntimeError("down")))
+    # fails after the confirmation (the precheck before it reads Billecta too, and must pass)
+    monkeypatch.setattr(stack.rt.billecta, "pause_invoice", lambda *args: (_ for _ in ()).throw(RuntimeError("down")))
     for number in ("1001", "1002"):
         _, url = stack.client.command(f"invoice pause {number}")
         stack.settle()

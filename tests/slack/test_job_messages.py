@@ -77,9 +77,8 @@ def test_a_retried_alert_says_who_retried_and_how_it_ended_and_loses_its_buttons
 
 
 def test_a_retried_action_alert_is_edited_with_the_outcome(stack: Stack, monkeypatch: Any) -> None:
-    from bot.services import invoices
-
-    monkeypatch.setattr(invoices, "fresh_view", lambda *args: (_ for _ in ()).throw(RuntimeError("down")))
+    # fails after the confirmation (the precheck before it reads Billecta too, and must pass)
+    monkeypatch.setattr(stack.rt.billecta, "pause_invoice", lambda *args: (_ for _ in ()).throw(RuntimeError("down")))
     _, url = stack.client.command("invoice pause 1001")
     stack.settle()
     stack.client.click_message(find_element(stack.responses(url)[-1]["blocks"], ActionId.ACTION_CONFIRM),
