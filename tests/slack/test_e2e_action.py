@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.metadata import FlowState
 from bot.roles import Actor, Role
@@ -118,3 +120,20 @@ def test_in_the_palette_a_refusal_replaces_the_modal_and_its_button_continues_th
     stack.settle()
     assert stack.fake.view(view_id)["callback_id"] == CallbackId.ACTION_CONFIRM
     assert "Resume" in str(stack.fake.view(view_id)["blocks"]) and not stack.posts("CALERT")
+
+
+def test_an_alert_retried_into_a_refusal_is_edited_with_the_answer_and_no_new_alert(
+        stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stack.rt.billecta, "pause_invoice", lambda *args: (_ for _ in ()).throw(RuntimeError("down")))
+    message, url = confirmation(stack, "invoice pause 1001")
+    stack.client.click_message(find_element(message["blocks"], ActionId.ACTION_CONFIRM), response_url=url)
+    stack.settle()
+    monkeypatch.undo()
+    [alert] = [c for c in stack.fake.calls("chat.postMessage", ok=True) if c.args.get("channel") == "CALERT"]
+    _pause_behind_the_bots_back(stack)  # someone paused it in Billecta meanwhile: the retry is refused
+    stack.client.click_message(find_element(alert.args["blocks"], ActionId.ACTION_CONFIRM), ephemeral=False,
+                               channel="CALERT", message_ts=alert.result["ts"])
+    stack.settle()
+    edited = [c.args for c in stack.fake.calls("chat.update", ok=True) if c.args["ts"] == alert.result["ts"]][-1]
+    assert "Retried by <@UOPER>" in edited["text"] and "has been paused since" in edited["text"]
+    assert len(stack.posts("CALERT")) == 1
