@@ -226,7 +226,9 @@ def _payment(row: dict[str, Any]) -> tuple[str, str, list[str]]:
 
 def _debtcollection(row: dict[str, Any]) -> tuple[str, str, list[str]]:
     invoice = f"invoice {row['invoice_number']}" if row.get("invoice_number") else ""
-    return (str(row.get("action_public_id") or row.get("id")), row.get("debtor_name") or "",
+    case = str(row.get("action_public_id") or row.get("id"))
+    # Billecta's case ids are GUIDs: the first block tells cases apart in a list and leaves room for the rest.
+    return (case if len(case) <= 12 else case[:8] + "…", row.get("debtor_name") or "",
             [invoice, money(row.get("current_amount"), row.get("currency")), debt_collection_stage(row.get("stage"))])
 
 

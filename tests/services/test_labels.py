@@ -60,6 +60,8 @@ def test_other_record_lines() -> None:
             "current_amount": 373486, "currency": "SEK", "stage": "ReadyForBailiff"}
     assert plain(line("debtcollection", case)) == \
         "7540000005 · Bergström Konsult AB · invoice 1007 · 3 734,86 kr · ready for the bailiff"
+    guid = {**case, "action_public_id": "0b6f4a52-43a4-4d3e-9a57-5a2f0c7b9e11"}
+    assert line("debtcollection", guid).startswith("0b6f4a52… · Bergström Konsult AB")
 
 
 def test_order_line_has_its_debtor_total_and_date(tmp_path: Path) -> None:
