@@ -155,7 +155,6 @@ def _add(rt: Runtime, selection: Selection, batch: list[dict[str, Any]], id_colu
     batch.clear()
 
 
-
 def _default_creditor(rt: Runtime, command: Command, spec: TargetSpec) -> TargetSpec:
     """`creditor update` with no id means the store's one creditor."""
     if command.record_type != "creditor" or not spec.empty:
@@ -194,9 +193,10 @@ def precheck_action(rt: Runtime, command: Command, key: str, actor: Actor) -> di
 
     def check() -> dict[str, Any]:
         row = resolve_one(rt, command, key)
-        if command.precheck is not None:
-            command.precheck(rt, row)
-        return row
+        if command.precheck is None:
+            return row
+        command.precheck(rt, row)
+        return rt.store.find_by(command.record_type, "id", row["id"]) or row  # as the fresh read mirrored it
 
     return _audited(rt, command, actor, key, check, audit_success=False)
 

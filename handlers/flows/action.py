@@ -42,7 +42,6 @@ def _confirm(deps: Deps, state: FlowState, where: Where, actor: Actor) -> None:
             raise
         _refused(deps, where, command.title, exc, state, actor)
         return
-    row = deps.rt.store.find_by(command.record_type, "id", row["id"]) or row  # as the precheck mirrored it
     [row] = enrich(deps.rt.store, command.record_type, [row])
     state.label = listed(command.record_type, row)
     if where.view_id:
