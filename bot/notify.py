@@ -129,6 +129,8 @@ def format_job(job: Job, failures: list[JobItem]) -> str:
     lines = [f"Job {job.id} ({job.command} {job.targets or ''}".rstrip() + f"): {job.status.label}"]
     for name in ("succeeded", "failed", "skipped", "total"):
         lines.append(f"  {name:<10} {getattr(job, name):>7}")
+    for currency, minor in sorted(job.moved.items()):  # the money the succeeded items moved
+        lines.append(f"  {'amount':<10} {format_amount(minor, currency):>7}")
     if job.error:
         lines.append(f"  error: {job.error}")
     if failures:

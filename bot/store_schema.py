@@ -150,6 +150,12 @@ def _m006_run_once(db: sqlite_utils.Database) -> None:
     db["idempotency"].add_column("updated_at", str)  # type: ignore[union-attr]
 
 
+def _m007_job_item_amount(db: sqlite_utils.Database) -> None:
+    """The money each succeeded item moved (a credit, an attested invoice), so a job's result states it."""
+    db["job_item"].add_column("amount_minor", int)  # type: ignore[union-attr]
+    db["job_item"].add_column("currency", str)  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -157,4 +163,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("004_event_reference", _m004_event_reference),
     ("005_slack_outbox", _m005_slack_outbox),
     ("006_run_once", _m006_run_once),
+    ("007_job_item_amount", _m007_job_item_amount),
 ]

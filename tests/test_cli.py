@@ -245,3 +245,9 @@ def test_an_amount_the_store_cannot_hold_is_refused_before_billecta_sees_it(
     status, out, err = run(capsys, "run", "invoice", "payment", "1003", "amount=100000", "payment_means=BG",
                            "overpayment=AsOverPayments", "confirm_overpayment=100000", "--yes")
     assert status == 0 and "Registered 100 000.00 SEK on invoice 1003" in out, err
+
+
+def test_a_credit_job_states_the_amount_done(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "run", "invoice", "credit", "1001", "--yes")
+    assert status == 0, err
+    assert "amount" in out and "1\u00a0250,00\u00a0kr" in out

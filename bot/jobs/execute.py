@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.billecta.retry import Backoff
 from bot.commands import Command
@@ -161,7 +161,8 @@ class Execution:
                 log.exception("job %s: unexpected error on %s (ref %s)", self.job.id, item.label, token)
                 self._finish(item, ItemStatus.FAILED, error=f"Unexpected error (ref {token}); see the bot's log.")
                 return
-            self._finish(item, ItemStatus.SUCCEEDED, billecta_id=result.billecta_id, message=result.message)
+            self._finish(item, ItemStatus.SUCCEEDED, billecta_id=result.billecta_id, message=result.message,
+                         amount_minor=result.amount_minor, currency=result.currency)
             return
 
     def _retry_delay(self, exc: BotError, attempt: int) -> float | None:
@@ -171,5 +172,5 @@ class Execution:
             return min(exc.retry_after, self.policy.backoff.cap)
         return self.policy.backoff.delay(attempt)
 
-    def _finish(self, item: JobItem, status: ItemStatus, **values: str | None) -> None:
+    def _finish(self, item: JobItem, status: ItemStatus, **values: Any) -> None:
         self.table.finish_item(self.job.id, item.id, status, **values)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
+
+from bot.money import format_amount
 
 
 class JobStatus(StrEnum):
@@ -57,10 +59,12 @@ class Job:
     error: str | None
     cancel_requested: bool
     thread_ts: str | None = None  # started from a message shortcut: its message goes in that thread
+    # Money its succeeded items moved, per currency (minor units); filled when the job settles.
+    moved: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Job:
-        values: dict[str, Any] = {f.name: row.get(f.name) for f in fields(cls)}
+        values: dict[str, Any] = {f.name: row.get(f.name) for f in fields(cls) if f.name != "moved"}
         values["status"] = JobStatus(row["status"])
         values["cancel_requested"] = bool(row.get("cancel_requested"))
         for name in ("total", "succeeded", "failed", "skipped"):
@@ -85,7 +89,9 @@ class Job:
         counts = f"{self.succeeded} succeeded, {self.failed} failed"
         if self.skipped:
             counts += f", {self.skipped} skipped"
-        return f"job {self.id} ({self.command}): {self.status.label}, {counts} of {self.total}"
+        moved = " + ".join(format_amount(minor, currency) for currency, minor in sorted(self.moved.items()))
+        return f"job {self.id} ({self.command}): {self.status.label}, {counts} of {self.total}" + \
+            (f"; {moved} done" if moved else "")
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

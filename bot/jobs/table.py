@@ -9,6 +9,7 @@ a job whose process died is an orphan, and any queue may resume it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import time
@@ -207,12 +208,14 @@ class JobTable:
                 [ItemStatus.RUNNING.value, utcnow(), item_id])
 
     def finish_item(self, job_id: int, item_id: int, status: ItemStatus, *, billecta_id: str | None = None,
-                    error: str | None = None, message: str | None = None) -> None:
+                    error: str | None = None, message: str | None = None, amount_minor: int | None = None,
+                    currency: str | None = None) -> None:
         counter = _COUNTERS[status]
         with self.store.transaction():
             self.store.db.execute(
                 "UPDATE job_item SET status = ?, billecta_id = COALESCE(?, billecta_id), error = ?, message = ?, "
-                "finished_at = ? WHERE id = ?", [status.value, billecta_id, error, message, utcnow(), item_id])
+                "amount_minor = ?, currency = ?, finished_at = ? WHERE id = ?",
+                [status.value, billecta_id, error, message, amount_minor, currency, utcnow(), item_id])
             self.store.db.execute(f"UPDATE job SET {counter} = {counter} + 1 WHERE id = ?", [job_id])
 
     def skip_pending(self, job_id: int) -> None:
@@ -244,7 +247,13 @@ class JobTable:
                 [status.value, succeeded, failed, skipped, error, utcnow(), job_id])
             row = self.row(job_id)
         assert row is not None
-        return Job.from_row(row)
+        return dataclasses.replace(Job.from_row(row), moved=self.moved(job_id))
+
+    def moved(self, job_id: int) -> dict[str, int]:
+        """The money the job's succeeded items moved, per currency (minor units)."""
+        rows = self._rows("SELECT currency, SUM(amount_minor) AS total FROM job_item WHERE job_id = ? AND "
+                          "status = 'succeeded' AND amount_minor IS NOT NULL GROUP BY currency", [job_id])
+        return {str(row["currency"] or "SEK"): int(row["total"]) for row in rows}
 
 
 def final_status(succeeded: int, failed: int, skipped: int, cancelled: bool) -> JobStatus:

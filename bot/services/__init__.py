@@ -25,3 +25,6 @@ class ItemResult:
     label: str
     billecta_id: str | None = None
     message: str = ""
+    # The money the item moved (credited, invoiced by an attest), in minor units, for the job's total.
+    amount_minor: int | None = None
+    currency: str | None = None

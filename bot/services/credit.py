@@ -31,7 +31,8 @@ def credit_invoice(rt: Runtime, record_id: str, *, resumed: bool = False) -> Ite
     key = str(view.invoice_number or invoice.get("invoice_number") or view.action_public_id)
     if view.is_closed:
         if resumed and view.credited_amount.value > 0:
-            return ItemResult(key, name, view.action_public_id, "was already credited")
+            return ItemResult(key, name, view.action_public_id, "was already credited",
+                              amount_minor=view.credited_amount.value, currency=view.credited_amount.currency_code)
         raise InvoiceStateError(f"{name} is {stage_words(view.state.stage)}; a closed invoice cannot be credited.")
     if view.state.stage is enums.InvoiceStage.Created:
         raise InvoiceStateError(f"{name} is a draft that has not been attested; change or delete the draft instead.")
@@ -42,4 +43,5 @@ def credit_invoice(rt: Runtime, record_id: str, *, resumed: bool = False) -> Ite
                                                 comment=COMMENT))
     mirror_invoice(rt, rt.billecta.get_invoice(view.action_public_id))
     credited = format_amount(remaining.value, remaining.currency_code)
-    return ItemResult(key, name, view.action_public_id, f"credited {credited}")
+    return ItemResult(key, name, view.action_public_id, f"credited {credited}", amount_minor=remaining.value,
+                      currency=remaining.currency_code)

@@ -184,8 +184,10 @@ def attest_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemR
                                 "it cannot be attested.")
     row = rt.store.mirror("invoice", "action_public_id", {**invoice_values(view), "order_id": order["id"]})
     name = f"invoice {row['invoice_number']}" if row.get("invoice_number") else "an invoice"
-    amount = format_amount(view.invoiced_amount.value, view.invoiced_amount.currency_code)
-    return ItemResult(str(order["id"]), label("order", order), view.action_public_id, f"{verb} as {name} ({amount})")
+    invoiced = view.invoiced_amount
+    amount = format_amount(invoiced.value, invoiced.currency_code)
+    return ItemResult(str(order["id"]), label("order", order), view.action_public_id, f"{verb} as {name} ({amount})",
+                      amount_minor=invoiced.value, currency=invoiced.currency_code)
 
 
 def _draft_of(rt: Runtime, order: dict[str, Any], resumed: bool) -> InvoiceActionView:
@@ -219,4 +221,5 @@ def upsert_attest_order(rt: Runtime, record_id: str, *, resumed: bool = False) -
     if upserted is None:
         rt.store.mark_synced("order", int(attested.record_id), attested.billecta_id)
     first = f"{upserted.message}, " if upserted else ""
-    return ItemResult(attested.record_id, attested.label, attested.billecta_id, first + attested.message)
+    return ItemResult(attested.record_id, attested.label, attested.billecta_id, first + attested.message,
+                      amount_minor=attested.amount_minor, currency=attested.currency)

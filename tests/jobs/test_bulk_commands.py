@@ -132,6 +132,8 @@ def test_credit_credits_what_remains_and_refuses_closed_invoices(rt: Runtime) ->
     row = rt.store.find_by("invoice", "invoice_number", DEMO["open"])
     assert row is not None and row["current_amount"] == 0 and row["credited_amount"] == 125000
     assert row["stage"] == "Completed"
+    # the result states the money done: only what succeeded counts
+    assert job.moved == {"SEK": 125000} and job.summary.endswith("; 1\u00a0250,00\u00a0kr done")
 
 
 def test_creditor_update_pushes_details_and_default_settings(rt: Runtime) -> None:
