@@ -95,7 +95,7 @@ def test_a_dead_claim_that_reached_billecta_is_reported_done_on_the_resubmit(rt:
 def test_a_dead_claim_that_never_reached_billecta_is_retried_by_the_resubmit(rt: Runtime) -> None:
     dead_claim(rt, "submit-1", "sending")
     outcome = run_dialog(rt, dialog(rt), ACTOR, attempt="submit-1")
-    assert outcome.message.startswith("Registered 100.00 SEK on invoice 1001") and paid(rt) == 10000
+    assert outcome.message.startswith("Registered 100,00\u00a0kr on invoice 1001") and paid(rt) == 10000
 
 
 def test_on_restart_dead_claims_are_settled_done_or_released(rt: Runtime) -> None:
@@ -122,7 +122,7 @@ def test_a_new_attempt_after_a_crash_that_went_through_is_not_sent_again(rt: Run
     with pytest.raises(AlreadyDone, match="Nothing more was sent now"):
         run_dialog(rt, dialog(rt), ACTOR, attempt="modal-2")  # the form opened again, submitted again
     assert paid(rt) == 10000
-    assert run_dialog(rt, dialog(rt), ACTOR, attempt="modal-3").message.startswith("Registered 100.00 SEK")
+    assert run_dialog(rt, dialog(rt), ACTOR, attempt="modal-3").message.startswith("Registered 100,00\u00a0kr")
     assert paid(rt) == 20000  # the user said it is another payment
 
 
@@ -161,7 +161,7 @@ def test_done_in_billecta_but_not_recorded_here_is_said_and_pull_repairs_it(
     monkeypatch.setattr(rt.billecta, "register_payment", pay_then_the_disk_fills)
     outcome = run_dialog(rt, prepared, ACTOR, attempt="submit-1")
     monkeypatch.undo()
-    assert outcome.message.startswith("Done in Billecta, not recorded here: 300.00 SEK on invoice 1001")
+    assert outcome.message.startswith("Done in Billecta, not recorded here: 300,00\u00a0kr on invoice 1001")
     assert "nothing" not in outcome.message.lower() and "went wrong" not in outcome.message
     audited = last_audit(rt)
     assert audited["outcome"] == "ok" and audited["detail"] == outcome.message

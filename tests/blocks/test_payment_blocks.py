@@ -73,7 +73,7 @@ def test_an_overpayment_above_the_invoiced_amount_adds_a_confirmation_stating_bo
     found = inputs(blocks)
     assert list(found)[-1] == PaymentField.CONFIRM_OVERPAYMENT and not found["confirm_overpayment"]["optional"]
     text = json.dumps(blocks, ensure_ascii=False)
-    assert "15 000.00 SEK is far more than the 1 500.00 SEK invoiced on invoice 1001" in text
+    assert "15\u00a0000,00\u00a0kr is far more than the 1\u00a0500,00\u00a0kr invoiced on invoice 1001" in text
     assert limits.check_blocks(blocks, limits.VIEW_BLOCKS) == blocks
 
 

@@ -147,5 +147,5 @@ def test_a_payment_killed_before_it_was_sent_is_released_on_restart(
     retry = subprocess.run([sys.executable, "-m", "bot.cli", "run", "invoice", "payment", "1002", "amount=100",
                             "payment_means=BG", "--yes"], env=env, cwd=tmp_path, capture_output=True, text=True,
                            timeout=60)
-    assert retry.returncode == 0 and "Registered 100.00 SEK on invoice 1002" in retry.stdout, retry.stderr
+    assert retry.returncode == 0 and "Registered 100,00\u00a0kr on invoice 1002" in retry.stdout, retry.stderr
     assert _paid(box, server, "1002") == 10000

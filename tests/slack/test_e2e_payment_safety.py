@@ -55,7 +55,7 @@ def test_a_double_submit_registers_once_and_both_show_the_result(stack: Stack) -
     assert first.json["response_action"] == again.json["response_action"] == "update"
     stack.settle()
     assert _payments(stack) == 1
-    assert "Registered 100.00 SEK on invoice 1001" in _shown(stack, view_id)
+    assert "Registered 100,00\u00a0kr on invoice 1001" in _shown(stack, view_id)
     assert "already confirmed" not in _shown(stack, view_id)
 
 
@@ -88,7 +88,7 @@ def test_an_overpayment_above_the_invoiced_amount_has_a_confirmation_step(stack:
     # The form comes back with a confirmation field that states both figures.
     assert asked.json["response_action"] == "update"
     text = json.dumps(asked.json["view"]["blocks"], ensure_ascii=False)
-    assert "12 500.00 SEK is far more than the 1 250.00 SEK invoiced on invoice 1001" in text
+    assert "12\u00a0500,00\u00a0kr is far more than the 1\u00a0250,00\u00a0kr invoiced on invoice 1001" in text
     assert any(b.get("block_id") == "confirm_overpayment" for b in asked.json["view"]["blocks"])
     assert _payments(stack) == 0
     shown = {**stack.fake.view(view_id), **asked.json["view"], "id": view_id}  # Slack shows the updated form
@@ -97,7 +97,7 @@ def test_an_overpayment_above_the_invoiced_amount_has_a_confirmation_step(stack:
     done = stack.client.submit(view_id, _values("12500", "AsOverPayments", confirm="12500"), view=shown)
     assert done.json["response_action"] == "update"
     stack.settle()
-    assert _payments(stack) == 1 and "Registered 12 500.00 SEK on invoice 1001" in _shown(stack, view_id)
+    assert _payments(stack) == 1 and "Registered 12\u00a0500,00\u00a0kr on invoice 1001" in _shown(stack, view_id)
 
 
 def test_changed_private_metadata_is_refused(stack: Stack) -> None:
