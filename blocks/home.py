@@ -50,10 +50,12 @@ class HomeData:
 
 
 def _job_line(job: Job) -> str:
-    icon = {"running": "⏳", "queued": "🕒", "succeeded": "✅", "cancelled": "⏹️"}.get(job.status.value, "❌")
+    icon = {"running": "⏳", "queued": "🕒", "succeeded": "✅", "cancelled": "⏹️", "refused": "⚠️",
+            "partly_refused": "⚠️"}.get(job.status.value, "❌")
     by = f" · <@{job.requested_by}>" if job.requested_by[:1] in ("U", "W") else f" · {job.requested_by}"
     return (f"{icon} *Job {job.id}* {job.command} {progress(job, 12)}"
-            + (f", {job.failed} failed" if job.failed else "") + f" · {job.status.label}{by}")
+            + (f", {job.failed} failed" if job.failed else "") + (f", {job.refused} refused" if job.refused else "")
+            + f" · {job.status.label}{by}")
 
 
 def _jobs(data: HomeData) -> list[Block]:

@@ -2,7 +2,8 @@
 
 Every one names its records ('invoice 1001', 'debtor 3 (Lund AB)') in its text so a message
 shortcut on it finds them again. Failure alerts carry buttons: retry the failed records, open the
-event log.
+event log. Records Billecta's rules refused are listed as refused, with the command that applies:
+they are answers, so they never get a retry button or an alert of their own.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from blocks import limits
 from blocks.common import Block, actions, button, confirm_dialog, context, message, section
 from blocks.ids import ActionId, BlockId, unique_id
 from bot.commands import EVENT_LOG_TYPES, Command, Kind
-from bot.jobs.model import Job, JobItem
+from bot.jobs.model import ItemStatus, Job, JobItem, split_failures
 
 LISTED_FAILURES = 20
 EVENT_BUTTONS = 5
@@ -36,22 +37,46 @@ def progress(job: Job, width: int = 20) -> str:
 def progress_words(job: Job) -> str:
     """The progress as a screen reader and a notification should say it: '40 of 300 done'."""
     failed = f", {job.failed} failed" if job.failed else ""
-    return f"{job.done} of {job.total} done{failed}"
+    refused = f", {job.refused} refused" if job.refused else ""
+    return f"{job.done} of {job.total} done{failed}{refused}"
 
 
 def icon(job: Job) -> str:
-    return "⏳" if not job.finished else ("✅" if job.ok else "❌")
+    """⏳ running, ✅ all done, ❌ an incident (failures a retry may fix), ⚠️ some records refused."""
+    if not job.finished:
+        return "⏳"
+    return "✅" if job.ok else ("❌" if job.incident else "⚠️")
+
+
+def _counts(job: Job) -> str:
+    """' · 2 failed · 1 refused' after the progress."""
+    return (f" · {job.failed} failed" if job.failed else "") + (f" · {job.refused} refused" if job.refused else "")
 
 
 def _by(user: str) -> str:
     return f"<@{user}>" if user[:1] in ("U", "W") else user
 
 
-def _failure_lines(job: Job, failures: list[JobItem]) -> str:
-    lines = [f"• {item.label}: {limits.clip(item.error or 'failed', 300)}" for item in failures[:LISTED_FAILURES]]
-    if job.failed > len(lines):
-        lines.append(f"… and {job.failed - len(lines)} more: `billecta-bot jobs show {job.id}`")
+def _failure_lines(job: Job, failures: list[JobItem], count: int | None = None) -> str:
+    lines = [f"• {item.label}: {limits.clip(item.error or 'failed', 300)}" + _applies(item)
+             for item in failures[:LISTED_FAILURES]]
+    count = job.failed if count is None else count
+    if count > len(lines):
+        lines.append(f"… and {count - len(lines)} more: `billecta-bot jobs show {job.id}`")
     return "\n".join(lines)
+
+
+def _applies(item: JobItem) -> str:
+    return f" → `{item.message}` applies" if item.status is ItemStatus.REFUSED and item.message else ""
+
+
+def _problem_blocks(job: Job, items: list[JobItem]) -> list[Block]:
+    """'Failed:' (what a retry may fix) and 'Refused by Billecta's rules:' (answers), each listed."""
+    failed, refused = split_failures(items)
+    blocks = [section("*Failed:*\n" + _failure_lines(job, failed))] if failed else []
+    if refused:
+        blocks.append(section("*Refused by Billecta's rules:*\n" + _failure_lines(job, refused, job.refused)))
+    return blocks
 
 
 def events_button(record_type: str, key: str, label: str) -> Block:
@@ -98,14 +123,13 @@ def job_message(job: Job, failures: list[JobItem] | None = None,
     words = job.summary if job.finished else f"job {job.id} ({job.command}): {job.status.label}, {progress_words(job)}"
     text = f"{mark} {words}" + (f": {records}" if records else "")
     blocks = [section(f"{mark} *Job {job.id}* — {job.command} {job.targets or ''}".rstrip()),
-              section(progress(job) + (f" · {job.failed} failed" if job.failed else "") + f" · {job.status.label}")]
+              section(progress(job) + _counts(job) + f" · {job.status.label}")]
     if records:
         blocks.append(context(f"Records: {records}"))
     if done_labels:
         more = job.succeeded - len(done_labels)
         blocks.append(context("Done: " + ", ".join(done_labels) + (f" and {more} more" if more > 0 else "")))
-    if failures:
-        blocks.append(section("*Failed:*\n" + _failure_lines(job, failures)))
+    blocks.extend(_problem_blocks(job, failures or []))
     blocks.append(context(f"Requested by {_by(job.requested_by)}"))
     if retried:
         blocks.append(section(retried))
@@ -115,12 +139,14 @@ def job_message(job: Job, failures: list[JobItem] | None = None,
 
 
 def job_alert(job: Job, failures: list[JobItem], retried: str | None = None) -> dict[str, Any]:
-    """A job with failures, for the alert channel; once retried (`retried_note`) it says so, buttonless."""
+    """A job with failures, for the alert channel; once retried (`retried_note`) it says so, buttonless.
+    Refused records are named as refused, so the alert's counts add up, but only failures get buttons."""
     text = f"❌ {job.summary}"
+    failed = split_failures(failures)[0]
     blocks = [section(f"❌ *Job {job.id}* ({job.command}) {job.status.label}: {job.failed} of {job.total} failed."),
-              section("*Failed:*\n" + _failure_lines(job, failures)) if failures else context("No details."),
+              *(_problem_blocks(job, failures) or [context("No details.")]),
               context(f"Requested by {_by(job.requested_by)}")]
-    blocks.extend([section(retried)] if retried else _job_buttons(job, failures, events=True))
+    blocks.extend([section(retried)] if retried else _job_buttons(job, failed, events=True))
     return message(text + (f" — {retried}" if retried else ""), blocks)
 
 
@@ -133,6 +159,7 @@ def job_done(job: Job, done_labels: list[str], records: str | None = None) -> di
                                       if job.succeeded > len(done_labels) else "")
     icon = "✅" if job.ok else "⚠️"
     failed = f", {job.failed} failed (see the alert channel)" if job.failed else ""
+    failed += f", {job.refused} refused by Billecta's rules" if job.refused else ""
     text = f"{icon} {job.summary}: {names}"
     blocks = [section(f"{icon} *Job {job.id}* ({job.command}): {job.succeeded} succeeded{failed} — {names}")]
     if records:

@@ -40,7 +40,7 @@ def add_parsers(sub: Any) -> None:
         q.add_argument("job_id", type=int)
         q.add_argument("--json", action="store_true")
         if name == "show":
-            q.add_argument("--status", choices=["queued", "running", "succeeded", "failed", "skipped"])
+            q.add_argument("--status", choices=["queued", "running", "succeeded", "failed", "refused", "skipped"])
         if name == "retry":
             q.add_argument("--detach", action="store_true", help="queue it and return at once")
 
@@ -98,7 +98,7 @@ def _detached(job_id: int, count: int, as_json: bool) -> int:
 
 
 def _job_json(table: JobTable, job: Job) -> dict[str, Any]:
-    failures = table.items(job.id, "failed", limit=MAX_LISTED_FAILURES)
+    failures = table.problems(job.id, MAX_LISTED_FAILURES)
     return {"ok": job.ok, **job.as_dict(), "failures": [item.as_dict() for item in failures]}
 
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bot.jobs.model import split_failures
 from bot.money import format_amount
 from bot.services.labels import invoice_stage
 
@@ -38,7 +39,8 @@ class Notifier:
         """A running job's counts changed (`job.done` of `job.total`)."""
 
     def job_finished(self, job: Job, failures: list[JobItem]) -> None:
-        """A job settled (`job.status`); `failures` are its first failed items, each with `error`."""
+        """A job settled (`job.status`); `failures` are its first failed and refused items (told apart by
+        `status`), each with `error`; only failed ones are incidents."""
 
     def mirror_changes(self, changes: list[Change]) -> None:
         """A pull saw changes people care about; `describe_change` words each one."""
@@ -84,6 +86,7 @@ def progress_bar(job: Job, width: int = 30) -> str:
     """'[#####-----] 40/300 debtor upsert'; a job that ended without succeeding shows its counts, not a
     full bar that would read as done."""
     failed = f", {job.failed} failed" if job.failed else ""
+    failed += f", {job.refused} refused" if job.refused else ""
     if job.finished and not job.ok:
         return f"{job.succeeded} of {job.total} succeeded {job.command}{failed} ({job.status.label})"
     filled = int(width * job.done / job.total) if job.total else width
@@ -127,18 +130,25 @@ class CliNotifier(Notifier):
 def format_job(job: Job, failures: list[JobItem]) -> str:
     """The final table: status, counts, and each listed failure with its reason."""
     lines = [f"Job {job.id} ({job.command} {job.targets or ''}".rstrip() + f"): {job.status.label}"]
-    for name in ("succeeded", "failed", "skipped", "total"):
-        lines.append(f"  {name:<10} {getattr(job, name):>7}")
+    for name in ("succeeded", "failed", "refused", "skipped", "total"):
+        if name != "refused" or job.refused:
+            lines.append(f"  {name:<10} {getattr(job, name):>7}")
     for currency, minor in sorted(job.moved.items()):  # the money the succeeded items moved
         lines.append(f"  {'amount':<10} {format_amount(minor, currency):>7}")
     if job.error:
         lines.append(f"  error: {job.error}")
-    if failures:
-        lines.append("Failed:")
-        lines.extend(f"  {item.label}: {item.error}" for item in failures)
-        if job.failed > len(failures):
-            lines.append(f"  … and {job.failed - len(failures)} more: billecta-bot jobs show {job.id}")
+    failed, refused = split_failures(failures)
+    for title, items, count in (("Failed", failed, job.failed), ("Refused by Billecta's rules", refused, job.refused)):
+        if items:
+            lines.append(f"{title}:")
+            lines.extend(f"  {item.label}: {item.error}" + _applies(item) for item in items)
+            if count > len(items):
+                lines.append(f"  … and {count - len(items)} more: billecta-bot jobs show {job.id}")
     return "\n".join(lines)
+
+
+def _applies(item: JobItem) -> str:
+    return f"; what applies: billecta-bot run {item.message}" if item.message else ""
 
 
 class ThrottledNotifier(Notifier):

@@ -156,6 +156,15 @@ def _m007_job_item_amount(db: sqlite_utils.Database) -> None:
     db["job_item"].add_column("currency", str)  # type: ignore[union-attr]
 
 
+def _m008_job_item_error_kind(db: sqlite_utils.Database) -> None:
+    """Why each item did not succeed (bot.jobs.model.ErrorKind and the error's class), so a refusal by
+    Billecta's rules is shown as an answer and only failures a retry may fix alert and are retried;
+    the job counts its refused items apart from its failed ones."""
+    db["job_item"].add_column("error_kind", str)  # type: ignore[union-attr]
+    db["job_item"].add_column("error_class", str)  # type: ignore[union-attr]
+    db["job"].add_column("refused", int, not_null_default=0)  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -164,4 +173,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("005_slack_outbox", _m005_slack_outbox),
     ("006_run_once", _m006_run_once),
     ("007_job_item_amount", _m007_job_item_amount),
+    ("008_job_item_error_kind", _m008_job_item_error_kind),
 ]

@@ -5,7 +5,9 @@ right after, so after a crash an item still 'running' is re-run with `resumed=Tr
 looks the record up before creating it) and a settled item is never redone. So is a record whose
 item in an earlier job was attempted without succeeding (a retry, or an interrupted item skipped by a
 cancel), since that attempt too may have created it. Transient Billecta
-failures are retried with backoff; any other failure fails the item with its user-facing reason.
+failures are retried with backoff; any other failure fails the item with its user-facing reason and
+its kind. A refusal by Billecta's rules (BotError.is_refusal) is an answer: the item is refused, with the
+command that applies where there is one, and neither alerts nor is retried.
 Items stream from the store in chunks, so memory does not grow with the job.
 """
 
@@ -21,10 +23,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from bot import once
 from bot.billecta.retry import Backoff
 from bot.commands import Command
 from bot.errors import BillectaError, BillectaRateLimited, BotError
-from bot.jobs.model import ItemStatus, Job, JobItem
+from bot.jobs.model import ErrorKind, ItemStatus, Job, JobItem
 from bot.jobs.table import JobTable
 from bot.services import ItemResult
 
@@ -149,7 +152,7 @@ class Execution:
             except BotError as exc:
                 delay = self._retry_delay(exc, attempt)
                 if delay is None:
-                    self._finish(item, ItemStatus.FAILED, error=exc.user_message)
+                    self._failed(item, exc)
                     return
                 log.info("job %s: %s failed (%s); retrying in %.1f s", self.job.id, item.label,
                          exc.user_message, delay)
@@ -159,11 +162,18 @@ class Execution:
             except Exception:
                 token = uuid.uuid4().hex[:8]
                 log.exception("job %s: unexpected error on %s (ref %s)", self.job.id, item.label, token)
-                self._finish(item, ItemStatus.FAILED, error=f"Unexpected error (ref {token}); see the bot's log.")
+                self._finish(item, ItemStatus.FAILED, error=f"Unexpected error (ref {token}); see the bot's log.",
+                             error_kind=ErrorKind.UNEXPECTED.value, error_class="unexpected")
                 return
             self._finish(item, ItemStatus.SUCCEEDED, billecta_id=result.billecta_id, message=result.message,
                          amount_minor=result.amount_minor, currency=result.currency)
             return
+
+    def _failed(self, item: JobItem, exc: BotError) -> None:
+        kind = error_kind(exc)
+        status = ItemStatus.FAILED if kind.retryable else ItemStatus.REFUSED
+        self._finish(item, status, error=exc.user_message, message=applies_instead(exc, item),
+                     error_kind=kind.value, error_class=type(exc).__name__)
 
     def _retry_delay(self, exc: BotError, attempt: int) -> float | None:
         if not (isinstance(exc, BillectaError) and exc.transient) or attempt >= self.policy.attempts:
@@ -174,3 +184,21 @@ class Execution:
 
     def _finish(self, item: JobItem, status: ItemStatus, **values: Any) -> None:
         self.table.finish_item(self.job.id, item.id, status, **values)
+
+
+def error_kind(exc: BotError) -> ErrorKind:
+    if exc.is_refusal:
+        return ErrorKind.REFUSAL
+    if isinstance(exc, once.Unresolved):
+        return ErrorKind.UNKNOWN
+    if isinstance(exc, BillectaError) and exc.transient:
+        return ErrorKind.TRANSIENT
+    return ErrorKind.ERROR
+
+
+def applies_instead(exc: BotError, item: JobItem) -> str | None:
+    """'invoice resume 1003': the command that applies to a refused record, when the refusal names one."""
+    instead, key = getattr(exc, "instead", None), getattr(exc, "key", None)
+    if not exc.is_refusal or not isinstance(instead, str) or not instead:
+        return None
+    return f"{item.record_type} {instead} {key or item.record_id}"

@@ -16,6 +16,9 @@ class JobStatus(StrEnum):
     PARTLY_FAILED = "partly_failed"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # Nothing failed that a retry could fix, but Billecta's rules refused some (or all) of the records.
+    REFUSED = "refused"
+    PARTLY_REFUSED = "partly_refused"
 
     @property
     def finished(self) -> bool:
@@ -32,6 +35,21 @@ class ItemStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     SKIPPED = "skipped"  # the job was cancelled before this item ran
+    REFUSED = "refused"  # Billecta's rules (or the bot's checks) said no: an answer, a retry gets the same
+
+
+class ErrorKind(StrEnum):
+    """Why an item did not succeed, which decides whether it is an incident (alert, retry) or an answer."""
+
+    REFUSAL = "refusal"  # BotError.is_refusal: shown as refused, never alerted or retried
+    TRANSIENT = "transient"  # Billecta down or rate limiting, still so after the job's retries
+    UNKNOWN = "unknown"  # the request may have been applied (reply lost): look before retrying
+    ERROR = "error"  # another failure of ours or Billecta's (credentials, configuration)
+    UNEXPECTED = "unexpected"  # a bug: the log has the traceback under the item's reference
+
+    @property
+    def retryable(self) -> bool:
+        return self is not ErrorKind.REFUSAL
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,7 @@ class Job:
     error: str | None
     cancel_requested: bool
     thread_ts: str | None = None  # started from a message shortcut: its message goes in that thread
+    refused: int = 0  # items Billecta's rules refused: answers, not failures (`failed` excludes them)
     # Money its succeeded items moved, per currency (minor units); filled when the job settles.
     moved: dict[str, int] = field(default_factory=dict)
 
@@ -67,13 +86,13 @@ class Job:
         values: dict[str, Any] = {f.name: row.get(f.name) for f in fields(cls) if f.name != "moved"}
         values["status"] = JobStatus(row["status"])
         values["cancel_requested"] = bool(row.get("cancel_requested"))
-        for name in ("total", "succeeded", "failed", "skipped"):
+        for name in ("total", "succeeded", "failed", "skipped", "refused"):
             values[name] = int(row.get(name) or 0)
         return cls(**values)
 
     @property
     def done(self) -> int:
-        return self.succeeded + self.failed + self.skipped
+        return self.succeeded + self.failed + self.skipped + self.refused
 
     @property
     def finished(self) -> bool:
@@ -84,9 +103,17 @@ class Job:
         return self.status is JobStatus.SUCCEEDED
 
     @property
+    def incident(self) -> bool:
+        """Finished with something a person should look at and may retry: failed items, or the job itself
+        failed or was cancelled. Refused items alone are answers, not incidents."""
+        return self.finished and (self.failed > 0 or self.status in (JobStatus.FAILED, JobStatus.CANCELLED))
+
+    @property
     def summary(self) -> str:
         """'job 12 (debtor upsert): 298 succeeded, 2 failed of 300' — names the job for shortcuts."""
         counts = f"{self.succeeded} succeeded, {self.failed} failed"
+        if self.refused:
+            counts += f", {self.refused} refused"
         if self.skipped:
             counts += f", {self.skipped} skipped"
         moved = " + ".join(format_amount(minor, currency) for currency, minor in sorted(self.moved.items()))
@@ -113,9 +140,11 @@ class JobItem:
     attempts: int
     billecta_id: str | None
     error: str | None
-    message: str | None
+    message: str | None  # on success Billecta's answer; when refused, the command that applies, if any
     started_at: str | None
     finished_at: str | None
+    error_kind: str | None = None  # an ErrorKind value
+    error_class: str | None = None  # the error's class name, for the log and `jobs show --json`
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> JobItem:
@@ -128,3 +157,9 @@ class JobItem:
         data = asdict(self)
         data["status"] = self.status.value
         return data
+
+
+def split_failures(items: list[JobItem]) -> tuple[list[JobItem], list[JobItem]]:
+    """(failed, refused): failures a retry may fix, and refusals, which are answers."""
+    refused = [item for item in items if item.status is ItemStatus.REFUSED]
+    return [item for item in items if item.status is not ItemStatus.REFUSED], refused

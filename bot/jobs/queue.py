@@ -79,7 +79,9 @@ class JobQueue:
         if not job.finished:
             raise UsageError(f"job {job_id} is still {job.status.label}; wait for it or cancel it first.")
         if not job.failed:
-            raise UsageError(f"job {job_id} has no failed items to retry.")
+            refused = f" ({job.refused} refused by Billecta's rules: a retry would get the same answer)" \
+                if job.refused else ""
+            raise UsageError(f"job {job_id} has no failed items to retry{refused}.")
         values = _job_values(command, actor, f"failed items of job {job_id}", None, job_id)
         new_id = self.table.copy_failed(values, job_id, owner=self.owner if hold else None)
         failed = [item.record_id for item in self.table.items(new_id, limit=MAX_AUDITED_FAILURES)]
@@ -159,9 +161,10 @@ class JobQueue:
 
     def _settle(self, job_id: int, status: JobStatus | None = None, error: str | None = None) -> Job:
         job = self.table.finish(job_id, status, error)
-        failures = self.table.items(job_id, "failed", limit=MAX_LISTED_FAILURES)
-        failed_ids = [item.record_id for item in self.table.items(job_id, "failed", limit=MAX_AUDITED_FAILURES)]
-        counts = f"{job.succeeded} succeeded, {job.failed} failed, {job.skipped} skipped of {job.total}"
+        failures = self.table.problems(job_id, MAX_LISTED_FAILURES)  # failed and refused, told apart by status
+        failed_ids = [item.record_id for item in self.table.problems(job_id, MAX_AUDITED_FAILURES)]
+        refused = f", {job.refused} refused" if job.refused else ""
+        counts = f"{job.succeeded} succeeded, {job.failed} failed{refused}, {job.skipped} skipped of {job.total}"
         # The job row names its command and requester, so this works even for a command no longer registered.
         self.rt.store.audit(actor=job.requested_by, source=job.source, channel=job.channel, command=job.command,
                             record_type=job.record_type, record_ids=failed_ids, outcome=job.status.value,

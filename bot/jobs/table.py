@@ -26,7 +26,9 @@ CHUNK = 500
 LEASE_SECONDS = 60.0
 _UNFINISHED = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 _UNSETTLED_ATTEMPT = (ItemStatus.FAILED.value, ItemStatus.SKIPPED.value)
-_COUNTERS = {ItemStatus.SUCCEEDED: "succeeded", ItemStatus.FAILED: "failed", ItemStatus.SKIPPED: "skipped"}
+_COUNTERS = {ItemStatus.SUCCEEDED: "succeeded", ItemStatus.FAILED: "failed", ItemStatus.SKIPPED: "skipped",
+             ItemStatus.REFUSED: "refused"}
+_UNSUCCESSFUL = (ItemStatus.FAILED.value, ItemStatus.REFUSED.value)
 _JOB_COLUMNS = ("command", "record_type", "verb", "targets", "options", "requested_by", "source", "channel",
                 "parent_job_id", "schedule", "thread_ts")
 
@@ -91,6 +93,11 @@ class JobTable:
             params.append(status)
         sql = f"SELECT * FROM job_item WHERE {where} ORDER BY seq LIMIT ? OFFSET ?"
         return [JobItem.from_row(r) for r in self._rows(sql, [*params, limit, offset])]
+
+    def problems(self, job_id: int, limit: int) -> list[JobItem]:
+        """The first failed and refused items, in order: what a job's result lists."""
+        sql = "SELECT * FROM job_item WHERE job_id = ? AND status IN (?, ?) ORDER BY seq LIMIT ?"
+        return [JobItem.from_row(r) for r in self._rows(sql, [job_id, *_UNSUCCESSFUL, limit])]
 
     def pending(self, job_id: int) -> Iterator[JobItem]:
         """The items still to run (queued, or running when a process died), chunk by chunk."""
@@ -209,13 +216,15 @@ class JobTable:
 
     def finish_item(self, job_id: int, item_id: int, status: ItemStatus, *, billecta_id: str | None = None,
                     error: str | None = None, message: str | None = None, amount_minor: int | None = None,
-                    currency: str | None = None) -> None:
+                    currency: str | None = None, error_kind: str | None = None,
+                    error_class: str | None = None) -> None:
         counter = _COUNTERS[status]
         with self.store.transaction():
             self.store.db.execute(
                 "UPDATE job_item SET status = ?, billecta_id = COALESCE(?, billecta_id), error = ?, message = ?, "
-                "amount_minor = ?, currency = ?, finished_at = ? WHERE id = ?",
-                [status.value, billecta_id, error, message, amount_minor, currency, utcnow(), item_id])
+                "amount_minor = ?, currency = ?, error_kind = ?, error_class = ?, finished_at = ? WHERE id = ?",
+                [status.value, billecta_id, error, message, amount_minor, currency, error_kind, error_class,
+                 utcnow(), item_id])
             self.store.db.execute(f"UPDATE job SET {counter} = {counter} + 1 WHERE id = ?", [job_id])
 
     def skip_pending(self, job_id: int) -> None:
@@ -238,13 +247,13 @@ class JobTable:
         with self.store.transaction():
             counts = self.counts(job_id)
             succeeded, failed = counts.get("succeeded", 0), counts.get("failed", 0)
-            skipped = counts.get("skipped", 0)
+            skipped, refused = counts.get("skipped", 0), counts.get("refused", 0)
             if status is None:
-                status = final_status(succeeded, failed, skipped, self.cancel_requested(job_id))
+                status = final_status(succeeded, failed, skipped, self.cancel_requested(job_id), refused)
             self.store.db.execute(
-                "UPDATE job SET status = ?, succeeded = ?, failed = ?, skipped = ?, error = COALESCE(?, error), "
-                "finished_at = ?, owner = NULL WHERE id = ?",
-                [status.value, succeeded, failed, skipped, error, utcnow(), job_id])
+                "UPDATE job SET status = ?, succeeded = ?, failed = ?, skipped = ?, refused = ?, "
+                "error = COALESCE(?, error), finished_at = ?, owner = NULL WHERE id = ?",
+                [status.value, succeeded, failed, skipped, refused, error, utcnow(), job_id])
             row = self.row(job_id)
         assert row is not None
         return dataclasses.replace(Job.from_row(row), moved=self.moved(job_id))
@@ -256,9 +265,12 @@ class JobTable:
         return {str(row["currency"] or "SEK"): int(row["total"]) for row in rows}
 
 
-def final_status(succeeded: int, failed: int, skipped: int, cancelled: bool) -> JobStatus:
+def final_status(succeeded: int, failed: int, skipped: int, cancelled: bool, refused: int = 0) -> JobStatus:
+    """Failed items (a retry may fix them) decide first; refused ones only say not everything was done."""
     if cancelled and skipped:
         return JobStatus.CANCELLED
-    if not failed:
-        return JobStatus.SUCCEEDED
-    return JobStatus.FAILED if not succeeded else JobStatus.PARTLY_FAILED
+    if failed:
+        return JobStatus.FAILED if not (succeeded or refused) else JobStatus.PARTLY_FAILED
+    if refused:
+        return JobStatus.REFUSED if not succeeded else JobStatus.PARTLY_REFUSED
+    return JobStatus.SUCCEEDED

@@ -8,7 +8,9 @@ shortcut was used on, or in their DMs), kept under `job:<id>` so every progress 
 to its final state. Wrap this notifier in `ThrottledNotifier` so that happens at most every ~2 s per
 job; progress edits of all jobs together are kept to one every 1.5 s (chat.update is Tier 3, ~50 per
 minute). Successes also go to NOTIFY_CHANNEL and failures to ALERT_CHANNEL (with retry and event-log
-buttons), except where the job's own message already is: one message per job in a channel. A retry's
+buttons), except where the job's own message already is: one message per job in a channel. Records
+Billecta's rules refused are answers: the job's message lists them, and a job whose only problems are
+refusals posts no alert. A retry's
 progress and end are written onto the failed job's message and alert, whose buttons then go.
 """
 
@@ -77,7 +79,7 @@ class SlackNotifier(Notifier):
         if job.succeeded and here != self.settings.notify_channel:
             self._post(self.settings.notify_channel,
                        notices.job_done(job, done, self._records(job, "succeeded")))
-        if (job.failed or not job.ok) and here != self.settings.alert_channel:
+        if job.incident and here != self.settings.alert_channel:
             self._post(self.settings.alert_channel, notices.job_alert(job, failures), ref=job_alert_ref(job.id))
         if job.parent_job_id:
             self._retries_noted.discard(job.id)
@@ -111,7 +113,8 @@ class SlackNotifier(Notifier):
         parent = Job.from_row(row)
         note = notices.retried_note(retry)
         failures = [JobItem.from_row(r) for r in self.store.rows(
-            "job_item", "job_id = ? AND status = 'failed'", [parent.id], order_by="seq", limit=LISTED_FAILURES)]
+            "job_item", "job_id = ? AND status IN ('failed', 'refused')", [parent.id], order_by="seq",
+            limit=LISTED_FAILURES)]
         if self.outbox.knows(job_alert_ref(parent.id)):
             self.outbox.edit(job_alert_ref(parent.id), notices.job_alert(parent, failures, note))
         if self.outbox.knows(job_ref(parent.id)):

@@ -120,7 +120,7 @@ def _where_to(actor: Actor) -> str:
 def _ended(deps: Deps, command: Command, state: FlowState, where: Where, job: Job, where_to: str) -> None:
     """The job has finished: what said 'started' now says how it ended."""
     text = f"{command.title}: {job.summary}."
-    note = f"Details in {where_to}." if job.failed or not job.ok else None
+    note = f"Details in {where_to}." if not job.ok else None
     try:
         deps.ui.show(where, outcome_message(text, ok=job.ok, note=note),
                      status_view=result_view(command.title, text, ok=job.ok, note=note))

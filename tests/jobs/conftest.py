@@ -37,7 +37,8 @@ FAST_RETRIES = RetryPolicy(attempts=3, backoff=Backoff(base=0.001, cap=0.01), sl
 class FakeService:
     """A bulk service whose outcome per record id the test decides; it records every call."""
 
-    refuse: set[str] = field(default_factory=set)  # permanent failure
+    refuse: set[str] = field(default_factory=set)  # Billecta's rules say no: an answer
+    broken: set[str] = field(default_factory=set)  # Billecta stays down for these: a failure to retry
     flaky: dict[str, int] = field(default_factory=dict)  # transient failures before success
     gate: threading.Event | None = None  # when set, each call waits for it
     calls: list[tuple[str, bool]] = field(default_factory=list)
@@ -53,6 +54,8 @@ class FakeService:
             self.gate.wait(10)
         if record_id in self.refuse:
             raise BillectaRejected(f"record {record_id} is not acceptable")
+        if record_id in self.broken:
+            raise BillectaUnavailable("HTTP 503")
         if flaky_left:
             raise BillectaUnavailable("HTTP 503")
         return ItemResult(record_id, f"debtor {record_id}", f"bid-{record_id}", "created")

@@ -18,12 +18,12 @@ from bot.services.orders import upsert_order
 from .conftest import ADMIN, FAST_RETRIES, ORDER, ROWS, add_orders, run_command, selection_of
 
 
-def test_article_delete_fails_an_article_in_use_with_billectas_reason_and_deletes_the_rest(rt: Runtime) -> None:
+def test_article_delete_refuses_an_article_in_use_with_billectas_reason_and_deletes_the_rest(rt: Runtime) -> None:
     rt.store.upsert_records("article", [{"id": 10, "name": "Unused gadget", "unit_price": "10.00"}])
     assert run_command(rt, "article upsert", "10").ok
     job = run_command(rt, "article delete", "1", "10")
-    assert job.status is JobStatus.PARTLY_FAILED and (job.succeeded, job.failed) == (1, 1)
-    failed = JobQueue(rt).items(job.id, "failed")[0]
+    assert job.status is JobStatus.PARTLY_REFUSED and (job.succeeded, job.failed, job.refused) == (1, 0, 1)
+    failed = JobQueue(rt).items(job.id, "refused")[0]
     assert failed.record_id == "1" and failed.error == (
         "Billecta refused: The product is used on an invoice and cannot be deleted.")
     assert rt.billecta.find_product_by_external_id("10") is None
@@ -91,7 +91,7 @@ def test_attest_puts_the_invoice_in_the_store_and_the_order_can_no_longer_change
     assert invoice["stage"] in ("Attested", "InvoiceSent")
     assert invoice["invoiced_amount"] == 2 * 115000 * 125 // 100 + 50000 * 112 // 100
     locked = run_command(rt, "order upsert", "1")
-    assert locked.status is JobStatus.FAILED
+    assert locked.status is JobStatus.REFUSED
     reason = JobQueue(rt).items(locked.id)[0].error or ""
     assert "already attested" in reason and "cannot be changed" in reason
 
@@ -99,11 +99,11 @@ def test_attest_puts_the_invoice_in_the_store_and_the_order_can_no_longer_change
 def test_upsert_attest_attests_only_after_a_successful_upsert(rt: Runtime) -> None:
     add_orders(rt)
     job = run_command(rt, "order upsert-attest", "2", "3")
-    assert job.status is JobStatus.PARTLY_FAILED
+    assert job.status is JobStatus.PARTLY_REFUSED
     two, three = JobQueue(rt).items(job.id)
     assert two.status is ItemStatus.SUCCEEDED and "attested as invoice" in (two.message or "")
     assert (two.message or "").endswith("\u00a0kr)")  # the amount it was attested for
-    assert three.status is ItemStatus.FAILED and "no unit price" in (three.error or "")
+    assert three.status is ItemStatus.REFUSED and "no unit price" in (three.error or "")
     assert rt.store.find_by("invoice", "order_id", 2) is not None
     assert rt.store.find_by("invoice", "order_id", 3) is None
     debtor = rt.store.get("debtor", 2)
@@ -125,8 +125,9 @@ def test_a_resumed_order_upsert_finds_its_draft_by_reference_instead_of_creating
 
 def test_credit_credits_what_remains_and_refuses_closed_invoices(rt: Runtime) -> None:
     job = run_command(rt, "invoice credit", DEMO["open"], DEMO["completed"])
-    assert job.status is JobStatus.PARTLY_FAILED
+    assert job.status is JobStatus.PARTLY_REFUSED and not job.incident
     credited, refused = JobQueue(rt).items(job.id)
+    assert refused.status is ItemStatus.REFUSED and refused.error_kind == "refusal"
     assert credited.status is ItemStatus.SUCCEEDED and credited.message == "credited 1\u00a0250,00\u00a0kr"
     assert refused.error == f"invoice {DEMO['completed']} is completed; a closed invoice cannot be credited."
     row = rt.store.find_by("invoice", "invoice_number", DEMO["open"])
@@ -214,7 +215,7 @@ def test_a_retried_upsert_attest_of_an_order_edited_after_attesting_still_says_i
     job = run_command(rt, "order upsert-attest", "1")
     item = JobQueue(rt).items(job.id)[0]
     assert item.attempts == 2
-    assert job.status is JobStatus.FAILED and "already attested" in (item.error or "")
+    assert job.status is JobStatus.REFUSED and "already attested" in (item.error or "")
 
 
 def test_anonymize_erases_a_debtor_never_synced_in_the_store_alone(rt: Runtime) -> None:

@@ -35,7 +35,8 @@ def test_run_waits_for_the_job_and_prints_the_table(workdir: Path, capsys: pytes
     status, out, _ = cli(capsys, "run", "article", "delete", "1", "--yes", "--json")
     assert status == 1
     result = json.loads(out)
-    assert result["status"] == "failed" and "used on an invoice" in result["failures"][0]["error"]
+    assert result["status"] == "refused" and "used on an invoice" in result["failures"][0]["error"]
+    assert result["failures"][0]["status"] == "refused" and result["refused"] == 1
 
 
 def test_detach_then_worker_once_then_jobs_show(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -55,11 +56,11 @@ def test_detach_then_worker_once_then_jobs_show(workdir: Path, capsys: pytest.Ca
 
 
 def test_retry_runs_failed_items_as_a_linked_job(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    cli(capsys, "run", "article", "delete", "1", "--yes")
-    status, out, _ = cli(capsys, "jobs", "retry", "1", "--json")
-    assert status == 1  # still in use: still refused
-    retried = json.loads(out)
-    assert retried["parent_job_id"] == 1 and retried["total"] == 1
+    status, out, _ = cli(capsys, "run", "article", "delete", "1", "--yes")
+    assert status == 1 and "Refused by Billecta's rules:" in out and "used on an invoice" in out
+    # A refusal is an answer: retrying it would get the same one, so there is nothing to retry.
+    status, out, err = cli(capsys, "jobs", "retry", "1")
+    assert status == 2 and "no failed items to retry (1 refused" in out + err
 
 
 def test_cancel_a_queued_job(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,8 +14,11 @@ from bot.errors import NotAllowed, UsageError
 from bot.jobs import ItemStatus, JobQueue, JobStatus
 from bot.jobs.execute import EXTRA_WORKERS
 from bot.jobs.table import CHUNK
+from bot.notify import format_job
 from bot.roles import Actor, Role
 from bot.runtime import Runtime
+from bot.services import ItemResult
+from bot.services.invoices import InvoiceStateError
 
 from .conftest import ADMIN, FAST_RETRIES, FakeService, lookup_with, selection_of
 
@@ -36,21 +39,42 @@ def test_all_items_succeed(queue: JobQueue, service: FakeService) -> None:
     assert job.started_at and job.finished_at
 
 
-def test_a_refused_item_fails_with_billectas_reason_and_the_rest_go_on(queue: JobQueue, service: FakeService) -> None:
+def test_a_refused_item_is_refused_with_billectas_reason_and_the_rest_go_on(queue: JobQueue,
+                                                                           service: FakeService) -> None:
     service.refuse = {"3", "7"}
     job = queue.run_job(queue.submit(selection_of(IDS), ADMIN, hold=True))
-    assert job.status is JobStatus.PARTLY_FAILED
-    assert (job.succeeded, job.failed) == (8, 2)
-    failed = queue.items(job.id, "failed")
-    assert [item.record_id for item in failed] == ["3", "7"]
-    assert failed[0].error == "Billecta refused: record 3 is not acceptable"
-    assert failed[0].attempts == 1  # a refusal is not retried
+    assert job.status is JobStatus.PARTLY_REFUSED and not job.incident
+    assert (job.succeeded, job.failed, job.refused) == (8, 0, 2)
+    refused = queue.items(job.id, "refused")
+    assert [item.record_id for item in refused] == ["3", "7"]
+    assert refused[0].error == "Billecta refused: record 3 is not acceptable"
+    assert (refused[0].error_kind, refused[0].error_class) == ("refusal", "BillectaRejected")
+    assert refused[0].attempts == 1  # a refusal is not retried
+
+
+def test_a_failure_a_retry_may_fix_is_stored_with_its_kind_apart_from_refusals(queue: JobQueue,
+                                                                               service: FakeService) -> None:
+    service.refuse, service.broken = {"3"}, {"5"}
+    job = queue.run_job(queue.submit(selection_of(IDS[:6]), ADMIN, hold=True))
+    assert job.status is JobStatus.PARTLY_FAILED and job.incident
+    assert (job.succeeded, job.failed, job.refused) == (4, 1, 1)
+    [failed] = queue.items(job.id, "failed")
+    assert (failed.record_id, failed.error_kind, failed.error_class) == ("5", "transient", "BillectaUnavailable")
+    assert "1 refused" in job.summary and "1 failed" in job.summary
 
 
 def test_every_item_failing_fails_the_job(queue: JobQueue, service: FakeService) -> None:
-    service.refuse = set(IDS[:3])
+    service.broken = set(IDS[:3])
     job = queue.run_job(queue.submit(selection_of(IDS[:3]), ADMIN, hold=True))
     assert job.status is JobStatus.FAILED and job.failed == 3
+
+
+def test_every_item_refused_is_an_answer_not_a_failed_job(queue: JobQueue, service: FakeService) -> None:
+    service.refuse = set(IDS[:3])
+    job = queue.run_job(queue.submit(selection_of(IDS[:3]), ADMIN, hold=True))
+    assert job.status is JobStatus.REFUSED and (job.failed, job.refused) == (0, 3) and not job.incident
+    with pytest.raises(UsageError, match="3 refused by Billecta's rules"):
+        queue.retry(job.id, ADMIN)
 
 
 def test_transient_failures_are_retried_as_resumed_attempts(queue: JobQueue, service: FakeService) -> None:
@@ -92,14 +116,14 @@ def test_cancelling_a_queued_job_settles_it_at_once(queue: JobQueue, service: Fa
 
 
 def test_retry_runs_the_failed_items_as_a_linked_job(queue: JobQueue, service: FakeService) -> None:
-    service.refuse = {"4", "9"}
+    service.broken, service.refuse = {"4", "9"}, {"6"}
     first = queue.run_job(queue.submit(selection_of(IDS), ADMIN, hold=True))
-    service.refuse = set()
+    service.broken = set()
     service.calls.clear()
     second_id = queue.retry(first.id, ADMIN, hold=True)
     second = queue.run_job(second_id)
     assert second.parent_job_id == first.id and second.status is JobStatus.SUCCEEDED
-    assert [item.record_id for item in queue.items(second_id)] == ["4", "9"]
+    assert [item.record_id for item in queue.items(second_id)] == ["4", "9"]  # not the refused 6
     assert sorted(rid for rid, _ in service.calls) == ["4", "9"]
     assert service.called("4") == [True]  # the failed attempt may have reached Billecta: look it up first
     with pytest.raises(UsageError, match="no failed items"):
@@ -183,7 +207,7 @@ def test_the_background_runner_picks_up_submitted_and_queued_jobs(fake_rt: Runti
 
 def test_jobs_are_audited_when_queued_and_when_settled(queue: JobQueue, service: FakeService,
                                                        fake_rt: Runtime) -> None:
-    service.refuse = {"2"}
+    service.broken = {"2"}
     job = queue.run_job(queue.submit(selection_of(IDS[:3]), ADMIN, hold=True))
     rows = fake_rt.store.rows("audit", "job_id = ?", [job.id], order_by="id")
     assert [row["outcome"] for row in rows] == ["queued", "partly_failed"]
@@ -206,3 +230,20 @@ def _until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+def test_a_refusal_that_names_what_applies_keeps_it_for_the_result(fake_rt: Runtime) -> None:
+    def paused(rt: object, record_id: str, *, resumed: bool = False) -> ItemResult:
+        raise InvoiceStateError(f"Invoice {record_id} has been paused since 28 Nov.", instead="resume", key=record_id)
+
+    q = JobQueue(fake_rt, policy=FAST_RETRIES, commands=lookup_with(paused), poll_seconds=0.1)
+    try:
+        job = q.run_job(q.submit(selection_of(["3"]), ADMIN, hold=True))
+        [item] = q.items(job.id)
+        assert (item.status, item.error_kind, item.error_class) == (ItemStatus.REFUSED, "refusal", "InvoiceStateError")
+        assert item.message == "debtor resume 3"  # the command that applies, in the record's own type
+        table = format_job(job, [item])
+        assert "Refused by Billecta's rules:" in table and "Failed:" not in table
+        assert "what applies: billecta-bot run debtor resume 3" in table
+    finally:
+        q.shutdown()

@@ -99,7 +99,7 @@ def test_a_plain_confirm_button_cannot_skip_the_typed_count(stack: Stack) -> Non
 
 
 def test_job_messages_name_their_records_for_message_shortcuts(stack: Stack) -> None:
-    stack.sandbox.inject_faults(fail_next=1, status=400)
+    stack.sandbox.inject_faults(fail_next=1, status=401)  # a failure, not a refusal (400)
     message, response_url = _confirmation(stack, "debtor upsert 2 3 5")
     stack.client.click_message(find_element(message["blocks"], ActionId.BULK_CONFIRM), response_url=response_url)
     stack.settle()

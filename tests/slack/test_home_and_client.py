@@ -44,7 +44,7 @@ def test_quick_action_opens_the_palette_on_that_command(stack: Stack) -> None:
 
 
 def test_retry_button_on_a_failed_job(stack: Stack) -> None:
-    stack.sandbox.inject_faults(fail_next=50, status=400)
+    stack.sandbox.inject_faults(fail_next=50, status=401)  # a failure a retry can fix (400 is a refusal)
     _, url = stack.client.command("debtor upsert 1")
     stack.settle()
     stack.client.click_message(find_element(stack.responses(url)[-1]["blocks"], ActionId.BULK_CONFIRM),

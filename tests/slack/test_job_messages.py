@@ -59,7 +59,7 @@ def test_a_message_shortcuts_job_answers_in_that_messages_thread(stack: Stack) -
 
 
 def test_a_retried_alert_says_who_retried_and_how_it_ended_and_loses_its_buttons(stack: Stack) -> None:
-    stack.sandbox.inject_faults(fail_next=50, status=400)
+    stack.sandbox.inject_faults(fail_next=50, status=401)  # a failure a retry can fix (400 is a refusal)
     _run_job(stack, "debtor upsert 1")
     stack.sandbox.inject_faults(fail_next=0)
     failed = stack.jobs.list(1)[0]
