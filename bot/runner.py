@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 
 from bot import once
+from bot.billecta import writes
 from bot.commands import EVENT_LOG_TYPES, Command, Kind
-from bot.errors import BotError, NotFound, NotInBillecta, UsageError
+from bot.errors import BotError, NotFound, NotInBillecta, UsageError, is_refusal
 from bot.forms import check_fields, validate_form
 from bot.money import DEFAULT_CURRENCY, format_amount
 from bot.roles import Actor, Role, require
@@ -208,7 +209,29 @@ def run_action(rt: Runtime, command: Command, key: str, actor: Actor) -> Outcome
         raise UsageError(f"`{command.name}` is a {command.kind.value} command.")
     assert command.service is not None
     service = command.service
-    return _audited(rt, command, actor, key, lambda: service(rt, resolve_one(rt, command, key), actor))
+
+    def act() -> Outcome:
+        row = resolve_one(rt, command, key)
+        with writes.tracking() as made:
+            try:
+                return service(rt, row, actor)
+            except Exception as exc:
+                if not made or is_refusal(exc):
+                    raise  # Billecta has not said yes: nothing changed
+                return not_recorded(command, row, key, made, exc)
+
+    return _audited(rt, command, actor, key, act)
+
+
+def not_recorded(command: Command, row: dict[str, Any], key: str, made: list[str], exc: BaseException) -> Outcome:
+    """Billecta accepted the write, then recording it here (the mirror, its re-read) failed: the work is
+    done, so the user is told so and where it stands, never that nothing changed; `pull` repairs."""
+    log.error("%s on %s %s: Billecta accepted %s, recording it here failed", command.name, command.record_type,
+              key, ", ".join(made), exc_info=exc)
+    what = f"{command.title} on {label(command.record_type, row)}"
+    return Outcome(f"{once.NOT_RECORDED}: {what}. The next `billecta-bot pull` brings the bot's records up to "
+                   "date; do not do it again.", command.record_type, [key],
+                   details={"not_recorded": True, "reference": what})
 
 
 @dataclass

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from bot.billecta import writes
 from bot.billecta.endpoints import Endpoint
 from bot.billecta.models import BillectaModel
 from bot.billecta.retry import Backoff, Failure
@@ -101,11 +102,13 @@ class Transport:
             attempt += 1
             outcome = self._exchange(endpoint.method, path, params, body, headers, attempt)
             if isinstance(outcome, httpx.Response):
+                writes.note(endpoint.method, path)
                 return outcome
             last_try = attempt >= self._max_attempts
             if (endpoint.creates or resolve is not None) and outcome.maybe_applied:
                 resolved = self._resolve(endpoint, path, attempt, resolve)
                 if resolved is not None:
+                    writes.note(endpoint.method, path)
                     return resolved
                 if not outcome.retryable or last_try:
                     raise error_for(outcome, subject)

@@ -4,7 +4,8 @@ An item is marked running (attempts + 1, committed) before its service calls Bil
 right after, so after a crash an item still 'running' is re-run with `resumed=True` (the service
 looks the record up before creating it) and a settled item is never redone. So is a record whose
 item in an earlier job was attempted without succeeding (a retry, or an interrupted item skipped by a
-cancel), since that attempt too may have created it. Transient Billecta
+cancel), since that attempt too may have created it. An item whose write Billecta accepted before
+recording it here failed is done ("done in Billecta, not recorded here"), not failed. Transient Billecta
 failures are retried with backoff; any other failure fails the item with its user-facing reason and
 its kind. A refusal by Billecta's rules (BotError.is_refusal) is an answer: the item is refused, with the
 command that applies where there is one, and neither alerts nor is retried.
@@ -24,7 +25,9 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from bot import once
+from bot.billecta import writes
 from bot.billecta.retry import Backoff
+from bot.billecta.transport import OutcomeUnknown
 from bot.commands import Command
 from bot.errors import BillectaError, BillectaRateLimited, BotError
 from bot.jobs.model import ErrorKind, ItemStatus, Job, JobItem
@@ -147,8 +150,10 @@ class Execution:
         while True:
             attempt += 1
             self.table.mark_running(item.id)
+            made = writes.Writes()
             try:
-                result: ItemResult = self.service(self.rt, item.record_id, resumed=resumed)
+                with writes.tracking() as made:
+                    result: ItemResult = self.service(self.rt, item.record_id, resumed=resumed)
             except BotError as exc:
                 delay = self._retry_delay(exc, attempt)
                 if delay is None:
@@ -162,6 +167,10 @@ class Execution:
             except Exception:
                 token = uuid.uuid4().hex[:8]
                 log.exception("job %s: unexpected error on %s (ref %s)", self.job.id, item.label, token)
+                if made:  # Billecta said yes, then recording it here failed: done, and `pull` repairs the store
+                    self._finish(item, ItemStatus.SUCCEEDED, message=f"{once.NOT_RECORDED} (ref {token}); the next "
+                                 "`billecta-bot pull` brings the bot's records up to date.")
+                    return
                 self._finish(item, ItemStatus.FAILED, error=f"Unexpected error (ref {token}); see the bot's log.",
                              error_kind=ErrorKind.UNEXPECTED.value, error_class="unexpected")
                 return
@@ -189,7 +198,7 @@ class Execution:
 def error_kind(exc: BotError) -> ErrorKind:
     if exc.is_refusal:
         return ErrorKind.REFUSAL
-    if isinstance(exc, once.Unresolved):
+    if isinstance(exc, once.Unresolved | OutcomeUnknown):
         return ErrorKind.UNKNOWN
     if isinstance(exc, BillectaError) and exc.transient:
         return ErrorKind.TRANSIENT
