@@ -67,7 +67,7 @@ class NullNotifier(Notifier):
 
 
 def describe_change(change: Change) -> str:
-    """'invoice 1004 was disputed outside the bot', 'new unhandled payment 350.00 SEK from ...'."""
+    """'invoice 1004 was disputed outside the bot', 'new unhandled payment of 350,00 kr from …'."""
     kind, before, after = change
     if kind == "payment":
         amount = format_amount(after.get("amount") or 0, after.get("currency"))

@@ -66,7 +66,7 @@ class Once:
         return "bb-" + hashlib.sha256(self.key.encode()).hexdigest()[:10]
 
     def send(self, call: Callable[[], T], reference: str, local: dict[str, list[dict[str, Any]]] | None = None) -> T:
-        """Make the write (`call`). `reference` says what it does ('1 250.00 SEK on invoice 1003');
+        """Make the write (`call`). `reference` says what it does ('1 250,00 kr on invoice 1003');
         `local` holds the store rows the service writes after it (table → rows), which `repair` writes
         if recording them fails. From here a failure is never "nothing changed"."""
         # The local rows go with the claim before sending: a later process that finds the work done in

@@ -17,6 +17,7 @@ from blocks.ids import ActionId
 from bot.billecta.enums import OvershootingAmountHandling
 from bot.money import MoneyError, format_amount, parse_decimal
 from bot.services import Outcome
+from bot.services.labels import stage_words
 from bot.services.payment_form import OVERPAYMENT_CHOICES, PAYMENT_MEANS, REFERENCE_MAX, overpayment_unconfirmed
 
 
@@ -89,7 +90,7 @@ def payment_result_blocks(outcome: Outcome) -> list[Block]:
     details = outcome.details
     facts = []
     if details.get("stage"):
-        facts.append(f"Stage: {details['stage']}")
+        facts.append(f"Now {stage_words(details['stage'])}")
     if details.get("payment_id"):
         facts.append(f"Bot payment {details['payment_id']}")
     if details.get("repeated"):

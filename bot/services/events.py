@@ -38,7 +38,7 @@ from bot.services.event_log import (
     filter_log,
     type_label,
 )
-from bot.services.labels import label
+from bot.services.labels import label, payment_state
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -238,13 +238,19 @@ def _from_cache(rt: Runtime, target: _Target) -> tuple[list[LogEvent], datetime]
     return events, parse_datetime(rows[0]["fetched_at"])
 
 
+def _state_words(state: str | None) -> str:
+    """'used on an invoice' for Billecta's states; a state of the bot's own ('Registered') in lower case."""
+    words = payment_state(state)
+    return (state or "unknown").lower() if words.startswith("unknown") else words
+
+
 def payment_history(rt: Runtime, payment: dict[str, Any]) -> list[LogEvent]:
     """An unmatched payment's history as the bot knows it: received, then each command run on it."""
     amount = format_amount(payment["amount"] or 0, payment.get("currency")) if payment.get("amount") else ""
     sender = f" from {payment['sender_name']}" if payment.get("sender_name") else ""
     events = [LogEvent("PaymentReceived", _moment(payment.get("payment_date")), True,
                        title=f"Payment {amount}{sender}".replace("  ", " ").strip(),
-                       description=f"State in Billecta: {payment.get('state') or 'unknown'}",
+                       description=f"In Billecta: {_state_words(payment.get('state'))}",
                        reference=payment.get("reference"), event_id=payment.get("billecta_id"))]
     keys = [str(payment["id"]), *([payment["billecta_id"]] if payment.get("billecta_id") else [])]
     where = "record_type = 'payment' AND (" + " OR ".join("record_ids LIKE ?" for _ in keys) + ")"

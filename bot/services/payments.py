@@ -24,7 +24,7 @@ from bot.once import Found, Once
 from bot.roles import Actor
 from bot.services import Outcome
 from bot.services.invoices import InvoiceStateError, fresh_view
-from bot.services.labels import label
+from bot.services.labels import label, stage_words
 from bot.services.mirror import mirror_invoice
 from bot.services.payment_form import (
     FIELD_LABELS,
@@ -61,7 +61,7 @@ def payment_refusal(view: InvoiceActionView, name: str) -> str | None:
     if view.current_amount.value <= 0:
         return f"{name} has nothing left to pay."
     if not view.can_register_payment:
-        return f"Billecta does not allow registering a payment on {name} in stage {stage.value}."
+        return f"Billecta does not allow registering a payment on {name} while it is {stage_words(stage)}."
     return None
 
 
