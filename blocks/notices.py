@@ -106,8 +106,11 @@ def retried_note(retry: Job) -> str:
         how = "running"
     elif retry.ok:
         how = f"✅ all {retry.succeeded} succeeded"
+    elif not retry.incident:  # what was left, Billecta's rules refused: an answer
+        how = f"⚠️ {retry.succeeded} succeeded, {retry.refused} refused by Billecta's rules of {retry.total}"
     else:
-        how = f"❌ {retry.status.label}: {retry.succeeded} succeeded, {retry.failed} failed of {retry.total}"
+        refused = f", {retry.refused} refused" if retry.refused else ""
+        how = f"❌ {retry.status.label}: {retry.succeeded} succeeded, {retry.failed} failed{refused} of {retry.total}"
     return f"🔁 Retried by {_by(retry.requested_by)} as job {retry.id}: {how}"
 
 

@@ -25,7 +25,8 @@ CHUNK = 500
 # A running job whose heartbeat is older than this is taken over, wherever its process was.
 LEASE_SECONDS = 60.0
 _UNFINISHED = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
-_UNSETTLED_ATTEMPT = (ItemStatus.FAILED.value, ItemStatus.SKIPPED.value)
+# A refusal may follow an earlier step's write (upsert-attest: upserted, then the attest refused): look first.
+_UNSETTLED_ATTEMPT = (ItemStatus.FAILED.value, ItemStatus.SKIPPED.value, ItemStatus.REFUSED.value)
 _COUNTERS = {ItemStatus.SUCCEEDED: "succeeded", ItemStatus.FAILED: "failed", ItemStatus.SKIPPED: "skipped",
              ItemStatus.REFUSED: "refused"}
 _UNSUCCESSFUL = (ItemStatus.FAILED.value, ItemStatus.REFUSED.value)

@@ -73,6 +73,9 @@ def test_a_job_message_with_a_failure_and_a_refusal_offers_a_retry_of_the_failur
     only_refused = replace(job, status=JobStatus.PARTLY_REFUSED, failed=0)
     assert notices.icon(only_refused) == "⚠️" and not only_refused.incident
     assert ActionId.JOB_RETRY not in str(notices.job_message(only_refused, items[1:])["blocks"])
+    # A retry whose records Billecta's rules then refused ended in an answer, not a failure.
+    retry = replace(only_refused, id=8, status=JobStatus.REFUSED, succeeded=0, refused=1, total=1, parent_job_id=7)
+    assert notices.retried_note(retry).endswith("⚠️ 0 succeeded, 1 refused by Billecta's rules of 1")
 
 
 _JOB = Job(id=7, command="invoice credit", record_type="invoice", verb="credit", targets="1001 1002 1003",
