@@ -85,6 +85,9 @@ def test_cli_outputs_read_as_a_finance_tool(workdir: Path, capsys: pytest.Captur
         ["run", "invoice", "payment", DEMO["overdue"], "amount=100", "payment_means=BG", "--yes"],
         ["run", "invoice", "credit", DEMO["open"], DEMO["completed"], "--yes"],
         ["jobs", "show", "1"],
+        ["run", "invoice", "events", DEMO["overpaid"]],
+        ["run", "invoice", "events", DEMO["in_debt_collection"]],
+        ["run", "payment", "events", "1"],
         ["jobs"],
         ["run", "invoice", "payment", "--help"],
     ]
