@@ -9,7 +9,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from bot.billecta import enums
+from bot.billecta import enums, writes
 from bot.billecta.client import BillectaClient
 from bot.billecta.models import (
     AmountView,
@@ -188,3 +188,16 @@ def test_a_payment_with_an_unknown_outcome_is_not_sent_again(sandbox: Sandbox, s
         client.register_payment(payment)
     assert lossy.hits == 1
     assert client.get_invoice(aid).paid_amount.amount == Decimal("0.00")
+
+
+def test_writes_billecta_accepted_are_noted_for_the_caller_reads_and_refusals_are_not(client: BillectaClient) -> None:
+    with writes.tracking() as made:
+        [target] = [row.action_public_id for row in client.open_invoices() if row.invoice_number == DEMO["open"]]
+        client.get_invoice(target)
+        assert not made  # reads are not writes
+        client.pause_invoice(target)
+        assert len(made) == 1 and made[0].startswith("PUT ")
+        with pytest.raises(BillectaRejected):
+            client.pause_invoice(target)  # already paused: refused, nothing accepted
+        assert len(made) == 1
+    client.resume_invoice(target)  # outside any tracking: nothing noted, nothing fails
