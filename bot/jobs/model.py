@@ -111,7 +111,9 @@ class Job:
     @property
     def summary(self) -> str:
         """'job 12 (debtor upsert): 298 succeeded, 2 failed of 300' — names the job for shortcuts."""
-        counts = f"{self.succeeded} succeeded, {self.failed} failed"
+        counts = f"{self.succeeded} succeeded"
+        if self.failed or not self.refused:  # '0 failed' beside refusals would read as a failure count
+            counts += f", {self.failed} failed"
         if self.refused:
             counts += f", {self.refused} refused"
         if self.skipped:
