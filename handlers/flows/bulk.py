@@ -16,7 +16,15 @@ from slack_sdk.errors import SlackApiError
 
 from blocks.confirm import bulk_message, bulk_view
 from blocks.metadata import FlowState
-from blocks.status import busy_message, loading_view, outcome_message, result_view, started_view
+from blocks.status import (
+    busy_message,
+    loading_view,
+    outcome_message,
+    refused_message,
+    refused_view,
+    result_view,
+    started_view,
+)
 from bot.commands import Command
 from bot.errors import UsageError
 from bot.jobs import JobQueue
@@ -121,10 +129,12 @@ def _ended(deps: Deps, command: Command, state: FlowState, where: Where, job: Jo
     """The job has finished: what said 'started' now says how it ended."""
     text = f"{command.title}: {job.summary}."
     note = f"Details in {where_to}." if not job.ok else None
+    msg, view = outcome_message(text, ok=job.ok, note=note), result_view(command.title, text, ok=job.ok, note=note)
+    if not (job.ok or job.incident):  # only refusals stand in the way: an answer, not a failure
+        msg, view = refused_message(f"{text} {note}"), refused_view(command.title, f"{text} {note}")
     try:
-        deps.ui.show(where, outcome_message(text, ok=job.ok, note=note),
-                     status_view=result_view(command.title, text, ok=job.ok, note=note))
+        deps.ui.show(where, msg, status_view=view)
     except SlackApiError as exc:  # the modal was closed meanwhile: the job's own message has the result
         log.info("job %s: could not show its result where it was started (%s)", job.id, exc.response.get("error"))
     if state.reply_url:
-        deps.ui.respond(state.reply_url, outcome_message(text, ok=job.ok, note=note), replace=True)
+        deps.ui.respond(state.reply_url, msg, replace=True)

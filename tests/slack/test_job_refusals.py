@@ -18,7 +18,7 @@ from .conftest import Stack
 from .payloads import CHANNEL, field, find_element
 
 
-def _typed_job(stack: Stack, text: str, count: int) -> None:
+def _typed_job(stack: Stack, text: str, count: int) -> str:
     """Run a dangerous bulk command from Slack: the confirmation, the typed count, the job."""
     reply, url = stack.client.command(text, user="UADMIN")
     assert reply.status == 200
@@ -30,6 +30,7 @@ def _typed_job(stack: Stack, text: str, count: int) -> None:
     typed = field(BlockId.TYPED_COUNT, ActionId.TYPED_COUNT, "plain_text_input", str(count))
     assert stack.client.submit(view_id, typed, user="UADMIN").json["response_action"] == "update"
     stack.settle()
+    return view_id
 
 
 def _job_message(stack: Stack, job_id: int) -> dict:
@@ -40,7 +41,7 @@ def _job_message(stack: Stack, job_id: int) -> dict:
 
 
 def test_a_refused_credit_is_listed_as_refused_and_raises_no_alert(stack: Stack) -> None:
-    _typed_job(stack, f"invoice credit {DEMO['open']} {DEMO['completed']}", 2)
+    view_id = _typed_job(stack, f"invoice credit {DEMO['open']} {DEMO['completed']}", 2)
     job = stack.jobs.list(1)[0]
     assert job.status is JobStatus.PARTLY_REFUSED and (job.succeeded, job.failed, job.refused) == (1, 0, 1)
     assert not [p for p in stack.posts("CALERT") if f"job {job.id}" in p["text"]]
@@ -49,6 +50,9 @@ def test_a_refused_credit_is_listed_as_refused_and_raises_no_alert(stack: Stack)
     assert "Refused by Billecta's rules" in blocks and "a closed invoice cannot be credited" in blocks
     assert "*Failed:*" not in blocks and "❌" not in shown["text"]
     assert ActionId.JOB_RETRY not in blocks
+    # The modal it was confirmed in ends on the answer, not on a failure.
+    final = str(stack.fake.view(view_id)["blocks"])
+    assert "✋" in final and "1 refused" in final and "❌" not in final
     # The credit that went through is still announced where successes go.
     assert any(f"job {job.id}" in p["text"] for p in stack.posts("CNOTIFY"))
 
