@@ -4,18 +4,20 @@ Billecta accepted, and whose recording here then failed, is done in Billecta, no
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot import commands as registry
 from bot.billecta.client import BillectaClient
+from bot.cli import main
 from bot.errors import BillectaUnavailable
 from bot.jobs import ItemStatus
 from bot.runner import run_action
 from bot.runtime import Runtime
 from bot.sandbox import DEMO
-from bot.services import credit, mirror
+from bot.services import credit, invoices, mirror
 from bot.services.pull import pull
 
 from .conftest import ADMIN, run_command
@@ -58,3 +60,19 @@ def test_an_action_whose_reread_fails_after_billecta_said_yes_is_done_and_audite
     assert outcome.details["not_recorded"]
     [audit] = rt.store.rows("audit", "command = 'invoice dispute'")
     assert audit["outcome"] == "ok" and audit["detail"] == outcome.message
+
+
+def test_the_cli_says_done_in_billecta_not_recorded_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
+
+    def failing(runtime: Any, view: Any) -> dict[str, Any]:
+        if view.state.is_paused:
+            raise sqlite3.OperationalError("database is locked")
+        return mirror.mirror_invoice(runtime, view)
+    monkeypatch.setattr(invoices, "mirror_invoice", failing)
+    status = main(["run", "invoice", "pause", DEMO["open"], "--yes"])
+    out, err = capsys.readouterr()
+    assert status == 0, out + err
+    assert out.startswith(f"Done in Billecta, not recorded here: Pause invoice on invoice {DEMO['open']}")
+    assert "nothing" not in (out + err).lower()
