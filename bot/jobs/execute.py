@@ -164,7 +164,7 @@ class Execution:
                 self.policy.sleep(delay)
                 resumed = True  # the failed attempt may have reached Billecta
                 continue
-            except Exception:
+            except Exception as exc:
                 token = uuid.uuid4().hex[:8]
                 log.exception("job %s: unexpected error on %s (ref %s)", self.job.id, item.label, token)
                 if made:  # Billecta said yes, then recording it here failed: done, and `pull` repairs the store
@@ -172,7 +172,7 @@ class Execution:
                                  "`billecta-bot pull` brings the bot's records up to date.")
                     return
                 self._finish(item, ItemStatus.FAILED, error=f"Unexpected error (ref {token}); see the bot's log.",
-                             error_kind=ErrorKind.UNEXPECTED.value, error_class="unexpected")
+                             error_kind=ErrorKind.UNEXPECTED.value, error_class=type(exc).__name__)
                 return
             self._finish(item, ItemStatus.SUCCEEDED, billecta_id=result.billecta_id, message=result.message,
                          amount_minor=result.amount_minor, currency=result.currency)
