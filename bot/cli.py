@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latency-ms", type=int, default=0)
     p.add_argument("--fail-rate", type=float, default=0.0)
     p.add_argument("--rate-limit", type=int, default=None, help="requests per second before 429")
+    p.add_argument("--lose-reply-rate", type=float, default=0.0, metavar="F",
+                   help="fraction of writes applied and then their reply lost (0.3 = 30 %%)")
+    p.add_argument("--lose-reply-mode", choices=["503", "drop"], default="503",
+                   help="how a lost reply looks: answered 503, or the connection dropped (default 503)")
 
     p = sub.add_parser("audit", help="show the audit log, newest first")
     p.add_argument("--limit", type=int, default=50)

@@ -197,7 +197,8 @@ def sandbox(args: argparse.Namespace, settings: Settings) -> int:
     _check_sandbox_options(args)
     db = args.db or settings.sandbox_db
     box = Sandbox(db, token=args.token, seed=args.seed, latency_ms=args.latency_ms,
-                  fail_rate=args.fail_rate, rate_limit=args.rate_limit)
+                  fail_rate=args.fail_rate, rate_limit=args.rate_limit, lose_reply_rate=args.lose_reply_rate,
+                  lose_reply_mode=args.lose_reply_mode)
     try:
         try:
             server = make_server(box, host=args.host, port=args.port)
@@ -225,6 +226,8 @@ def _check_sandbox_options(args: argparse.Namespace) -> None:
         raise UsageError("--latency-ms cannot be negative.")
     if not 0.0 <= args.fail_rate <= 1.0:
         raise UsageError(f"--fail-rate {args.fail_rate} must be a fraction between 0 and 1 (0.05 = 5 %).")
+    if not 0.0 <= args.lose_reply_rate <= 1.0:
+        raise UsageError(f"--lose-reply-rate {args.lose_reply_rate} must be a fraction between 0 and 1 (0.3 = 30 %).")
     if args.rate_limit is not None and args.rate_limit < 1:
         raise UsageError("--rate-limit must be at least 1 request per second (leave it out for no limit).")
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import TypeVar
 from urllib.parse import quote
 
 import httpx
 
+from bot.billecta import enums
 from bot.billecta.client_collection import CollectionCalls, created_id
 from bot.billecta.dates import format_date
 from bot.billecta.endpoints import ENDPOINTS
@@ -245,7 +246,8 @@ class BillectaClient(CollectionCalls):
         self._send("invoice_delete", aid=action_id)
 
     def attest_invoice(self, action_id: str) -> None:
-        self._send("invoice_attest", aid=action_id)
+        self._send("invoice_attest", aid=action_id,
+                   resolve=self._outcomes.state_change(action_id, "attesting", _attested))
 
     def get_invoice(self, action_id: str) -> InvoiceActionView:
         return read_model(self._send("invoice_get", aid=action_id), InvoiceActionView)
@@ -270,17 +272,37 @@ class BillectaClient(CollectionCalls):
             return None
         return read_model(response, InvoiceActionView)
 
+    def find_invoice_by_external_reference(self, debtor_id: str, reference: str, *, drafts_only: bool = False,
+                                           skip: Collection[str] = ()) -> InvoiceActionView | None:
+        """The debtor's open invoice whose ExternalReference is `reference` (drafts looked at first), or None.
+
+        Billecta has no lookup by ExternalReference and its list rows do not carry it, so each candidate
+        is fetched; `skip` names actions known to be something else (linked to other orders)."""
+        rows = [row for row in self.open_invoices_by_debtor(debtor_id)
+                if row.action_public_id not in skip and (not drafts_only or row.stage is enums.InvoiceStage.Created)]
+        rows.sort(key=lambda row: row.stage is not enums.InvoiceStage.Created)
+        for row in rows:
+            view = self.get_invoice(row.action_public_id)
+            if view.external_reference == reference:
+                return view
+        return None
+
     def pause_invoice(self, action_id: str) -> None:
-        self._send("invoice_pause", aid=action_id)
+        self._send("invoice_pause", aid=action_id,
+                   resolve=self._outcomes.state_change(action_id, "pausing", lambda v: v.state.is_paused))
 
     def resume_invoice(self, action_id: str) -> None:
-        self._send("invoice_resume", aid=action_id)
+        self._send("invoice_resume", aid=action_id,
+                   resolve=self._outcomes.state_change(action_id, "resuming", lambda v: not v.state.is_paused))
 
     def dispute_invoice(self, action_id: str) -> None:
-        self._send("invoice_dispute", aid=action_id)
+        self._send("invoice_dispute", aid=action_id,
+                   resolve=self._outcomes.state_change(action_id, "disputing", lambda v: v.is_disputed))
 
     def undispute_invoice(self, action_id: str) -> None:
-        self._send("invoice_undispute", aid=action_id)
+        self._send("invoice_undispute", aid=action_id,
+                   resolve=self._outcomes.state_change(action_id, "ending the dispute on",
+                                                       lambda v: not v.is_disputed))
 
     def postpone_invoice(self, action_id: str, new_date: date) -> None:
         self._send("invoice_postpone", params={"date": format_date(new_date)}, aid=action_id)
@@ -309,6 +331,10 @@ class BillectaClient(CollectionCalls):
     def invoice_events(self, from_: date, to: date) -> list[CommonActionEventView]:
         """The creditor's events across all invoices in [from_, to]."""
         return read_models(self._send("invoice_events", params=_period(from_, to)), CommonActionEventView)
+
+
+def _attested(view: InvoiceActionView) -> bool:
+    return view.state.stage is not enums.InvoiceStage.Created
 
 
 def _period(from_: date, to: date) -> dict[str, str]:

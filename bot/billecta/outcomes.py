@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from bot.billecta import enums
 from bot.billecta.models import (
     AmountView,
     CreditActionView,
     DebtorView,
     InvoiceActionEntryView,
+    InvoiceActionView,
     ProductView,
     RegisterPaymentView,
 )
@@ -71,21 +71,21 @@ class Outcomes:
             return _unknown(f"creating an invoice draft for debtor {debtor_id}", where)
 
         def find() -> httpx.Response | None:
-            for row in self._client.open_invoices_by_debtor(debtor_id):
-                # A create makes a draft; the list rows do not carry ExternalReference.
-                if row.stage is not enums.InvoiceStage.Created:
-                    continue
-                if self._client.get_invoice(row.action_public_id).external_reference == reference:
-                    return _created(row.action_public_id)
-            return None
+            # A create makes a draft: only the debtor's drafts can be it.
+            found = self._client.find_invoice_by_external_reference(debtor_id, reference, drafts_only=True)
+            return _created(found.action_public_id) if found else None
 
         return _settled(find, action, where)
 
     def payment(self, payment: RegisterPaymentView) -> Resolver:
-        """Compares the invoice's paid and written-off amounts with a snapshot taken before sending."""
+        """Compares the invoice's paid and written-off amounts with a snapshot taken before sending.
+
+        Billecta books at most the remaining amount as paid (an overpayment's excess becomes an unhandled
+        payment or a currency difference), so that is the movement expected of our payment."""
         aid = payment.action_public_id
         before = self._client.get_invoice(aid)
-        expected = (_minor(payment.amount), _minor(payment.write_off))
+        remaining = max(before.current_amount.value, 0)
+        expected = (min(_minor(payment.amount), remaining), _minor(payment.write_off))
         action = f"the payment on invoice {aid}"
 
         def find() -> httpx.Response | None:
@@ -138,6 +138,16 @@ class Outcomes:
             return _created(case_id) if case_id else None
 
         return _settled(find, f"sending invoice {aid} to debt collection", EVENT_LOG)
+
+    def state_change(self, aid: str, what: str, done: Callable[[InvoiceActionView], bool]) -> Resolver:
+        """A state action (attest, pause, dispute...) is applied when the invoice shows its state; sending
+        it again after it was applied would be refused ("already paused") and misreported as a failure."""
+        action = f"{what} invoice {aid}"
+
+        def find() -> httpx.Response | None:
+            return reply() if done(self._client.get_invoice(aid)) else None
+
+        return _settled(find, action, EVENT_LOG)
 
     def swish(self, aid: str) -> Resolver:
         # A Swish request leaves nothing on the invoice until it is paid.

@@ -14,10 +14,12 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-# 429: over the rate limit; 503: refused before processing. Neither has touched any data.
-REFUSED_STATUSES = frozenset({429, 503})
-# A gateway error means the request may have reached Billecta and been applied.
-GATEWAY_STATUSES = frozenset({502, 504})
+# 429: over the rate limit, refused before any processing; it has touched no data.
+REFUSED_STATUSES = frozenset({429})
+# A gateway error, or a 503 (which a server or proxy can answer after the work was done and only the
+# reply failed), means the request may have been applied: worth retrying, but a write Billecta cannot
+# de-duplicate is looked up first.
+GATEWAY_STATUSES = frozenset({502, 503, 504})
 # These exceptions are raised before the request left this machine.
 NOT_SENT_ERRORS: tuple[type[httpx.HTTPError], ...] = (
     httpx.ConnectError,
@@ -46,7 +48,7 @@ class Failure:
         if status in REFUSED_STATUSES:
             return cls(detail, retryable=True, maybe_applied=False, retry_after=retry_after, response=response)
         if status in GATEWAY_STATUSES:
-            return cls(detail, retryable=True, maybe_applied=True, response=response)
+            return cls(detail, retryable=True, maybe_applied=True, retry_after=retry_after, response=response)
         # Any other 5xx: Billecta failed while handling it; a 4xx: it refused it.
         return cls(detail, retryable=False, maybe_applied=status >= 500, response=response)
 

@@ -98,12 +98,16 @@ class Transport:
         """
         headers = {"Accept": "application/json", "Authorization": self._authorization(auth)}
         attempt = 0
+        sent_before = False  # an earlier attempt may have been applied
         while True:
             attempt += 1
             outcome = self._exchange(endpoint.method, path, params, body, headers, attempt)
             if isinstance(outcome, httpx.Response):
                 writes.note(endpoint.method, path)
                 return outcome
+            if sent_before and endpoint.method == "DELETE" and _status(outcome) == 404:
+                return reply()  # our earlier attempt deleted it; only its reply was lost
+            sent_before = sent_before or outcome.maybe_applied
             last_try = attempt >= self._max_attempts
             if (endpoint.creates or resolve is not None) and outcome.maybe_applied:
                 resolved = self._resolve(endpoint, path, attempt, resolve)
@@ -163,6 +167,10 @@ class Transport:
         self._sleep(self._backoff.delay(attempt))
         log.info("Billecta %s %s: reply lost, looking up whether it was applied", endpoint.method, path)
         return resolve()
+
+
+def _status(failure: Failure) -> int | None:
+    return failure.response.status_code if failure.response is not None else None
 
 
 def error_for(failure: Failure, subject: str | None) -> BillectaError:

@@ -25,7 +25,7 @@ from bot.config import SANDBOX_TOKEN
 from bot.sandbox import automation, debtcollection, invoice_actions, invoice_view, invoices, parties, payments, pdf
 from bot.sandbox import seed as seeds
 from bot.sandbox.errors import ApiError, bad_request
-from bot.sandbox.faults import Faults
+from bot.sandbox.faults import Faults, ReplyLost, lost_reply_error
 from bot.sandbox.router import DENIED, Reply, Request, Router, credentials, error_reply, same, to_reply
 from bot.sandbox.shapes import clean_plain
 from bot.sandbox.state import Store
@@ -41,12 +41,14 @@ class Sandbox:
 
     def __init__(self, db_path: str | Path = ":memory:", *, token: str = SANDBOX_TOKEN, seed: str | None = None,
                  latency_ms: int = 0, fail_rate: float = 0.0, rate_limit: int | None = None,
+                 lose_reply_rate: float = 0.0, lose_reply_mode: str = "503",
                  username: str = "sandbox", password: str = "sandbox") -> None:
         if seed is not None and seed not in seeds.SEEDS:
             raise ValueError(f"unknown seed {seed!r}; use one of {', '.join(seeds.SEEDS)}")
         self._store = Store(db_path)
         self._token, self._username, self._password = token, username, password
-        self.faults = Faults(latency_ms=latency_ms, fail_rate=fail_rate, rate_limit=rate_limit)
+        self.faults = Faults(latency_ms=latency_ms, fail_rate=fail_rate, rate_limit=rate_limit,
+                             lose_reply_rate=lose_reply_rate, lose_reply_mode=lose_reply_mode)
         self._router = Router({**HANDLERS, "authenticate": self._authenticate})
         self._add_controls()
         self._last_run: date | None = None
@@ -79,7 +81,8 @@ class Sandbox:
         self.faults.inject(fail_next, status, retry_after)
 
     def set_faults(self, **settings: Any) -> None:
-        """latency_ms=, fail_rate=, rate_limit= (requests per second; None turns it off)."""
+        """latency_ms=, fail_rate=, rate_limit= (requests per second; None turns it off), lose_reply_rate=,
+        lose_reply_mode= ("503" or "drop") and lose_next= (lose the replies of the next N applied writes)."""
         self.faults.configure(**settings)
 
     def register_incoming_payment(self, amount_minor: int, reference: str, payment_date: date | str | None = None,
@@ -113,11 +116,13 @@ class Sandbox:
 
     def handle(self, method: str, path: str, query: dict[str, str] | None = None,
                headers: dict[str, str] | None = None, body: bytes = b"") -> tuple[int, dict[str, str], bytes]:
-        """One HTTP request in, (status, headers, body) out."""
+        """One HTTP request in, (status, headers, body) out. Raises ReplyLost (after applying the request)
+        when an injected lost reply is to drop the connection."""
         started = time.monotonic()
         headers = {k.lower(): v for k, v in (headers or {}).items()}
         query = {k.lower(): v for k, v in (query or {}).items()}
         api = not path.lower().startswith("/_sandbox")
+        name = ""
         try:
             name, handler, params = self._router.match(method, path)
             if name != "authenticate" and not self._authorized(headers):
@@ -135,7 +140,20 @@ class Sandbox:
             reply = error_reply(ApiError(500, "An error has occurred."))
         if api:
             self.faults.delay(since=started)
+            if name and name != "authenticate":
+                reply = self._maybe_lose(method, reply)
         return reply.status, _headers(reply), reply.body
+
+    def _maybe_lose(self, method: str, reply: Reply) -> Reply:
+        """The reply of an applied write, or the 503 that replaces it; a dropped one raises ReplyLost."""
+        try:
+            self.faults.lose_reply(method, reply.status)
+        except ReplyLost as lost:
+            log.info("sandbox: %s applied, its reply lost (%s)", method, lost.mode)
+            if lost.mode == "drop":
+                raise
+            return error_reply(lost_reply_error())
+        return reply
 
     def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         """The same routes as a WSGI application."""
@@ -144,7 +162,13 @@ class Sandbox:
         headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length > 0 else b""
-        status, out_headers, content = self.handle(environ["REQUEST_METHOD"], path, query, headers, body)
+        try:
+            status, out_headers, content = self.handle(environ["REQUEST_METHOD"], path, query, headers, body)
+        except ReplyLost:
+            # Promise a body and send none: the server closes the connection mid-response, so the client
+            # sees the connection drop after its request was applied.
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "64")])
+            return []
         start_response(f"{status} {HTTPStatus(status).phrase}", list(out_headers.items()))
         return [content]
 
@@ -218,13 +242,15 @@ class Sandbox:
         debtcollection.set_stage(store, req.params["aid"], str(stage))
 
     def _control_faults(self, store: Store, req: Request) -> dict[str, Any]:
-        names = ("FailNext", "Status", "RetryAfter", "LatencyMs", "FailRate", "RateLimit")
+        settings = (("LatencyMs", "latency_ms"), ("FailRate", "fail_rate"), ("RateLimit", "rate_limit"),
+                    ("LoseReplyRate", "lose_reply_rate"), ("LoseReplyMode", "lose_reply_mode"),
+                    ("LoseNextReplies", "lose_next"))
+        names = ("FailNext", "Status", "RetryAfter", *(name for name, _ in settings))
         body = clean_plain(req.object(), {n.lower(): n for n in names}, keep_null=True)
         try:
             if "FailNext" in body:
                 self.faults.inject(body["FailNext"] or 0, body.get("Status") or 503, body.get("RetryAfter"))
-            self.faults.configure(**{key: body[name] for name, key in (
-                ("LatencyMs", "latency_ms"), ("FailRate", "fail_rate"), ("RateLimit", "rate_limit")) if name in body})
+            self.faults.configure(**{key: body[name] for name, key in settings if name in body})
         except (TypeError, ValueError) as error:
             raise bad_request(f"Invalid fault settings: {error}.") from None
         return self.faults.snapshot()
@@ -244,6 +270,11 @@ class SandboxTransport(httpx.BaseTransport):
         self._sandbox = sandbox
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        status, headers, content = self._sandbox.handle(request.method, request.url.path, dict(request.url.params),
-                                                        dict(request.headers), request.read())
+        try:
+            status, headers, content = self._sandbox.handle(request.method, request.url.path,
+                                                            dict(request.url.params), dict(request.headers),
+                                                            request.read())
+        except ReplyLost:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
+                                            request=request) from None
         return httpx.Response(status, headers=headers, content=content, request=request)

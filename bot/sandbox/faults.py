@@ -2,6 +2,11 @@
 `latency_ms`), random 503s, a rate limit (429 with Retry-After) and a deterministic "fail the next N
 requests". They apply to the /v1 API only, never to the sandbox's own /_sandbox controls. A faulted
 request is not executed.
+
+Lost replies are the other kind: a write (POST, PUT or DELETE on /v1) is executed and committed, and
+then its reply is lost, either answered 503 (`LoseReplyMode` "503") or cut off mid-response ("drop").
+`lose_reply_rate` loses that fraction of successful writes; `lose_next` the next N deterministically.
+That is the case a client must settle by looking, since sending it again could apply it twice.
 """
 
 from __future__ import annotations
@@ -16,10 +21,25 @@ from typing import Any
 from bot.sandbox.errors import ApiError
 
 _MESSAGES = {429: "Too many requests. Try again later.", 503: "The service is temporarily unavailable."}
+WRITE_METHODS = frozenset({"POST", "PUT", "DELETE"})
+LOSE_MODES = ("503", "drop")
+
+
+class ReplyLost(Exception):
+    """The request was applied; its reply must not reach the client (`mode` says how it is lost)."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__(f"reply lost ({mode})")
+        self.mode = mode
+
+
+def lost_reply_error() -> ApiError:
+    return ApiError(503, _MESSAGES[503])
 
 
 class Faults:
-    def __init__(self, latency_ms: int = 0, fail_rate: float = 0.0, rate_limit: int | None = None) -> None:
+    def __init__(self, latency_ms: int = 0, fail_rate: float = 0.0, rate_limit: int | None = None,
+                 lose_reply_rate: float = 0.0, lose_reply_mode: str = "503") -> None:
         self._lock = threading.Lock()
         self._random = random.Random()
         self._recent: deque[float] = deque()
@@ -27,18 +47,30 @@ class Faults:
         self.retry_after: int | None = None
         self.latency_ms, self.fail_rate = 0, 0.0
         self.rate_limit: int | None = None
-        self.configure(latency_ms=latency_ms, fail_rate=fail_rate, rate_limit=rate_limit)
+        self.lose_reply_rate, self.lose_reply_mode, self.lose_next = 0.0, "503", 0
+        self.configure(latency_ms=latency_ms, fail_rate=fail_rate, rate_limit=rate_limit,
+                       lose_reply_rate=lose_reply_rate, lose_reply_mode=lose_reply_mode)
 
     def configure(self, **settings: Any) -> None:
-        """Change latency_ms, fail_rate (0..1) and rate_limit (requests per second, None = off)."""
+        """Change latency_ms, fail_rate (0..1), rate_limit (requests per second, None = off),
+        lose_reply_rate (0..1), lose_reply_mode ("503" or "drop") and lose_next (a count)."""
         with self._lock:
             if "latency_ms" in settings:
                 self.latency_ms = max(int(settings["latency_ms"] or 0), 0)
             if "fail_rate" in settings:
-                rate = float(settings["fail_rate"] or 0.0)
-                if not 0.0 <= rate <= 1.0:
-                    raise ValueError("fail_rate must be between 0 and 1")
-                self.fail_rate = rate
+                self.fail_rate = _fraction(settings["fail_rate"], "fail_rate")
+            if "lose_reply_rate" in settings:
+                self.lose_reply_rate = _fraction(settings["lose_reply_rate"], "lose_reply_rate")
+            if "lose_reply_mode" in settings:
+                mode = str(settings["lose_reply_mode"] or "503").lower()
+                if mode not in LOSE_MODES:
+                    raise ValueError(f"lose_reply_mode must be one of {', '.join(LOSE_MODES)}")
+                self.lose_reply_mode = mode
+            if "lose_next" in settings:
+                count = int(settings["lose_next"] or 0)
+                if count < 0:
+                    raise ValueError("lose_next cannot be negative")
+                self.lose_next = count
             if "rate_limit" in settings:
                 limit = settings["rate_limit"]
                 self.rate_limit = int(limit) if limit else None
@@ -62,6 +94,18 @@ class Faults:
             if self.fail_rate and self._random.random() < self.fail_rate:
                 raise ApiError(503, _MESSAGES[503])
 
+    def lose_reply(self, method: str, status: int) -> None:
+        """After a request ran: raise ReplyLost when this applied write is to lose its reply."""
+        if method.upper() not in WRITE_METHODS or status >= 400:
+            return
+        with self._lock:
+            if self.lose_next > 0:
+                self.lose_next -= 1
+            elif not (self.lose_reply_rate and self._random.random() < self.lose_reply_rate):
+                return
+            mode = self.lose_reply_mode
+        raise ReplyLost(mode)
+
     def _limit(self, now: float) -> None:
         while self._recent and now - self._recent[0] >= 1.0:
             self._recent.popleft()
@@ -82,4 +126,13 @@ class Faults:
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {"FailNext": self.fail_next, "Status": self.fail_status, "RetryAfter": self.retry_after,
-                    "LatencyMs": self.latency_ms, "FailRate": self.fail_rate, "RateLimit": self.rate_limit}
+                    "LatencyMs": self.latency_ms, "FailRate": self.fail_rate, "RateLimit": self.rate_limit,
+                    "LoseReplyRate": self.lose_reply_rate, "LoseReplyMode": self.lose_reply_mode,
+                    "LoseNextReplies": self.lose_next}
+
+
+def _fraction(value: Any, name: str) -> float:
+    rate = float(value or 0.0)
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError(f"{name} must be between 0 and 1")
+    return rate

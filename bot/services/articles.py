@@ -32,12 +32,12 @@ def product_from_article(article: dict[str, Any], creditor_id: str) -> ProductVi
 
 
 def upsert_article(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
-    """Create or update one article. `resumed`: an earlier attempt may have created it already."""
+    """Create or update one article; one by its external id in Billecta is the same product."""
     article = resolve_source(rt, "article", record_id)
     product = product_from_article(article, rt.billecta.creditor_id)
     billecta_id = article.get("billecta_id")
     try:
-        verb = _push(rt, product, billecta_id, resumed)
+        verb = _push(rt, product, billecta_id)
     except BillectaRejected as exc:
         rt.store.mark_failed("article", article["id"], exc.billecta_message)
         raise
@@ -45,20 +45,27 @@ def upsert_article(rt: Runtime, record_id: str, *, resumed: bool = False) -> Ite
     return ItemResult(str(article["id"]), label("article", article), product.product_public_id, verb)
 
 
-def _push(rt: Runtime, product: ProductView, billecta_id: str | None, resumed: bool) -> str:
-    """Update when Billecta has it (by id, else by external id after a crash), create otherwise."""
-    if not billecta_id and resumed:
-        found = rt.billecta.find_product_by_external_id(product.product_external_id or "")
-        billecta_id = found.product_public_id if found else None
-    if billecta_id:
-        product.product_public_id = billecta_id
-        try:
-            rt.billecta.update_product(product)
-            return "updated"
-        except BillectaNotFound:
-            product.product_public_id = None  # deleted in Billecta's portal: create it again
+def _push(rt: Runtime, product: ProductView, billecta_id: str | None) -> str:
+    """Update what Billecta has (by our id, else by external id: an account that already holds the
+    product, or a create whose reply was lost); create only when it has none."""
+    if billecta_id and _update(rt, product, billecta_id):
+        return "updated"
+    found = rt.billecta.find_product_by_external_id(product.product_external_id or "")
+    if found is not None and found.product_public_id and _update(rt, product, found.product_public_id):
+        return "updated"
     product.product_public_id = rt.billecta.create_product(product)
     return "created"
+
+
+def _update(rt: Runtime, product: ProductView, billecta_id: str) -> bool:
+    """False when Billecta no longer has it (deleted in its portal)."""
+    product.product_public_id = billecta_id
+    try:
+        rt.billecta.update_product(product)
+        return True
+    except BillectaNotFound:
+        product.product_public_id = None
+        return False
 
 
 def delete_article(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:

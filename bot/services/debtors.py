@@ -33,7 +33,7 @@ def apply_debtor(view: DebtorView, debtor: dict[str, Any]) -> DebtorView:
 
 
 def upsert_debtor(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
-    """Create or update one debtor. `resumed`: an earlier attempt may have created it already."""
+    """Create or update one debtor; one by its external id in Billecta is the same debtor."""
     debtor = resolve_source(rt, "debtor", record_id)
     if debtor["sync_status"] == SyncStatus.ANONYMIZED:
         # Billecta already holds the erased copy; pushing again must never mark it synced, or a later
@@ -41,7 +41,7 @@ def upsert_debtor(rt: Runtime, record_id: str, *, resumed: bool = False) -> Item
         return ItemResult(str(debtor["id"]), label("debtor", debtor), debtor.get("billecta_id"),
                           "anonymized; nothing to push")
     try:
-        view, verb = _push(rt, debtor, resumed)
+        view, verb = _push(rt, debtor)
     except BillectaRejected as exc:
         rt.store.mark_failed("debtor", debtor["id"], exc.billecta_message)
         raise
@@ -49,27 +49,28 @@ def upsert_debtor(rt: Runtime, record_id: str, *, resumed: bool = False) -> Item
     return ItemResult(str(debtor["id"]), label("debtor", debtor), view.debtor_public_id, verb)
 
 
-def _push(rt: Runtime, debtor: dict[str, Any], resumed: bool) -> tuple[DebtorView, str]:
-    existing = _existing(rt, debtor) if debtor.get("billecta_id") or resumed else None
+def _push(rt: Runtime, debtor: dict[str, Any]) -> tuple[DebtorView, str]:
+    existing = _existing(rt, debtor)
     if existing is not None:
         view = apply_debtor(existing, debtor)
         try:
             rt.billecta.update_debtor(view)
             return view, "updated"
         except BillectaNotFound:
-            pass  # deleted in Billecta's portal: create it again
+            pass  # deleted in Billecta's portal meanwhile: create it again
     view = apply_debtor(DebtorView(creditor_public_id=rt.billecta.creditor_id), debtor)
     view.debtor_public_id = rt.billecta.create_debtor(view)
     return view, "created"
 
 
 def _existing(rt: Runtime, debtor: dict[str, Any]) -> DebtorView | None:
-    """Billecta's current view, by id, or by external id when a crash lost the id we were given."""
+    """Billecta's current view: by our id, else by external id (an account that already holds the debtor,
+    a create whose reply was lost, an id deleted in Billecta's portal)."""
     if debtor.get("billecta_id"):
         try:
             return rt.billecta.get_debtor(debtor["billecta_id"])
         except BillectaNotFound:
-            return None
+            pass
     return rt.billecta.find_debtor_by_external_id(str(debtor["id"]))
 
 

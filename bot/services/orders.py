@@ -93,15 +93,13 @@ def _record(rt: Runtime, row: dict[str, Any], seq: int, currency: str) -> Invoic
     })
 
 
-def find_by_reference(rt: Runtime, debtor_public_id: str, ref: str) -> InvoiceActionView | None:
-    """The debtor's open invoice action carrying `ref`, drafts looked at first (list rows lack the reference)."""
-    rows = rt.billecta.open_invoices_by_debtor(debtor_public_id)
-    rows.sort(key=lambda row: row.stage is not DRAFT)
-    for row in rows:
-        view = rt.billecta.get_invoice(row.action_public_id)
-        if view.external_reference == ref:
-            return view
-    return None
+def find_by_reference(rt: Runtime, order_id: int, debtor_public_id: str) -> InvoiceActionView | None:
+    """The order's invoice in Billecta, found by its ExternalReference among the debtor's open invoices
+    (drafts first), leaving out those already linked to other orders."""
+    with rt.store.lock:
+        linked = {row[0] for row in rt.store.db.conn.execute(
+            "SELECT billecta_id FROM [order] WHERE billecta_id IS NOT NULL AND id != ?", [order_id])}
+    return rt.billecta.find_invoice_by_external_reference(debtor_public_id, reference(order_id), skip=linked)
 
 
 def flag_changed_rows(store: Store) -> int:
@@ -127,12 +125,12 @@ def _rows_changed_since_sync(store: Store, order: dict[str, Any]) -> bool:
 
 
 def upsert_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
-    """Create or update an order's draft. `resumed`: an earlier attempt may have created it already."""
+    """Create or update an order's draft; an open invoice in Billecta with the order's reference is it."""
     order = resolve_source(rt, "order", record_id)
     rows_version = _rows_version(rt.store, order["id"])
     try:
         entry = draft_entry(rt, order)
-        action_id, verb = _push(rt, order, entry, resumed)
+        action_id, verb = _push(rt, order, entry)
     except (BillectaRejected, InvalidInput, InvoiceStateError, NotInBillecta) as exc:
         rt.store.mark_failed("order", order["id"], getattr(exc, "billecta_message", exc.user_message))
         raise
@@ -142,8 +140,8 @@ def upsert_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemR
     return ItemResult(str(order["id"]), label("order", order), action_id, f"draft {verb}")
 
 
-def _push(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView, resumed: bool) -> tuple[str, str]:
-    draft = _current(rt, order, entry, resumed)
+def _push(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView) -> tuple[str, str]:
+    draft = _current(rt, order, entry)
     if draft is not None:
         if draft.state.stage is not DRAFT:
             raise InvoiceStateError(
@@ -158,22 +156,19 @@ def _push(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView, res
     return rt.billecta.create_invoice(entry), "created"
 
 
-def _current(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView,
-             resumed: bool) -> InvoiceActionView | None:
+def _current(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView) -> InvoiceActionView | None:
     if order.get("billecta_id"):
         try:
             return rt.billecta.get_invoice(order["billecta_id"])
         except BillectaNotFound:
-            return None
-    if resumed:
-        return find_by_reference(rt, entry.debtor_public_id, reference(order["id"]))
-    return None
+            pass  # deleted in Billecta's portal; another draft may still carry the order's reference
+    return find_by_reference(rt, order["id"], entry.debtor_public_id)
 
 
 def attest_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
     """Attest an order's draft, then mirror the invoice (number, amounts, state) linked to the order."""
     order = resolve_source(rt, "order", record_id)
-    view = _draft_of(rt, order, resumed)
+    view = _draft_of(rt, order)
     if view.state.stage is DRAFT:
         rt.billecta.attest_invoice(view.action_public_id)
         view, verb = rt.billecta.get_invoice(view.action_public_id), "attested"
@@ -190,16 +185,14 @@ def attest_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemR
                       amount_minor=invoiced.value, currency=invoiced.currency_code)
 
 
-def _draft_of(rt: Runtime, order: dict[str, Any], resumed: bool) -> InvoiceActionView:
+def _draft_of(rt: Runtime, order: dict[str, Any]) -> InvoiceActionView:
     if order.get("billecta_id"):
         try:
             return rt.billecta.get_invoice(order["billecta_id"])
         except BillectaNotFound:
             pass
     debtor = rt.store.get("debtor", order["debtor_id"]) or {}
-    found = None
-    if resumed and debtor.get("billecta_id"):
-        found = find_by_reference(rt, debtor["billecta_id"], reference(order["id"]))
+    found = find_by_reference(rt, order["id"], debtor["billecta_id"]) if debtor.get("billecta_id") else None
     if found is None:
         raise NotInBillecta(f"order {order['id']} has no draft in Billecta. Run `order upsert {order['id']}` first.")
     return found

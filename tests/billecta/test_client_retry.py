@@ -85,10 +85,33 @@ def test_a_dead_connection_is_unavailable_after_the_retries() -> None:
 
 
 def test_idempotent_writes_are_retried() -> None:
-    fake = FakeBillecta().on("PUT", f"/v1/invoice/pause/{AID}", httpx.ReadTimeout("slow"), error(504),
-                             httpx.Response(204))
-    make_client(fake).pause_invoice(AID)
-    assert len(fake.requests) == 3
+    fake = FakeBillecta().on("PUT", f"/v1/invoice/postpone/{AID}", httpx.ReadTimeout("slow"), error(504),
+                             error(503), httpx.Response(204))
+    make_client(fake).postpone_invoice(AID, datetime(2026, 12, 24).date())
+    assert len(fake.requests) == 4
+
+
+def test_a_state_action_whose_reply_was_lost_is_looked_up_not_sent_again() -> None:
+    paused = invoice_json(State={"Stage": "InvoiceSent", "IsPaused": True})
+    fake = (FakeBillecta()
+            .on("PUT", f"/v1/invoice/pause/{AID}", error(503), error(400, "The invoice is already paused."))
+            .on("GET", INVOICE, json_reply(paused)))
+    make_client(fake).pause_invoice(AID)  # no "already paused": the first attempt did it
+    assert len(fake.calls("PUT")) == 1
+
+
+def test_a_state_action_not_applied_is_sent_again_after_looking() -> None:
+    fake = (FakeBillecta()
+            .on("PUT", f"/v1/invoice/attest/{AID}", httpx.ReadTimeout("slow"), httpx.Response(204))
+            .on("GET", INVOICE, json_reply(invoice_json(State={"Stage": "Created"}))))
+    make_client(fake).attest_invoice(AID)
+    assert [r.method for r in fake.requests] == ["PUT", "GET", "PUT"]
+
+
+def test_a_delete_whose_reply_was_lost_is_done_when_the_retry_finds_nothing() -> None:
+    fake = FakeBillecta().on("DELETE", f"/v1/invoice/action/{AID}", error(503), error(404, "No such invoice"))
+    make_client(fake).delete_invoice(AID)
+    assert len(fake.requests) == 2
 
 
 @pytest.mark.parametrize(
