@@ -47,7 +47,8 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("worker", help="run queued and scheduled jobs (no Slack) until Ctrl-C")
     p.add_argument("--once", action="store_true", help="run what is queued or unfinished, then exit")
 
-    p = sub.add_parser("pull", help="refresh the store's mirror of Billecta (invoices, payments, cases)")
+    p = sub.add_parser("pull", help="link Billecta's debtors, products, creditor and order drafts to the store, "
+                                    "then refresh its mirror (invoices, payments, cases)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("schedules", help="list the schedules with their next and last runs")
@@ -202,18 +203,22 @@ def _wait_for_stop() -> None:
 
 
 def pull(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services.link import link_billecta
     from bot.services.pull import pull as do_pull
 
     rt = build_runtime(settings)
     try:
+        # Link first: a new store against an existing account gets its debtors, products and orders.
+        linked = link_billecta(rt)
         report = do_pull(rt)
     finally:
         rt.close()
     if args.json:
-        print(json.dumps({"invoices": report.invoices, "payments": report.payments,
+        print(json.dumps({"linked": linked.as_dict(), "invoices": report.invoices, "payments": report.payments,
                           "debtcollections": report.debtcollections, "repaired": report.repaired,
                           "changes": [describe_change(change) for change in report.changes]}, indent=2))
         return 0
+    print(linked.describe())
     print(f"Pulled {report.invoices} invoices, {report.payments} unhandled payments and "
           f"{report.debtcollections} debt-collection cases.")
     if report.repaired:
