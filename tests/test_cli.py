@@ -183,6 +183,7 @@ def test_pausing_a_paused_invoice_is_refused_before_confirming_with_the_command_
 @pytest.mark.parametrize(("option", "message"), [
     (["--fail-rate", "2"], "--fail-rate"), (["--latency-ms", "-5"], "--latency-ms"),
     (["--rate-limit", "0"], "--rate-limit"), (["--port", "70000"], "--port 70000"),
+    (["--lose-reply-rate", "1.5"], "--lose-reply-rate"),
 ])
 def test_sandbox_options_are_checked_before_serving(workdir: Path, capsys: pytest.CaptureFixture[str],
                                                     option: list[str], message: str) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.billecta.dates import parse_datetime
 from bot.sandbox import Sandbox
 from bot.sandbox.seed import DEMO
 
-from .helpers import Api, client_for
+from .helpers import Api, auth, client_for
 
 
 def test_clock_endpoints_and_offset(h: Api) -> None:
@@ -115,3 +119,49 @@ def test_latency_overlaps_across_threads(demo: Sandbox) -> None:
         for thread in threads:
             thread.join()
         assert time.monotonic() - started < 0.6, "latency is slept outside the state lock"
+
+
+def test_lost_replies_apply_the_write_then_answer_503(demo: Sandbox) -> None:
+    with client_for(demo) as client:
+        settings = client.post("/_sandbox/faults", json={"LoseNextReplies": 1}).json()
+        assert settings["LoseNextReplies"] == 1 and settings["LoseReplyMode"] == "503"
+        assert client.get("/v1/creditors/creditors").status_code == 200, "reads never lose their reply"
+        refused = client.post("/v1/debtors/debtor", json={"CreditorPublicId": demo.creditor_id, "Name": ""})
+        assert refused.status_code == 400, "a refused write changed nothing and keeps its answer"
+        body = {"CreditorPublicId": demo.creditor_id, "Name": "Lost AB", "DebtorExternalId": "lost-1"}
+        lost = client.post("/v1/debtors/debtor", json=body)
+        assert lost.status_code == 503 and lost.json()["Message"]
+        found = client.get(f"/v1/debtors/debtorbyexternalid/{demo.creditor_id}", params={"externalid": "lost-1"})
+        assert found.status_code == 200 and found.json()["Name"] == "Lost AB"  # applied all the same
+        assert client.post("/v1/debtors/debtor", json={**body, "DebtorExternalId": "lost-2"}).status_code == 200
+
+
+def test_lost_replies_can_drop_the_connection_and_follow_a_rate(demo: Sandbox) -> None:
+    with client_for(demo) as client:
+        client.post("/_sandbox/faults", json={"LoseNextReplies": 1, "LoseReplyMode": "drop"})
+        aid = client.get(f"/v1/invoice/actionbyinvoicenumber/{demo.creditor_id}",
+                         params={"invoiceNumber": "1001"}).json()["ActionPublicId"]
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.put(f"/v1/invoice/pause/{aid}")
+        assert client.get(f"/v1/invoice/action/{aid}").json()["State"]["IsPaused"] is True
+        client.post("/_sandbox/faults", json={"LoseReplyRate": 1.0, "LoseReplyMode": "503"})
+        assert client.put(f"/v1/invoice/resume/{aid}").status_code == 503
+        assert client.get(f"/v1/invoice/action/{aid}").json()["State"]["IsPaused"] is False
+        for bad in ({"LoseReplyRate": 1.5}, {"LoseReplyMode": "sometimes"}, {"LoseNextReplies": -1}):
+            assert client.post("/_sandbox/faults", json=bad).status_code == 400, bad
+        assert client.post("/_sandbox/faults", json={"LoseReplyRate": 0}).json()["LoseReplyRate"] == 0.0
+
+
+def test_the_sandbox_command_serves_with_lost_replies(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "bot.cli", "sandbox", "--port", "0", "--db", str(tmp_path / "sb.db"),
+               "--seed", "empty", "--lose-reply-rate", "0.3", "--lose-reply-mode", "drop"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().split(" on ", 1)[1].split(" ", 1)[0]
+        with httpx.Client(base_url=url, headers=auth()) as client:
+            settings = client.get("/_sandbox/faults").json()
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert settings["LoseReplyRate"] == 0.3 and settings["LoseReplyMode"] == "drop"
