@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 
+from bot.billecta.client import BillectaClient
 from bot.errors import NotAllowed
 from bot.jobs import ItemStatus, JobQueue, JobStatus
 from bot.roles import Actor, Role
@@ -279,3 +283,43 @@ def test_a_record_whose_interrupted_attempt_was_cancelled_is_looked_up_not_creat
     job = run_command(rt, "debtor upsert", "--changed")
     assert job.ok and queue.items(job.id)[0].message == "updated"
     assert [debtor.debtor_external_id for debtor in rt.billecta.list_debtors()].count("6") == 1
+
+
+class CountingTransport(httpx.BaseTransport):
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner, self.seen = inner, Counter[tuple[str, str]]()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen[(request.method, request.url.path.rsplit("/", 1)[0])] += 1
+        return self.inner.handle_request(request)
+
+
+def test_only_records_without_a_billecta_id_are_looked_up_by_external_id(rt: Runtime, sandbox: Sandbox) -> None:
+    counting = CountingTransport(sandbox.transport())
+    client = BillectaClient(httpx.Client(base_url=rt.settings.base_url, transport=counting), token="sandbox",
+                            creditor_id=sandbox.creditor_id, sleep=lambda _: None)
+    counted = replace(rt, billecta=client)
+    counted.store.upsert_records("debtor", [{"id": i, "name": f"New {i} AB"} for i in (20, 21, 22)])
+    assert run_command(counted, "debtor upsert", "1-5", "20-22").ok  # 1-5 are linked to the demo's debtors
+    lookups = counting.seen[("GET", "/v1/debtors/debtorbyexternalid")]
+    assert lookups == 3 and counting.seen[("POST", "/v1/debtors")] == 3
+    assert counting.seen[("GET", "/v1/debtors/debtor")] == 5 and counting.seen[("PUT", "/v1/debtors")] == 5
+    client.close()
+
+
+def test_an_article_upsert_links_the_product_billecta_has_instead_of_copying_it(rt: Runtime) -> None:
+    rt.store.update("article", 2, {"billecta_id": None, "sync_status": "changed"})  # e.g. a store rebuilt
+    assert run_command(rt, "article upsert", "2").ok
+    assert rt.store.get("article", 2)["billecta_id"] == DEMO.products["2"]
+    assert [p.product_external_id for p in rt.billecta.list_products()].count("2") == 1
+
+
+def test_an_order_upsert_links_the_draft_billecta_has_and_skips_other_orders_drafts(rt: Runtime) -> None:
+    add_orders(rt)
+    assert run_command(rt, "order upsert", "1", "2").ok
+    first = rt.store.get("order", 1)["billecta_id"]
+    rt.store.update("order", 1, {"billecta_id": None, "sync_status": "changed"})
+    assert run_command(rt, "order upsert", "1").ok
+    assert rt.store.get("order", 1)["billecta_id"] == first
+    drafts = [row for row in rt.billecta.open_invoices_by_debtor(DEMO.debtors["2"]) if row.stage.value == "Created"]
+    assert len(drafts) == 2  # orders 1 and 2, no copy
