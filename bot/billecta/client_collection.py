@@ -54,10 +54,12 @@ class CollectionCalls:
 
     def match_payments(self, matches: Sequence[PaymentMatchView]) -> list[PaymentMatchResultView]:
         """Match unhandled payments to invoices; Billecta answers per item (`successfull`)."""
-        return read_models(self._send("payments_match", list(matches)), PaymentMatchResultView)
+        matches = list(matches)
+        response = self._send("payments_match", matches, resolve=self._outcomes.matches(matches))
+        return read_models(response, PaymentMatchResultView)
 
     def delete_unhandled_payment(self, payment_id: str) -> None:
-        self._send("unhandled_payment_delete", upid=payment_id)
+        self._send("unhandled_payment_delete", upid=payment_id, resolve=self._outcomes.unhandled_deleted(payment_id))
 
     def swish_request(self, request: SwishPaymentRequestView) -> SwishPaymentStatusView:
         aid = request.action_public_id
@@ -84,16 +86,22 @@ class CollectionCalls:
         self._send("debtcollection_postpone", params={"date": format_date(new_date)}, aid=action_id)
 
     def cancel_debt_collection(self, action_id: str) -> None:
-        self._send("debtcollection_cancel", aid=action_id)
+        self._send("debtcollection_cancel", aid=action_id,
+                   resolve=self._outcomes.case_stage(action_id, "cancelling", frozenset({"Cancelled"})))
 
     def send_to_long_term_surveillance(self, action_id: str) -> None:
-        self._send("debtcollection_surveillance", aid=action_id)
+        self._send("debtcollection_surveillance", aid=action_id,
+                   resolve=self._outcomes.case_stage(action_id, "sending to long-term surveillance",
+                                                     frozenset({"LongTermSurveilance"})))
 
     def send_to_bailiff(self, action_id: str) -> None:
-        self._send("debtcollection_bailiff", aid=action_id)
+        self._send("debtcollection_bailiff", aid=action_id,
+                   resolve=self._outcomes.case_stage(action_id, "sending to the bailiff", frozenset({"SentToBailiff"})))
 
     def send_to_assistance_with_bailiff(self, action_id: str) -> None:
-        self._send("debtcollection_assistance_bailiff", aid=action_id)
+        self._send("debtcollection_assistance_bailiff", aid=action_id,
+                   resolve=self._outcomes.case_stage(action_id, "sending for assistance with the bailiff",
+                                                     frozenset({"AssistedWithBailiff"})))
 
     # Common --------------------------------------------------------------------------------------
 

@@ -9,17 +9,19 @@ that is not visibly applied stays unknown, since "not visible yet" is not proof 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import httpx
 
+from bot.billecta import enums
 from bot.billecta.models import (
     AmountView,
     CreditActionView,
     DebtorView,
     InvoiceActionEntryView,
     InvoiceActionView,
+    PaymentMatchView,
     ProductView,
     RegisterPaymentView,
 )
@@ -148,6 +150,37 @@ class Outcomes:
             return reply() if done(self._client.get_invoice(aid)) else None
 
         return _settled(find, action, EVENT_LOG)
+
+    def case_stage(self, aid: str, what: str, stages: frozenset[str]) -> Resolver:
+        """A debt-collection step is applied when the case has reached one of its `stages`."""
+
+        def find() -> httpx.Response | None:
+            return reply() if self._client.get_debt_collection(aid).state.stage.value in stages else None
+
+        return _settled(find, f"{what} debt-collection case {aid}", "the case's event log in Billecta")
+
+    def unhandled_deleted(self, payment_id: str) -> Resolver:
+        def find() -> httpx.Response | None:
+            state = self._client.get_unhandled_payment(payment_id).state
+            return reply() if state is enums.UnhandledPaymentState.Deleted else None
+
+        return _settled(find, f"deleting the unhandled payment {payment_id}", "the unhandled payments in Billecta")
+
+    def matches(self, matches: Sequence[PaymentMatchView]) -> Resolver:
+        """Matching is answered per item; after a lost reply each payment's state tells whether it was used.
+        None used: nothing was applied, so it is sent again. Some used: that was our request; the others
+        were refused by it and are reported so (sending it again would only refuse the used ones)."""
+
+        def find() -> httpx.Response | None:
+            used = {m.unhandled_payment_public_id: self._client.get_unhandled_payment(m.unhandled_payment_public_id)
+                    .state is enums.UnhandledPaymentState.UsedOnInvoice for m in matches}
+            if not any(used.values()):
+                return None
+            return reply(200, [{"UnhandledPaymentPublicId": pid, "Successfull": ok,
+                                "ResponseMessage": None if ok else "Billecta did not match this payment; it is "
+                                "still unhandled."} for pid, ok in used.items()])
+
+        return _settled(find, "matching the payments", "the unhandled payments in Billecta")
 
     def swish(self, aid: str) -> Resolver:
         # A Swish request leaves nothing on the invoice until it is paid.

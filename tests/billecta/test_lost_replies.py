@@ -21,6 +21,7 @@ from bot.billecta.models import (
     InvoiceActionEntryView,
     InvoiceActionRecordView,
     InvoiceActionView,
+    PaymentMatchView,
     ProductView,
     RegisterPaymentView,
 )
@@ -166,3 +167,34 @@ def test_every_write_of_a_burst_is_applied_once_under_a_lose_rate(box: Sandbox, 
     box.set_faults(lose_reply_rate=0)
     burst = [d for d in client.list_debtors() if (d.debtor_external_id or "").startswith("burst-")]
     assert len(burst) == 12 and {d.debtor_public_id for d in burst} == ids
+
+
+def test_a_match_whose_reply_was_lost_is_reported_matched_once(box: Sandbox, client: BillectaClient) -> None:
+    target = invoice(client, "overdue")
+    payment_id = DEMO.unhandled_payments["unmatched"]
+    lose_next(box, "503")
+    results = client.match_payments([PaymentMatchView(unhandled_payment_public_id=payment_id,
+                                                      action_public_id=target.action_public_id)])
+    assert [(r.unhandled_payment_public_id, r.successfull) for r in results] == [(payment_id, True)]
+    after = client.get_invoice(target.action_public_id)
+    assert target.current_amount.value - after.current_amount.value == 125000  # applied once
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_state_steps_whose_reply_was_lost_are_done_not_refused(
+        box: Sandbox, client: BillectaClient, mode: str) -> None:
+    if mode == "503":
+        lose_next(box, mode)
+        client.undispute_invoice(invoice(client, "disputed").action_public_id)
+        lose_next(box, mode)
+        client.delete_unhandled_payment(DEMO.unhandled_payments["overpayment"])
+        assert client.get_unhandled_payment(DEMO.unhandled_payments["overpayment"]).state.value == "Deleted"
+    else:
+        case_id = invoice(client, "in_debt_collection").debt_collection_action_public_id
+        assert case_id
+        lose_next(box, mode)
+        client.send_to_bailiff(case_id)
+        assert client.get_debt_collection(case_id).state.stage.value == "SentToBailiff"
+        lose_next(box, mode)
+        client.pause_invoice(invoice(client, "open").action_public_id)
+        assert invoice(client, "open").state.is_paused
