@@ -54,7 +54,10 @@ class LinkReport:
         if self.creditor in ("added", "linked"):
             parts.append("the creditor")
         parts.append(_count(self.orders.total, "order draft"))
-        head = f"Linked {', '.join(parts[:-1])} and {parts[-1]} from Billecta."
+        if self.debtors.total + self.products.total + self.orders.total == 0 and len(parts) == 3:
+            head = "Nothing new to link from Billecta."
+        else:
+            head = f"Linked {', '.join(parts[:-1])} and {parts[-1]} from Billecta."
         notes = []
         for noun, tally in (("debtor", self.debtors), ("product", self.products), ("order draft", self.orders)):
             if tally.added:
