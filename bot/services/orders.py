@@ -98,7 +98,8 @@ def find_by_reference(rt: Runtime, order_id: int, debtor_public_id: str) -> Invo
     (drafts first), leaving out those already linked to other orders."""
     with rt.store.lock:
         linked = {row[0] for row in rt.store.db.conn.execute(
-            "SELECT billecta_id FROM [order] WHERE billecta_id IS NOT NULL AND id != ?", [order_id])}
+            "SELECT billecta_id FROM [order] WHERE billecta_id IS NOT NULL AND id != ? UNION "
+            "SELECT action_public_id FROM invoice WHERE order_id IS NOT NULL AND order_id != ?", [order_id, order_id])}
     return rt.billecta.find_invoice_by_external_reference(debtor_public_id, reference(order_id), skip=linked)
 
 
