@@ -50,7 +50,7 @@ class Outcomes:
             found = self._client.find_debtor_by_external_id(external_id)
             return _created(found.debtor_public_id) if found else None
 
-        return _settled(find, action, f"the debtor with external id {external_id!r}")
+        return _settled(find, action, f"the debtor with external id {external_id!r}", keyed=True)
 
     def product(self, product: ProductView) -> Resolver:
         external_id = product.product_external_id
@@ -62,7 +62,7 @@ class Outcomes:
             found = self._client.find_product_by_external_id(external_id)
             return _created(found.product_public_id) if found else None
 
-        return _settled(find, action, f"the product with external id {external_id!r}")
+        return _settled(find, action, f"the product with external id {external_id!r}", keyed=True)
 
     def invoice(self, invoice: InvoiceActionEntryView) -> Resolver:
         reference = invoice.external_reference
@@ -77,7 +77,7 @@ class Outcomes:
             found = self._client.find_invoice_by_external_reference(debtor_id, reference, drafts_only=True)
             return _created(found.action_public_id) if found else None
 
-        return _settled(find, action, where)
+        return _settled(find, action, where, keyed=True)
 
     def payment(self, payment: RegisterPaymentView) -> Resolver:
         """Compares the invoice's paid and written-off amounts with a snapshot taken before sending.
@@ -187,14 +187,20 @@ class Outcomes:
         return _unknown(f"the Swish request for invoice {aid}", EVENT_LOG)
 
 
-def _settled(find: Callable[[], httpx.Response | None], action: str, where: str) -> Resolver:
+def _settled(find: Callable[[], httpx.Response | None], action: str, where: str, *,
+             keyed: bool = False) -> Resolver:
+    """`keyed`: the write is a create found by its external key. Its callers (the upserts) look the key
+    up before creating, so when the look-up itself failed transiently, trying the whole item again later
+    is safe: the unknown outcome is then transient (a job retries it) rather than left to a person."""
     def resolve() -> httpx.Response | None:
         try:
             return find()
         except OutcomeUnknown:
             raise
         except BillectaError as exc:
-            raise OutcomeUnknown(action, where) from exc
+            unknown = OutcomeUnknown(action, where)
+            unknown.transient = keyed and exc.transient
+            raise unknown from exc
 
     return resolve
 

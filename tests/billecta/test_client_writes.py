@@ -96,9 +96,11 @@ def test_a_failed_lookup_leaves_the_outcome_unknown() -> None:
     fake = (FakeBillecta()
             .on("POST", DEBTOR_CREATE, error(502), created(DEBTOR))
             .on("GET", DEBTOR_BY_EXT, error(503)))
-    with pytest.raises(OutcomeUnknown, match="crm-17"):
+    with pytest.raises(OutcomeUnknown, match="crm-17") as caught:
         make_client(fake, max_attempts=2).create_debtor(debtor())
     assert len(fake.calls("POST")) == 1
+    # The upsert looks the external id up before any create, so a job may try the item again later.
+    assert caught.value.transient
 
 
 def test_the_attempt_budget_covers_resends() -> None:
