@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from bot.billecta.client import BillectaClient
+from bot.billecta.models import DebtorView
 from bot.errors import NotAllowed
 from bot.jobs import ItemStatus, JobQueue, JobStatus
 from bot.roles import Actor, Role
@@ -323,3 +324,12 @@ def test_an_order_upsert_links_the_draft_billecta_has_and_skips_other_orders_dra
     assert rt.store.get("order", 1)["billecta_id"] == first
     drafts = [row for row in rt.billecta.open_invoices_by_debtor(DEMO.debtors["2"]) if row.stage.value == "Created"]
     assert len(drafts) == 2  # orders 1 and 2, no copy
+
+
+def test_a_debtor_billecta_holds_twice_is_refused_by_name_not_copied_a_third_time(rt: Runtime) -> None:
+    rt.billecta.create_debtor(DebtorView(name="Nordic Café AB (copy)", debtor_external_id="2"))  # an old duplicate
+    rt.store.update("debtor", 2, {"billecta_id": None, "sync_status": "changed"})
+    job = run_command(rt, "debtor upsert", "2")
+    assert job.status is JobStatus.FAILED
+    assert "several debtors share the external id '2'" in (JobQueue(rt).items(job.id)[0].error or "")
+    assert [d.debtor_external_id for d in rt.billecta.list_debtors()].count("2") == 2
