@@ -3,12 +3,13 @@ records Billecta's lists no longer show are refreshed one by one instead of keep
 
 from __future__ import annotations
 
-from bot.billecta.models import DebtCollectionFromInvoiceEntryView, PaymentMatchView
+from bot.billecta.models import DebtCollectionFromInvoiceEntryView, DebtorView, PaymentMatchView
 from bot.jobs import JobQueue
 from bot.notify import Change, Notifier, describe_change
 from bot.runtime import Runtime
 from bot.sandbox import DEMO, Sandbox
 from bot.schedules import DEFAULT_PULL, Schedules
+from bot.services.link import link_billecta
 from bot.services.mirror import resolve_invoice
 from bot.services.pull import pull
 
@@ -72,3 +73,14 @@ def test_a_mirrored_draft_deleted_in_billecta_is_marked_gone(rt: Runtime) -> Non
     pull(rt)
     row = rt.store.find_by("invoice", "action_public_id", order["billecta_id"])
     assert row is not None and row["sync_status"] == "deleted"
+
+
+def test_linking_reports_what_the_store_cannot_key_and_ids_that_clash(rt: Runtime) -> None:
+    rt.billecta.create_debtor(DebtorView(name="CRM Only AB", debtor_external_id="crm-9"))
+    copy = rt.billecta.create_debtor(DebtorView(name="Nordic Café AB (copy)", debtor_external_id="2"))
+    report = link_billecta(rt)
+    assert (report.debtors.already, report.debtors.skipped, report.debtors.total) == (5, 1, 0)
+    assert report.debtors.conflicts == [
+        f"debtor 2 is linked to Billecta {DEMO.debtors['2']}, but Billecta's {copy} also has external id 2."]
+    assert rt.store.get("debtor", 2)["billecta_id"] == DEMO.debtors["2"]  # the link already made is kept
+    assert "Not linked: debtor 2" in report.describe()
