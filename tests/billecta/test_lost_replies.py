@@ -198,3 +198,17 @@ def test_state_steps_whose_reply_was_lost_are_done_not_refused(
         lose_next(box, mode)
         client.pause_invoice(invoice(client, "open").action_public_id)
         assert invoice(client, "open").state.is_paused
+
+
+def test_payments_and_credits_under_a_lose_rate_each_book_once(box: Sandbox, client: BillectaClient) -> None:
+    before = invoice(client, "overdue")
+    box.set_faults(lose_reply_rate=0.5, lose_reply_mode="drop")
+    for _ in range(4):
+        client.register_payment(RegisterPaymentView(action_public_id=before.action_public_id,
+                                                    amount=AmountView.of(Decimal("10.00")), date=datetime.now()))
+        client.credit_invoice(CreditActionView(action_public_id=before.action_public_id,
+                                               value=AmountView.of(Decimal("1.00"))))
+    box.set_faults(lose_reply_rate=0)
+    after = client.get_invoice(before.action_public_id)
+    assert after.paid_amount.value - before.paid_amount.value == 4000
+    assert after.credited_amount.value - before.credited_amount.value == 400
