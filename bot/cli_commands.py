@@ -208,6 +208,9 @@ def sandbox(args: argparse.Namespace, settings: Settings) -> int:
               f"Point the bot at it: BILLECTA_BASE_URL={server.url} BILLECTA_SECURE_TOKEN={args.token}\n"
               "(POST /v1/authentication/apiauthenticate with Basic sandbox:sandbox also returns the token.)",
               flush=True)
+        if args.lose_reply_rate:
+            print(f"Losing the reply of {args.lose_reply_rate:.0%} of writes after applying them "
+                  f"({'answered 503' if args.lose_reply_mode == '503' else 'connection dropped'}).", flush=True)
         try:
             server.run()
         except KeyboardInterrupt:

@@ -23,6 +23,7 @@ from bot.sandbox.errors import ApiError
 _MESSAGES = {429: "Too many requests. Try again later.", 503: "The service is temporarily unavailable."}
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE"})
 LOSE_MODES = ("503", "drop")
+_SETTINGS = frozenset({"latency_ms", "fail_rate", "rate_limit", "lose_reply_rate", "lose_reply_mode", "lose_next"})
 
 
 class ReplyLost(Exception):
@@ -54,6 +55,9 @@ class Faults:
     def configure(self, **settings: Any) -> None:
         """Change latency_ms, fail_rate (0..1), rate_limit (requests per second, None = off),
         lose_reply_rate (0..1), lose_reply_mode ("503" or "drop") and lose_next (a count)."""
+        unknown = set(settings) - _SETTINGS
+        if unknown:
+            raise ValueError(f"unknown fault setting(s): {', '.join(sorted(unknown))}")
         with self._lock:
             if "latency_ms" in settings:
                 self.latency_ms = max(int(settings["latency_ms"] or 0), 0)

@@ -165,3 +165,8 @@ def test_the_sandbox_command_serves_with_lost_replies(tmp_path: Path) -> None:
         server.terminate()
         server.wait(10)
     assert settings["LoseReplyRate"] == 0.3 and settings["LoseReplyMode"] == "drop"
+
+
+def test_a_mistyped_fault_setting_is_refused_not_ignored(demo: Sandbox) -> None:
+    with pytest.raises(ValueError, match="lose_nxt"):
+        demo.set_faults(lose_nxt=1)
