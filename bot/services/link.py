@@ -46,7 +46,8 @@ class LinkReport:
     debtors: Tally = field(default_factory=Tally)
     products: Tally = field(default_factory=Tally)
     orders: Tally = field(default_factory=Tally)
-    creditor: str = "unchanged"  # "added", "linked", "already linked", "unchanged"
+    # "added", "linked", "already linked", "unchanged" (several creditors in the store), or why not linked
+    creditor: str = "unchanged"
 
     def describe(self) -> str:
         """'Linked 5 debtors, 4 products, the creditor and 1 order draft from Billecta.' plus the details."""
@@ -67,8 +68,10 @@ class LinkReport:
             if tally.skipped:
                 notes.append(f"{_count(tally.skipped, noun)} skipped (no numeric external id)")
         lines = [head + (f" ({'; '.join(notes)}.)" if notes else "")]
-        lines += [f"Not linked: {conflict}" for conflict in self.debtors.conflicts + self.products.conflicts
-                  + self.orders.conflicts]
+        conflicts = self.debtors.conflicts + self.products.conflicts + self.orders.conflicts
+        if self.creditor.startswith("creditor "):
+            conflicts.append(self.creditor)
+        lines += [f"Not linked: {conflict}" for conflict in conflicts]
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
@@ -133,7 +136,7 @@ def _link_creditor(rt: Runtime) -> str:
         if row.get("billecta_id") == creditor_id:
             return "already linked"
         if row.get("billecta_id"):
-            return "unchanged"
+            return f"creditor {row['id']} is Billecta creditor {row['billecta_id']}, not this account's {creditor_id}"
         rt.store.update("creditor", row["id"], {"billecta_id": creditor_id, "sync_status": SyncStatus.CHANGED})
         return "linked"
     creditor = rt.billecta.get_creditor()
