@@ -106,7 +106,8 @@ class Transport:
                 writes.note(endpoint.method, path)
                 return outcome
             if sent_before and endpoint.method == "DELETE" and _status(outcome) == 404:
-                return reply()  # our earlier attempt deleted it; only its reply was lost
+                writes.note(endpoint.method, path)  # our earlier attempt deleted it; only its reply was lost
+                return reply()
             sent_before = sent_before or outcome.maybe_applied
             last_try = attempt >= self._max_attempts
             if (endpoint.creates or resolve is not None) and outcome.maybe_applied:

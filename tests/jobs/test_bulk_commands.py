@@ -330,6 +330,6 @@ def test_a_debtor_billecta_holds_twice_is_refused_by_name_not_copied_a_third_tim
     rt.billecta.create_debtor(DebtorView(name="Nordic Café AB (copy)", debtor_external_id="2"))  # an old duplicate
     rt.store.update("debtor", 2, {"billecta_id": None, "sync_status": "changed"})
     job = run_command(rt, "debtor upsert", "2")
-    assert job.status is JobStatus.FAILED
+    assert job.status is JobStatus.REFUSED  # Billecta's answer (HTTP 400): a person has to merge the copies
     assert "several debtors share the external id '2'" in (JobQueue(rt).items(job.id)[0].error or "")
     assert [d.debtor_external_id for d in rt.billecta.list_debtors()].count("2") == 2
