@@ -6,18 +6,23 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 
+from bot import timefmt
+from bot.commands import RECORD_TYPES
 from bot.config import Settings, load_settings
 from bot.errors import BotError
+from bot.services.listing import LISTED_TYPES
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="billecta-bot", description="Billecta from Slack and the shell.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log Billecta calls")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show the bot's debug log (Billecta calls, jobs) on stderr")
     sub = parser.add_subparsers(dest="cli_command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("commands", help="list the 32 commands and which are available")
@@ -38,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", dest="select_all", action="store_true", help="all records of the type")
     p.add_argument("--changed", action="store_true", help="records changed since their last sync")
     p.add_argument("--detach", action="store_true", help="bulk commands: queue the job and return at once")
+
+    p = sub.add_parser("list", help="what the store knows of a record type: id, record, Billecta id, status")
+    p.add_argument("record_type", metavar="TYPE", help=f"one of {', '.join(LISTED_TYPES)}")
+    p.add_argument("text", nargs="*", help="only records whose id, number, name or reference contain this")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=50, help="at most this many, newest first (0: all)")
 
     p = sub.add_parser("sandbox", help="serve the Billecta sandbox (emulator) over HTTP")
     p.add_argument("--host", default="127.0.0.1")
@@ -70,12 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _handlers() -> dict[str, Handler]:
-    from bot import cli_commands, cli_jobs, cli_slack
+    from bot import cli_commands, cli_jobs, cli_slack, cli_views
 
     return {
         **cli_jobs.handlers(),
         **cli_slack.handlers(),
         "commands": cli_commands.list_commands,
+        "list": cli_views.list_records,
         "import": cli_commands.import_file,
         "run": cli_commands.run,
         "sandbox": cli_commands.sandbox,
@@ -84,12 +96,39 @@ def _handlers() -> dict[str, Handler]:
     }
 
 
+# The bot's own loggers; -v turns them to DEBUG while libraries stay at WARNING.
+BOT_LOGGERS = ("bot", "handlers", "blocks")
+# Libraries that log every request or connection at DEBUG/INFO: noise next to the bot's own lines.
+NOISY_LOGGERS = ("httpx", "httpcore", "urllib3", "slack_bolt", "slack_sdk", "apscheduler", "waitress")
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in BOT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.NOTSET)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+_HELP = re.compile(r"`/billecta help[^`]*`")
+_SLASH = re.compile(r"`/billecta(?: (?=[a-z])|(?=`))")
+_NEUTRAL = re.compile(rf"`(?=(?:{'|'.join(RECORD_TYPES)}) [a-z])")
+
+
+def cli_syntax(text: str) -> str:
+    """A message from code shared with Slack, with its commands as the shell types them: services name
+    them as Slack users type them (`/billecta invoice pause 1001`) or bare (`debtor upsert 5`)."""
+    text = _HELP.sub("`billecta-bot commands`", text)
+    text = _SLASH.sub(lambda match: "`billecta-bot run " if match.group().endswith(" ") else "`billecta-bot", text)
+    return _NEUTRAL.sub("`billecta-bot run ", text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _configure_logging(args.verbose)
     try:
         settings = load_settings()
+        timefmt.configure(settings.display_timezone)
         status = _handlers()[args.cli_command](args, settings)
         sys.stdout.flush()  # inside the try: a reader that has gone away is seen here, not at exit
         return status
@@ -98,10 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, the status a shell reports for a tool stopped by a closed pipe
     except BotError as exc:
+        message = cli_syntax(exc.user_message)
         if getattr(args, "json", False):
-            print(json.dumps({"ok": False, "error": exc.user_message, "kind": type(exc).__name__}))
+            print(json.dumps({"ok": False, "error": message, "kind": type(exc).__name__}))
         else:
-            print(f"error: {exc.user_message}", file=sys.stderr)
+            print(f"error: {message}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

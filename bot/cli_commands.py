@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from bot import commands as registry
 from bot.billecta.endpoints import ENDPOINTS, Confidence
 from bot.cli_jobs import run_job_command
-from bot.cli_views import print_view
+from bot.cli_views import confirm as _confirm
+from bot.cli_views import print_view, stamp, tabulate
 from bot.commands import Command, Kind
 from bot.config import Settings
 from bot.errors import UsageError
 from bot.forms import form_help
 from bot.roles import Actor, shell_actor
-from bot.runner import display_name, precheck_action, prepare_dialog, run_action, run_dialog, run_view
+from bot.runner import check_allowed, display_name, precheck_action, prepare_dialog, run_action, run_dialog, run_view
 from bot.runtime import Runtime, build_runtime
 from bot.services import Outcome
 from bot.services.invoices import InvoiceStateError
@@ -34,11 +34,10 @@ def list_commands(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    for row in rows:
-        flag = "yes" if row["available"] else "not yet"
-        danger = " (dangerous)" if row["dangerous"] else ""
-        print(f"{row['number']:>2}  {row['command']:<28} {row['kind']:<7} {row['role']:<9} "
-              f"{flag:<8} {row['title']}{danger}")
+    print(tabulate(("#", "COMMAND", "KIND", "ROLE", "AVAILABLE", "TITLE"),
+                [(c.number, c.name.replace("*", "<type>"), c.kind.value, c.role.label,
+                  "yes" if c.available else "not yet", c.title + (" (dangerous)" if c.dangerous else ""))
+                 for c in registry.COMMANDS]))
     available = sum(1 for row in rows if row["available"])
     print(f"\n{available} of {len(rows)} commands available.")
     return 0
@@ -100,6 +99,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str], values: dict[str, str],
          args: argparse.Namespace) -> int:
     actor = shell_actor()
+    check_allowed(command, actor, record_type)  # before any confirmation: "not available" is the answer
     spec = parse_targets(target_words)
     if command.is_job:
         return run_job_command(rt, command, spec, args, _confirm)
@@ -166,22 +166,6 @@ def _one_key(command: Command, record_type: str, spec: TargetSpec) -> str | None
     raise UsageError(f"Say which {record_type}: `{display_name(command, record_type)} <id>`.")
 
 
-def _confirm(command: Command, count: int, label: str, yes: bool) -> None:
-    text = command.confirm.format(count=count, label=label)
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise UsageError(f"{text} Add --yes to confirm when not running interactively.")
-    print(text + (f"\nRecords: {label}" if command.kind is Kind.BULK else ""))
-    if command.typed_confirmation:
-        answer = input(f"Type {count} to confirm: ").strip()
-        ok = answer == str(count)
-    else:
-        ok = input("Proceed? [y/N] ").strip().lower() in ("y", "yes")
-    if not ok:
-        raise UsageError("Cancelled; nothing was changed.")
-
-
 def _print_outcome(outcome: Outcome, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"ok": outcome.ok, "message": outcome.message, "record_type": outcome.record_type,
@@ -244,19 +228,29 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    for row in rows:
-        ids = ", ".join(json.loads(row["record_ids"] or "[]")[:5])
-        where = f"{row['source']}:{row['channel']}" if row["channel"] else row["source"]
-        print(f"{row['at']}  {row['actor']:<20} {where:<20} {row['command']:<22} {row['outcome']:<7} "
-              f"{ids}  {row['detail'] or ''}")
+    if rows:
+        print(tabulate(("WHEN", "WHO", "WHERE", "COMMAND", "OUTCOME", "RECORDS", "DETAIL"),
+                    [(stamp(row["at"]), row["actor"],
+                      f"{row['source']}:{row['channel']}" if row["channel"] else row["source"], row["command"],
+                      row["outcome"], ", ".join(json.loads(row["record_ids"] or "[]")[:5]), row["detail"] or "")
+                     for row in rows]))
     if not rows:
         print("The audit log is empty.")
     return 0
 
 
+# shared/billecta-api.md's grading of each path, in words for `billecta-bot endpoints`
+CONFIDENCE_MEANING = {
+    Confidence.CONFIRMED: "path and method confirmed from Billecta's documentation",
+    Confidence.PARTLY: "the operation exists but the path is our best reading",
+    Confidence.UNCONFIRMED: "unconfirmed, check it against Billecta before relying on it",
+}
+
+
 def endpoints(args: argparse.Namespace, settings: Settings) -> int:
-    for endpoint in ENDPOINTS.values():
-        if args.unconfirmed and endpoint.confidence is Confidence.CONFIRMED:
-            continue
-        print(f"{endpoint.confidence.value}  {endpoint.method:<6} {endpoint.path:<60} {endpoint.name}")
+    shown = [endpoint for endpoint in ENDPOINTS.values()
+             if not (args.unconfirmed and endpoint.confidence is Confidence.CONFIRMED)]
+    print(tabulate(("SURE", "METHOD", "PATH", "NAME"),
+                [(e.confidence.value, e.method, e.path, e.name) for e in shown]))
+    print("\nSURE: " + "; ".join(f"{c.value} = {CONFIDENCE_MEANING[c]}" for c in Confidence) + ".")
     return 0

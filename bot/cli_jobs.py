@@ -12,9 +12,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from bot.cli_views import confirm, stamp, tabulate
 from bot.commands import Command
 from bot.config import Settings
-from bot.errors import UsageError
+from bot.errors import NotFound, UsageError
 from bot.jobs import Job, JobQueue
 from bot.jobs.selection import job_selection
 from bot.jobs.table import JobTable
@@ -22,7 +23,7 @@ from bot.notify import MAX_LISTED_FAILURES, CliNotifier, Notifier, NullNotifier,
 from bot.roles import shell_actor
 from bot.runtime import Runtime, build_runtime
 from bot.schedules import Schedules, load_schedules
-from bot.store import Store
+from bot.store import SOURCE_TYPES, Store
 from bot.targets import TargetSpec
 
 Confirm = Callable[[Command, int, str, bool], None]
@@ -43,6 +44,7 @@ def add_parsers(sub: Any) -> None:
             q.add_argument("--status", choices=["queued", "running", "succeeded", "failed", "refused", "skipped"])
         if name == "retry":
             q.add_argument("--detach", action="store_true", help="queue it and return at once")
+            q.add_argument("--yes", action="store_true", help="do not ask for confirmation (dangerous commands)")
 
     p = sub.add_parser("worker", help="run queued and scheduled jobs (no Slack) until Ctrl-C")
     p.add_argument("--once", action="store_true", help="run what is queued or unfinished, then exit")
@@ -63,7 +65,12 @@ def handlers() -> dict[str, Callable[[argparse.Namespace, Settings], int]]:
 def run_job_command(rt: Runtime, command: Command, spec: TargetSpec, args: argparse.Namespace,
                     confirm: Confirm) -> int:
     """`billecta-bot run <type> <verb> <targets>` for a job command: submit, then wait or detach."""
-    selection = job_selection(rt, command, spec)
+    try:
+        selection = job_selection(rt, command, spec)
+    except NotFound:
+        if not _nothing_changed(rt, command, spec):
+            raise
+        return _nothing_to_sync(command, args.json)
     total = f" — total {selection.total_text}" if selection.total_text else ""
     confirm(command, selection.count, ", ".join(selection.labels[:5]) + total, args.yes)
     queue = JobQueue(rt, _notifier(args))
@@ -72,6 +79,22 @@ def run_job_command(rt: Runtime, command: Command, spec: TargetSpec, args: argpa
         return _detached(job_id, selection.count, args.json)
     job_id = queue.submit(selection, shell_actor(), targets=spec.describe() or None, hold=True)
     return _foreground(queue, job_id, args.json)
+
+
+def _nothing_changed(rt: Runtime, command: Command, spec: TargetSpec) -> bool:
+    """`--changed` alone, and no record of the type has changed since its last sync."""
+    return (spec.changed and not spec.keys and not spec.all and command.record_type in SOURCE_TYPES
+            and not rt.store.ids(command.record_type, changed_only=True))
+
+
+def _nothing_to_sync(command: Command, as_json: bool) -> int:
+    """Not an error: a script or schedule running `--changed` after a quiet day has succeeded."""
+    message = f"Nothing to sync: no {command.record_type} changed since its last sync."
+    if as_json:
+        print(json.dumps({"ok": True, "message": message, "total": 0}))
+    else:
+        print(message)
+    return 0
 
 
 def _notifier(args: argparse.Namespace) -> Notifier:
@@ -125,10 +148,12 @@ def _list(table: JobTable, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([job.as_dict() for job in listed], indent=2))
         return 0
-    for job in listed:
-        by = f"{job.source}:{job.requested_by}" if job.source != "schedule" else f"schedule {job.schedule}"
-        print(f"{job.id:>5}  {job.status.label:<13} {job.command:<22} {job.done:>6}/{job.total:<6} "
-              f"{job.failed:>5} failed  {job.created_at}  {by}")
+    if listed:
+        print(tabulate(("JOB", "STATUS", "COMMAND", "DONE", "FAILED", "CREATED", "BY"),
+                    [(job.id, job.status.label, job.command, f"{job.done}/{job.total}", job.failed,
+                      stamp(job.created_at),
+                      f"{job.source}:{job.requested_by}" if job.source != "schedule" else f"schedule {job.schedule}")
+                     for job in listed]))
     if not listed:
         print("No jobs yet.")
     return 0
@@ -145,10 +170,12 @@ def _show(table: JobTable, args: argparse.Namespace) -> int:
         return 0
     print(format_job(job, []))
     parent = f", retry of job {job.parent_job_id}" if job.parent_job_id else ""
-    print(f"  requested by {job.requested_by} ({job.source}{parent}) at {job.created_at}")
-    for item in items:
-        detail = item.error or item.message or ""
-        print(f"  {item.seq:>6}  {item.status.value:<9} {item.label:<40} {item.billecta_id or '':<36} {detail}")
+    print(f"  requested by {job.requested_by} ({job.source}{parent}) at {stamp(job.created_at)}")
+    if items:
+        rows = [(item.seq, item.status.value, item.label, item.billecta_id or "", item.error or item.message or "")
+                for item in items]
+        print("\n".join(f"  {line}" for line in tabulate(("#", "STATUS", "RECORD", "BILLECTA ID", "DETAIL"),
+                                                         rows).splitlines()))
     return 0
 
 
@@ -165,11 +192,22 @@ def _cancel(rt: Runtime, args: argparse.Namespace) -> int:
 
 def _retry(rt: Runtime, args: argparse.Namespace) -> int:
     queue = JobQueue(rt, _notifier(args))
+    _confirm_retry(queue, args)
     if args.detach:
         job_id = queue.retry(args.job_id, shell_actor())
         return _detached(job_id, queue.get(job_id).total, args.json)
     job_id = queue.retry(args.job_id, shell_actor(), hold=True)
     return _foreground(queue, job_id, args.json)
+
+
+def _confirm_retry(queue: JobQueue, args: argparse.Namespace) -> None:
+    """A dangerous job's retry deletes, credits or erases again: the same question as the first run."""
+    job = queue.get(args.job_id)
+    command = queue.commands(job.record_type, job.verb)
+    if not (command.dangerous and job.finished and job.failed):
+        return  # a safe command's retry needs no confirmation; queue.retry explains an unfinished job
+    labels = [item.label for item in queue.table.items(job.id, "failed", limit=5)]
+    confirm(command, job.failed, ", ".join(labels), args.yes)
 
 
 # -- worker, pull, schedules ------------------------------------------------------------------
@@ -237,9 +275,14 @@ def schedules(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    for row in rows:
-        command = f"{row['command']} {row['targets']}".strip()
-        outcome = f"{row['last_outcome']}: {row['last_job_status']}" if row["last_job_status"] else row["last_outcome"]
-        last = f"last {row['last_run']} ({outcome})" if row["last_run"] else "not run yet"
-        print(f"{row['id']:<20} {row['cron']:<14} {command:<28} next {row['next_run']}  {last}")
+    print(tabulate(("SCHEDULE", "CRON", "ZONE", "COMMAND", "NEXT RUN", "LAST RUN"),
+                [(row["id"], row["cron"], row["timezone"], f"{row['command']} {row['targets']}".strip(),
+                  stamp(row["next_run"]), _last_run(row)) for row in rows]))
     return 0
+
+
+def _last_run(row: dict[str, Any]) -> str:
+    if not row["last_run"]:
+        return "not run yet"
+    outcome = f"{row['last_outcome']}: {row['last_job_status']}" if row["last_job_status"] else row["last_outcome"]
+    return f"{stamp(row['last_run'])} ({outcome})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -147,7 +148,7 @@ def test_the_event_log_runs_from_the_shell(workdir: Path, capsys: pytest.Capture
     status, out, _ = run(capsys, "run", "show-event-log", "debtor", "1", "--json")
     assert status == 0 and json.loads(out)["record"] == "debtor 1 (Anna Andersson)"
     status, _, err = run(capsys, "run", "invoice", "events")
-    assert status == 2 and "`invoice events <id>`" in err
+    assert status == 2 and "`billecta-bot run invoice events <id>`" in err
 
 
 def test_a_dialog_command_takes_its_fields_as_words(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -253,3 +254,121 @@ def test_a_credit_job_states_the_amount_done(workdir: Path, capsys: pytest.Captu
     status, out, err = run(capsys, "run", "invoice", "credit", "1001", "--yes")
     assert status == 0, err
     assert "amount" in out and "1\u00a0250,00\u00a0kr" in out
+
+
+    assert status == 0 and "Registered 100 000.00 SEK on invoice 1003" in out, err
+
+
+# -- issue 7: list, confirmations, syntax, times, tables, logging ----------------------------------------
+def test_list_shows_what_the_store_knows_of_every_type(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "list", "invoice", "--json")
+    assert status == 0, err
+    invoices = {row["id"]: row for row in json.loads(out)}
+    assert invoices["1003"]["billecta_id"] and "paused" in invoices["1003"]["status_text"]
+    assert invoices["1001"]["line"].startswith("invoice 1001")
+    status, out, _ = run(capsys, "list", "payment")
+    assert status == 0 and out.splitlines()[0].split() == ["ID", "RECORD", "BILLECTA", "ID", "STATUS"]
+    assert "unhandled: match it to an invoice or delete it" in out
+    _, out, _ = run(capsys, "list", "debtcollection", "--json")
+    assert [row["status"] for row in json.loads(out)] == ["ReadyForBailiff"]
+    run(capsys, "import", "debtor", str(workdir / "debtors.csv"))
+    _, out, _ = run(capsys, "list", "debtors", "lund", "--json")
+    assert [(row["id"], row["status"]) for row in json.loads(out)] == [("3", "changed")]
+    _, out, _ = run(capsys, "list", "debtor", "Malmö")
+    assert "not in Billecta" in out and "new" in out
+    status, _, err = run(capsys, "list", "report")
+    assert status == 2 and "article, debtor" in err
+
+
+def test_the_palette_search_and_list_are_one_query(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.slack.search import search
+
+    for record_type, text in (("invoice", "100"), ("payment", ""), ("debtor", "AB"), ("debtcollection", "1007")):
+        _, out, _ = run(capsys, "list", record_type, text, "--json")
+        rt = build_runtime(load_settings())
+        try:
+            assert [key for _, key in search(rt.store, record_type, text)] == [row["id"] for row in json.loads(out)]
+        finally:
+            rt.close()
+
+
+def test_an_unavailable_command_says_so_before_asking(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "run", "invoice", "pdf", "1001")  # no --yes, no terminal
+    assert status == 2 and "not available yet" in err and "--yes" not in err
+
+
+def test_retry_of_a_dangerous_job_asks_like_its_first_run(workdir: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    run(capsys, "run", "article", "delete", "1", "--yes")  # used on an invoice: the item fails
+    status, _, err = run(capsys, "jobs", "retry", "1")
+    assert status == 2 and "Delete 1 article(s)" in err and "--yes" in err
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    answers = iter(["y", "1"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    status, out, err = run(capsys, "jobs", "retry", "1")  # 'y' is not the typed count
+    assert status == 2 and "Type 1 to confirm" not in err and "Cancelled" in err
+    _, out, _ = run(capsys, "jobs", "--json")
+    assert len(json.loads(out)) == 1  # nothing was queued
+    status, out, _ = run(capsys, "jobs", "retry", "1")
+    assert "Records: article 1" in out and status == 1  # asked, typed, ran (still refused by Billecta)
+
+
+def test_changed_with_nothing_changed_is_success(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "run", "debtor", "upsert", "--changed", "--yes")
+    assert status == 0 and "Nothing to sync" in out
+    status, out, _ = run(capsys, "run", "order", "upsert", "--changed", "--yes", "--json")
+    assert status == 0 and json.loads(out) == {"ok": True, "message": "Nothing to sync: no order changed since "
+                                                                       "its last sync.", "total": 0}
+    status, _, err = run(capsys, "run", "debtor", "upsert", "4242", "--changed", "--yes")
+    assert status != 0  # ids with --changed are still refused
+
+
+def test_errors_show_the_shells_syntax_not_slacks(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "run", "debtor", "upsert", "--yes")
+    assert status == 2 and "`billecta-bot run debtor upsert <ids> | --all | --changed`" in err
+    run(capsys, "import", "debtor", str(workdir / "debtors.csv"))
+    status, _, err = run(capsys, "run", "invoice", "events", "--json")
+    assert "/billecta" not in err
+    status, out, _ = run(capsys, "run", "debtor", "upsert", "--json")
+    assert "/billecta" not in out and "billecta-bot run debtor upsert" in json.loads(out)["error"]
+
+
+def test_times_are_in_the_configured_zone_with_the_offset(workdir: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    run(capsys, "run", "invoice", "pause", "1001", "--yes")
+    _, out, _ = run(capsys, "audit")
+    header, first = out.splitlines()[:2]
+    assert header.split()[:3] == ["WHEN", "WHO", "WHERE"]
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d \+0[12]:00 ", first)  # Stockholm: +01:00, +02:00 in summer
+    monkeypatch.setenv("DISPLAY_TIMEZONE", "America/New_York")
+    for argv in (("audit",), ("jobs",), ("schedules",), ("run", "invoice", "events", "1001")):
+        run(capsys, "run", "debtor", "upsert", "1", "--yes")
+        _, out, _ = run(capsys, *argv)
+        assert re.search(r"\d\d:\d\d -0[45]:00", out), (argv, out)
+        assert "+00:00" not in out and "T" not in out.split()[0]
+
+
+def test_endpoints_explains_its_letters(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "endpoints")
+    assert out.splitlines()[0].split() == ["SURE", "METHOD", "PATH", "NAME"]
+    assert "C = path and method confirmed" in out and "P = " in out and "U = unconfirmed" in out
+
+
+def test_every_table_has_a_header(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "run", "debtor", "upsert", "1", "--yes")
+    for argv, first in ((("commands",), "#"), (("jobs",), "JOB"), (("schedules",), "SCHEDULE"),
+                        (("list", "article"), "ID")):
+        _, out, _ = run(capsys, *argv)
+        assert out.split()[0] == first, (argv, out)
+    _, out, _ = run(capsys, "jobs", "show", "1")
+    assert any(line.split()[:3] == ["#", "STATUS", "RECORD"] for line in out.splitlines())
+
+
+def test_verbose_shows_the_bots_debug_lines_not_the_http_librarys(workdir: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "-v", "run", "invoice", "pause", "1001", "--yes"],
+                            capture_output=True, text=True, cwd=workdir, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr
+    loggers = {line.split()[3].rstrip(":") for line in result.stderr.splitlines() if " DEBUG " in line}
+    assert loggers and all(name.startswith("bot.") for name in loggers), loggers
+    assert "httpcore" not in result.stderr and "httpx" not in result.stderr

@@ -1,0 +1,92 @@
+"""What the store knows of a record type: one query for `billecta-bot list` and the Slack palette's search.
+
+Reads SQLite only, never Billecta: the palette has 3 seconds to answer a search and no way to fill
+its options later, and a script listing records should not depend on Billecta being up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.services.labels import line
+from bot.store import Store
+
+LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Searched:
+    """How one record type is found: the columns a text matches, the key a target is given by,
+    the column with its Billecta id and the one with its status."""
+
+    columns: tuple[str, ...]
+    key: str
+    billecta_id: str
+    status: str
+
+
+SEARCHED: dict[str, Searched] = {
+    "invoice": Searched(("invoice_number", "debtor_name", "action_public_id", "ocr"), "invoice_number",
+                        "action_public_id", "stage"),
+    "debtcollection": Searched(("invoice_number", "debtor_name", "action_public_id"), "action_public_id",
+                               "action_public_id", "stage"),
+    "payment": Searched(("reference", "sender_name", "billecta_id"), "id", "billecta_id", "state"),
+    "article": Searched(("name", "article_number"), "id", "billecta_id", "sync_status"),
+    "debtor": Searched(("name", "org_no", "email"), "id", "billecta_id", "sync_status"),
+    "creditor": Searched(("name", "org_no"), "id", "billecta_id", "sync_status"),
+    "order": Searched(("your_reference", "our_reference"), "id", "billecta_id", "sync_status"),
+    "orderrow": Searched(("description",), "id", "billecta_id", "sync_status"),
+}
+LISTED_TYPES = tuple(SEARCHED)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One record as the store knows it. `key` is what a command takes as its target."""
+
+    record_type: str
+    key: str
+    line: str
+    billecta_id: str | None
+    status: str | None
+    unhandled: bool  # a payment Billecta could not match to an invoice: someone has to act on it
+    row: dict[str, Any]
+
+    @property
+    def status_text(self) -> str:
+        """The status in words ('sent to debt collection', 'invoice sent, paused'), not Billecta's enum name."""
+        words = [_words(self.status)] if self.status else []
+        words += [flag for flag in ("paused", "disputed") if self.row.get(f"is_{flag}")]
+        if self.unhandled:
+            words = ["unhandled: match it to an invoice or delete it"]
+        return ", ".join(words)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"type": self.record_type, "id": self.key, "line": self.line, "billecta_id": self.billecta_id,
+                "status": self.status, "status_text": self.status_text, "unhandled": self.unhandled}
+
+
+def find(store: Store, record_type: str, text: str = "", limit: int | None = LIMIT) -> list[Listed]:
+    """The records of `record_type` whose id, number, name, reference… contain `text`, newest first."""
+    searched = SEARCHED.get(record_type)
+    if searched is None:
+        return []
+    text = text.strip()
+    where, params = None, []
+    if text:
+        where = " OR ".join([f"CAST([{c}] AS TEXT) LIKE ?" for c in searched.columns] + ["CAST(id AS TEXT) = ?"])
+        params = [f"%{text}%"] * len(searched.columns) + [text]
+    rows = store.rows(record_type, where, params, order_by="id desc", limit=limit)
+    return [_listed(record_type, searched, row) for row in rows]
+
+
+def _listed(record_type: str, searched: Searched, row: dict[str, Any]) -> Listed:
+    unhandled = record_type == "payment" and row.get("kind") == "unhandled" and row.get("state") == "Unhandled"
+    return Listed(record_type, key_of(searched, row), line(record_type, row), row.get(searched.billecta_id) or None,
+                  row.get(searched.status) or None, unhandled, row)
+
+
+def key_of(searched: Searched, row: dict[str, Any]) -> str:
+    """The target a command takes for this row: an invoice by its number, a case by its id, others by id."""
+    return str(row.get(searched.key) or row["id"])
