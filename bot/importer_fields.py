@@ -16,6 +16,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import phonenumbers
+from stdnum import luhn
+from stdnum.se import orgnr, personnummer
+
 from bot.money import CURRENCY_DECIMALS, AmbiguousAmount, MoneyError, parse_decimal
 
 
@@ -56,19 +60,6 @@ def shown(raw: Any) -> str:
 
 def is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, char in enumerate(reversed(digits)):
-        d = int(char) * (2 if i % 2 else 1)
-        total += d // 10 + d % 10
-    return total % 10 == 0
-
-
-def luhn_digit(digits: str) -> int:
-    """The check digit that makes `digits` + it pass the Luhn test."""
-    return next(d for d in range(10) if luhn_ok(digits + str(d)))
 
 
 # -- scalar parsers -----------------------------------------------------------------------------
@@ -196,25 +187,46 @@ def email(column: str, raw: Any, country: str | None = None) -> str:
 
 
 def phone(column: str, raw: Any, country: str | None = None) -> str:
-    """E.164: '+46701234567'. Swedish numbers may be typed nationally ('070-123 45 67')."""
-    compact = re.sub(r"[\s\-()./]", "", text(column, raw).replace("(0)", ""))
-    if compact.startswith("00"):
-        compact = "+" + compact[2:]
-    if compact.startswith("+460"):
-        compact = "+46" + compact[4:]
-    if re.fullmatch(r"\+[1-9]\d{6,14}", compact):
-        return compact
-    if re.fullmatch(r"0[1-9]\d{6,8}", compact):
-        if country == "SE":
-            return "+46" + compact[1:]
-        if country is not None:
-            raise FieldError(f"{column} {shown(raw)} needs a + and the country code (the country is {country})")
-        return compact
+    """E.164: '+46701234567'. A national number ('070-123 45 67') is read in the record's country."""
+    typed = text(column, raw)
+    compact = re.sub(r"[\s\-()./]", "", typed.replace("(0)", ""))
+    international = compact.startswith(("+", "00"))
+    if not international and compact.startswith("0") and country is None:
+        return compact  # the country is unknown (and reported): nothing to read the number against
+    number = _parse_phone("+" + compact[2:] if compact.startswith("00") else typed,
+                          None if international else country)
+    if number is not None:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if not international and compact.startswith("0") and country != "SE":
+        raise FieldError(f"{column} {shown(raw)} needs a + and the country code (the country is {country})")
     raise FieldError(f"{column} {shown(raw)} is not a phone number (e.g. 070-123 45 67 or +46701234567)")
 
 
+def _parse_phone(typed: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    """The number if phonenumbers knows it as a valid number (its length and ranges for the country)."""
+    try:
+        number = phonenumbers.parse(typed, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def swish_number(typed: str) -> str:
+    """A Swedish mobile number as Swish takes a payer's alias: '46701234567' (country code, no + or 0).
+
+    Swish works with Swedish mobile numbers only, so a landline or a foreign number is refused here
+    rather than by Swish after the request was sent.
+    """
+    number = _parse_phone(typed.strip(), "SE")
+    mobile = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    if number is None or number.country_code != 46 or phonenumbers.number_type(number) not in mobile:
+        raise FieldError(f"{shown(typed)} is not a Swedish mobile number; Swish needs one (e.g. 070-123 45 67)")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).removeprefix("+")
+
+
 def org_no(column: str, raw: Any, country: str | None = None) -> str:
-    """A Swedish organisation or personal number: shape and Luhn check digit; others as typed."""
+    """A Swedish organisation or personal number: shape, Luhn check digit and, for a 12-digit personal
+    number, a real date of birth (python-stdnum); numbers of other countries are kept as typed."""
     value = text(column, raw)
     if country != "SE":
         return value
@@ -223,9 +235,13 @@ def org_no(column: str, raw: Any, country: str | None = None) -> str:
         raise FieldError(f"{column} {shown(raw)} is not a Swedish organisation or personal number "
                          "(NNNNNN-NNNN, or YYYYMMDD-NNNN)")
     ten = match[2] + match[3]
-    if not luhn_ok(ten):
+    if not luhn.is_valid(ten):
         raise FieldError(f"{column} {shown(raw)} has a wrong check digit (the last digit should be "
-                         f"{luhn_digit(ten[:9])})")
+                         f"{luhn.calc_check_digit(ten[:9])})")
+    century = match[1]
+    # Twelve digits: a personal number with its century, or an organisation number written with '16'.
+    if century and not (personnummer.is_valid(value) or (century == "16" and orgnr.is_valid(ten))):
+        raise FieldError(f"{column} {shown(raw)} is not a personal number: {value[:8]} is not a date of birth")
     return value
 
 
@@ -269,7 +285,7 @@ def bankgiro(column: str, raw: Any, country: str | None = None) -> str:
     digits = value.replace("-", "").replace(" ", "")
     if not re.fullmatch(r"\d{7,8}", digits):
         raise FieldError(f"{column} {shown(raw)} is not a bankgiro number (NNN-NNNN or NNNN-NNNN)")
-    if not luhn_ok(digits):
+    if not luhn.is_valid(digits):
         raise FieldError(f"{column} {shown(raw)} has a wrong check digit")
     return value
 
@@ -298,7 +314,8 @@ TERMS = int_range(0, 365)
 SCHEMAS: dict[str, dict[str, Column]] = {
     "article": {
         "id": Column(ident, True), "name": Column(text, True), "article_number": Column(text),
-        "unit_price": Column(money, True), "vat_rate": Column(vat_rate, default="25"),
+        # A negative price belongs on a credit, not on an article every invoice line would copy.
+        "unit_price": Column(non_negative_money, True), "vat_rate": Column(vat_rate, default="25"),
         "unit": Column(text), "product_type": Column(choice("Service", "Commodity", "Package"),
                                                      default="Service"),
         "is_active": Column(boolean, default=1),

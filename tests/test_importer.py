@@ -118,6 +118,7 @@ RULES = [
      "unit_price '12.345' is ambiguous: '.' could separate thousands (12345) or decimals. "
      "Type 12345 (or 12345,00) if you mean thousands."),
     ("article", "11,W,12 kr,25,Service,yes", "unit_price", "unit_price '12 kr' is not a number"),
+    ("article", "11,W,-100,25,Service,yes", "unit_price", "unit_price '-100' must not be negative"),
     ("article", "11,W,100,20,Service,yes", "vat_rate",
      "vat_rate '20' must be one of 0, 6, 12 or 25 (the Swedish VAT rates)"),
     ("article", "11,W,100,25,Gadget,yes", "product_type",
@@ -133,6 +134,12 @@ RULES = [
      "org_no '55667788' is not a Swedish organisation or personal number (NNNNNN-NNNN, or YYYYMMDD-NNNN)"),
     ("debtor", "11,X,556677-8898,Company,,,,SE", "org_no",
      "org_no '556677-8898' has a wrong check digit (the last digit should be 9)"),
+    ("debtor", "11,X,19851301-1232,Private,,,,SE", "org_no",
+     "org_no '19851301-1232' is not a personal number: 19851301 is not a date of birth"),
+    ("debtor", "11,X,,Company,,070-12,,SE", "phone",
+     "phone '070-12' is not a phone number (e.g. 070-123 45 67 or +46701234567)"),
+    ("debtor", "11,X,,Company,,+46 70 12,,SE", "phone",
+     "phone '+46 70 12' is not a phone number (e.g. 070-123 45 67 or +46701234567)"),
     ("debtor", "11,X,,Company,,,1112,SE", "zip_code",
      "zip_code '1112' must be 5 digits for a Swedish address (e.g. 111 22)"),
     ("debtor", "11,X,,Company,,,,XX", "country_code",
@@ -358,6 +365,26 @@ def test_phone_and_org_number_normalisation(store: Store, tmp_path: Path) -> Non
         "+46701234567", "+4681234567", "+46701234567", "+4722123456"]
     assert (store.require("debtor", 1)["country_code"], store.require("debtor", 3)["country_code"]) == ("SE", "SE")
     assert store.require("debtor", 4)["org_no"] == "NO-123"  # not checked outside Sweden
+
+
+def test_numbers_are_checked_by_the_libraries(store: Store, tmp_path: Path) -> None:
+    """python-stdnum and phonenumbers: a national number is read in the record's own country, an
+    organisation number may carry the '16' prefix, a personal number needs a real date of birth."""
+    text = ("id,name,phone,org_no,country_code\n"
+            "1,A,22 12 34 56,,NO\n"
+            "2,B,046-12 34 56,16556701-2348,SE\n"
+            "3,C,,850101-1236,SE\n")
+    assert import_file(store, "debtor", write(tmp_path, "d.csv", text)).ok
+    assert [store.require("debtor", i)["phone"] for i in (1, 2)] == ["+4722123456", "+4646123456"]
+
+
+def test_swish_takes_swedish_mobile_numbers_only() -> None:
+    from bot.importer_fields import FieldError, swish_number
+
+    assert swish_number("070-123 45 67") == swish_number("+46 70 123 45 67") == "46701234567"
+    for not_swish in ("08-123 45 67", "+47 22 12 34 56", "12345", "call me"):
+        with pytest.raises(FieldError, match="not a Swedish mobile number; Swish needs one"):
+            swish_number(not_swish)
 
 
 def test_row_error_defaults() -> None:

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from stdnum import luhn
+
 from bot.billecta.dates import format_datetime, parse_datetime
-from bot.importer_fields import luhn_digit
 from bot.money import decimals_for
 from bot.sandbox import journal, ledger, parties, rules
 from bot.sandbox.errors import bad_request, not_found
@@ -43,7 +44,7 @@ def ocr_for(number: str) -> str:
     """A Swedish OCR reference: the digits, a length digit and a Luhn (mod 10) check digit."""
     digits = "".join(ch for ch in number if ch.isdigit()) or "0"
     base = digits + str((len(digits) + 2) % 10)
-    return base + str(luhn_digit(base))
+    return base + luhn.calc_check_digit(base)
 
 
 # --- rows and totals -------------------------------------------------------------------------------
