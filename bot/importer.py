@@ -17,21 +17,26 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from bot.errors import InvalidInput
 from bot.importer_fields import SCHEMAS, Column, FieldError, is_blank
-from bot.store import Store, SyncStatus, would_change
+from bot.store import Store, SyncStatus, UpsertResult, would_change
 
 RECORD_TYPES = tuple(SCHEMAS)
 _PLURALS = {"article": "articles", "debtor": "debtors", "creditor": "creditors", "order": "orders",
             "orderrow": "order rows"}
 _FORMATS = {".csv": "csv", ".json": "json"}
 
+# JSON is parsed whole, so its size is capped; CSV streams and has no limit.
+MAX_JSON_BYTES = 20 * 1024 * 1024
+BATCH_ROWS = 500  # rows per upsert batch: few round trips, little memory
 Row = tuple[int, dict[str, Any]]  # (line or record number, column -> raw value)
 
 
@@ -83,70 +88,111 @@ class ImportReport:
 
 
 def import_file(store: Store, record_type: str, path: str | Path) -> ImportReport:
-    """Validate a whole CSV or JSON file of one record type and upsert it only if every row is good."""
+    """Validate a whole CSV or JSON file of one record type and upsert it only if every row is good.
+
+    A CSV file is read as a stream (a line at a time, written in batches inside one transaction that
+    is rolled back if any row is bad), so memory stays flat however large the file is."""
     path = Path(path)
+    kind, file_format = _kind(record_type), _format(path.name)
     try:
-        data = path.read_bytes()
+        handle = path.open("rb")
     except FileNotFoundError:
         raise InvalidInput(f"There is no file '{path}'.", {"path": "no such file"}) from None
     except OSError as exc:
         raise InvalidInput(f"Cannot read '{path}': {exc.strerror}.", {"path": str(exc.strerror)}) from None
-    return import_bytes(store, record_type, data, path.name)
+    with handle:
+        return _import(store, kind, file_format, handle, path.name)
 
 
 def import_bytes(store: Store, record_type: str, data: bytes, filename: str) -> ImportReport:
     """As import_file, for content already in memory (a Slack upload); `filename` picks the format."""
+    kind, file_format = _kind(record_type), _format(filename)
+    return _import(store, kind, file_format, io.BytesIO(data), filename)
+
+
+def _kind(record_type: str) -> str:
     kind = str(record_type).strip().lower().replace("-", "").replace("_", "").replace(" ", "")
     kind = kind if kind in SCHEMAS else kind.removesuffix("s")
     if kind not in SCHEMAS:
         raise InvalidInput(f"Cannot import '{record_type}': the record type must be one of "
                            f"{', '.join(RECORD_TYPES)}.", {"record_type": "unknown record type"})
+    return kind
+
+
+def _format(filename: str) -> str:
     file_format = _FORMATS.get(Path(filename).suffix.lower())
     if file_format is None:
         raise InvalidInput(f"Cannot import '{filename}': the file must end in .csv or .json.",
                            {"path": "unsupported file type"})
+    return file_format
+
+
+def _import(store: Store, kind: str, file_format: str, handle: BinaryIO, filename: str) -> ImportReport:
+    schema = SCHEMAS[kind]
+    report = ImportReport(kind)
+    if file_format == "csv":
+        rows = _read_csv(_text_lines(handle, filename), schema, report)
+    else:
+        rows = iter(_read_json(_json_text(handle, filename), schema, report))
+    if report.errors and all(error.in_header for error in report.errors):
+        return report
+    _write(store, kind, rows, report, "line" if file_format == "csv" else "record")
+    report.errors.sort(key=lambda error: error.line)
+    return report
+
+
+# -- reading ----------------------------------------------------------------------------------------
+def _text_lines(handle: BinaryIO, filename: str) -> Iterator[str]:
+    """The file's lines as text, one at a time (ends kept, as the csv module wants them); a byte that
+    is not UTF-8 stops the import with its line number."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                f"'{filename}' is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {number}). "
+                "In Excel, save it as 'CSV UTF-8'.", {"path": "not UTF-8"}) from None
+
+
+def _json_text(handle: BinaryIO, filename: str) -> str:
+    """A JSON file is parsed whole (the standard library has no streaming parser): above
+    MAX_JSON_BYTES it is refused, and CSV, read as a stream, takes any size."""
+    data = handle.read(MAX_JSON_BYTES + 1)
+    if len(data) > MAX_JSON_BYTES:
+        raise InvalidInput(f"'{filename}' is larger than {MAX_JSON_BYTES // 1024 // 1024} MB, the limit for JSON "
+                           "imports; save it as CSV (any size) or split it.", {"path": "too large"})
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise InvalidInput(
             f"'{filename}' is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}). "
             "In Excel, save it as 'CSV UTF-8'.", {"path": "not UTF-8"}) from None
-    schema = SCHEMAS[kind]
-    report = ImportReport(kind)
-    rows = _read_csv(text, schema, report) if file_format == "csv" else _read_json(text, schema, report)
-    if report.errors and all(error.in_header for error in report.errors):
-        return report
-    records = _validate(store, kind, rows, report, "line" if file_format == "csv" else "record")
-    if report.errors:
-        report.errors.sort(key=lambda error: error.line)
-        return report
-    result = store.upsert_records(kind, records)
-    report.created, report.changed, report.unchanged = result.created, result.changed, result.unchanged
-    return report
 
 
-# -- reading ----------------------------------------------------------------------------------------
-def _read_csv(text: str, schema: dict[str, Column], report: ImportReport) -> list[Row]:
-    first = text.split("\n", 1)[0].strip()
-    sep_line = first.lower().startswith("sep=") and len(first) == 5  # Excel's 'sep=;' hint line
-    delimiter = first[4] if sep_line else (";" if first.count(";") > first.count(",") else ",")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _read_csv(lines: Iterator[str], schema: dict[str, Column], report: ImportReport) -> Iterator[Row]:
+    """Reads the header now (a wrong header is reported before anything else); the rows as a stream."""
+    first = next(lines, "")
+    sep_line = first.strip().lower().startswith("sep=") and len(first.strip()) == 5  # Excel's 'sep=;' line
+    delimiter = first.strip()[4] if sep_line else (";" if first.count(";") > first.count(",") else ",")
+    reader = csv.reader(itertools.chain([] if sep_line else [first], lines), delimiter=delimiter)
+    skipped = 1 if sep_line else 0
     try:
-        if sep_line:
-            next(reader)
         header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise InvalidInput("The file is empty: the first line must name the columns.", {"path": "empty"})
-        header_line = reader.line_num
-        names = [cell.strip().lower() for cell in header]
-        _check_columns(names, schema, report, header_line, "line")
-        if report.errors:
-            return []
-        rows: list[Row] = []
-        start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InvalidInput(f"The file is not valid CSV near line {reader.line_num + skipped}: {exc}.") from None
+    if header is None or not any(cell.strip() for cell in header):
+        raise InvalidInput("The file is empty: the first line must name the columns.", {"path": "empty"})
+    names = [cell.strip().lower() for cell in header]
+    _check_columns(names, schema, report, reader.line_num + skipped, "line")
+    return _csv_rows(reader, names, delimiter, skipped, report)
+
+
+def _csv_rows(reader: Any, names: list[str], delimiter: str, skipped: int, report: ImportReport) -> Iterator[Row]:
+    start = reader.line_num + skipped + 1
+    try:
         for values in reader:
-            line, start = start, reader.line_num + 1
+            line, start = start, reader.line_num + skipped + 1
             if not any(value.strip() for value in values):
                 continue  # blank line, or an Excel row of empty cells
             if len(values) != len(names):
@@ -157,10 +203,9 @@ def _read_csv(text: str, schema: dict[str, Column], report: ImportReport) -> lis
                 if not name and value.strip():
                     report.errors.append(RowError(line, None, f"has the value '{value.strip()}' in a column "
                                                   "with no name in the header"))
-            rows.append((line, {name: value for name, value in zip(names, values, strict=True) if name}))
-        return rows
+            yield line, {name: value for name, value in zip(names, values, strict=True) if name}
     except csv.Error as exc:
-        raise InvalidInput(f"The file is not valid CSV near line {reader.line_num}: {exc}.") from None
+        raise InvalidInput(f"The file is not valid CSV near line {reader.line_num + skipped}: {exc}.") from None
 
 
 def _read_json(text: str, schema: dict[str, Column], report: ImportReport) -> list[Row]:
@@ -206,22 +251,50 @@ def _check_columns(names: list[str], schema: dict[str, Column], report: ImportRe
 
 
 # -- validation -------------------------------------------------------------------------------------
-def _validate(store: Store, kind: str, rows: list[Row], report: ImportReport, unit: str) -> list[dict[str, Any]]:
+class _RollBack(Exception):
+    """A bad row was found: undo what this import wrote so far (all or nothing)."""
+
+
+def _write(store: Store, kind: str, rows: Iterator[Row], report: ImportReport, unit: str) -> None:
+    """Check each row as it is read and upsert good ones in batches, in one transaction that is rolled
+    back at the end if any row was bad; after the first bad row, rows are only checked."""
     schema = SCHEMAS[kind]
     known = {col.refers_to: set(store.ids(col.refers_to)) for col in schema.values() if col.refers_to}
     first_seen: dict[int, int] = {}
-    records = []
-    for line, raw in rows:
-        record, problems = _check_row(store, kind, schema, raw, known)
-        rid = record.get("id")
-        if rid is not None and rid in first_seen:
-            where = "on line" if unit == "line" else "in record"
-            problems.insert(0, ("id", f"id {rid} appears again (first {where} {first_seen[rid]})"))
-        elif rid is not None:
-            first_seen[rid] = line
-        report.errors.extend(RowError(line, column, message, unit) for column, message in problems)
-        records.append(record)
-    return records
+    batch: list[dict[str, Any]] = []
+    result = UpsertResult()
+
+    def flush() -> None:
+        if batch and not report.errors:
+            done = store.upsert_records(kind, batch)
+            result.created += done.created
+            result.changed += done.changed
+            result.unchanged += done.unchanged
+        batch.clear()
+
+    try:
+        with store.transaction():
+            for line, raw in rows:
+                # Checked against the store before this batch is written: an id seen earlier in the
+                # file is a duplicate (reported below), never an existing record.
+                record, problems = _check_row(store, kind, schema, raw, known)
+                rid = record.get("id")
+                if rid is not None and rid in first_seen:
+                    where = "on line" if unit == "line" else "in record"
+                    problems.insert(0, ("id", f"id {rid} appears again (first {where} {first_seen[rid]})"))
+                elif rid is not None:
+                    first_seen[rid] = line
+                report.errors.extend(RowError(line, column, message, unit) for column, message in problems)
+                if not report.errors:
+                    batch.append(record)
+                    if len(batch) >= BATCH_ROWS:
+                        flush()
+            flush()
+            if report.errors:
+                raise _RollBack
+    except _RollBack:
+        return
+    report.created, report.changed, report.unchanged = result.created, result.changed, result.unchanged
 
 
 def _check_row(store: Store, kind: str, schema: dict[str, Column], raw: dict[str, Any],

@@ -390,3 +390,65 @@ def test_swish_takes_swedish_mobile_numbers_only() -> None:
 def test_row_error_defaults() -> None:
     assert str(RowError(4, "email", "email 'x@' is not a valid e-mail address")) == (
         "line 4: email 'x@' is not a valid e-mail address")
+
+
+# -- large files: read as a stream, written in batches, still all or nothing -----------------------------
+def _debtor_rows(first: int, last: int) -> str:
+    return "".join(f"{n},Debtor {n},,Company,,,,SE\n" for n in range(first, last + 1))
+
+
+DEBTOR_HEADER = "id,name,org_no,debtor_type,email,phone,zip_code,country_code\n"
+
+
+def test_a_bad_row_after_written_batches_still_imports_nothing(store: Store, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.importer.BATCH_ROWS", 2)  # batches are written before the bad rows are read
+    text = (DEBTOR_HEADER + _debtor_rows(1, 5) + "6,,,Company,,,,SE\n" + _debtor_rows(7, 9)
+            + "3,Again,,Company,,,,SE\n")
+    report = import_file(store, "debtor", write(tmp_path, "big.csv", text))
+    assert errors(report) == [(7, "name", "name is required"),
+                              (11, "id", "id 3 appears again (first on line 4)")]
+    assert store.count("debtor") == 0
+
+
+def test_a_good_file_is_written_batch_by_batch(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.importer.BATCH_ROWS", 3)
+    batches: list[int] = []
+    upsert = store.upsert_records
+    monkeypatch.setattr(store, "upsert_records", lambda table, records: batches.append(len(records))
+                        or upsert(table, records))
+    report = import_file(store, "debtor", write(tmp_path, "big.csv", DEBTOR_HEADER + _debtor_rows(1, 8)))
+    assert report.ok and report.created == list(range(1, 9)) and batches == [3, 3, 2]
+
+
+def test_the_file_is_read_a_line_at_a_time(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows reach validation while the file is still being read: nothing holds the whole file."""
+    import bot.importer as importer
+
+    read: list[str] = []
+    lines = importer._text_lines
+    monkeypatch.setattr(importer, "_text_lines", lambda handle, name: (read.append(line) or line
+                                                                      for line in lines(handle, name)))
+    seen_when_checked: list[int] = []
+    check = importer._check_row
+    monkeypatch.setattr(importer, "_check_row", lambda *args: seen_when_checked.append(len(read)) or check(*args))
+    assert import_file(store, "debtor", write(tmp_path, "d.csv", DEBTOR_HEADER + _debtor_rows(1, 4))).ok
+    assert seen_when_checked == [2, 3, 4, 5]  # row n is checked when n + 1 lines (with the header) are read
+
+
+def test_a_byte_that_is_not_utf8_deep_in_a_file_names_its_line(store: Store, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.importer.BATCH_ROWS", 2)
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((DEBTOR_HEADER + _debtor_rows(1, 4)).encode() + "5,Malmö,,Company,,,,SE\n".encode("latin-1"))
+    with pytest.raises(InvalidInput, match=r"byte 0xf6 on line 6"):
+        import_file(store, "debtor", path)
+    assert store.count("debtor") == 0
+
+
+def test_a_json_file_above_the_limit_is_refused_with_the_way_out(store: Store, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.importer.MAX_JSON_BYTES", 1024 * 1024)
+    records = [{"id": n, "name": f"Debtor {n} " + "x" * 100} for n in range(1, 10_000)]
+    with pytest.raises(InvalidInput, match=r"larger than 1 MB, the limit for JSON imports; save it as CSV"):
+        import_file(store, "debtor", write(tmp_path, "d.json", json.dumps(records)))
