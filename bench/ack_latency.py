@@ -1,15 +1,20 @@
-"""Ack latency under a slow Billecta: 200 signed slash commands, 20 at a time, sandbox at 2,000 ms.
+"""Ack latency under a slow Billecta and a slow Slack: 200 signed slash commands, 20 at a time.
 
-Four processes, as in a deployment: the Billecta sandbox server with injected latency
+Five processes, as in a deployment: the Billecta sandbox server with injected latency
 (`billecta-bot sandbox --latency-ms 2000`), the bot in HTTP mode (`billecta-bot serve --http`, with its
 job worker) pointed at it, the fake Slack Web API from tests/slack (SLACK_API_URL; it records when
-each call arrived), and this process, the load generator. Each command opens a modal (the payment
-dialog, the event log, the command palette), and for every request we measure:
+each call arrived and answers each after `--slack-latency-ms`, as the real API takes 100-300 ms), a
+bare Bolt app (bench/bare_bolt.py: ack, then views.open in the listener) as the baseline, and this
+process, the load generator. Each command opens a modal (the payment dialog, the event log, the
+command palette), and for every request we measure:
   - ack: request → its HTTP response (target p99 < 100 ms),
   - open: request → its views.open at the fake Slack (target: every one within 1 s),
   - filled: request → the modal's last views.update (its content, after the slow Billecta calls).
+The same load is then sent to the bare app, in the same run, and the bot's p50/p99 are given as
+ratios to the bare app's.
 
     .venv/bin/python bench/ack_latency.py [--requests 200] [--concurrency 20] [--latency-ms 2000]
+                                          [--slack-latency-ms 150]
 """
 
 from __future__ import annotations
@@ -68,6 +73,14 @@ class Fake:
     def calls(self, method: str) -> list[dict[str, Any]]:
         return [c for c in httpx.get(f"{self.base}/_calls", timeout=30).json() if c["method"] == method]
 
+    def wait_opened(self, triggers: set[str], timeout: float) -> None:
+        """Until a views.open arrived for each trigger (the bare app opens after its ack)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if triggers <= {c["trigger_id"] for c in self.calls("views.open")}:
+                return
+            time.sleep(0.2)
+
 
 def _wait_up(url: str) -> None:
     deadline = time.monotonic() + 60
@@ -80,8 +93,8 @@ def _wait_up(url: str) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
-def start(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Popen[bytes]], Fake, str]:
-    fake_port, sandbox_port, bot_port = free_port(), free_port(), free_port()
+def start(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Popen[bytes]], Fake, str, str]:
+    fake_port, sandbox_port, bot_port, bare_port = free_port(), free_port(), free_port(), free_port()
     fake = Fake(fake_port)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BILLECTA_", "ROLE_"))}
     env.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url,
@@ -90,15 +103,19 @@ def start(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Popen[by
                NOTIFY_CHANNEL="CNOTIFY", ALERT_CHANNEL="CALERT", PYTHONPATH=str(ROOT))
     quiet: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": tmp, "env": env}
     children = [
-        subprocess.Popen([sys.executable, "-m", "tests.slack.fake_slack", str(fake_port)], **quiet),
+        subprocess.Popen([sys.executable, "-m", "tests.slack.fake_slack", str(fake_port),
+                          str(args.slack_latency_ms)], **quiet),
         subprocess.Popen([sys.executable, "-m", "bot.cli", "sandbox", "--port", str(sandbox_port),
                           "--db", str(tmp / "sandbox.db"), "--latency-ms", str(args.latency_ms)], **quiet),
         subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1",
                           "--port", str(bot_port)], **quiet),
+        subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_bolt.py"), str(bare_port), fake.url, SECRET],
+                         **quiet),
     ]
     _wait_up(f"{fake.base}/_calls")
     _wait_up(f"http://127.0.0.1:{bot_port}/healthz")
-    return children, fake, f"http://127.0.0.1:{bot_port}/slack/events"
+    _wait_up(f"http://127.0.0.1:{bare_port}/healthz")
+    return children, fake, f"http://127.0.0.1:{bot_port}/slack/events", f"http://127.0.0.1:{bare_port}/slack/events"
 
 
 def load(url: str, fake: Fake, requests: int, concurrency: int) -> list[tuple[str, float, float]]:
@@ -144,22 +161,45 @@ def wait_filled(fake: Fake, expected: int, timeout: float) -> None:
         time.sleep(1)
 
 
-def report(fake: Fake, sent: list[tuple[str, float, float]], args: argparse.Namespace, wall: float) -> bool:
+def timings(fake: Fake, sent: list[tuple[str, float, float]]) -> tuple[list[float], list[float], list[str]]:
+    """(acks, request → views.open arrival, views.open errors) for the requests in `sent`."""
+    triggers = {t for t, _, _ in sent}
+    opens = {c["trigger_id"]: c for c in fake.calls("views.open") if c["trigger_id"] in triggers}
+    to_open = [opens[t]["at"] - at for t, at, _ in sent if t in opens and opens[t]["ok"]]
+    failed = sorted({str(c["error"]) for c in opens.values() if not c["ok"]})
+    return [elapsed for _, _, elapsed in sent], to_open, failed
+
+
+def ratio(name: str, bot: list[float], bare: list[float]) -> str:
+    return (f"{name:<7} bot/bare  p50 {statistics.median(bot) / statistics.median(bare):5.2f}x  "
+            f"p99 {percentile(bot, 99) / percentile(bare, 99):5.2f}x")
+
+
+def report(fake: Fake, sent: list[tuple[str, float, float]], bare_sent: list[tuple[str, float, float]],
+           args: argparse.Namespace, wall: float) -> bool:
+    acks, to_open, failed = timings(fake, sent)
+    bare_acks, bare_open, bare_failed = timings(fake, bare_sent)
     opens = {c["trigger_id"]: c for c in fake.calls("views.open")}
     updates = {c["view_id"]: c["at"] for c in fake.calls("views.update") if c["ok"]}
-    acks = [elapsed for _, _, elapsed in sent]
-    ok_opens = [(opens[t], at) for t, at, _ in sent if t in opens and opens[t]["ok"]]
-    to_open = [call["at"] - at for call, at in ok_opens]
-    filled = [updates[call["opened"]] - at for call, at in ok_opens if call["opened"] in updates]
-    failed = sorted({str(c["error"]) for c in opens.values() if not c["ok"]})
+    filled = [updates[opens[t]["opened"]] - at for t, at, _ in sent
+              if t in opens and opens[t]["ok"] and opens[t]["opened"] in updates]
     print(f"{args.requests} signed slash commands, {args.concurrency} at a time, sandbox latency "
-          f"{args.latency_ms} ms, BILLECTA_CONCURRENCY={args.billecta_concurrency}; load took {wall:.1f} s")
+          f"{args.latency_ms} ms, Slack latency {args.slack_latency_ms} ms, "
+          f"BILLECTA_CONCURRENCY={args.billecta_concurrency}; load took {wall:.1f} s")
+    print("the bot:")
     print(line("ack", acks))
     print(line("open", to_open))
     if filled:
         print(line("filled", filled))
     within = sum(1 for v in to_open if v <= 1.0)
     print(f"views.open: {len(to_open)} ok, {within}/{len(sent)} within 1 s, failures: {failed or 'none'}")
+    print("a bare Bolt app (ack, then views.open in its listener), same load:")
+    print(line("ack", bare_acks))
+    if bare_open:
+        print(line("open", bare_open))
+        print(ratio("ack", acks, bare_acks))
+        print(ratio("open", to_open, bare_open))
+    print(f"views.open: {len(bare_open)} ok, failures: {bare_failed or 'none'}")
     return percentile(acks, 99) < 0.100 and within == len(sent)
 
 
@@ -168,18 +208,22 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--latency-ms", type=int, default=2000)
+    parser.add_argument("--slack-latency-ms", type=int, default=0,
+                        help="the fake Slack answers each Web API call after this long (the real one: 100-300)")
     parser.add_argument("--billecta-concurrency", type=int, default=4)
     parser.add_argument("--fill-timeout", type=float, default=240.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        children, fake, url = start(args, Path(tmp))
+        children, fake, url, bare_url = start(args, Path(tmp))
         try:
             began = time.monotonic()
             sent = load(url, fake, args.requests, args.concurrency)
             wall = time.monotonic() - began
             dialogs = sum(1 for i in range(args.requests) if COMMANDS[i % len(COMMANDS)])
             wait_filled(fake, dialogs, args.fill_timeout)
-            ok = report(fake, sent, args, wall)
+            bare_sent = load(bare_url, fake, args.requests, args.concurrency)
+            fake.wait_opened({t for t, _, _ in bare_sent}, timeout=60)
+            ok = report(fake, sent, bare_sent, args, wall)
         finally:
             for child in children:
                 child.terminate()

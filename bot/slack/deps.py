@@ -30,6 +30,10 @@ from bot.slack.ui import Ui, Where
 log = logging.getLogger(__name__)
 # A trigger id works for ~3 s after Slack sent the interaction; keep a margin for the views.open call itself.
 OPEN_WITHIN_SECONDS = 2.5
+# views.open calls in flight at once. Each waits 100-300 ms on Slack and holds no CPU meanwhile, so a
+# burst of slash commands must not queue behind a few threads: with 2, the 20th of 20 concurrent
+# commands waited 10 x 150 ms = 1.5 s for its modal. 32 idle threads cost a few hundred kB.
+OPENER_THREADS = 32
 
 
 class TrackedPool(ThreadPoolExecutor):
@@ -66,15 +70,16 @@ class TrackedPool(ThreadPoolExecutor):
 class Work:
     """Runs what an interaction does after its ack; any failure is shown to the user.
 
-    `open` is for views.open (and only that kind of quick Slack call): its own two threads, so a
-    trigger id is never stuck behind slow work, and listeners return as soon as they ack (Bolt
+    `open` is for views.open (and only that kind of quick Slack call): its own threads, enough for
+    a burst of commands to open their modals at once, so a trigger id is never stuck behind slow work
+    or behind other opens, and listeners return as soon as they ack (Bolt
     sends the ack while they run, so a listener doing Slack calls competes with the acks of the
     requests after it). `run` is for the seconds-long part: Billecta calls, `prepare`, services.
     """
 
     def __init__(self, on_error: Callable[[Where, BaseException], None], workers: int = 8) -> None:
         self.pool = TrackedPool(workers, "slack-work")
-        self.opener = TrackedPool(2, "slack-open")
+        self.opener = TrackedPool(OPENER_THREADS, "slack-open")
         self._on_error = on_error
         self.open_within = OPEN_WITHIN_SECONDS
 

@@ -8,8 +8,11 @@ in that channel (`message_not_found`); channels in `state.outside` refuse posts 
 (`not_in_channel`: the bot was never invited); `rate_limit()` makes a method answer 429 with
 Retry-After for N calls or T seconds; a response_url (`response_url()`) takes at most 5 messages,
 each checked like a chat message. It also takes file uploads (the files_upload_v2 flow).
+`latency_ms` delays each Web API answer as the real API does (100-300 ms); a call is recorded when
+it arrives.
 
-Run it on its own for benchmarks: `python -m tests.slack.fake_slack PORT` from the repository root.
+Run it on its own for benchmarks: `python -m tests.slack.fake_slack PORT [LATENCY_MS]` from the repository
+root.
 """
 
 from __future__ import annotations
@@ -66,8 +69,9 @@ class _Server(ThreadingHTTPServer):
 class FakeSlack:
     """Start with `start()`; `url` is the Web API base; `calls(method)` what was received."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, latency_ms: int = 0) -> None:
         self.state = FakeState()
+        self.latency = latency_ms / 1000
         self._ids = itertools.count(1)
         self.server = _Server(("127.0.0.1", port), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api"
@@ -172,6 +176,8 @@ class FakeSlack:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 status, headers, answer = fake.handle(self.path, self.headers.get("Content-Type") or "", body)
+                if fake.latency and self.path.startswith("/api/"):
+                    time.sleep(fake.latency)  # each handler has its own thread: concurrent calls wait together
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 for name, value in {"Content-Type": "application/json", **headers}.items():
@@ -334,4 +340,4 @@ def _parse(content_type: str, body: bytes) -> dict[str, Any]:
 if __name__ == "__main__":  # its own process, for benchmarks: python -m tests.slack.fake_slack PORT
     import sys
 
-    FakeSlack(int(sys.argv[1])).server.serve_forever()
+    FakeSlack(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 0).server.serve_forever()
