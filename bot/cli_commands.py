@@ -64,10 +64,11 @@ def parse_run_words(words: list[str]) -> tuple[Command, str, list[str], dict[str
         record_type = command.record_type
         if record_type == "*":  # 'show-event-log debtor 3'
             if not rest or rest[0] not in registry.EVENT_LOG_TYPES:
-                raise UsageError(f"Say whose events: `run {command.slug} <{'|'.join(registry.EVENT_LOG_TYPES)}> <id>`.")
+                types = "|".join(registry.EVENT_LOG_TYPES)
+                raise UsageError(f"Say whose events: `billecta-bot run {command.slug} <{types}> <id>`.")
             record_type, rest = rest[0], rest[1:]
     elif len(words) < 2:
-        raise UsageError("Say the record type and the command, e.g. `run invoice pause 1001`.")
+        raise UsageError("Say the record type and the command, e.g. `billecta-bot run invoice pause 1001`.")
     else:
         command, record_type, rest = registry.find(words[0], words[1]), words[0], words[2:]
     targets = [word for word in rest if "=" not in word]
