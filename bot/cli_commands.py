@@ -35,9 +35,9 @@ def list_commands(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     print(tabulate(("#", "COMMAND", "KIND", "ROLE", "AVAILABLE", "TITLE"),
-                [(c.number, c.name.replace("*", "<type>"), c.kind.value, c.role.label,
-                  "yes" if c.available else "not yet", c.title + (" (dangerous)" if c.dangerous else ""))
-                 for c in registry.COMMANDS]))
+                   [(c.number, c.name.replace("*", "<type>"), c.kind.value, c.role.label,
+                     "yes" if c.available else "not yet", c.title + (" (dangerous)" if c.dangerous else ""))
+                    for c in registry.COMMANDS]))
     available = sum(1 for row in rows if row["available"])
     print(f"\n{available} of {len(rows)} commands available.")
     return 0
@@ -103,7 +103,7 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
     check_allowed(command, actor, record_type)  # before any confirmation: "not available" is the answer
     spec = parse_targets(target_words)
     if command.is_job:
-        return run_job_command(rt, command, spec, args, _confirm)
+        return run_job_command(rt, command, spec, args)
     key = _one_key(command, record_type, spec)
     if command.kind is Kind.VIEW:
         print_view(run_view(rt, command, record_type, key, actor), args.json)
@@ -231,10 +231,10 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if rows:
         print(tabulate(("WHEN", "WHO", "WHERE", "COMMAND", "OUTCOME", "RECORDS", "DETAIL"),
-                    [(stamp(row["at"]), row["actor"],
-                      f"{row['source']}:{row['channel']}" if row["channel"] else row["source"], row["command"],
-                      row["outcome"], ", ".join(json.loads(row["record_ids"] or "[]")[:5]), row["detail"] or "")
-                     for row in rows]))
+                       [(stamp(row["at"]), row["actor"],
+                         f"{row['source']}:{row['channel']}" if row["channel"] else row["source"], row["command"],
+                         row["outcome"], ", ".join(json.loads(row["record_ids"] or "[]")[:5]), row["detail"] or "")
+                        for row in rows]))
     if not rows:
         print("The audit log is empty.")
     return 0
@@ -252,6 +252,6 @@ def endpoints(args: argparse.Namespace, settings: Settings) -> int:
     shown = [endpoint for endpoint in ENDPOINTS.values()
              if not (args.unconfirmed and endpoint.confidence is Confidence.CONFIRMED)]
     print(tabulate(("SURE", "METHOD", "PATH", "NAME"),
-                [(e.confidence.value, e.method, e.path, e.name) for e in shown]))
+                   [(e.confidence.value, e.method, e.path, e.name) for e in shown]))
     print("\nSURE: " + "; ".join(f"{c.value} = {CONFIDENCE_MEANING[c]}" for c in Confidence) + ".")
     return 0

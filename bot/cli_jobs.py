@@ -26,8 +26,6 @@ from bot.schedules import Schedules, load_schedules
 from bot.store import SOURCE_TYPES, Store
 from bot.targets import TargetSpec
 
-Confirm = Callable[[Command, int, str, bool], None]
-
 
 def add_parsers(sub: Any) -> None:
     """The subcommands of this module, added to `billecta-bot`'s parser."""
@@ -62,8 +60,7 @@ def handlers() -> dict[str, Callable[[argparse.Namespace, Settings], int]]:
 
 
 # -- run ------------------------------------------------------------------------------------
-def run_job_command(rt: Runtime, command: Command, spec: TargetSpec, args: argparse.Namespace,
-                    confirm: Confirm) -> int:
+def run_job_command(rt: Runtime, command: Command, spec: TargetSpec, args: argparse.Namespace) -> int:
     """`billecta-bot run <type> <verb> <targets>` for a job command: submit, then wait or detach."""
     try:
         selection = job_selection(rt, command, spec)
@@ -150,13 +147,15 @@ def _list(table: JobTable, args: argparse.Namespace) -> int:
         return 0
     if listed:
         print(tabulate(("JOB", "STATUS", "COMMAND", "DONE", "FAILED", "CREATED", "BY"),
-                    [(job.id, job.status.label, job.command, f"{job.done}/{job.total}", job.failed,
-                      stamp(job.created_at),
-                      f"{job.source}:{job.requested_by}" if job.source != "schedule" else f"schedule {job.schedule}")
-                     for job in listed]))
+                       [(job.id, job.status.label, job.command, f"{job.done}/{job.total}", job.failed,
+                         stamp(job.created_at), _requester(job)) for job in listed]))
     if not listed:
         print("No jobs yet.")
     return 0
+
+
+def _requester(job: Job) -> str:
+    return f"schedule {job.schedule}" if job.source == "schedule" else f"{job.source}:{job.requested_by}"
 
 
 def _show(table: JobTable, args: argparse.Namespace) -> int:
@@ -276,8 +275,8 @@ def schedules(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     print(tabulate(("SCHEDULE", "CRON", "ZONE", "COMMAND", "NEXT RUN", "LAST RUN"),
-                [(row["id"], row["cron"], row["timezone"], f"{row['command']} {row['targets']}".strip(),
-                  stamp(row["next_run"]), _last_run(row)) for row in rows]))
+                   [(row["id"], row["cron"], row["timezone"], f"{row['command']} {row['targets']}".strip(),
+                     stamp(row["next_run"]), _last_run(row)) for row in rows]))
     return 0
 
 
