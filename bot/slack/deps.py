@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 OPEN_WITHIN_SECONDS = 2.5
 # views.open calls in flight at once. Each waits 100-300 ms on Slack and holds no CPU meanwhile, so a
 # burst of slash commands must not queue behind a few threads: with 2, the 20th of 20 concurrent
-# commands waited 10 x 150 ms = 1.5 s for its modal. 32 idle threads cost a few hundred kB.
-OPENER_THREADS = 32
+# commands waited 10 x 150 ms = 1.5 s for its modal. bench/ack_latency.py (200 commands, Slack at
+# 150 ms): 32 threads put p99 at ~600 ms, 64 at ~180 ms. An idle thread costs a few dozen kB.
+OPENER_THREADS = 64
 
 
 class TrackedPool(ThreadPoolExecutor):
