@@ -372,3 +372,17 @@ def test_verbose_shows_the_bots_debug_lines_not_the_http_librarys(workdir: Path)
     loggers = {line.split()[3].rstrip(":") for line in result.stderr.splitlines() if " DEBUG " in line}
     assert loggers and all(name.startswith("bot.") for name in loggers), loggers
     assert "httpcore" not in result.stderr and "httpx" not in result.stderr
+
+
+def test_order_rows_are_listed_with_their_orders_sync(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Order rows are pushed with their order: a row is in Billecta when its order is, changed once edited."""
+    _, out, _ = run(capsys, "list", "orderrow", "--json")
+    rows = {row["id"]: row for row in json.loads(out)}
+    _, out, _ = run(capsys, "list", "order", "1010", "--json")
+    order = json.loads(out)[0]
+    assert {row["status"] for row in rows.values()} == {"synced"}
+    assert {row["billecta_id"] for row in rows.values()} == {order["billecta_id"]}
+    (workdir / "rows.csv").write_text("id,order_id,quantity\n101001,1010,3\n")
+    assert run(capsys, "import", "orderrow", str(workdir / "rows.csv"))[0] == 0
+    _, out, _ = run(capsys, "list", "orderrow", "101001")
+    assert "changed, with order 1010" in out

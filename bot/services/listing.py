@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services.labels import line
+from bot.services.labels import debt_collection_stage, enrich, invoice_stage, line, payment_state
 from bot.store import Store
 
 LIMIT = 50
@@ -49,18 +49,24 @@ class Listed:
     key: str
     line: str
     billecta_id: str | None
-    status: str | None
+    status: str | None  # as stored: a sync status, or Billecta's stage or state
     unhandled: bool  # a payment Billecta could not match to an invoice: someone has to act on it
     row: dict[str, Any]
 
     @property
     def status_text(self) -> str:
-        """The status in words ('sent to debt collection', 'invoice sent, paused'), not Billecta's enum name."""
-        words = [_words(self.status)] if self.status else []
-        words += [flag for flag in ("paused", "disputed") if self.row.get(f"is_{flag}")]
+        """The status in words ('in debt collection', 'sent, paused'), never Billecta's enum name."""
         if self.unhandled:
-            words = ["unhandled: match it to an invoice or delete it"]
-        return ", ".join(words)
+            return "unhandled: match it to an invoice or delete it"
+        if self.record_type == "invoice":
+            return invoice_stage(self.row)
+        if self.record_type == "debtcollection":
+            return debt_collection_stage(self.status)
+        if self.record_type == "payment":
+            return payment_state(self.status)
+        if self.record_type == "orderrow":
+            return f"{self.status}, with order {self.row.get('order_id')}"
+        return self.status or ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"type": self.record_type, "id": self.key, "line": self.line, "billecta_id": self.billecta_id,
@@ -77,8 +83,27 @@ def find(store: Store, record_type: str, text: str = "", limit: int | None = LIM
     if text:
         where = " OR ".join([f"CAST([{c}] AS TEXT) LIKE ?" for c in searched.columns] + ["CAST(id AS TEXT) = ?"])
         params = [f"%{text}%"] * len(searched.columns) + [text]
-    rows = store.rows(record_type, where, params, order_by="id desc", limit=limit)
+    rows = enrich(store, record_type, store.rows(record_type, where, params, order_by="id desc", limit=limit))
+    if record_type == "orderrow":
+        rows = _with_order_status(store, rows)
     return [_listed(record_type, searched, row) for row in rows]
+
+
+def _with_order_status(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Order rows have no sync of their own (they are pushed with their order): a row is synced when
+    its order was pushed after the row's last edit, changed when edited since, new when the order
+    was never pushed."""
+    orders: dict[Any, dict[str, Any] | None] = {}
+    shown = []
+    for row in rows:
+        order_id = row.get("order_id")
+        if order_id not in orders:
+            orders[order_id] = store.get("order", order_id) if order_id is not None else None
+        order = orders[order_id] or {}
+        pushed = order.get("last_synced_at") if order.get("billecta_id") else None
+        status = "new" if not pushed else ("changed" if (row.get("updated_at") or "") > pushed else "synced")
+        shown.append({**row, "sync_status": status, "billecta_id": order.get("billecta_id") if pushed else None})
+    return shown
 
 
 def _listed(record_type: str, searched: Searched, row: dict[str, Any]) -> Listed:
