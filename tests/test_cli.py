@@ -382,7 +382,10 @@ def test_order_rows_are_listed_with_their_orders_sync(workdir: Path, capsys: pyt
     order = json.loads(out)[0]
     assert {row["status"] for row in rows.values()} == {"synced"}
     assert {row["billecta_id"] for row in rows.values()} == {order["billecta_id"]}
-    (workdir / "rows.csv").write_text("id,order_id,quantity\n101001,1010,3\n")
+    rt = build_runtime(load_settings())  # the order was pushed a while ago (stamps have whole seconds)
+    rt.store.update("order", 1010, {"last_synced_at": "2026-01-01T00:00:00+00:00"})
+    rt.close()
+    (workdir / "rows.csv").write_text("id,order_id,quantity\n101001,1010,7\n")
     assert run(capsys, "import", "orderrow", str(workdir / "rows.csv"))[0] == 0
     _, out, _ = run(capsys, "list", "orderrow", "101001")
     assert "changed, with order 1010" in out
