@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(command_help(args.words) if args.words else RUN_HELP)
         return 0
     if not args.words:
-        raise UsageError("Say the record type and the command, e.g. `run invoice pause 1001` "
+        raise UsageError("Say the record type and the command, e.g. `billecta-bot run invoice pause 1001` "
                          "(`run invoice payment --help` lists a command's fields).")
     command, record_type, target_words, values = parse_run_words(args.words)
     if args.select_all:
