@@ -33,8 +33,10 @@ OPEN_WITHIN_SECONDS = 2.5
 # views.open calls in flight at once. Each waits 100-300 ms on Slack and holds no CPU meanwhile, so a
 # burst of slash commands must not queue behind a few threads: with 2, the 20th of 20 concurrent
 # commands waited 10 x 150 ms = 1.5 s for its modal. bench/ack_latency.py (200 commands, Slack at
-# 150 ms): 32 threads put p99 at ~600 ms, 64 at ~180 ms. An idle thread costs a few dozen kB.
-OPENER_THREADS = 64
+# 150 ms, a quiet machine): 32 threads, open p99 670 ms and ack p99 60 ms; 64 threads, open p99
+# 170 ms but ack p99 100 ms (the opens' Python work competes with the acks for the GIL). 32 keeps
+# both targets (open within 1 s, ack p99 under 100 ms) with a margin.
+OPENER_THREADS = 32
 
 
 class TrackedPool(ThreadPoolExecutor):
