@@ -297,18 +297,28 @@ def test_an_unavailable_command_says_so_before_asking(workdir: Path, capsys: pyt
 
 def test_retry_of_a_dangerous_job_asks_like_its_first_run(workdir: Path, capsys: pytest.CaptureFixture[str],
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    run(capsys, "run", "article", "delete", "1", "--yes")  # used on an invoice: the item fails
+    from bot.billecta.client import BillectaClient
+    from bot.errors import BillectaUnavailable
+
+    def unavailable(self: BillectaClient, product_id: str) -> None:
+        raise BillectaUnavailable("503")
+
+    deleted = BillectaClient.delete_product
+    monkeypatch.setattr(BillectaClient, "delete_product", unavailable)
+    assert run(capsys, "run", "article", "delete", "4", "--yes")[0] == 1  # Billecta down: the item failed
+    monkeypatch.setattr(BillectaClient, "delete_product", deleted)
     status, _, err = run(capsys, "jobs", "retry", "1")
     assert status == 2 and "Delete 1 article(s)" in err and "--yes" in err
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     answers = iter(["y", "1"])
     monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
     status, out, err = run(capsys, "jobs", "retry", "1")  # 'y' is not the typed count
-    assert status == 2 and "Type 1 to confirm" not in err and "Cancelled" in err
+    assert status == 2 and "Cancelled" in err
     _, out, _ = run(capsys, "jobs", "--json")
     assert len(json.loads(out)) == 1  # nothing was queued
-    status, out, _ = run(capsys, "jobs", "retry", "1")
-    assert "Records: article 1" in out and status == 1  # asked, typed, ran (still refused by Billecta)
+    status, out, err = run(capsys, "jobs", "retry", "1")
+    assert "Records: article 4" in out and "Job 2 (article delete failed items of job 1)" in out, out + err
+    assert status == 1  # asked, typed 1, ran: Billecta, up again, refuses (the demo uses every article)
 
 
 def test_changed_with_nothing_changed_is_success(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
