@@ -6,11 +6,14 @@ import argparse
 import os
 import shlex
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
 from bot.cli import build_parser, main
+from bot.config import load_settings
+from bot.runtime import build_runtime
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text()
@@ -34,10 +37,10 @@ def test_readme_keeps_the_two_commands() -> None:
     assert "pip install -e '.[dev]' && python -m pytest" in README
 
 
-def _shell_block(heading: str) -> list[str]:
-    """The lines of the first ```sh block after `heading`, comments and blank lines dropped."""
-    section = README.split(f"\n## {heading}\n", 1)[1]
-    block = section.split("```sh\n", 1)[1].split("\n```", 1)[0]
+def _shell_block(heading: str, nth: int = 0) -> list[str]:
+    """The lines of the `nth` ```sh block after `heading`, comments and blank lines dropped."""
+    section = README.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n")[nth + 1].split("\n```", 1)[0]
     return [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
@@ -63,3 +66,40 @@ def test_the_first_session_runs_top_to_bottom_in_a_fresh_directory(
         out, err = capsys.readouterr()
         assert status == 0, f"{line!r} exited {status}:\n{out}\n{err}"
     assert (tmp_path / "billecta-bot.db").exists()
+
+
+def test_the_first_session_works_against_a_served_sandbox(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's served variant: the sandbox over HTTP, a store that starts empty, `pull` links what
+    Billecta has (creditor, debtors, products, drafts of orders), then the first session line by line."""
+    from bot.sandbox import Sandbox
+    from bot.sandbox.server import make_server
+
+    for name in [name for name in os.environ if name.startswith(("BILLECTA_", "SLACK_", "ROLE_"))] + ["SCHEDULES"]:
+        monkeypatch.delenv(name, raising=False)
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    box = Sandbox(str(tmp_path / "served.db"), token="sandbox", seed="demo")
+    server = make_server(box, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        served = _shell_block("A first session", nth=1)  # the served variant's block
+        assert any(line.startswith("billecta-bot pull") for line in served)
+        monkeypatch.setenv("BILLECTA_BASE_URL", server.url)
+        monkeypatch.setenv("BILLECTA_SECURE_TOKEN", "sandbox")
+        for line in [line for line in served if line.startswith("billecta-bot pull")] + _shell_block("A first session"):
+            status = main(shlex.split(line, comments=True)[1:])
+            out, err = capsys.readouterr()
+            assert status == 0, f"{line!r} exited {status}:\n{out}\n{err}"
+        assert not (tmp_path / "billecta-bot.sandbox.db").exists()  # it ran against the served one
+        rt = build_runtime(load_settings())
+        try:  # the account's debtors were linked, not created again
+            external_ids = [debtor.debtor_external_id for debtor in rt.billecta.list_debtors()]
+        finally:
+            rt.close()
+        assert sorted(external_ids) == sorted(set(external_ids)) and {"1", "2", "5"} <= set(external_ids)
+    finally:
+        server.close()
+        thread.join(timeout=5)
+        box.close()
