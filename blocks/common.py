@@ -134,4 +134,5 @@ def modal(title: str, blocks: list[Block], *, callback_id: str, submit: str | No
 
 def message(text: str, blocks: list[Block]) -> dict[str, Any]:
     """A chat message: `text` is the notification/fallback and always names the records."""
-    return {"text": clip(text, limits.MESSAGE_TEXT), "blocks": limits.check_message(blocks, text)}
+    text = clip(text, limits.MESSAGE_TEXT)
+    return {"text": text, "blocks": limits.check_message(blocks, text)}

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Any
 
 from blocks import limits
 from blocks.common import Block, actions, button, context, header, option, plain, section
-from blocks.ids import ActionId
+from blocks.ids import ActionId, unique_id
 from blocks.views import ViewContext
 from bot import timefmt
 from bot.services.event_log import (
@@ -22,6 +23,7 @@ from bot.services.event_log import (
     NO_EVENTS,
     PENDING,
     EventLog,
+    ExportFile,
     LogEvent,
     event_types,
     export_csv,
@@ -47,8 +49,7 @@ OPTIONS = tuple(str(option) for option in EventsOption)
 
 
 class EventsBlock(StrEnum):
-    EXPORT_CSV = "events-export-csv"
-    EXPORT_JSON = "events-export-json"
+    BUTTONS = "events-buttons"
 
 
 def event_log_blocks(log: EventLog, filter_text: str | None = None, filter_type: str | None = None,
@@ -121,16 +122,21 @@ def view_blocks(ctx: ViewContext) -> list[Block]:
     return event_log_blocks(ctx.result, options.get(EventsOption.TEXT), options.get(EventsOption.EVENT_TYPE))
 
 
-def export(ctx: ViewContext, fmt: str) -> tuple[str, bytes]:
-    """(filename, content) of the events matching the view's filters, as 'csv' or 'json'."""
-    options = ctx.options or {}
-    event_type = options.get(EventsOption.EVENT_TYPE)
-    log = filter_log(ctx.result, options.get(EventsOption.TEXT),
-                     None if event_type in (None, "", ALL_TYPES) else event_type)
+def export(ctx: ViewContext, fmt: str) -> ExportFile:
+    """The events matching the view's filters as 'csv' or 'json', named with the filters and the count."""
+    filters = export_filters(ctx.options or {})
+    log = filter_log(ctx.result, filters.get(EventsOption.TEXT), filters.get(EventsOption.EVENT_TYPE))
     if fmt not in ("csv", "json"):
         raise ValueError(f"unknown export format {fmt!r}")
-    exported = export_csv(log) if fmt == "csv" else export_json(log)
-    return exported.filename, exported.content
+    return export_csv(log, filters) if fmt == "csv" else export_json(log, filters)
+
+
+def export_filters(options: dict[str, Any]) -> dict[str, str]:
+    """The filters that narrow the log (option name → value), without the empty ones and 'all types'."""
+    text = (options.get(EventsOption.TEXT) or "").strip()
+    event_type = options.get(EventsOption.EVENT_TYPE)
+    found = {EventsOption.TEXT.value: text, EventsOption.EVENT_TYPE.value: event_type}
+    return {k: str(v) for k, v in found.items() if v not in (None, "", ALL_TYPES)}
 
 
 def _status(log: EventLog, shown: EventLog) -> Block:
@@ -144,14 +150,15 @@ def _status(log: EventLog, shown: EventLog) -> Block:
 
 
 def _filters(log: EventLog, text: str | None, event_type: str | None) -> list[Block]:
-    search: Block = {"type": "plain_text_input", "action_id": str(ActionId.VIEW_OPTION),
+    search: Block = {"type": "plain_text_input", "action_id": unique_id(ActionId.VIEW_OPTION, EventsOption.TEXT),
                      "placeholder": plain("Words in the type, title, description, by or reference",
                                           limits.PLACEHOLDER),
                      "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]}}
     if text:
         search["initial_value"] = text
     options = event_types_options(log)
-    select: Block = {"type": "static_select", "action_id": str(ActionId.VIEW_OPTION), "options": options,
+    select: Block = {"type": "static_select", "action_id": unique_id(ActionId.VIEW_OPTION, EventsOption.EVENT_TYPE),
+                     "options": options,
                      "initial_option": next((o for o in options if o["value"] == event_type), options[0])}
     return [_input(EventsOption.TEXT, "Search", search), _input(EventsOption.EVENT_TYPE, "Event type", select)]
 
@@ -162,12 +169,10 @@ def _input(block_id: str, label: str, element: Block) -> Block:
 
 
 def _buttons() -> list[Block]:
-    # Slack wants action ids unique within a block: the two export buttons live in two blocks.
-    return [
-        actions(button("Refresh", ActionId.VIEW_REFRESH), button("Export CSV", ActionId.VIEW_EXPORT, "csv"),
-                block_id=EventsBlock.EXPORT_CSV),
-        actions(button("Export JSON", ActionId.VIEW_EXPORT, "json"), block_id=EventsBlock.EXPORT_JSON),
-    ]
+    return [actions(button("Refresh", ActionId.VIEW_REFRESH),
+                    button("Export CSV", unique_id(ActionId.VIEW_EXPORT, "csv"), "csv"),
+                    button("Export JSON", unique_id(ActionId.VIEW_EXPORT, "json"), "json"),
+                    block_id=EventsBlock.BUTTONS)]
 
 
 def _escape(text: str) -> str:

@@ -73,15 +73,24 @@ def check_message(blocks: list[dict[str, Any]], text: str = "") -> list[dict[str
 
 
 def check_blocks(blocks: list[dict[str, Any]], most: int) -> list[dict[str, Any]]:
+    """A surface's blocks (a whole view or message: its block ids and action ids must be unique)."""
     _check(len(blocks) <= most, f"{len(blocks)} blocks, Slack allows {most}")
+    _unique([b["block_id"] for b in blocks if "block_id" in b], "block_id")
+    _unique([e["action_id"] for b in blocks for e in _elements(b) if "action_id" in e], "action_id")
     for block in blocks:
         _check_block(block)
     return blocks
 
 
+def _unique(ids: list[str], what: str) -> None:
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    _check(not twice, f"{what} used twice in one view or message: {twice}")
+
+
 def _check_block(block: dict[str, Any]) -> None:
     _check(len(block.get("block_id", "")) <= BLOCK_ID, "block_id over 255")
     kind = block.get("type")
+    _check("dispatch_action" not in block or kind == "input", f"dispatch_action on a {kind} block")
     if kind == "section":
         _check(len(_text(block.get("text"))) <= SECTION_TEXT, "section text over 3000")
         _check(len(block.get("fields", [])) <= 10, "more than 10 section fields")
@@ -117,8 +126,13 @@ def _check_element(element: dict[str, Any]) -> None:
     for group in element.get("option_groups", []):
         options.extend(group.get("options", []))
     _check(len(element.get("options", [])) <= OPTIONS, "more than 100 options")
-    for option in [*options, *([element["initial_option"]] if "initial_option" in element else [])]:
+    _check(len(element.get("option_groups", [])) <= OPTIONS, "more than 100 option groups")
+    initial = [*([element["initial_option"]] if "initial_option" in element else []),
+               *element.get("initial_options", [])]
+    for option in [*options, *initial]:
         check_option(option)
+    if options:  # external selects have none to compare with
+        _check(all(o in options for o in initial), f"initial option not among the options: {initial}")
     if "confirm" in element:
         _check_confirm(element["confirm"])
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from blocks import limits
-from blocks.common import Block, modal, optional_module, section
+from blocks.common import Block, message, modal, optional_module, section
 from blocks.ids import CallbackId
 from bot.commands import Command
+from bot.services.export import ExportFile, describe_filters, file_stem, rows_part
 
 VIEW_MODULES: dict[str, str] = {
     "show-event-log": "blocks.events",
@@ -33,7 +34,7 @@ class ViewContext:
 class ViewModule(Protocol):
     def view_blocks(self, ctx: ViewContext) -> list[Block]: ...
 
-    def export(self, ctx: ViewContext, fmt: str) -> tuple[str, bytes]: ...
+    def export(self, ctx: ViewContext, fmt: str) -> ExportFile: ...
 
 
 class _Plain:
@@ -44,13 +45,33 @@ class _Plain:
         return [section(f"```{limits.clip(str(ctx.result), 2900)}```")]
 
     @staticmethod
-    def export(ctx: ViewContext, fmt: str) -> tuple[str, bytes]:
-        return f"{ctx.command.verb}.json", json.dumps(ctx.result, default=str, indent=2).encode()
+    def export(ctx: ViewContext, fmt: str) -> ExportFile:
+        rows = len(ctx.result) if isinstance(ctx.result, (list, dict)) else int(ctx.result is not None)
+        content = json.dumps(ctx.result, default=str, indent=2).encode()
+        return ExportFile(f"{file_stem(ctx.command.verb, filters=ctx.options)}-{rows_part(rows)}.json", content,
+                          "application/json", rows)
 
 
 def view_module(command: Command) -> ViewModule:
     module: ViewModule = optional_module(VIEW_MODULES.get(command.slug)) or _Plain()
     return module
+
+
+def export_comment(what: str, exported: ExportFile, filters: dict[str, Any]) -> str:
+    """The text beside an exported file: what it holds, the filter, how many rows, the format."""
+    shown = describe_filters(filters)
+    rows = f"{exported.rows} row" + ("" if exported.rows == 1 else "s")
+    fmt = exported.filename.rsplit(".", 1)[-1].upper()
+    return f"{what}{f' (filter: {shown})' if shown else ''}: {rows}, {fmt}."
+
+
+def export_empty(what: str, filters: dict[str, Any]) -> dict[str, Any]:
+    """Instead of an empty file: say there was nothing to export, and why (the filter, if any)."""
+    shown = describe_filters(filters)
+    what = what[:1].lower() + what[1:]
+    text = (f"Nothing to export: nothing in the {what} matches the filter ({shown}), so no file was made."
+            if shown else f"Nothing to export: the {what} is empty, so no file was made.")
+    return message(text, [section(f"ℹ️ {text}")])
 
 
 def view_modal(ctx: ViewContext, private_metadata: str) -> Block:

@@ -6,6 +6,15 @@ Slack shows it in the modal field, the open modal or an ephemeral reply.
 
 from __future__ import annotations
 
+ECHO_LIMIT = 60
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """User input quoted back in a message, cut short: a pasted 40,000-character text must not make
+    the reply itself longer than Slack takes (or than anyone reads)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class BotError(Exception):
     """Base class: `user_message` is safe to show (no secrets, no stack traces).

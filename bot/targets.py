@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.errors import UsageError
+from bot.errors import UsageError, echo
 
 MAX_RANGE = 50_000
 _RANGE = re.compile(r"^(\d+)\s*-\s*(\d+)$")
@@ -68,11 +68,11 @@ def _expand(token: str) -> list[str]:
     match = _RANGE.match(token)
     if not match:
         if token.startswith("-"):
-            raise UsageError(f"Unknown option {token!r}.")
+            raise UsageError(f"Unknown option {echo(token)!r}.")
         return [token.strip("#")]
     low, high = int(match[1]), int(match[2])
     if low > high:
-        raise UsageError(f"Range {token} runs backwards; write {high}-{low}.")
+        raise UsageError(f"Range {echo(token)} runs backwards; write {echo(f'{high}-{low}')}.")
     if high - low + 1 > MAX_RANGE:
-        raise UsageError(f"Range {token} covers more than {MAX_RANGE:,} records; use --all instead.")
+        raise UsageError(f"Range {echo(token)} covers more than {MAX_RANGE:,} records; use --all instead.")
     return [str(number) for number in range(low, high + 1)]

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from blocks.views import view_module
 from bot import commands as registry
 from bot.commands import Command, Kind
-from bot.errors import UsageError
+from bot.errors import UsageError, echo
 from bot.roles import Role
 
 TARGET_FLAGS = ("--all", "--changed")
+MAX_TEXT = 4000  # far above any real command (ids, ranges, flags), far below Slack's 40,000
 
 
 @dataclass
@@ -29,6 +30,9 @@ class Parsed:
 
 def parse(text: str, role: Role = Role.ADMIN) -> Parsed:
     """`role`: whose "did you mean" suggestions these are (only commands they can run)."""
+    if len(text) > MAX_TEXT:  # no command is this long: refuse before any part of it is echoed
+        raise UsageError(f"That is {len(text):,} characters; a `/billecta` command takes at most {MAX_TEXT:,}. "
+                         "Try `/billecta help`.")
     try:
         words = shlex.split(text.strip())
     except ValueError:
@@ -78,7 +82,7 @@ def _run(command: Command, record_type: str, words: list[str]) -> Parsed:
             elif index + 1 < len(words):
                 index, value = index + 1, words[index + 1]
             else:
-                raise UsageError(f"`{word}` needs a value: `{word} <value>`.")
+                raise UsageError(f"`{echo(word)}` needs a value: `{echo(word)} <value>`.")
             flags[name.replace("-", "_")] = value
         else:
             targets.append(word)
@@ -97,7 +101,7 @@ def _check_flags(command: Command, record_type: str, flags: dict[str, str]) -> N
     wrong = [flag for flag in flags if flag not in known]
     if wrong:
         listed = ", ".join(f"`--{option.replace('_', '-')}`" for option in known)
-        raise UsageError(f"`{name}` has no option `--{wrong[0].replace('_', '-')}`. Its options: {listed}.")
+        raise UsageError(f"`{name}` has no option `--{echo(wrong[0].replace('_', '-'))}`. Its options: {listed}.")
 
 
 def option_names(command: Command) -> tuple[str, ...]:
@@ -134,4 +138,4 @@ def closest(text: str, n: int = 3, role: Role = Role.ADMIN) -> list[str]:
 def unknown(text: str, role: Role = Role.ADMIN) -> str:
     matches = closest(text, role=role)
     hint = " Did you mean " + ", ".join(f"`/billecta {m}`" for m in matches) + "?" if matches else ""
-    return f"I don't know `/billecta {text.strip()}`.{hint} Try `/billecta help`."
+    return f"I don't know `/billecta {echo(text)}`.{hint} Try `/billecta help`."

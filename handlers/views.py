@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from blocks.confirm import asks_for_count
-from blocks.ids import ActionId, BlockId, CallbackId
+from blocks.ids import ActionId, BlockId, CallbackId, matching
 from blocks.metadata import FlowState
 from blocks.status import error_view, loading_view, result_view
 from bot.errors import BotError
@@ -34,10 +34,10 @@ def register(app: App) -> None:
     app.view(CallbackId.DIALOG)(on_dialog_submit)
     app.view(CallbackId.STATUS)(lambda ack: ack())
     app.view(CallbackId.VIEW)(lambda ack: ack())
-    app.action(ActionId.FORM_FIELD)(on_form_change)
-    app.action(ActionId.VIEW_OPTION)(on_view_option)
+    app.action(matching(ActionId.FORM_FIELD))(on_form_change)
+    app.action(matching(ActionId.VIEW_OPTION))(on_view_option)
     app.action(ActionId.VIEW_REFRESH)(on_view_refresh)
-    app.action(ActionId.VIEW_EXPORT)(on_view_export)
+    app.action(matching(ActionId.VIEW_EXPORT))(on_view_export)
 
 
 def _working(ack: Ack, deps: Deps, state: FlowState, text: str = "Working…") -> None:

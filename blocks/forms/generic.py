@@ -19,7 +19,7 @@ from pydantic.fields import FieldInfo
 from blocks import limits
 from blocks.common import Block, option, plain
 from blocks.forms import FormContext, initial_option, initial_text, label_of
-from blocks.ids import ActionId
+from blocks.ids import ActionId, unique_id
 
 
 def form_blocks(ctx: FormContext) -> list[Block]:
@@ -32,7 +32,7 @@ def form_blocks(ctx: FormContext) -> list[Block]:
 def field_block(name: str, info: FieldInfo, value: Any) -> Block:
     annotation, optional = _unwrap(info.annotation)
     element = _element(annotation, value)
-    element["action_id"] = ActionId.FORM_FIELD
+    element["action_id"] = unique_id(ActionId.FORM_FIELD, name)
     block: Block = {"type": "input", "block_id": name, "label": label_of(name, info.title),
                     "optional": optional or not info.is_required(), "element": element}
     if element["type"] != "checkboxes":

@@ -2,7 +2,7 @@
 
 Pure: `prepared` is what `bot.services.payments.prepare` returned, `values` the current field values
 (prefilled, then typed), `errors` field → message. Each input's block_id is the form field name and
-its action_id `ActionId.FORM_FIELD`, as the generic dialog flow expects (handlers/flows).
+its action_id `unique_id(ActionId.FORM_FIELD, field)`, as the generic dialog flow expects (handlers/flows).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from blocks import limits
 from blocks.common import Block, context, fields, option, plain, section
 from blocks.forms import FormContext, field_error
-from blocks.ids import ActionId
+from blocks.ids import ActionId, unique_id
 from bot.billecta.enums import OvershootingAmountHandling
 from bot.money import MoneyError, format_amount, parse_decimal
 from bot.services import Outcome
@@ -116,7 +116,7 @@ def _summary(prepared: dict[str, Any]) -> Block:
 def _input(field: PaymentField, label: str, element: Block, *, hint: str | None = None,
            optional: bool = False, dispatch: bool = True) -> Block:
     block: Block = {"type": "input", "block_id": str(field), "label": plain(label, limits.LABEL),
-                    "element": {**element, "action_id": str(ActionId.FORM_FIELD)}, "optional": optional}
+                    "element": {**element, "action_id": unique_id(ActionId.FORM_FIELD, field)}, "optional": optional}
     if dispatch:
         block["dispatch_action"] = True
     if hint:

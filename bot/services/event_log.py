@@ -7,15 +7,15 @@ turn it into files.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from bot.billecta.dates import STOCKHOLM
+from bot.services.export import ExportFile, csv_file, file_stem, rows_part
 
 NO_EVENTS = "No events available"
 SUCCESS, PENDING, ERROR = "Success", "Pending", "Error"
@@ -160,13 +160,7 @@ def event_types(log: EventLog) -> list[tuple[str, str]]:
     return sorted({(e.event_type, e.type_label) for e in log.events}, key=lambda pair: pair[1])
 
 
-# -- exports --------------------------------------------------------------------------------------
-
-class ExportFile(NamedTuple):
-    filename: str
-    content: bytes
-    mimetype: str
-
+# -- exports (written by bot.services.export: formula-safe CSV, named with filter and row count) --------
 
 CSV_COLUMNS = ("section", "time", "timestamp", "type", "type_label", "status", "title", "description",
                "by", "reference", "record", "event_id")
@@ -180,27 +174,28 @@ def _row(event: LogEvent) -> dict[str, Any]:
             "reference": event.reference, "record": event.source, "event_id": event.event_id}
 
 
-def export_filename(log: EventLog, extension: str) -> str:
-    key = re.sub(r"[^A-Za-z0-9._-]+", "-", log.record_key).strip("-") or "record"
-    return f"events-{log.record_type}-{key}.{extension}"
+def export_stem(log: EventLog, filters: Mapping[str, Any] | None = None) -> str:
+    """'events-invoice-1001' and the filters: the file name before its row count."""
+    return file_stem("events", log.record_type, log.record_key or "record", filters=filters)
 
 
-def export_csv(log: EventLog) -> ExportFile:
-    """UTF-8 with a BOM (so Excel reads å, ä, ö), comma-separated, scheduled events first."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(_row(event) for event in log.events)
-    return ExportFile(export_filename(log, "csv"), buffer.getvalue().encode("utf-8-sig"), "text/csv")
+def export_filename(log: EventLog, extension: str, filters: Mapping[str, Any] | None = None) -> str:
+    return f"{export_stem(log, filters)}-{rows_part(log.count)}.{extension}"
 
 
-def export_json(log: EventLog) -> ExportFile:
+def export_csv(log: EventLog, filters: Mapping[str, Any] | None = None) -> ExportFile:
+    """Scheduled events first, then the history newest first (`filters`: what narrowed `log`, for the name)."""
+    return csv_file(export_stem(log, filters), CSV_COLUMNS, (_row(event) for event in log.events))
+
+
+def export_json(log: EventLog, filters: Mapping[str, Any] | None = None) -> ExportFile:
     payload = {
         "record": log.record, "record_type": log.record_type, "record_key": log.record_key,
         "updated_at": log.updated_at.isoformat(), "note": log.note,
         "period": [day.isoformat() for day in log.period] if log.period else None,
+        "filter": {k: v for k, v in (filters or {}).items() if v not in (None, "")}, "count": log.count,
         "scheduled": [_row(event) for event in log.scheduled],
         "occurred": [_row(event) for event in log.occurred],
     }
     content = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
-    return ExportFile(export_filename(log, "json"), content, "application/json")
+    return ExportFile(export_filename(log, "json", filters), content, "application/json", log.count)

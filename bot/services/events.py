@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from bot.billecta.dates import STOCKHOLM, format_datetime, parse_datetime
 from bot.billecta.enums import ActionType, EventType
 from bot.billecta.models import CommonActionEventView, EventView
-from bot.errors import BillectaNotFound, UsageError
+from bot.errors import BillectaNotFound, UsageError, echo
 from bot.money import format_amount
 from bot.services.event_authors import attribute
 from bot.services.event_log import (
@@ -176,7 +176,7 @@ def _day(value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise UsageError(f"{value!r} is not a date; use YYYY-MM-DD.") from exc
+        raise UsageError(f"{echo(str(value))!r} is not a date; use YYYY-MM-DD.") from exc
 
 
 def _fetch(rt: Runtime, target: _Target) -> list[LogEvent] | None:

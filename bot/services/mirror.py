@@ -16,7 +16,7 @@ from bot.billecta.models import (
     InvoiceActionView,
     UnhandledPaymentView,
 )
-from bot.errors import BillectaNotFound, NotFound
+from bot.errors import BillectaNotFound, NotFound, echo
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -135,7 +135,7 @@ def resolve_invoice(rt: Runtime, key: str) -> dict[str, Any]:
     if view is None and key.isdigit():
         view = _get_or_none(lambda: rt.billecta.get_invoice(key))
     if view is None:
-        raise NotFound(f"There is no invoice {key}: not in the bot's store and not in Billecta.")
+        raise NotFound(f"There is no invoice {echo(key)}: not in the bot's store and not in Billecta.")
     return mirror_invoice(rt, view)
 
 
@@ -155,7 +155,7 @@ def resolve_debtcollection(rt: Runtime, key: str) -> dict[str, Any]:
             case_id = mirror_invoice(rt, found)["debt_collection_action_public_id"]
             view = _get_or_none(lambda: rt.billecta.get_debt_collection(case_id)) if case_id else None
     if view is None:
-        raise NotFound(f"There is no debt-collection case {key}: not in the store and not in Billecta.")
+        raise NotFound(f"There is no debt-collection case {echo(key)}: not in the store and not in Billecta.")
     return mirror_debtcollection(rt, view)
 
 
@@ -170,7 +170,7 @@ def resolve_payment(rt: Runtime, key: str) -> dict[str, Any]:
         return row
     view = _get_or_none(lambda: rt.billecta.get_unhandled_payment(key)) if _GUID.match(key) else None
     if view is None:
-        raise NotFound(f"There is no payment {key}: not in the store and not in Billecta.")
+        raise NotFound(f"There is no payment {echo(key)}: not in the store and not in Billecta.")
     return mirror_payment(rt, view)
 
 
@@ -179,7 +179,7 @@ def resolve_source(rt: Runtime, record_type: str, key: str) -> dict[str, Any]:
     if not key.isdigit():
         row = rt.store.find_by(record_type, "billecta_id", key)
         if row is None:
-            raise NotFound(f"{record_type} ids are numbers; {key!r} is not one.")
+            raise NotFound(f"{record_type} ids are numbers; {echo(key)!r} is not one.")
         return row
     return rt.store.require(record_type, int(key))
 

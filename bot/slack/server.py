@@ -46,9 +46,26 @@ def wsgi_app(bot: SlackBot) -> Callable[..., Iterable[bytes]]:
             start_response("200 OK" if ok else "503 Service Unavailable",
                            [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
             return [data]
+        if not _timestamp_well_formed(environ):
+            return _unauthorized(start_response)
         return slack(environ, start_response)
 
     return application
+
+
+def _timestamp_well_formed(environ: dict[str, Any]) -> bool:
+    """Bolt's signature check does `int(X-Slack-Request-Timestamp)` and a header like `abc` escapes it
+    as a 500 with a traceback; Slack only ever sends whole seconds. (A missing header Bolt refuses.)"""
+    value = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+    return value is None or (value.isascii() and value.isdigit())
+
+
+def _unauthorized(start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """The answer Bolt gives a request whose signature does not verify."""
+    log.info("refused a Slack request with a malformed X-Slack-Request-Timestamp")
+    data = json.dumps({"error": "invalid request"}).encode()
+    start_response("401 Unauthorized", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
 
 
 def make_http_server(bot: SlackBot, host: str = "0.0.0.0", port: int = 3000) -> Any:

@@ -42,7 +42,7 @@ command's slug, with
         ctx.values (the current field values: prefilled from `prepared`, then what the user typed),
         ctx.errors (field → message from on-change validation or the service; show them with
         `blocks.forms.field_error(field, message)` right under the input).
-        Every input: block_id = the field name, action_id = `ActionId.FORM_FIELD`; put
+        Every input: block_id = the field name, action_id = `unique_id(FORM_FIELD, name)`; put
         `dispatch_action: True` on inputs that should validate as the user types or picks (not on
         file inputs). `blocks.forms.initial_text/initial_option` keep values across `views.update`.
 Without a module the flow renders the form from the model (`blocks.forms.generic`): str → text,
@@ -65,9 +65,9 @@ Registry entry:
 Blocks: a module listed in `blocks.views.VIEW_MODULES` by slug (the event log: `blocks.events`) with
     def view_blocks(ctx: blocks.views.ViewContext) -> list[dict]
         ctx.command, ctx.record_label, ctx.result, ctx.options. ≤ 95 blocks (the flow adds a few).
-        Filters: input blocks, block_id = option name, action_id = `ActionId.VIEW_OPTION`,
+        Filters: input blocks, block_id = option name, action_id = `unique_id(VIEW_OPTION, name)`,
         `dispatch_action: True` → any change re-runs the service with refresh=False and updates.
-        Export: buttons with action_id `ActionId.VIEW_EXPORT` and value = format ("csv", "json").
+        Export: buttons with action_id `unique_id(VIEW_EXPORT, fmt)` and value = format ("csv", "json").
         Refresh: a button with action_id `ActionId.VIEW_REFRESH`.
     def export(ctx: blocks.views.ViewContext, fmt: str) -> tuple[str, bytes]
         (filename, content): the flow uploads it with files_upload_v2 to the channel the view was

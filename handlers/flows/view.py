@@ -9,7 +9,7 @@ from typing import Any
 
 from blocks.metadata import FlowState
 from blocks.status import loading_view
-from blocks.views import ViewContext, view_modal, view_module
+from blocks.views import ViewContext, export_comment, export_empty, view_modal, view_module
 from bot.commands import Command
 from bot.roles import Actor
 from bot.services.labels import label
@@ -55,7 +55,8 @@ def interact(deps: Deps, actor: Actor, view: dict[str, Any], *, refresh: bool, w
 
 
 def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Where) -> None:
-    """Export what the modal shows as a file, posted where the view was opened (or in a DM)."""
+    """Export what the modal shows as a file to the requester's DMs (a file cannot be ephemeral, and
+    what one user filtered is not for the channel); an empty result is said, not sent as a file."""
     state = FlowState.unpack(view.get("private_metadata"))
     command = command_for(state.command)
     allowed(command, actor)
@@ -63,9 +64,19 @@ def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Wher
 
     def upload() -> None:
         ctx = _context(deps, command, state, refresh=False)
-        filename, content = view_module(command).export(ctx, fmt)
+        module = view_module(command)
+        exported = module.export(ctx, fmt)
+        filters = _filters(module, ctx.options)
         what = f"{command.title} of {state.label}" if state.label else command.title
-        comment = f"{what} ({fmt.upper()}), exported by <@{actor.id}>."
-        deps.ui.upload(state.channel, actor.id, filename, content, comment)
+        if exported.rows == 0:
+            deps.ui.dm(actor.id, export_empty(what, filters))
+            return
+        deps.ui.upload(None, actor.id, exported.filename, exported.content, export_comment(what, exported, filters))
 
     deps.work.run(where, upload)
+
+
+def _filters(module: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """The options that narrowed the export, as the module names them (none for a module without filters)."""
+    names = getattr(module, "export_filters", None)
+    return names(options) if names else {}

@@ -18,18 +18,20 @@ from blocks.events import (
     export,
     view_blocks,
 )
-from blocks.ids import ActionId
+from blocks.ids import ActionId, matching
 from blocks.views import ViewContext, view_modal, view_module
 from bot.billecta.dates import STOCKHOLM
 from bot.commands import by_slug
 from bot.services.event_log import NO_EVENTS, LogEvent, build_log
 from tests.golden import assert_golden
+from tests.slack.slack_rules import check_any, check_blocks
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATED = datetime(2026, 11, 25, 13, 5, tzinfo=STOCKHOLM)
 
 
 def golden(name: str, data: Any) -> None:
+    check_any(data)
     assert_golden(GOLDEN, name, data)
 
 
@@ -126,14 +128,13 @@ def test_filters_and_buttons_use_the_flow_ids() -> None:
     blocks = event_log_blocks(sample_log(), "sent", ALL_TYPES)
     inputs = {b["block_id"]: b for b in blocks if b["type"] == "input"}
     assert set(inputs) == {"text", "event_type"}
-    assert all(b["dispatch_action"] and b["element"]["action_id"] == ActionId.VIEW_OPTION for b in inputs.values())
+    assert all(b["dispatch_action"] and matching(ActionId.VIEW_OPTION).match(b["element"]["action_id"])
+               for b in inputs.values())
     assert inputs["text"]["element"]["initial_value"] == "sent"
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert {(e["action_id"], e.get("value")) for e in buttons} == {
-        (ActionId.VIEW_REFRESH, None), (ActionId.VIEW_EXPORT, "csv"), (ActionId.VIEW_EXPORT, "json")}
-    for block in blocks:  # Slack wants action ids unique within a block
-        ids = [e["action_id"] for e in block.get("elements", []) if "action_id" in e]
-        assert len(ids) == len(set(ids))
+        (ActionId.VIEW_REFRESH, None), ("view-export.csv", "csv"), ("view-export.json", "json")}
+    check_blocks(blocks, "modal")  # action ids unique in the view, not only in a block
 
 
 def test_creditor_log_shows_its_period_and_sources() -> None:
@@ -150,12 +151,12 @@ def test_view_hooks_apply_the_options() -> None:
     assert command is not None and view_module(command).view_blocks is view_blocks
     ctx = ViewContext(command, "invoice 1001", sample_log(), {"text": "OCR", "event_type": ALL_TYPES})
     assert view_blocks(ctx) == event_log_blocks(sample_log(), "OCR", None)
-    filename, content = export(ctx, "csv")
-    assert filename == "events-invoice-1001.csv"
+    filename, content, _, count = export(ctx, "csv")
+    assert filename == "events-invoice-1001-text-OCR-1-row.csv" and count == 1  # 'all types' is no filter
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert [r["type"] for r in rows] == ["InvoiceSent"]
-    filename, content = export(ViewContext(command, "invoice 1001", sample_log()), "json")
-    assert filename == "events-invoice-1001.json"
+    filename, content, _, count = export(ViewContext(command, "invoice 1001", sample_log()), "json")
+    assert filename == f"events-invoice-1001-{count}-rows.json"
     assert len(json.loads(content)["occurred"]) == 5
 
 

@@ -9,11 +9,12 @@ from typing import Any
 from blocks import limits
 from blocks.forms import FormContext, form_module, form_view
 from blocks.forms.payment import PaymentField, form_blocks, payment_form_blocks, payment_result_blocks
-from blocks.ids import ActionId
+from blocks.ids import ActionId, matching
 from bot.commands import by_slug
 from bot.services import Outcome
 from bot.services.payments import PaymentForm
 from tests.golden import assert_golden
+from tests.slack.slack_rules import check_any
 
 GOLDEN = Path(__file__).parent / "golden"
 PREPARED: dict[str, Any] = {
@@ -24,6 +25,7 @@ PREPARED: dict[str, Any] = {
 
 
 def golden(name: str, data: Any) -> None:
+    check_any(data)
     assert_golden(GOLDEN, name, data)
 
 
@@ -40,7 +42,8 @@ def test_inputs_are_the_form_fields_with_the_flow_action_id() -> None:
     shown_when_needed = {PaymentField.CONFIRM_OVERPAYMENT}
     assert list(found) == [f for f in PaymentField if f not in shown_when_needed]
     assert set(found) | shown_when_needed == set(PaymentForm.model_fields) == set(PaymentForm.FIELDS) | {"payment_date"}
-    assert all(b["element"]["action_id"] == ActionId.FORM_FIELD for b in found.values())
+    assert all(b["element"]["action_id"] == f"form-field.{name}" for name, b in found.items())
+    assert all(matching(ActionId.FORM_FIELD).match(b["element"]["action_id"]) for b in found.values())
     assert found["reference"]["optional"] and not found["amount"]["optional"]
 
 

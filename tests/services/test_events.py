@@ -145,7 +145,7 @@ def test_order_log_is_its_draft_invoices(rt: Runtime) -> None:
     rt.store.mark_synced("order", 1, draft["action_public_id"])
     log = log_of(rt, "order", "1")
     assert log.record == "order 1" and [e.title for e in log.occurred] == ["Invoice 1010 created"]
-    assert export_csv(log).filename == "events-order-1.csv"
+    assert export_csv(log).filename == "events-order-1-1-row.csv"
 
 
 def test_unmatched_payment_has_the_bots_own_history(rt: Runtime) -> None:
@@ -218,7 +218,8 @@ def test_type_labels() -> None:
 
 def test_csv_export_parses_back_in_excel_friendly_utf8() -> None:
     exported = export_csv(sample())
-    assert exported.filename == "events-invoice-1001.csv" and exported.mimetype == "text/csv"
+    assert exported.filename == "events-invoice-1001-3-rows.csv" and exported.mimetype == "text/csv"
+    assert exported.rows == 3
     assert exported.content.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert list(rows[0]) == list(CSV_COLUMNS)
@@ -232,7 +233,7 @@ def test_csv_export_parses_back_in_excel_friendly_utf8() -> None:
 
 def test_json_export_parses_back() -> None:
     exported = export_json(sample())
-    assert exported.filename == "events-invoice-1001.json"
+    assert exported.filename == "events-invoice-1001-3-rows.json" and exported.rows == 3
     data = json.loads(exported.content.decode("utf-8"))
     assert data["record"] == "invoice 1001" and data["updated_at"] == "2026-11-02T12:00:00+01:00"
     assert [e["type"] for e in data["occurred"]] == ["InvoiceSent", "Created"]

@@ -1,15 +1,21 @@
 """A fake Slack Web API on localhost that records every call and rejects what Slack would reject.
 
 In the spirit of bolt-python's tests/mock_web_api_server, but stricter: views and messages are
-checked against Slack's limits (`slack_rules`: title ≤ 24, ≤ 100 blocks in a view and 50 in a
-message, …); trigger ids must be issued by `trigger()` and used once within 3 s
-(`expired_trigger_id` / `exchanged_trigger_id`); `chat.update` only edits a message the fake posted
-in that channel (`message_not_found`); channels in `state.outside` refuse posts and files
-(`not_in_channel`: the bot was never invited); `rate_limit()` makes a method answer 429 with
-Retry-After for N calls or T seconds; a response_url (`response_url()`) takes at most 5 messages,
-each checked like a chat message. It also takes file uploads (the files_upload_v2 flow).
-`latency_ms` delays each Web API answer as the real API does (100-300 ms); a call is recorded when
-it arrives.
+checked against every published Block Kit rule (`slack_rules`); trigger ids must be issued by
+`trigger()` and used once within 3 s (`expired_trigger_id` / `exchanged_trigger_id`);
+`views.update` needs a known view_id (or external_id) and a current hash (`hash_conflict`);
+`chat.update` needs channel and ts and only edits a message the fake posted in that channel
+(`message_not_found`); channels in `state.outside` refuse posts and files (`not_in_channel`: the
+bot was never invited); `rate_limit()` makes a method answer 429 with Retry-After for N calls or
+T seconds; a response_url (`response_url()`) takes at most 5 messages, each checked like a chat
+message. Files go through the files_upload_v2 flow only: getUploadURLExternal (a
+filename and a length of at least one byte), the upload of exactly that many bytes, then
+completeUploadExternal of uploaded files, once.
+
+Waits (`wait_for`, `wait_quiet`) raise on timeout, as bolt-python's mock server does. Per-method
+behaviour lives in `answer`: add a method there (or a hook in `handle`, which every Web API call
+passes through). `latency_ms` delays each Web API answer as the real API does (100-300 ms); a
+call is recorded when it arrives.
 
 Run it on its own for benchmarks: `python -m tests.slack.fake_slack PORT [LATENCY_MS]` from the repository
 root.
@@ -20,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,7 +39,9 @@ from .slack_rules import limit as _limit
 
 TRIGGER_SECONDS = 3.0
 RESPONSE_USES = 5  # a response_url takes 5 messages within 30 minutes
+POLL_SECONDS = 0.02  # serve_forever's shutdown check: the default 0.5 s made every teardown wait
 _JSON_FIELDS = ("view", "blocks", "attachments", "files")
+log = logging.getLogger("fake_slack")  # each refusal with its detail: pytest shows it under a failing test
 
 
 @dataclass
@@ -47,6 +56,14 @@ class Call:
 
 
 @dataclass
+class Upload:
+    filename: str
+    length: int
+    content: bytes | None = None  # None until the bytes were posted to the upload URL
+    completed: bool = False
+
+
+@dataclass
 class FakeState:
     calls: list[Call] = field(default_factory=list)
     used_triggers: set[str] = field(default_factory=set)
@@ -58,6 +75,7 @@ class FakeState:
     posted: set[tuple[str, str]] = field(default_factory=set)  # (channel, ts) of chat.postMessage
     outside: set[str] = field(default_factory=set)  # channels the bot is not in: posts and files refused
     response_uses: dict[str, int] = field(default_factory=dict)
+    uploads: dict[str, Upload] = field(default_factory=dict)  # file id → the files_upload_v2 flow's state
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -75,7 +93,7 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self.server = _Server(("127.0.0.1", port), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(POLL_SECONDS,), daemon=True)
 
     def start(self) -> FakeSlack:
         self._thread.start()
@@ -144,15 +162,26 @@ class FakeSlack:
             if time.monotonic() - last >= seconds:
                 return
             time.sleep(seconds / 3)
+        raise TimeoutError(f"Slack calls kept arriving for {timeout} s: {[c.method for c in self.calls()[-10:]]}")
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **match: Any) -> list[Call]:
-        """Block until `count` successful calls of `method` (whose args contain `match`) arrived."""
+        """Block until `count` successful calls of `method` (whose args contain `match`) arrived;
+        TimeoutError (naming what did arrive) when they do not."""
         deadline = time.monotonic() + timeout
         while True:
             found = [c for c in self.calls(method, ok=True) if all(c.args.get(k) == v for k, v in match.items())]
-            if len(found) >= count or time.monotonic() > deadline:
+            if len(found) >= count:
                 return found
+            if time.monotonic() > deadline:
+                seen = [(c.method, c.error) for c in self.calls()[-10:]]
+                raise TimeoutError(f"{count} {method} call(s) matching {match} expected within {timeout} s, "
+                                   f"{len(found)} arrived; last calls: {seen}")
             time.sleep(0.02)
+
+    def uploaded(self) -> dict[str, Upload]:
+        """The files shared through files_upload_v2, by file id."""
+        with self.state.lock:
+            return {k: v for k, v in self.state.uploads.items() if v.completed}
 
     # -- the server --------------------------------------------------------------------------
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -190,8 +219,7 @@ class FakeSlack:
 
     def handle(self, path: str, content_type: str, body: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
         if path.startswith("/_upload/"):
-            self._record(Call("_upload", {"path": path}, time.monotonic(), body=body))
-            return 200, {}, {"ok": True}
+            return self._upload(path, body)
         if path.startswith("/_response/"):
             return self._respond(path, _parse(content_type, body), body)
         method = path.removeprefix("/api/")
@@ -227,6 +255,7 @@ class FakeSlack:
                 used = self.state.response_uses.get(path, 0)
                 _limit(used < RESPONSE_USES, "used_url")
                 self.state.response_uses[path] = used + 1
+            _limit(args.get("response_type", "ephemeral") in ("ephemeral", "in_channel"), "invalid_response_type")
             check_message(args)
         except SlackReject as exc:
             self._record(Call("_response", args, time.monotonic(), ok=False, error=str(exc), body=body))
@@ -234,7 +263,22 @@ class FakeSlack:
         self._record(Call("_response", args, time.monotonic(), body=body))
         return 200, {}, {"ok": True}
 
+    def _upload(self, path: str, body: bytes) -> tuple[int, dict[str, str], dict[str, Any]]:
+        """The bytes posted to an upload URL: a URL that was issued, exactly the announced length."""
+        file_id = path.removeprefix("/_upload/")
+        with self.state.lock:
+            upload = self.state.uploads.get(file_id)
+            error = ("file_not_found" if upload is None else
+                     f"invalid_length: announced {upload.length}, got {len(body)}" if len(body) != upload.length
+                     else None)
+            if upload is not None and error is None:
+                upload.content = body
+        self._record(Call("_upload", {"path": path}, time.monotonic(), ok=error is None, error=error, body=body))
+        return (200, {}, {"ok": True}) if error is None else (400, {}, {"ok": False, "error": error})
+
     def _record(self, call: Call) -> None:
+        if not call.ok:
+            log.warning("refused %s: %s", call.method, call.error)
         with self.state.lock:
             self.state.calls.append(call)
 
@@ -246,8 +290,9 @@ class FakeSlack:
             _limit(time.monotonic() - (issued or 0) <= TRIGGER_SECONDS, "expired_trigger_id")
             self.state.used_triggers.add(trigger_id or "")
 
-    def _store_view(self, view: dict[str, Any], view_id: str | None = None) -> dict[str, Any]:
-        check_view(view)
+    def _store_view(self, method: str, view: dict[str, Any], view_id: str | None = None) -> dict[str, Any]:
+        _limit(isinstance(view, dict), "invalid_arguments: view is required")
+        check_view(view, method=method)
         view_id = view_id or f"V{next(self._ids):08d}"
         stored = {**view, "id": view_id, "hash": f"{time.monotonic_ns()}.h", "state": {"values": {}}}
         with self.state.lock:
@@ -257,22 +302,34 @@ class FakeSlack:
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method in ("views.open", "views.push"):
             self._use_trigger(args.get("trigger_id"))
-            return self._store_view(args["view"])
+            return self._store_view(method, args.get("view"))  # type: ignore[arg-type]
         if method == "views.update":
-            view_id = args.get("view_id") or ""
-            with self.state.lock:
-                current = self.state.views.get(view_id)
-            _limit(current is not None, "not_found")
-            _limit(not args.get("hash") or args["hash"] == current["hash"], "hash_conflict")  # type: ignore[index]
-            return self._store_view(args["view"], view_id)
+            return self._update_view(args)
         if method == "views.publish":
-            return self._store_view(args["view"], f"home-{args.get('user_id')}")
+            _limit(bool(args.get("user_id")), "invalid_arguments: user_id is required")
+            return self._store_view(method, args.get("view"), f"home-{args['user_id']}")  # type: ignore[arg-type]
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             return self._message(method, args)
         return self._other(method, args)
 
+    def _update_view(self, args: dict[str, Any]) -> dict[str, Any]:
+        """views.update: by view_id or by the external_id the view was opened with, at its current hash."""
+        view_id, external_id = args.get("view_id"), args.get("external_id")
+        _limit(bool(view_id) != bool(external_id), "invalid_arguments: give view_id or external_id")
+        with self.state.lock:
+            if external_id:
+                view_id = next((k for k, v in self.state.views.items() if v.get("external_id") == external_id), None)
+            current = self.state.views.get(view_id or "")
+        _limit(current is not None, "not_found")
+        _limit(not args.get("hash") or args["hash"] == current["hash"], "hash_conflict")  # type: ignore[index]
+        view = args.get("view")
+        if isinstance(view, dict) and current.get("external_id") and "external_id" not in view:  # type: ignore[union-attr]
+            view = {**view, "external_id": current["external_id"]}  # type: ignore[index]  # stays with the view
+        return self._store_view("views.update", view, view_id)  # type: ignore[arg-type]
+
     def _message(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         _limit(bool(args.get("channel")), "channel_not_found")
+        _limit(method != "chat.update" or bool(args.get("ts")), "cant_update_message: ts is required")
         _limit(method == "chat.postEphemeral" or args["channel"] not in self.state.outside, "not_in_channel")
         _limit(method != "chat.postEphemeral" or bool(args.get("user")), "user_not_in_channel")
         check_message(args)
@@ -299,12 +356,32 @@ class FakeSlack:
                                                        for f in args.get("files") or []]},
         }
         if method == "files.completeUploadExternal":
-            _limit(args.get("channel_id") not in self.state.outside, "not_in_channel")
+            self._complete_upload(args)
         if method == "files.getUploadURLExternal":
-            file_id = f"F{next(self._ids):08d}"
-            return {"upload_url": f"{base}/_upload/{file_id}", "file_id": file_id}
+            return self._upload_url(args, base)
         _limit(method in answers, "unknown_method")
         return answers[method]
+
+    def _upload_url(self, args: dict[str, Any], base: str) -> dict[str, Any]:
+        _limit(bool(args.get("filename")), "invalid_arguments: filename is required")
+        length = str(args.get("length") or "")
+        _limit(length.isdigit() and int(length) > 0, f"invalid_arguments: length must be at least 1, got {length!r}")
+        file_id = f"F{next(self._ids):08d}"
+        with self.state.lock:
+            self.state.uploads[file_id] = Upload(str(args["filename"]), int(length))
+        return {"upload_url": f"{base}/_upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, args: dict[str, Any]) -> None:
+        files = args.get("files")
+        _limit(isinstance(files, list) and bool(files), "invalid_arguments: files is required")
+        _limit(args.get("channel_id") not in self.state.outside, "not_in_channel")
+        with self.state.lock:
+            for item in files:  # type: ignore[union-attr]
+                upload = self.state.uploads.get(item.get("id"))
+                _limit(upload is not None and upload.content is not None, "file_not_found: nothing uploaded")
+                _limit(not upload.completed, "file_already_completed")  # type: ignore[union-attr]
+            for item in files:  # type: ignore[union-attr]
+                self.state.uploads[item["id"]].completed = True
 
 
 _triggers = itertools.count(1)
@@ -340,4 +417,4 @@ def _parse(content_type: str, body: bytes) -> dict[str, Any]:
 if __name__ == "__main__":  # its own process, for benchmarks: python -m tests.slack.fake_slack PORT
     import sys
 
-    FakeSlack(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 0).server.serve_forever()
+    FakeSlack(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 0).server.serve_forever(POLL_SECONDS)

@@ -8,7 +8,7 @@ from typing import Any
 from blocks.ids import ActionId
 
 from .conftest import Stack
-from .payloads import CHANNEL, field, find_element
+from .payloads import field, find_element
 
 
 def _payment_values(amount: str) -> dict[str, Any]:
@@ -69,16 +69,33 @@ def test_event_log_view_filter_and_export(stack: Stack) -> None:
     view_id = _open(stack, "invoice events 1002")
     view = stack.fake.view(view_id)
     assert view["callback_id"] == "view-modal" and "invoice 1002" in view["blocks"][1]["text"]["text"]
-    filters = field("text", ActionId.VIEW_OPTION, "plain_text_input", "reminder")
+    filters = field("text", ActionId.VIEW_OPTION, "plain_text_input", "invoice")
     stack.client.view_action(view_id, ActionId.VIEW_OPTION, block_id="text", values=filters)
     stack.settle()
     assert len(stack.fake.calls("views.update", ok=True)) >= 2
-    stack.client.view_action(view_id, ActionId.VIEW_EXPORT, block_id="events-export-csv", action_value="csv")
+    stack.client.view_action(view_id, "view-export.csv", block_id="events-buttons", action_value="csv")
     stack.settle()
     completed = stack.fake.calls("files.completeUploadExternal", ok=True)
-    assert completed and completed[-1].args.get("channel_id") == CHANNEL
-    uploads = stack.fake.calls("_upload")
-    assert uploads and uploads[-1].body
+    assert completed and completed[-1].args.get("channel_id") == "DUOPER"  # to the requester, not the channel
+    (shared,) = stack.fake.uploaded().values()
+    assert shared.filename.startswith("events-invoice-1002-text-invoice-") and shared.filename.endswith("-rows.csv")
+    rows = shared.content.decode("utf-8-sig").count("\r\n") - 1
+    assert f"-{rows}-row" in shared.filename and rows > 0
+    comment = completed[-1].args["initial_comment"]
+    assert "invoice 1002" in comment and "“invoice”" in comment and f"{rows} row" in comment
+
+
+def test_an_empty_export_says_so_instead_of_sending_a_file(stack: Stack) -> None:
+    view_id = _open(stack, "invoice events 1002")
+    filters = field("text", ActionId.VIEW_OPTION, "plain_text_input", "no-such-words")
+    stack.client.view_action(view_id, ActionId.VIEW_OPTION, block_id="text", values=filters)
+    stack.settle()
+    stack.client.view_action(view_id, "view-export.csv", block_id="events-buttons", action_value="csv",
+                             values=filters)
+    stack.settle()
+    assert not stack.fake.calls("files.getUploadURLExternal")
+    said = stack.posts("DUOPER")[-1]["text"]
+    assert "Nothing to export" in said and "“no-such-words”" in said
 
 
 def test_an_unexpected_error_in_a_dialog_is_audited_with_its_reference(stack: Stack, monkeypatch: Any) -> None:
@@ -107,15 +124,14 @@ def test_an_unexpected_error_in_a_dialog_is_audited_with_its_reference(stack: St
     assert reopened["callback_id"] == "dialog-form-view" and "invoice 1001" in str(reopened["blocks"])
 
 
-def test_an_export_from_a_channel_the_bot_is_not_in_lands_in_a_dm(stack: Stack) -> None:
+def test_an_export_goes_to_the_requester_even_from_a_channel_the_bot_is_not_in(stack: Stack) -> None:
     stack.fake.state.outside.add("CPRIVATE")
     stack.client.command("invoice events 1002", channel="CPRIVATE")
     stack.settle()
     view_id = str(stack.fake.calls("views.update", ok=True)[-1].args["view_id"])
-    stack.client.view_action(view_id, ActionId.VIEW_EXPORT, block_id="events-export-json", action_value="json")
+    stack.client.view_action(view_id, "view-export.json", block_id="events-buttons", action_value="json")
     stack.settle()
-    assert [c.args.get("channel_id") for c in stack.fake.calls("files.completeUploadExternal")] == [
-        "CPRIVATE", "DUOPER"]
+    assert [c.args.get("channel_id") for c in stack.fake.calls("files.completeUploadExternal")] == ["DUOPER"]
     assert "error" not in str(stack.fake.view(view_id)["blocks"]).lower()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from blocks import limits
-from blocks.common import modal, option
+from blocks.common import actions, button, message, modal, option, section
 from blocks.metadata import FlowState
 from bot.errors import UsageError
 from bot.slack.refs import compress, find_ids, message_text
@@ -91,6 +91,22 @@ def test_limits_are_checked_when_built() -> None:
     assert len(option("o" * 100, "v")["text"]["text"]) == limits.OPTION_TEXT
     with pytest.raises(limits.SlackLimitError):
         FlowState(command="x", prepared={"big": "y" * 3000}).pack()
+
+
+def test_ids_and_options_are_checked_when_built() -> None:
+    two = [button("A", "same"), button("B", "same")]
+    with pytest.raises(limits.SlackLimitError, match="action_id"):  # the App Home shipped with this
+        modal("ok", [actions(*two)], callback_id="c")
+    with pytest.raises(limits.SlackLimitError, match="action_id"):
+        message("t", [actions(two[0]), actions(two[1])])
+    with pytest.raises(limits.SlackLimitError, match="block_id"):
+        message("t", [section("a", block_id="b"), section("b", block_id="b")])
+    with pytest.raises(limits.SlackLimitError, match="dispatch_action"):
+        message("t", [{**section("a"), "dispatch_action": True}])
+    select = {"type": "static_select", "action_id": "s", "options": [option("A", "a")],
+              "initial_option": option("B", "b")}
+    with pytest.raises(limits.SlackLimitError, match="initial option"):
+        modal("ok", [section("pick", accessory=select)], callback_id="c")
 
 
 def test_metadata_round_trip_and_stale_payloads() -> None:

@@ -1,0 +1,57 @@
+"""Hostile input at the HTTP endpoint: huge slash text, malformed Slack headers."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Stack
+from .payloads import sign
+from .slack_rules import check_message
+
+HUGE = 40_000
+
+
+@pytest.mark.parametrize("text", ["x" * HUGE, "invoice pause " + "9" * HUGE, "zzz " + "y " * (HUGE // 2),
+                                  "invoice " + "q" * HUGE, "invoice events " + "1" * HUGE])
+def test_a_huge_slash_text_gets_a_short_reply(stack: Stack, text: str) -> None:
+    reply, _ = stack.client.command(text)
+    assert reply.status == 200
+    body = reply.json
+    check_message(body)  # what Slack would show: within its limits
+    assert len(reply.text) < 8_000, reply.text[:300]
+
+
+
+@pytest.mark.parametrize("text", ["invoice pause " + "9" * 3900, "invoice pause " + "a" * 3900,
+                                  "invoice payment 1001 --" + "z" * 3900 + " 5",
+                                  "invoice events 1001 --text " + "t" * 3900])
+def test_long_input_under_the_cap_is_echoed_short(stack: Stack, text: str) -> None:
+    reply, response_url = stack.client.command(text)
+    stack.settle()
+    answers = [reply.json] if reply.text else []
+    answers += stack.responses(response_url)
+    answers += [c.args for c in stack.fake.calls("chat.postEphemeral", ok=True)]
+    answers += [c.args for c in stack.fake.calls("views.update", ok=True)]
+    assert answers, "no reply at all"
+    assert not stack.fake.calls(ok=False), [c.error for c in stack.fake.calls(ok=False)]
+    for answer in answers:
+        assert len(str(answer)) < 8_000, str(answer)[:300]
+
+
+def _raw(stack: Stack, headers: dict[str, str]) -> int:
+    body = "command=%2Fbillecta&text=help&user_id=UOPER&team_id=T1&channel_id=CWORK"
+    return stack.client.http.post(stack.client.url, content=body.encode(), headers={
+        "Content-Type": "application/x-www-form-urlencoded", **headers}).status_code
+
+
+@pytest.mark.parametrize("timestamp", ["abc", "", "1e9", "-1", "1.5", "0x10"])
+def test_a_malformed_request_timestamp_is_refused_401(stack: Stack, timestamp: str) -> None:
+    body = "command=%2Fbillecta&text=help&user_id=UOPER&team_id=T1&channel_id=CWORK"
+    headers = {**sign("test-signing-secret", body), "X-Slack-Request-Timestamp": timestamp}
+    assert _raw(stack, headers) == 401
+
+
+def test_missing_headers_are_refused_401(stack: Stack) -> None:
+    assert _raw(stack, {"X-Slack-Request-Timestamp": "abc"}) == 401
+    assert _raw(stack, {}) == 401
+    assert _raw(stack, {"X-Slack-Signature": "v0=00"}) == 401
