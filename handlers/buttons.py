@@ -79,11 +79,21 @@ def on_typed_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: 
 
 
 @shielded
-def on_cancel(ack: Ack, body: dict[str, Any], deps: Deps) -> None:
+def on_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
     ack()
     where = _where(body)
     if where.response_url:
-        deps.ui.respond(where.response_url, cancelled_message("The command"), replace=True)
+        deps.ui.respond(where.response_url, _cancelled(action.get("value")), replace=True)
+
+
+def _cancelled(value: str | None) -> dict[str, object]:
+    """'Pause invoice on invoice 1001: cancelled…', or a plain 'Cancelled' for a button of an older bot."""
+    try:
+        state = FlowState.unpack(value) if value else None
+    except UsageError:
+        state = None
+    command = registry.by_slug(state.command) if state else None
+    return cancelled_message(command.title if command else None, state.label if state else None)
 
 
 def _jobs_for(deps: Deps, job_id: int, actor: Actor) -> JobQueue:

@@ -60,6 +60,20 @@ def with_errors(blocks: list[Block], errors: dict[str, str]) -> list[Block]:
     return out
 
 
+# Text and number inputs dispatch on every character (Slack's default is Enter, which nobody presses
+# in a modal), so a field's error shows and clears while the user types.
+TYPING_INPUTS = ("plain_text_input", "number_input", "email_text_input", "url_text_input")
+AS_YOU_TYPE = {"trigger_actions_on": ["on_character_entered"]}
+
+
+def validate_as_you_type(block: Block) -> Block:
+    """An input block that dispatches: text-like elements do so as the user types."""
+    block["dispatch_action"] = True
+    if block["element"].get("type") in TYPING_INPUTS:
+        block["element"]["dispatch_action_config"] = AS_YOU_TYPE
+    return block
+
+
 def initial_text(value: Any) -> dict[str, Any]:
     return {"initial_value": str(value)} if value not in (None, "") else {}
 

@@ -18,7 +18,7 @@ from pydantic.fields import FieldInfo
 
 from blocks import limits
 from blocks.common import Block, option, plain
-from blocks.forms import FormContext, initial_option, initial_text, label_of
+from blocks.forms import FormContext, initial_option, initial_text, label_of, validate_as_you_type
 from blocks.ids import ActionId, unique_id
 
 
@@ -36,7 +36,7 @@ def field_block(name: str, info: FieldInfo, value: Any) -> Block:
     block: Block = {"type": "input", "block_id": name, "label": label_of(name, info.title),
                     "optional": optional or not info.is_required(), "element": element}
     if element["type"] != "checkboxes":
-        block["dispatch_action"] = True
+        validate_as_you_type(block)
     if info.description:
         block["hint"] = plain(info.description, limits.LABEL)
     return block

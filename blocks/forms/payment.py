@@ -12,7 +12,7 @@ from typing import Any
 
 from blocks import limits
 from blocks.common import Block, context, fields, option, plain, section
-from blocks.forms import FormContext, field_error
+from blocks.forms import FormContext, field_error, validate_as_you_type
 from blocks.ids import ActionId, unique_id
 from bot.billecta.enums import OvershootingAmountHandling
 from bot.money import MoneyError, format_amount, parse_decimal
@@ -118,7 +118,7 @@ def _input(field: PaymentField, label: str, element: Block, *, hint: str | None 
     block: Block = {"type": "input", "block_id": str(field), "label": plain(label, limits.LABEL),
                     "element": {**element, "action_id": unique_id(ActionId.FORM_FIELD, field)}, "optional": optional}
     if dispatch:
-        block["dispatch_action"] = True
+        validate_as_you_type(block)
     if hint:
         block["hint"] = plain(hint, limits.LABEL)
     return block

@@ -70,9 +70,9 @@ def _confirm(deps: Deps, state: FlowState, where: Where, note: str = "") -> None
     state.count = selection.count
     if where.view_id:
         deps.ui.replace(where, bulk_view(command, selection.count, selection.labels, state.pack(), note,
-                                         selection.total_text))
+                                         total=selection.total_text))
         return
-    msg = bulk_message(command, selection.count, selection.labels, state.pack(2000), note, selection.total_text)
+    msg = bulk_message(command, selection.count, selection.labels, state.pack(2000), note, total=selection.total_text)
     if where.response_url:
         deps.ui.respond(where.response_url, msg, replace=where.replace)
     else:

@@ -26,7 +26,8 @@ def test_pause_confirm_and_run(stack: Stack) -> None:
     message, response_url = confirmation(stack, "invoice pause 1001")
     assert "invoice 1001" in message["text"]
     button = find_element(message["blocks"], ActionId.ACTION_CONFIRM)
-    assert button["confirm"]["confirm"]["text"]  # Slack's own confirm dialog on the button
+    # Pausing is reversible: the message is the confirmation, no Slack dialog on top of it.
+    assert "confirm" not in button and button["style"] == "primary" and button["text"]["text"] == "Pause invoice"
     reply = stack.client.click_message(button, response_url=response_url)
     assert reply.status == 200
     stack.settle()
