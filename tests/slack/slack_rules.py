@@ -2,7 +2,8 @@
 
 Independent of `blocks/limits.py` on purpose: the fake is the oracle the bot's builders are tested
 against, so it must not share their mistakes. Numbers are Slack's published ones (Block Kit
-reference; `slack_sdk.models` encodes the same as `*_max_length` constants).
+reference; `slack_sdk.models` encodes the same as `*_max_length` constants, and every view and
+block list is also built with `slack_sdk.models` and validated there, as a second opinion).
 
 Surfaces. Modal: title plain_text 1–24, submit/close plain_text ≤ 24, a submit when there are
 inputs, ≤ 100 blocks. Home: ≤ 100 blocks. Both: private_metadata ≤ 3,000, callback_id ≤ 255,
@@ -30,6 +31,10 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 VIEW_BYTES = 250_000
 TEXT_TYPES = ("plain_text", "mrkdwn")
@@ -111,6 +116,7 @@ def check_view(view: dict[str, Any], *, method: str = "views.open") -> None:
     invalid(len(view.get("callback_id", "")) <= 255, "callback_id over 255")
     invalid(len(view.get("external_id", "")) <= 255, "external_id over 255")
     check_blocks(view.get("blocks", []), kind or "modal")
+    _sdk(lambda: View(**view).validate_json())
 
 
 def check_message(args: dict[str, Any]) -> None:
@@ -135,6 +141,15 @@ def check_blocks(blocks: list[dict[str, Any]], surface: str) -> None:
     _bad(len(action_ids) == len(set(action_ids)), f"duplicate action_id {sorted(_duplicates(action_ids))}")
     for block in blocks:
         check_block(block, surface)
+    _sdk(lambda: [b.validate_json() for b in Block.parse_all(blocks)])
+
+
+def _sdk(validate: Callable[[], Any]) -> None:
+    """A second opinion: slack_sdk.models encodes the same limits as constants and checks them."""
+    try:
+        validate()
+    except (SlackObjectFormationError, ValueError, TypeError, KeyError) as exc:
+        raise SlackReject(f"invalid_blocks: slack_sdk: {exc}") from exc
 
 
 def _duplicates(ids: list[str]) -> set[str]:

@@ -96,7 +96,7 @@ def test_response_url_posts_are_retried_on_server_errors(fake_slack: FakeSlack, 
 
 def test_fake_slack_rejects_what_slack_rejects(fake_slack: FakeSlack, tmp_path: Path) -> None:
     client = build_web_client(make_settings(fake_slack, tmp_path))
-    modal = {"type": "modal", "title": {"type": "plain_text", "text": "x" * 25}, "blocks": []}
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "x" * 25}, "blocks": [{"type": "divider"}]}
     with pytest.raises(SlackApiError, match="invalid_arguments"):
         client.views_open(trigger_id=fake_slack.trigger(), view=modal)
     ok = {**modal, "title": {"type": "plain_text", "text": "ok"}}

@@ -109,6 +109,7 @@ VIEW_RULES: dict[str, Callable[[Payload], None]] = {
     "callback_id over 255": _set("callback_id", "x" * 256),
     "external_id over 255": _set("external_id", "x" * 256),
     "over 100 blocks": lambda v: v["blocks"].extend({"type": "divider"} for _ in range(100)),
+    "no blocks (slack_sdk's rule: 1-100)": _set("blocks", []),
     "a view of another type": _set("type", "message"),
     "duplicate block_id": _add({"type": "section", "block_id": "s1", "text": mrkdwn("again")}),
     "block_id over 255": _set("s1.block_id", "x" * 256),
