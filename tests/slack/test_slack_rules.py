@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -181,6 +182,25 @@ VIEW_RULES: dict[str, Callable[[Payload], None]] = {
     "number_input without is_decimal_allowed": lambda v: block(v, "i3")["element"].pop("is_decimal_allowed"),
     "number_input initial_value not a number": _set("i3.element.initial_value", "1 250,00"),
     "datepicker initial_date not YYYY-MM-DD": _set("i4.element.initial_date", "31/01/2025"),
+    "timepicker initial_time not HH:mm": _set("i4.element", {"type": "timepicker", "action_id": "d1",
+                                                              "initial_time": "9:5"}),
+    "checkboxes over 10 options": _set("i5.element", {"type": "checkboxes", "action_id": "r1",
+                                                      "options": [option(str(i), str(i)) for i in range(11)]}),
+    "checkboxes initial_options not among the options": _set("i5.element", {
+        "type": "checkboxes", "action_id": "r1", "options": [option("One", "1")],
+        "initial_options": [option("Two", "2")]}),
+    "multi select initial_options not among the options": _set("i2.element", {
+        "type": "multi_static_select", "action_id": "sel", "options": [option("One", "1")],
+        "initial_options": [option("Two", "2")]}),
+    "multi select max_selected_items below 1": _set("i2.element", {
+        "type": "multi_static_select", "action_id": "sel", "options": [option("One", "1")],
+        "max_selected_items": 0}),
+    "external_select min_query_length below 0": _set("i2.element", {
+        "type": "external_select", "action_id": "sel", "min_query_length": -1}),
+    "a file input that dispatches": _set("i1.element", {"type": "file_input", "action_id": "t1"}),
+    "markdown block over 12000": _add({"type": "markdown", "text": "x" * 12_001}),
+    "button accessibility_label over 75": _set("a1.elements.0.accessibility_label", "x" * 76),
+    "overflow option url over 3000": _set("a1.elements.1.options.0.url", "https://" + "x" * 3000),
 }
 
 
@@ -289,8 +309,12 @@ def test_files_go_through_the_v2_flow_and_an_empty_file_is_refused(client: WebCl
     announced = client.files_getUploadURLExternal(filename="a.csv", length=3)
     assert _error(lambda: client.files_completeUploadExternal(files=[{"id": announced["file_id"]}])) \
         == "file_not_found"  # the bytes were never uploaded
+    short = httpx.post(announced["upload_url"], content=b"ab")
+    assert short.status_code == 400 and short.json()["error"].startswith("invalid_length")
     client.files_upload_v2(channel="C1", filename="b.csv", content=b"a,b\n", title="b.csv")
+    (shared,) = fake_slack.uploaded()
     assert [u.content for u in fake_slack.uploaded().values()] == [b"a,b\n"]
+    assert _error(lambda: client.files_completeUploadExternal(files=[{"id": shared}])) == "file_already_completed"
 
 
 def test_a_response_url_takes_five_messages(fake_slack: FakeSlack) -> None:
