@@ -104,6 +104,19 @@ def test_payments_appear_in_the_invoice_log_and_the_payment_log(rt: Runtime) -> 
     assert payment_log.record_type == "payment" and payment_log.occurred[0].event_type == "Paid"
 
 
+def test_a_payment_reference_formula_is_exported_as_text_not_a_formula(rt: Runtime) -> None:
+    row = resolve(rt, "invoice", "1001")
+    prepared = prepare(rt, row)
+    formula = '=HYPERLINK("http://x.io","Open")'
+    form = PaymentForm.parse({"amount": "200", "payment_date": prepared["payment_date"], "payment_means": "CASH",
+                              "reference": formula}, prepared)
+    register_manual_payment(rt, row, form, Actor("U1", Role.OPERATOR, "slack"))
+    exported = export_csv(log_of(rt, "invoice", "1001"))
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [r["reference"] for r in rows if r["reference"]] == ["'" + formula]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.values())
+
+
 def test_debtor_log(rt: Runtime) -> None:
     log = log_of(rt, "debtor", "2")
     assert log.record == "debtor 2 (Nordic Café AB)" and log.count > 5
