@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.webhook import WebhookClient
 
 from blocks import limits
-from blocks.common import with_sandbox
+from blocks.common import section, with_sandbox
 from bot.slack.seal import Sealer
 
 log = logging.getLogger(__name__)
@@ -80,9 +80,9 @@ class Ui:
         if not self.sandbox:
             return msg
         text = msg.get("text", "")
-        blocks = with_sandbox(msg.get("blocks") or [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
-        return {**msg, "text": text if text.startswith("[sandbox]") else f"[sandbox] {text}",
-                "blocks": limits.check_message(blocks)}
+        blocks = with_sandbox(msg.get("blocks") or [section(text or " ")])
+        text = text if text.startswith("[sandbox]") else limits.clip(f"[sandbox] {text}", limits.MESSAGE_TEXT)
+        return {**msg, "text": text, "blocks": limits.check_message(blocks, text)}
 
     # -- views --------------------------------------------------------------------------------
     def open(self, trigger_id: str, view: dict[str, Any]) -> str:

@@ -123,3 +123,14 @@ def test_search_reads_the_store(tmp_path: Path) -> None:
     assert search(store, "debtor", "lund") == [("3 · Lund Fastigheter AB · 556000-2222", "3")]
     assert [key for _, key in search(store, "debtor", "")] == ["4", "3"]
     assert search(store, "report", "x") == []
+
+
+def test_the_sandbox_decoration_keeps_a_long_text_only_message_within_limits() -> None:
+    from slack_sdk import WebClient
+
+    from bot.slack.ui import Ui
+    from tests.slack.slack_rules import check_message
+
+    decorated = Ui(WebClient(), sandbox=True).message({"text": "x" * 39_995})
+    check_message(decorated)
+    assert decorated["text"].startswith("[sandbox] ") and len(decorated["text"]) <= 40_000
