@@ -83,7 +83,11 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps, 
     state = chosen(values, PickerState.unpack(view.get("private_metadata")))
     start, errors = _start(state, values, actor, view["id"])
     if errors or start is None:
-        ack(response_action="errors", errors=errors)
+        shown = {b.get("block_id") for b in view.get("blocks", []) if b.get("type") == "input"}
+        if set(errors) <= shown:
+            ack(response_action="errors", errors=errors)
+        else:  # submitted before the type change redrew the modal: Slack drops errors for absent inputs
+            ack(response_action="update", view=deps.ui.view(picker_view(state)))
         return
     title = start.command.title
     ack(response_action="update", view=deps.ui.view(loading_view(title, "Checking…")))

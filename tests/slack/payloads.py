@@ -21,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 from blocks.ids import SHORTCUT_PREFIX, SLASH_COMMAND, CallbackId
 
 from .fake_slack import FakeSlack
+from .slack_rules import check_ack
 
 TEAM = {"id": "T1", "domain": "fake"}
 CHANNEL = "CWORK"
@@ -83,7 +84,10 @@ class SlackClient:
         return Reply(response.status_code, response.text, time.monotonic() - started)
 
     def interact(self, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Reply:
-        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", headers)
+        reply = self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", headers)
+        if reply.status == 200:  # what the app acked is shown by Slack, so Slack's rules apply to it too
+            check_ack(payload["type"], reply.json, payload.get("view"))
+        return reply
 
     # -- entry points -----------------------------------------------------------------------
     def command(self, text: str, user: str = "UOPER", channel: str = CHANNEL) -> tuple[Reply, str]:
@@ -92,7 +96,10 @@ class SlackClient:
                           "user_id": user, "user_name": user.lower(), "command": SLASH_COMMAND, "text": text,
                           "response_url": response_url, "trigger_id": self.fake.trigger(),
                           "api_app_id": "A1"})
-        return self.post(body, "application/x-www-form-urlencoded"), response_url
+        reply = self.post(body, "application/x-www-form-urlencoded")
+        if reply.status == 200:
+            check_ack("slash_command", reply.json)
+        return reply, response_url
 
     def message_shortcut(self, record_type: str, message: dict[str, Any], user: str = "UOPER") -> Reply:
         return self.interact({

@@ -130,6 +130,32 @@ def check_message(args: dict[str, Any]) -> None:
     check_blocks(args.get("blocks") or [], "message")
 
 
+def check_ack(kind: str, body: dict[str, Any], view: dict[str, Any] | None = None) -> None:
+    """What an app answers in the HTTP response (the ack), which Slack renders like an API call:
+    a slash command's message; a submission's response_action (errors keyed by the view's *input*
+    block ids, or a valid view to update/push); a block_suggestion's options (≤ 100)."""
+    if not body:
+        return
+    if kind == "slash_command":
+        limit(body.get("response_type", "ephemeral") in ("ephemeral", "in_channel"), "invalid_response_type")
+        check_message(body)
+    elif kind == "view_submission":
+        action = body.get("response_action")
+        limit(action in ("errors", "update", "push", "clear"), f"invalid_response_action: {action!r}")
+        if action in ("update", "push"):
+            check_view(body.get("view") or {}, method="views.update" if action == "update" else "views.push")
+        if action == "errors":
+            inputs = {b.get("block_id") for b in (view or {}).get("blocks", []) if b.get("type") == "input"}
+            errors = body.get("errors") or {}
+            limit(bool(errors) and set(errors) <= inputs, f"invalid_errors: {sorted(errors)} are not input block ids")
+            limit(all(isinstance(v, str) and v for v in errors.values()), "invalid_errors: empty message")
+    elif kind == "block_suggestion":
+        options = body.get("options") or [o for g in body.get("option_groups") or [] for o in g.get("options", [])]
+        limit(len(body.get("options") or []) <= 100, "invalid_options: more than 100")
+        for option in options:
+            check_option(option)
+
+
 def check_blocks(blocks: list[dict[str, Any]], surface: str) -> None:
     """A surface's blocks: how many, unique ids, then each block (surface: modal, home or message)."""
     most = 50 if surface == "message" else 100

@@ -47,8 +47,21 @@ def test_palette_submit_without_a_command_shows_errors_under_the_field(stack: St
     stack.client.global_shortcut()
     stack.settle()
     view_id = stack.fake.opened()
-    reply = stack.client.submit(view_id, field(BlockId.PICKER_TYPE, ActionId.PICKER_TYPE, "static_select", "invoice"))
+    chosen = field(BlockId.PICKER_TYPE, ActionId.PICKER_TYPE, "static_select", "invoice")
+    stack.client.view_action(view_id, ActionId.PICKER_TYPE, block_id=BlockId.PICKER_TYPE, values=chosen)
+    stack.settle()
+    reply = stack.client.submit(view_id, chosen)
     assert reply.json["response_action"] == "errors" and BlockId.PICKER_COMMAND in reply.json["errors"]
+
+
+def test_palette_submitted_before_the_command_select_appeared_is_redrawn_with_it(stack: Stack) -> None:
+    """Slack refuses errors keyed to an input the modal does not show; the modal gets the select instead."""
+    stack.client.global_shortcut()
+    stack.settle()
+    reply = stack.client.submit(stack.fake.opened(),
+                                field(BlockId.PICKER_TYPE, ActionId.PICKER_TYPE, "static_select", "invoice"))
+    assert reply.json["response_action"] == "update"
+    assert BlockId.PICKER_COMMAND in {b.get("block_id") for b in reply.json["view"]["blocks"]}
 
 
 def test_message_shortcut_reads_ids_and_bulk_takes_them_all(stack: Stack) -> None:

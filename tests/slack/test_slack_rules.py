@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from .fake_slack import FakeSlack
-from .slack_rules import SlackReject, check_message, check_view
+from .slack_rules import SlackReject, check_ack, check_message, check_view
 
 Payload = dict[str, Any]
 
@@ -330,3 +330,24 @@ def test_waits_fail_loudly(fake_slack: FakeSlack) -> None:
     with pytest.raises(TimeoutError, match="chat.postMessage"):
         fake_slack.wait_for("chat.postMessage", timeout=0.05)
 
+
+
+ACK_RULES: dict[str, tuple[str, Payload]] = {
+    "errors for a block that is no input": ("view_submission", {"response_action": "errors", "errors": {"s1": "x"}}),
+    "errors for a block that is not there": ("view_submission", {"response_action": "errors", "errors": {"zz": "x"}}),
+    "an empty error message": ("view_submission", {"response_action": "errors", "errors": {"i1": ""}}),
+    "an unknown response_action": ("view_submission", {"response_action": "close"}),
+    "an invalid view to update to": ("view_submission", {"response_action": "update", "view": _modal("x" * 25)}),
+    "a slash reply over 40000": ("slash_command", {"text": "x" * 40_001}),
+    "a slash reply of an unknown type": ("slash_command", {"text": "x", "response_type": "public"}),
+    "over 100 options": ("block_suggestion", {"options": [option(str(i), str(i)) for i in range(101)]}),
+    "an option text over 75": ("block_suggestion", {"options": [option("x" * 76, "1")]}),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(ACK_RULES))
+def test_an_ack_breaking_a_rule_is_refused(rule: str) -> None:
+    kind, body = ACK_RULES[rule]
+    with pytest.raises(SlackReject):
+        check_ack(kind, body, valid_modal())
+    check_ack("view_submission", {"response_action": "errors", "errors": {"i1": "Too long"}}, valid_modal())
