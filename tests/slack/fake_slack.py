@@ -7,8 +7,8 @@ checked against every published Block Kit rule (`slack_rules`); trigger ids must
 `chat.update` needs channel and ts and only edits a message the fake posted in that channel
 (`message_not_found`); channels in `state.outside` refuse posts and files (`not_in_channel`: the
 bot was never invited); `rate_limit()` makes a method answer 429 with Retry-After for N calls or
-T seconds; a response_url (`response_url()`) takes at most 5 messages, each checked like a chat
-message. Files go through the files_upload_v2 flow only: getUploadURLExternal (a
+T seconds; a response_url (`response_url()`) takes at most 5 messages within 30 minutes, each
+checked like a chat message. Files go through the files_upload_v2 flow only: getUploadURLExternal (a
 filename and a length of at least one byte), the upload of exactly that many bytes, then
 completeUploadExternal of uploaded files, once.
 
@@ -39,6 +39,7 @@ from .slack_rules import limit as _limit
 
 TRIGGER_SECONDS = 3.0
 RESPONSE_USES = 5  # a response_url takes 5 messages within 30 minutes
+RESPONSE_SECONDS = 30 * 60
 POLL_SECONDS = 0.02  # serve_forever's shutdown check: the default 0.5 s made every teardown wait
 _JSON_FIELDS = ("view", "blocks", "attachments", "files")
 log = logging.getLogger("fake_slack")  # each refusal with its detail: pytest shows it under a failing test
@@ -75,6 +76,7 @@ class FakeState:
     posted: set[tuple[str, str]] = field(default_factory=set)  # (channel, ts) of chat.postMessage
     outside: set[str] = field(default_factory=set)  # channels the bot is not in: posts and files refused
     response_uses: dict[str, int] = field(default_factory=dict)
+    response_issued: dict[str, float] = field(default_factory=dict)  # path → monotonic issue time
     uploads: dict[str, Upload] = field(default_factory=dict)  # file id → the files_upload_v2 flow's state
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -107,8 +109,12 @@ class FakeSlack:
     def trigger(self, issued_at: float | None = None) -> str:
         return make_trigger(issued_at)
 
-    def response_url(self) -> str:
-        return f"{self.url.removesuffix('/api')}/_response/{next(self._ids)}"
+    def response_url(self, issued_at: float | None = None) -> str:
+        """A response_url as Slack sends with an interaction: 5 messages within 30 minutes of `issued_at`."""
+        path = f"/_response/{next(self._ids)}"
+        with self.state.lock:
+            self.state.response_issued[path] = time.monotonic() if issued_at is None else issued_at
+        return self.url.removesuffix("/api") + path
 
     def calls(self, method: str | None = None, *, ok: bool | None = None) -> list[Call]:
         with self.state.lock:
@@ -252,6 +258,9 @@ class FakeSlack:
             return failure[0], failure[1], {"ok": False}
         try:
             with self.state.lock:
+                # a URL minted outside `response_url()` (the benchmark's own processes) counts from its first use
+                issued = self.state.response_issued.setdefault(path, time.monotonic())
+                _limit(time.monotonic() - issued <= RESPONSE_SECONDS, "expired_url")
                 used = self.state.response_uses.get(path, 0)
                 _limit(used < RESPONSE_USES, "used_url")
                 self.state.response_uses[path] = used + 1

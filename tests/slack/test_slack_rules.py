@@ -324,6 +324,8 @@ def test_a_response_url_takes_five_messages(fake_slack: FakeSlack) -> None:
     hook = WebhookClient(url)
     assert [hook.send(text=f"m{i}").status_code for i in range(6)] == [200] * 5 + [404]
     assert WebhookClient(fake_slack.response_url()).send_dict({"text": "x", "response_type": "loud"}).status_code == 404
+    stale = fake_slack.response_url(issued_at=time.monotonic() - 31 * 60)
+    assert WebhookClient(stale).send(text="late").status_code == 404
 
 
 def test_waits_fail_loudly(fake_slack: FakeSlack) -> None:
