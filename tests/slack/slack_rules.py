@@ -23,6 +23,9 @@ buttons 1–10 options; plain_text_input min/max_length ≤ 3,000, initial_value
 dispatch_action_config only on text and number inputs, triggers on_enter_pressed|on_character_entered;
 datepicker initial_date YYYY-MM-DD, timepicker initial_time HH:mm; number_input needs
 is_decimal_allowed. Text objects: type plain_text|mrkdwn, non-empty, `emoji` only on plain_text.
+Acks (`check_ack`): a slash reply is a message; a submission's response_action is errors (keyed by
+input block ids of the submitted view, non-empty), update or push (a valid view) or clear; options
+answers hold ≤ 100 valid options.
 """
 
 from __future__ import annotations
