@@ -80,9 +80,11 @@ class Ui:
         if not self.sandbox:
             return msg
         text = msg.get("text", "")
+        # The section shown for a text-only message is clipped to a section's 3,000; the text itself is
+        # the builder's (blocks.common.message clips it), so a raw over-long text is still Slack's to refuse.
         blocks = with_sandbox(msg.get("blocks") or [section(text or " ")])
-        text = text if text.startswith("[sandbox]") else limits.clip(f"[sandbox] {text}", limits.MESSAGE_TEXT)
-        return {**msg, "text": text, "blocks": limits.check_message(blocks, text)}
+        return {**msg, "text": text if text.startswith("[sandbox]") else f"[sandbox] {text}",
+                "blocks": limits.check_message(blocks)}
 
     # -- views --------------------------------------------------------------------------------
     def open(self, trigger_id: str, view: dict[str, Any]) -> str:

@@ -8,7 +8,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-import pytest
 from pydantic import BaseModel, Field
 
 from blocks import help as help_blocks
@@ -25,10 +24,6 @@ from bot.jobs.model import ItemStatus, Job, JobItem, JobStatus
 from bot.roles import Role
 
 from .golden import golden
-
-# The App Home gives its quick actions one action_id, which Slack (and the fake) refuses; the
-# notify branch makes them unique. Not strict: these pass again once it lands.
-HOME_DUPLICATE_IDS = pytest.mark.xfail(reason="App Home duplicate action_ids: notify branch", strict=False)
 
 
 def _command(slug: str) -> Command:
@@ -142,7 +137,6 @@ def test_notices() -> None:
                                                       "command": "register-manual-payments"}).pack(2000)))
 
 
-@HOME_DUPLICATE_IDS
 def test_home() -> None:
     data = HomeData(target="sandbox (embedded)", worker_running=True, role="operator",
                     jobs=[_job(JobStatus.RUNNING, 3, 0), _job()],

@@ -12,10 +12,6 @@ from blocks.metadata import FlowState
 from .conftest import Stack
 from .payloads import field, find_element
 
-# The App Home gives its quick actions one action_id, which Slack (and the fake) refuses; the
-# notify branch makes them unique. Not strict: these pass again once it lands.
-HOME_DUPLICATE_IDS = pytest.mark.xfail(reason="App Home duplicate action_ids: notify branch", strict=False)
-
 
 def _confirmation(stack: Stack, text: str, user: str = "UOPER") -> tuple[dict, str]:
     _, response_url = stack.client.command(text, user=user)
@@ -77,7 +73,6 @@ def test_double_click_on_a_bulk_confirmation_queues_one_job(stack: Stack) -> Non
     assert len(stack.jobs.list(5)) == 1
 
 
-@HOME_DUPLICATE_IDS
 def test_retried_event_delivery_is_handled_once(stack: Stack) -> None:
     event = {"type": "app_home_opened", "user": "UOPER", "channel": "DHOME", "tab": "home"}
     stack.client.event(event, "Ev1")

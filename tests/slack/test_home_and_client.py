@@ -15,12 +15,7 @@ from .conftest import Stack, make_settings
 from .fake_slack import FakeSlack
 from .payloads import find_element
 
-# The App Home gives its quick actions one action_id, which Slack (and the fake) refuses; the
-# notify branch makes them unique. Not strict: these pass again once it lands.
-HOME_DUPLICATE_IDS = pytest.mark.xfail(reason="App Home duplicate action_ids: notify branch", strict=False)
 
-
-@HOME_DUPLICATE_IDS
 def test_home_shows_jobs_failures_target_and_quick_actions(stack: Stack) -> None:
     _, url = stack.client.command("debtor upsert 1 2")
     stack.settle()

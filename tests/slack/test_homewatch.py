@@ -12,10 +12,6 @@ from bot.slack.homewatch import HomeWatch
 from .conftest import Stack
 from .payloads import find_element
 
-# The App Home gives its quick actions one action_id, which Slack (and the fake) refuses; the
-# notify branch makes them unique. Not strict: these pass again once it lands.
-HOME_DUPLICATE_IDS = pytest.mark.xfail(reason="App Home duplicate action_ids: notify branch", strict=False)
-
 
 class Clock:
     def __init__(self) -> None:
@@ -49,7 +45,6 @@ def test_only_recent_viewers_and_at_most_once_per_interval() -> None:
     assert len(published) == 2
 
 
-@HOME_DUPLICATE_IDS
 def test_an_open_home_is_refreshed_when_a_job_finishes(stack: Stack) -> None:
     assert stack.bot.deps.home is not None
     stack.bot.deps.home.interval = 0.1
@@ -71,7 +66,6 @@ def test_an_open_home_is_refreshed_when_a_job_finishes(stack: Stack) -> None:
     assert {c.args["user_id"] for c in stack.fake.calls("views.publish", ok=True)} == {"UOPER"}
 
 
-@HOME_DUPLICATE_IDS
 def test_a_failed_command_is_on_the_home_with_try_again_until_it_succeeds(stack: Stack,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     assert stack.bot.deps.home is not None
