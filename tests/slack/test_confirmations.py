@@ -103,3 +103,30 @@ def test_a_field_is_checked_as_you_type_and_its_warning_goes_once_fixed(stack: S
 
     assert errors_after("12x") == ["amount-error"]
     assert errors_after("12") == []
+
+
+def _types(command: Command) -> tuple[str, ...]:
+    return registry.EVENT_LOG_TYPES if command.record_type == "*" else (command.record_type,)
+
+
+@pytest.mark.parametrize("command", registry.COMMANDS, ids=lambda c: c.slug)
+def test_every_surface_of_every_command_is_one_slack_accepts(command: Command) -> None:
+    """The registry drives the palette, the confirmations and the forms: each, for each command,
+    as the fake Slack judges it (a new command cannot ship a payload Slack refuses)."""
+    from blocks.forms import FormContext, form_view
+    from blocks.metadata import PickerState
+    from blocks.picker import picker_view
+
+    for record_type in _types(command):
+        for spec in (None, "1001 1002", "1-30"):
+            check_view(picker_view(PickerState(record_type=record_type, command=command.slug, spec=spec)))
+            check_view(picker_view(PickerState(record_type=record_type, command=command.slug, spec=spec,
+                                               fixed_type=True), note="Found in the message: 1001"))
+    labels = [f"{command.record_type} {i}" for i in range(1, 31)]
+    if command.kind is Kind.BULK:
+        check_message(bulk_message(command, 30, labels, "{}", "The records changed.", total="1 250,00 kr"))
+        check_view(bulk_view(command, 30, labels, "{}", "The records changed.", total="1 250,00 kr"))
+    if command.kind is Kind.ACTION:
+        check_message(action_message(command, "invoice 1001 · Nordic Café AB", "{}"))
+    if command.kind is Kind.DIALOG:
+        check_view(form_view(FormContext(command, "invoice 1001", {}, {}, {}), "{}"))
