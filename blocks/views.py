@@ -8,6 +8,7 @@ body in the modal every view command shares.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -48,8 +49,9 @@ class _Plain:
     def export(ctx: ViewContext, fmt: str) -> ExportFile:
         rows = len(ctx.result) if isinstance(ctx.result, (list, dict)) else int(ctx.result is not None)
         content = json.dumps(ctx.result, default=str, indent=2).encode()
-        return ExportFile(f"{file_stem(ctx.command.verb, filters=ctx.options)}-{rows_part(rows)}.json", content,
-                          "application/json", rows)
+        filters = {k: str(v) for k, v in (ctx.options or {}).items() if v not in (None, "")}
+        return ExportFile(f"{file_stem(ctx.command.verb, filters=filters)}-{rows_part(rows)}.json", content,
+                          "application/json", rows, filters)
 
 
 def view_module(command: Command) -> ViewModule:
@@ -57,15 +59,15 @@ def view_module(command: Command) -> ViewModule:
     return module
 
 
-def export_comment(what: str, exported: ExportFile, filters: dict[str, Any]) -> str:
+def export_comment(what: str, exported: ExportFile) -> str:
     """The text beside an exported file: what it holds, the filter, how many rows, the format."""
-    shown = describe_filters(filters)
+    shown = describe_filters(exported.filters)
     rows = f"{exported.rows} row" + ("" if exported.rows == 1 else "s")
     fmt = exported.filename.rsplit(".", 1)[-1].upper()
     return f"{what}{f' (filter: {shown})' if shown else ''}: {rows}, {fmt}."
 
 
-def export_empty(what: str, filters: dict[str, Any]) -> dict[str, Any]:
+def export_empty(what: str, filters: Mapping[str, str] | None) -> dict[str, Any]:
     """Instead of an empty file: say there was nothing to export, and why (the filter, if any)."""
     shown = describe_filters(filters)
     what = what[:1].lower() + what[1:]

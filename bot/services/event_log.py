@@ -183,12 +183,12 @@ def export_filename(log: EventLog, extension: str, filters: Mapping[str, Any] | 
     return f"{export_stem(log, filters)}-{rows_part(log.count)}.{extension}"
 
 
-def export_csv(log: EventLog, filters: Mapping[str, Any] | None = None) -> ExportFile:
+def export_csv(log: EventLog, filters: Mapping[str, str] | None = None) -> ExportFile:
     """Scheduled events first, then the history newest first (`filters`: what narrowed `log`, for the name)."""
-    return csv_file(export_stem(log, filters), CSV_COLUMNS, (_row(event) for event in log.events))
+    return csv_file(export_stem(log, filters), CSV_COLUMNS, (_row(event) for event in log.events), filters)
 
 
-def export_json(log: EventLog, filters: Mapping[str, Any] | None = None) -> ExportFile:
+def export_json(log: EventLog, filters: Mapping[str, str] | None = None) -> ExportFile:
     payload = {
         "record": log.record, "record_type": log.record_type, "record_key": log.record_key,
         "updated_at": log.updated_at.isoformat(), "note": log.note,
@@ -198,4 +198,4 @@ def export_json(log: EventLog, filters: Mapping[str, Any] | None = None) -> Expo
         "occurred": [_row(event) for event in log.occurred],
     }
     content = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
-    return ExportFile(export_filename(log, "json", filters), content, "application/json", log.count)
+    return ExportFile(export_filename(log, "json", filters), content, "application/json", log.count, filters)

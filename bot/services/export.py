@@ -26,6 +26,7 @@ class ExportFile(NamedTuple):
     content: bytes
     mimetype: str
     rows: int  # records in the file (0: there is nothing to send)
+    filters: Mapping[str, str] | None = None  # what narrowed it (option name → value), said beside the file
 
 
 def safe_cell(value: Any) -> str:
@@ -53,9 +54,10 @@ def write_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> tupl
     return buffer.getvalue().encode("utf-8-sig"), count
 
 
-def csv_file(stem: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> ExportFile:
+def csv_file(stem: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]],
+             filters: Mapping[str, str] | None = None) -> ExportFile:
     content, count = write_csv(columns, rows)
-    return ExportFile(f"{stem}-{rows_part(count)}.csv", content, "text/csv", count)
+    return ExportFile(f"{stem}-{rows_part(count)}.csv", content, "text/csv", count, filters)
 
 
 def rows_part(count: int) -> str:

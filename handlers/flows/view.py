@@ -64,19 +64,11 @@ def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Wher
 
     def upload() -> None:
         ctx = _context(deps, command, state, refresh=False)
-        module = view_module(command)
-        exported = module.export(ctx, fmt)
-        filters = _filters(module, ctx.options)
+        exported = view_module(command).export(ctx, fmt)
         what = f"{command.title} of {state.label}" if state.label else command.title
         if exported.rows == 0:
-            deps.ui.dm(actor.id, export_empty(what, filters))
+            deps.ui.dm(actor.id, export_empty(what, exported.filters))
             return
-        deps.ui.upload(None, actor.id, exported.filename, exported.content, export_comment(what, exported, filters))
+        deps.ui.upload(None, actor.id, exported.filename, exported.content, export_comment(what, exported))
 
     deps.work.run(where, upload)
-
-
-def _filters(module: Any, options: dict[str, Any]) -> dict[str, Any]:
-    """The options that narrowed the export, as the module names them (none for a module without filters)."""
-    names = getattr(module, "export_filters", None)
-    return names(options) if names else {}

@@ -151,11 +151,11 @@ def test_view_hooks_apply_the_options() -> None:
     assert command is not None and view_module(command).view_blocks is view_blocks
     ctx = ViewContext(command, "invoice 1001", sample_log(), {"text": "OCR", "event_type": ALL_TYPES})
     assert view_blocks(ctx) == event_log_blocks(sample_log(), "OCR", None)
-    filename, content, _, count = export(ctx, "csv")
+    filename, content, _, count, _ = export(ctx, "csv")
     assert filename == "events-invoice-1001-text-OCR-1-row.csv" and count == 1  # 'all types' is no filter
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert [r["type"] for r in rows] == ["InvoiceSent"]
-    filename, content, _, count = export(ViewContext(command, "invoice 1001", sample_log()), "json")
+    filename, content, _, count, _ = export(ViewContext(command, "invoice 1001", sample_log()), "json")
     assert filename == f"events-invoice-1001-{count}-rows.json"
     assert len(json.loads(content)["occurred"]) == 5
 
