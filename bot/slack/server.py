@@ -48,7 +48,21 @@ def wsgi_app(bot: SlackBot) -> Callable[..., Iterable[bytes]]:
             return [data]
         if not _timestamp_well_formed(environ):
             return _unauthorized(start_response)
-        return slack(environ, start_response)
+        started: list[bool] = []
+
+        def once(*args: Any) -> Any:
+            started.append(True)
+            return start_response(*args)
+
+        try:
+            return slack(environ, once)
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            if started:  # the answer is under way: nothing better to send
+                raise
+            # A signed body Bolt cannot parse (`payload=` that is not a JSON object): a 400, not a 500
+            # with a traceback.
+            log.warning("refused a Slack request Bolt could not parse: %s: %s", type(exc).__name__, exc)
+            return _answer(start_response, "400 Bad Request", {"error": "malformed request"})
 
     return application
 
@@ -63,8 +77,12 @@ def _timestamp_well_formed(environ: dict[str, Any]) -> bool:
 def _unauthorized(start_response: Callable[..., Any]) -> Iterable[bytes]:
     """The answer Bolt gives a request whose signature does not verify."""
     log.info("refused a Slack request with a malformed X-Slack-Request-Timestamp")
-    data = json.dumps({"error": "invalid request"}).encode()
-    start_response("401 Unauthorized", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return _answer(start_response, "401 Unauthorized", {"error": "invalid request"})
+
+
+def _answer(start_response: Callable[..., Any], status: str, body: dict[str, Any]) -> Iterable[bytes]:
+    data = json.dumps(body).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
     return [data]
 
 

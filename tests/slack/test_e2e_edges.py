@@ -38,8 +38,7 @@ def test_long_input_under_the_cap_is_echoed_short(stack: Stack, text: str) -> No
         assert len(str(answer)) < 8_000, str(answer)[:300]
 
 
-def _raw(stack: Stack, headers: dict[str, str]) -> int:
-    body = "command=%2Fbillecta&text=help&user_id=UOPER&team_id=T1&channel_id=CWORK"
+def _raw(stack: Stack, headers: dict[str, str], body: str = "command=%2Fbillecta&text=help&user_id=UOPER") -> int:
     return stack.client.http.post(stack.client.url, content=body.encode(), headers={
         "Content-Type": "application/x-www-form-urlencoded", **headers}).status_code
 
@@ -55,3 +54,9 @@ def test_missing_headers_are_refused_401(stack: Stack) -> None:
     assert _raw(stack, {"X-Slack-Request-Timestamp": "abc"}) == 401
     assert _raw(stack, {}) == 401
     assert _raw(stack, {"X-Slack-Signature": "v0=00"}) == 401
+
+
+@pytest.mark.parametrize("body", ["payload=%7Bnot-json", "payload=", "payload=%5B%5D", "x=%ZZ", "payload=null"])
+def test_a_signed_but_malformed_body_is_refused_without_a_traceback(stack: Stack, body: str) -> None:
+    status = _raw(stack, sign("test-signing-secret", body), body)
+    assert status in (400, 401, 404), status
