@@ -33,6 +33,7 @@ from bot.services.event_log import (
 
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 MAX_BLOCKS = 95  # the view flow adds a few of its own to Slack's 100
+SEARCH_MAX = 200  # the filter travels in private_metadata (3,000 in all): no search needs more
 ALL_TYPES = "all"
 _STATUS_ICON = {ERROR: "❌", PENDING: "⏳"}
 
@@ -151,11 +152,12 @@ def _status(log: EventLog, shown: EventLog) -> Block:
 
 def _filters(log: EventLog, text: str | None, event_type: str | None) -> list[Block]:
     search: Block = {"type": "plain_text_input", "action_id": unique_id(ActionId.VIEW_OPTION, EventsOption.TEXT),
+                     "max_length": SEARCH_MAX,
                      "placeholder": plain("Words in the type, title, description, by or reference",
                                           limits.PLACEHOLDER),
                      "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]}}
     if text:
-        search["initial_value"] = text
+        search["initial_value"] = text[:SEARCH_MAX]
     options = event_types_options(log)
     select: Block = {"type": "static_select", "action_id": unique_id(ActionId.VIEW_OPTION, EventsOption.EVENT_TYPE),
                      "options": options,

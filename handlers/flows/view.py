@@ -19,6 +19,8 @@ from bot.slack.payload import values as state_values
 from bot.slack.ui import Where
 from handlers.flows.common import Start, allowed, command_for, one_key, open_then
 
+OPTION_MAX = 500
+
 
 def start(deps: Deps, start: Start) -> None:
     state = FlowState(command=start.command.slug, record_type=start.record_type, key=one_key(start),
@@ -49,7 +51,7 @@ def interact(deps: Deps, actor: Actor, view: dict[str, Any], *, refresh: bool, w
     """A filter changed or refresh was clicked: run the service again and update the modal."""
     state = FlowState.unpack(view.get("private_metadata"))
     allowed(command_for(state.command), actor)
-    state.options = {**state.options, **state_values(view)}
+    state.options = {**state.options, **_bounded(state_values(view))}
     modal = Where(user=actor.id, view_id=view["id"], channel=state.channel)
     deps.work.run(modal, lambda: _show(deps, state, modal, refresh=refresh))
 
@@ -60,7 +62,7 @@ def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Wher
     state = FlowState.unpack(view.get("private_metadata"))
     command = command_for(state.command)
     allowed(command, actor)
-    state.options = {**state.options, **state_values(view)}
+    state.options = {**state.options, **_bounded(state_values(view))}
 
     def upload() -> None:
         ctx = _context(deps, command, state, refresh=False)
@@ -72,3 +74,9 @@ def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Wher
         deps.ui.upload(None, actor.id, exported.filename, exported.content, export_comment(what, exported))
 
     deps.work.run(where, upload)
+
+
+def _bounded(values: dict[str, Any]) -> dict[str, Any]:
+    """Filter values as typed, cut to OPTION_MAX: they travel in private_metadata (3,000 characters in
+    all), and a payload not sent by Slack's own client may carry more than an input's max_length."""
+    return {k: v[:OPTION_MAX] if isinstance(v, str) else v for k, v in values.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import Stack
-from .payloads import sign
+from .payloads import field, sign
 from .slack_rules import check_message
 
 HUGE = 40_000
@@ -60,3 +60,25 @@ def test_missing_headers_are_refused_401(stack: Stack) -> None:
 def test_a_signed_but_malformed_body_is_refused_without_a_traceback(stack: Stack, body: str) -> None:
     status = _raw(stack, sign("test-signing-secret", body), body)
     assert status in (400, 401, 404), status
+
+
+@pytest.mark.parametrize("text", ["invoice " + " ".join(str(n) for n in range(1000, 9000, 2)),
+                                  "x" * HUGE, "debtor " + ", ".join(f"{n}-{n + 1}" for n in range(1, 20000, 3))])
+def test_a_message_shortcut_on_a_huge_message_opens_a_picker(stack: Stack, text: str) -> None:
+    record_type = text.split()[0] if text[0] != "x" else "invoice"
+    reply = stack.client.message_shortcut(record_type, {"text": text[:HUGE]})
+    assert reply.status == 200
+    stack.settle()
+    assert stack.fake.calls("views.open", ok=True), [c.error for c in stack.fake.calls(ok=False)]
+
+
+def test_a_long_filter_typed_in_the_event_log_keeps_the_modal_working(stack: Stack) -> None:
+    stack.client.command("invoice events 1001")
+    stack.settle()
+    view_id = str(stack.fake.calls("views.update", ok=True)[-1].args["view_id"])
+    before = len(stack.fake.calls("views.update", ok=True))
+    typed = field("text", "view-option.text", "plain_text_input", "t" * 3000)  # Slack's most for a text input
+    stack.client.view_action(view_id, "view-option.text", block_id="text", values=typed)
+    stack.settle()
+    assert len(stack.fake.calls("views.update", ok=True)) > before, [c.error for c in stack.fake.calls(ok=False)]
+    assert "No events match" in str(stack.fake.view(view_id)["blocks"])
