@@ -201,6 +201,16 @@ VIEW_RULES: dict[str, Callable[[Payload], None]] = {
     "markdown block over 12000": _add({"type": "markdown", "text": "x" * 12_001}),
     "button accessibility_label over 75": _set("a1.elements.0.accessibility_label", "x" * 76),
     "overflow option url over 3000": _set("a1.elements.1.options.0.url", "https://" + "x" * 3000),
+    "over 250 kB in all": lambda v: v["blocks"].extend(
+        {"type": "section", "text": mrkdwn("x" * 2900)} for _ in range(88)),
+    "an image without image_url": lambda v: v["blocks"][5].pop("image_url"),
+    "an option group over 100 options": lambda v: block(v, "i2").update(element={
+        "type": "static_select", "action_id": "sel",
+        "option_groups": [{"label": plain("G"), "options": [option(str(i), str(i)) for i in range(101)]}]}),
+    "over 100 option groups": lambda v: block(v, "i2").update(element={
+        "type": "static_select", "action_id": "sel",
+        "option_groups": [{"label": plain("G"), "options": [option(str(i), str(i))]} for i in range(101)]}),
+    "an empty action_id": _set("a1.elements.0.action_id", ""),
 }
 
 
@@ -299,6 +309,9 @@ def test_chat_methods(client: WebClient, fake_slack: FakeSlack) -> None:
     assert _error(lambda: client.chat_update(channel="C2", ts=posted["ts"], text="x")) == "message_not_found"
     client.chat_update(channel="C1", ts=posted["ts"], text="edited")
     assert _error(lambda: client.chat_postEphemeral(channel="C1", user="", text="x")) == "user_not_in_channel"
+    assert _error(lambda: client.chat_postMessage(channel="", text="x")) == "channel_not_found"
+    assert _error(lambda: client.api_call("views.open", json={"trigger_id": fake_slack.trigger()})) \
+        == "invalid_arguments"  # no view
     fake_slack.state.outside.add("COUT")
     assert _error(lambda: client.chat_postMessage(channel="COUT", text="x")) == "not_in_channel"
 
