@@ -110,7 +110,8 @@ def test_a_payment_reference_formula_is_exported_as_text_not_a_formula(rt: Runti
     formula = '=HYPERLINK("http://x.io","Open")'
     form = PaymentForm.parse({"amount": "200", "payment_date": prepared["payment_date"], "payment_means": "CASH",
                               "reference": formula}, prepared)
-    register_manual_payment(rt, row, form, Actor("U1", Role.OPERATOR, "slack"))
+    run_dialog(rt, Dialog(registry.find("invoice", "payment"), "1001", row, form, prepared),
+               Actor("U1", Role.OPERATOR, "slack"))
     exported = export_csv(log_of(rt, "invoice", "1001"))
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert [r["reference"] for r in rows if r["reference"]] == ["'" + formula]
