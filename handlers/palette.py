@@ -87,7 +87,8 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps, 
         if set(errors) <= shown:
             ack(response_action="errors", errors=errors)
         else:  # submitted before the type change redrew the modal: Slack drops errors for absent inputs
-            ack(response_action="update", view=deps.ui.view(picker_view(state)))
+            redrawn = picker_view(state, viewer=viewer(actor), lines=_lines(deps, state))
+            ack(response_action="update", view=deps.ui.view(redrawn))
         return
     title = start.command.title
     ack(response_action="update", view=deps.ui.view(loading_view(title, "Checking…")))
