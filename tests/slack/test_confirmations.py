@@ -76,7 +76,8 @@ def test_leaving_a_confirmation_names_the_command_and_the_record(stack: Stack) -
     stack.settle()
     final = stack.responses(response_url)[-1]
     assert final["replace_original"] is True
-    assert "Pause invoice on invoice 1001: cancelled; nothing was changed." in final["text"]
+    assert "Pause invoice on invoice 1001 · Nordic Café AB" in final["text"]  # the record line
+    assert final["text"].endswith(": cancelled; nothing was changed.")
     assert "The command" not in str(final)
     invoice = stack.rt.store.find_by("invoice", "invoice_number", "1001")
     assert invoice is not None and not invoice["is_paused"]
