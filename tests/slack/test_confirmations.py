@@ -131,3 +131,18 @@ def test_every_surface_of_every_command_is_one_slack_accepts(command: Command) -
         check_message(action_message(command, "invoice 1001 · Nordic Café AB", "{}"))
     if command.kind is Kind.DIALOG:
         check_view(form_view(FormContext(command, "invoice 1001", {}, {}, {}), "{}"))
+
+
+def test_the_typed_credit_modal_states_the_sum_and_hides_the_answer(stack: Stack) -> None:
+    reply, response_url = stack.client.command("invoice credit 1001 1002", user="UADMIN")
+    stack.settle()
+    message = stack.responses(response_url)[-1]
+    stack.client.click_message(find_element(message["blocks"], ActionId.BULK_TYPED_OPEN), user="UADMIN",
+                               response_url=response_url)
+    stack.settle()
+    view = stack.fake.view(str(stack.fake.calls("views.update", ok=True)[-1].args["view_id"]))
+    (typed,) = [b for b in view["blocks"] if b.get("block_id") == BlockId.TYPED_COUNT]
+    label = typed["label"]["text"]
+    assert label.startswith("Credit invoices: 2 invoices, ") and label.endswith("\xa0kr in total. Type 2 to confirm.")
+    assert "placeholder" not in typed["element"]
+    assert view["submit"]["text"] == "Credit invoices" and view["close"]["text"] == "Don't credit"
