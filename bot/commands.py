@@ -57,6 +57,9 @@ class Command:
     # action commands: `precheck(rt, record)` raises a refusal (from a fresh Billecta read) before
     # the user is asked to confirm something Billecta would refuse (pausing a paused invoice).
     precheck: Callable[..., None] | None = None
+    # bulk upserts: `index(rt) -> ExternalIndex` lists what Billecta holds by external id once for a large
+    # job, so its new records are not each looked up before their create (bot.services.known).
+    index: Callable[..., Any] | None = None
 
     @property
     def full_seed_id(self) -> str:
@@ -99,14 +102,14 @@ VIEWER, OPERATOR, ADMIN = Role.VIEWER, Role.OPERATOR, Role.ADMIN
 COMMANDS: tuple[Command, ...] = (
     Command(1, "upsert-articles-in-billecta", "article", "upsert", "Upsert articles", B, OPERATOR,
             "Create or update {count} article(s) in Billecta.", needs_billecta_id=False,
-            service=articles.upsert_article),
+            service=articles.upsert_article, index=articles.index_products),
     Command(2, "delete-articles-in-billecta", "article", "delete", "Delete articles", B, ADMIN,
             "Delete {count} article(s) from Billecta. They can no longer be put on invoices; "
             "articles already used on an invoice are kept by Billecta.", dangerous=True, typed_confirmation=True,
             service=articles.delete_article),
     Command(3, "upsert-debtors-in-billecta", "debtor", "upsert", "Upsert debtors", B, OPERATOR,
             "Create or update {count} debtor(s) in Billecta.", needs_billecta_id=False,
-            service=debtors.upsert_debtor),
+            service=debtors.upsert_debtor, index=debtors.index_debtors),
     Command(4, "anonymize-debtors-in-billecta", "debtor", "anonymize", "Anonymize debtors", B, ADMIN,
             "Permanently erase the personal data (name, address, e-mail, phone, person/org number) of "
             "{count} debtor(s) in Billecta and in the bot. This cannot be undone.",

@@ -32,7 +32,7 @@ from bot.commands import Command
 from bot.errors import BillectaError, BillectaRateLimited, BotError
 from bot.jobs.model import ErrorKind, ItemStatus, Job, JobItem
 from bot.jobs.table import JobTable
-from bot.services import ItemResult
+from bot.services import ItemResult, known
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -78,7 +78,8 @@ class Execution:
                  stopping: Callable[[], bool] = lambda: False) -> None:
         assert command.service is not None
         self.rt, self.table, self.job, self.on_progress = rt, table, job, on_progress
-        self.service = command.service
+        self.service, self.command = command.service, command
+        self.index: known.ExternalIndex | None = None
         self.owner, self.policy = owner, policy
         # Billecta calls stay within BILLECTA_CONCURRENCY through the client's shared semaphore; a couple of
         # extra workers do their store bookkeeping while the others hold every Billecta slot busy.
@@ -94,6 +95,7 @@ class Execution:
         The workers each take the next item from one stream of the store's pending items;
         this thread meanwhile notices a cancel, keeps the lease alive and reports progress.
         """
+        self.index = self._index()
         feed = _Feed(self.table.pending(self.job.id))
         with ThreadPoolExecutor(self.workers, thread_name_prefix=f"job-{self.job.id}") as pool:
             workers = [pool.submit(self._work, feed) for _ in range(self.workers)]
@@ -111,6 +113,20 @@ class Execution:
         if self.cancelled:
             return Ending.CANCELLED
         return Ending.STOPPED if self.stopping() else Ending.DONE
+
+    def _index(self) -> known.ExternalIndex | None:
+        """One listing of what Billecta holds by external id, for a job with many records new to it."""
+        if self.command.index is None:
+            return None
+        if self.table.unlinked_untried(self.job.id, self.job.record_type) <= known.INDEX_THRESHOLD:
+            return None  # a small job: the per-record look-up costs less than listing the whole account
+        try:
+            index: known.ExternalIndex = self.command.index(self.rt)
+            return index
+        except BotError as exc:
+            log.info("job %s: listing by external id failed (%s); looking each record up", self.job.id,
+                     exc.user_message)
+            return None
 
     def cancel(self) -> None:
         """Stop taking items now (the store's cancel flag is the durable record of it)."""
@@ -152,7 +168,7 @@ class Execution:
             self.table.mark_running(item.id)
             made = writes.Writes()
             try:
-                with writes.tracking() as made:
+                with writes.tracking() as made, known.using(self.index):
                     result: ItemResult = self.service(self.rt, item.record_id, resumed=resumed)
             except BotError as exc:
                 delay = self._retry_delay(exc, attempt)

@@ -120,6 +120,15 @@ class JobTable:
             "ORDER BY job_id DESC LIMIT 1", [item.record_type, item.record_id, item.job_id])
         return bool(rows) and rows[0]["attempts"] > 0 and rows[0]["status"] in _UNSETTLED_ATTEMPT
 
+    def unlinked_untried(self, job_id: int, table: str) -> int:
+        """How many items still to run have never been attempted and name a record without a Billecta id."""
+        rows = self._rows(
+            f"SELECT COUNT(*) AS n FROM job_item JOIN [{table}] AS record "
+            "ON record.id = CAST(job_item.record_id AS INTEGER) "
+            "WHERE job_item.job_id = ? AND job_item.status IN (?, ?) AND job_item.attempts = 0 "
+            "AND record.billecta_id IS NULL", [job_id, ItemStatus.QUEUED.value, ItemStatus.RUNNING.value])
+        return int(rows[0]["n"])
+
     def counts(self, job_id: int) -> dict[str, int]:
         rows = self._rows("SELECT status, COUNT(*) AS n FROM job_item WHERE job_id = ? GROUP BY status", [job_id])
         return {row["status"]: row["n"] for row in rows}

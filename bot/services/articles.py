@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bot.billecta import enums
 from bot.billecta.models import ProductView
 from bot.errors import BillectaNotFound, BillectaRejected
-from bot.services import ItemResult
+from bot.services import ItemResult, known
 from bot.services.labels import label
 from bot.services.mirror import resolve_source
 from bot.store import SyncStatus
@@ -37,7 +37,7 @@ def upsert_article(rt: Runtime, record_id: str, *, resumed: bool = False) -> Ite
     product = product_from_article(article, rt.billecta.creditor_id)
     billecta_id = article.get("billecta_id")
     try:
-        verb = _push(rt, product, billecta_id)
+        verb = _push(rt, product, billecta_id, resumed=resumed)
     except BillectaRejected as exc:
         rt.store.mark_failed("article", article["id"], exc.billecta_message)
         raise
@@ -45,16 +45,27 @@ def upsert_article(rt: Runtime, record_id: str, *, resumed: bool = False) -> Ite
     return ItemResult(str(article["id"]), label("article", article), product.product_public_id, verb)
 
 
-def _push(rt: Runtime, product: ProductView, billecta_id: str | None) -> str:
+def _push(rt: Runtime, product: ProductView, billecta_id: str | None, *, resumed: bool) -> str:
     """Update what Billecta has (by our id, else by external id: an account that already holds the
-    product, or a create whose reply was lost); create only when it has none."""
+    product, or a create whose reply was lost); create only when it has none. A large job's index of
+    external ids answers the look-up for records it has not tried before (bot.services.known)."""
     if billecta_id and _update(rt, product, billecta_id):
         return "updated"
-    found = rt.billecta.find_product_by_external_id(product.product_external_id or "")
-    if found is not None and found.product_public_id and _update(rt, product, found.product_public_id):
+    external_id = product.product_external_id or ""
+    indexed = known.billecta_id("article", external_id, resumed=resumed)
+    if isinstance(indexed, str) and _update(rt, product, indexed):
         return "updated"
+    if indexed is not None:  # the index could not say, or its product was deleted since it was listed
+        found = rt.billecta.find_product_by_external_id(external_id)
+        if found is not None and found.product_public_id and _update(rt, product, found.product_public_id):
+            return "updated"
     product.product_public_id = rt.billecta.create_product(product)
     return "created"
+
+
+def index_products(rt: Runtime) -> known.ExternalIndex:
+    return known.ExternalIndex("article", lambda: ((view.product_external_id, view.product_public_id)
+                                                   for view in rt.billecta.list_products()))
 
 
 def _update(rt: Runtime, product: ProductView, billecta_id: str) -> bool:

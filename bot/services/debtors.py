@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from bot.billecta import enums
 from bot.billecta.models import DebtorView
 from bot.errors import BillectaNotFound, BillectaRejected
-from bot.services import ItemResult
+from bot.services import ItemResult, known
 from bot.services.labels import label
 from bot.services.mirror import resolve_source
 from bot.store import SyncStatus
@@ -41,7 +41,7 @@ def upsert_debtor(rt: Runtime, record_id: str, *, resumed: bool = False) -> Item
         return ItemResult(str(debtor["id"]), label("debtor", debtor), debtor.get("billecta_id"),
                           "anonymized; nothing to push")
     try:
-        view, verb = _push(rt, debtor)
+        view, verb = _push(rt, debtor, resumed=resumed)
     except BillectaRejected as exc:
         rt.store.mark_failed("debtor", debtor["id"], exc.billecta_message)
         raise
@@ -49,8 +49,8 @@ def upsert_debtor(rt: Runtime, record_id: str, *, resumed: bool = False) -> Item
     return ItemResult(str(debtor["id"]), label("debtor", debtor), view.debtor_public_id, verb)
 
 
-def _push(rt: Runtime, debtor: dict[str, Any]) -> tuple[DebtorView, str]:
-    existing = _existing(rt, debtor)
+def _push(rt: Runtime, debtor: dict[str, Any], *, resumed: bool) -> tuple[DebtorView, str]:
+    existing = _existing(rt, debtor, resumed=resumed)
     if existing is not None:
         view = apply_debtor(existing, debtor)
         try:
@@ -63,15 +63,30 @@ def _push(rt: Runtime, debtor: dict[str, Any]) -> tuple[DebtorView, str]:
     return view, "created"
 
 
-def _existing(rt: Runtime, debtor: dict[str, Any]) -> DebtorView | None:
+def _existing(rt: Runtime, debtor: dict[str, Any], *, resumed: bool = True) -> DebtorView | None:
     """Billecta's current view: by our id, else by external id (an account that already holds the debtor,
-    a create whose reply was lost, an id deleted in Billecta's portal)."""
+    a create whose reply was lost, an id deleted in Billecta's portal); a large job's index of external ids
+    answers the look-up for records it has not tried before (bot.services.known)."""
     if debtor.get("billecta_id"):
         try:
             return rt.billecta.get_debtor(debtor["billecta_id"])
         except BillectaNotFound:
             pass
-    return rt.billecta.find_debtor_by_external_id(str(debtor["id"]))
+    external_id = str(debtor["id"])
+    indexed = known.billecta_id("debtor", external_id, resumed=resumed)
+    if indexed is None:
+        return None
+    if indexed is not known.ASK:
+        try:
+            return rt.billecta.get_debtor(indexed)
+        except BillectaNotFound:
+            pass  # deleted since it was listed; another may carry the external id now
+    return rt.billecta.find_debtor_by_external_id(external_id)
+
+
+def index_debtors(rt: Runtime) -> known.ExternalIndex:
+    return known.ExternalIndex("debtor", lambda: ((view.debtor_external_id, view.debtor_public_id)
+                                                  for view in rt.billecta.list_debtors()))
 
 
 # DebtorView fields that hold personal data; anonymize clears them (the typed ones and the extras).

@@ -1,0 +1,100 @@
+"""What Billecta already holds by external id, listed once per bulk upsert job instead of looked up per record.
+
+An upsert must never create a second copy of an external id, so each record without a Billecta id is
+looked up before its create: two requests per new record. A large first sync instead lists the
+account's debtors (or products) once when the job starts, and its items read the answer from that index:
+an external id in it is updated, one absent from it is created without a look-up of its own.
+
+The index can be stale, so it is only trusted where staleness cannot make a copy:
+- an item that may have reached Billecta before (resumed after a crash, retried after a failure, or a
+  record whose earlier job's attempt did not settle) still looks itself up, since the index says nothing
+  about a create whose reply was lost; a create whose reply is lost now is settled by the client's
+  look-up by external id (bot.billecta.outcomes), as before;
+- a Billecta id from the index that Billecta no longer has (deleted in its portal) is looked up again;
+- an external id listed twice is left to the per-record look-up, so Billecta's refusal names the copies;
+- the index is listed again once it is older than MAX_AGE_SECONDS, so a record someone else created
+  in Billecta during a long job is found by the items that run after the next listing.
+
+What remains is the same race the per-record look-up has, only wider: someone else creating the same
+external id between the listing and our create (at most MAX_AGE_SECONDS; the per-record look-up's
+window is one round trip). Only the bot creates records carrying its own store ids as external ids, and
+two bot processes working through the same records at once are not protected by the look-up either, so
+the index is used for large jobs only (more than INDEX_THRESHOLD records never attempted and without a
+Billecta id) and small ones keep the per-record look-up.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+
+INDEX_THRESHOLD = 20
+MAX_AGE_SECONDS = 10.0
+
+_local = threading.local()
+
+
+class Ask(Enum):
+    """The index cannot answer for this record: look it up in Billecta."""
+
+    BILLECTA = "ask Billecta"
+
+
+ASK = Ask.BILLECTA
+
+
+class ExternalIndex:
+    """External id → Billecta id for one record type, shared by a job's worker threads."""
+
+    def __init__(self, record_type: str, listing: Callable[[], Iterable[tuple[str | None, str | None]]], *,
+                 max_age: float = MAX_AGE_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.record_type = record_type
+        self._listing, self._max_age, self._clock = listing, max_age, clock
+        self._lock = threading.Lock()
+        self.listings = 0
+        self._ids: dict[str, str] = {}
+        self._ambiguous: set[str] = set()
+        self._listed_at = 0.0
+        self._list()
+
+    def _list(self) -> None:
+        ids: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        for external_id, billecta_id in self._listing():
+            if not external_id or not billecta_id:
+                continue
+            if ids.setdefault(external_id, billecta_id) != billecta_id:
+                ambiguous.add(external_id)
+        self._ids, self._ambiguous, self._listed_at = ids, ambiguous, self._clock()
+        self.listings += 1
+
+    def billecta_id(self, external_id: str) -> str | Ask | None:
+        """Billecta's id for the external id, None when Billecta has none, ASK when it holds several."""
+        with self._lock:  # one worker lists again while the others wait for the fresh answer
+            if self._clock() - self._listed_at >= self._max_age:
+                self._list()
+            if external_id in self._ambiguous:
+                return ASK
+            return self._ids.get(external_id)
+
+
+@contextmanager
+def using(index: ExternalIndex | None) -> Iterator[None]:
+    """Make `index` the answer for the services called in this thread (a job's item)."""
+    outer = getattr(_local, "index", None)
+    _local.index = index
+    try:
+        yield
+    finally:
+        _local.index = outer
+
+
+def billecta_id(record_type: str, external_id: str, *, resumed: bool) -> str | Ask | None:
+    """What the current job's index knows of the external id; ASK without an index or for a resumed item."""
+    index: ExternalIndex | None = getattr(_local, "index", None)
+    if resumed or index is None or index.record_type != record_type:
+        return ASK
+    return index.billecta_id(external_id)
