@@ -85,7 +85,7 @@ def _existing(rt: Runtime, debtor: dict[str, Any], *, resumed: bool = True) -> D
 
 
 def index_debtors(rt: Runtime) -> known.ExternalIndex:
-    return known.ExternalIndex("debtor", lambda: ((view.debtor_external_id, view.debtor_public_id)
+    return known.ExternalIndex("debtor", lambda _: ((view.debtor_external_id, view.debtor_public_id)
                                                   for view in rt.billecta.list_debtors()))
 
 

@@ -3,7 +3,9 @@
 An upsert must never create a second copy of an external id, so each record without a Billecta id is
 looked up before its create: two requests per new record. A large first sync instead lists the
 account's debtors (or products) once when the job starts, and its items read the answer from that index:
-an external id in it is updated, one absent from it is created without a look-up of its own.
+an external id in it is updated, one absent from it is created without a look-up of its own. Orders are
+found by ExternalReference among their debtor's open invoices, so their index lists each debtor once,
+when the first of its orders asks.
 
 The index can be stale, so it is only trusted where staleness cannot make a copy:
 - an item that may have reached Billecta before (resumed after a crash, retried after a failure, or a
@@ -47,38 +49,61 @@ ASK = Ask.BILLECTA
 
 
 class ExternalIndex:
-    """External id → Billecta id for one record type, shared by a job's worker threads."""
+    """External id → Billecta id for one record type, shared by a job's worker threads.
 
-    def __init__(self, record_type: str, listing: Callable[[], Iterable[tuple[str | None, str | None]]], *,
-                 max_age: float = MAX_AGE_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+    `listing(scope)` lists (external id, Billecta id) pairs of one scope: the whole account ("") for
+    debtors and products, one debtor's open invoices for orders. Each scope is listed when first asked
+    about and again once older than `max_age`; a scope being listed makes only its own askers wait.
+    """
+
+    def __init__(self, record_type: str, listing: Callable[[str], Iterable[tuple[str | None, str | None]]], *,
+                 max_age: float = MAX_AGE_SECONDS, clock: Callable[[], float] = time.monotonic,
+                 scope: str | None = "") -> None:
         self.record_type = record_type
         self._listing, self._max_age, self._clock = listing, max_age, clock
         self._lock = threading.Lock()
+        self._scopes: dict[str, _Scope] = {}
         self.listings = 0
-        self._ids: dict[str, str] = {}
-        self._ambiguous: set[str] = set()
-        self._listed_at = 0.0
-        self._list()
+        if scope is not None:
+            self._scope(scope).answer(self, "")  # list now, before the workers start
 
-    def _list(self) -> None:
+    def _scope(self, scope: str) -> _Scope:
+        with self._lock:
+            return self._scopes.setdefault(scope, _Scope(scope))
+
+    def _list(self, scope: str) -> tuple[dict[str, str], set[str]]:
         ids: dict[str, str] = {}
         ambiguous: set[str] = set()
-        for external_id, billecta_id in self._listing():
+        for external_id, billecta_id in self._listing(scope):
             if not external_id or not billecta_id:
                 continue
             if ids.setdefault(external_id, billecta_id) != billecta_id:
                 ambiguous.add(external_id)
-        self._ids, self._ambiguous, self._listed_at = ids, ambiguous, self._clock()
-        self.listings += 1
+        with self._lock:
+            self.listings += 1
+        return ids, ambiguous
 
-    def billecta_id(self, external_id: str) -> str | Ask | None:
+    def billecta_id(self, external_id: str, scope: str = "") -> str | Ask | None:
         """Billecta's id for the external id, None when Billecta has none, ASK when it holds several."""
-        with self._lock:  # one worker lists again while the others wait for the fresh answer
-            if self._clock() - self._listed_at >= self._max_age:
-                self._list()
-            if external_id in self._ambiguous:
+        return self._scope(scope).answer(self, external_id)
+
+
+class _Scope:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.lock = threading.Lock()
+        self.ids: dict[str, str] | None = None
+        self.ambiguous: set[str] = set()
+        self.listed_at = 0.0
+
+    def answer(self, index: ExternalIndex, external_id: str) -> str | Ask | None:
+        with self.lock:  # one worker lists while the others asking about this scope wait for the fresh answer
+            if self.ids is None or index._clock() - self.listed_at >= index._max_age:
+                self.ids, self.ambiguous = index._list(self.name)
+                self.listed_at = index._clock()
+            if external_id in self.ambiguous:
                 return ASK
-            return self._ids.get(external_id)
+            return self.ids.get(external_id)
 
 
 @contextmanager
@@ -92,9 +117,9 @@ def using(index: ExternalIndex | None) -> Iterator[None]:
         _local.index = outer
 
 
-def billecta_id(record_type: str, external_id: str, *, resumed: bool) -> str | Ask | None:
+def billecta_id(record_type: str, external_id: str, *, resumed: bool, scope: str = "") -> str | Ask | None:
     """What the current job's index knows of the external id; ASK without an index or for a resumed item."""
     index: ExternalIndex | None = getattr(_local, "index", None)
     if resumed or index is None or index.record_type != record_type:
         return ASK
-    return index.billecta_id(external_id)
+    return index.billecta_id(external_id, scope)

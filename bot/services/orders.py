@@ -22,7 +22,7 @@ from bot.billecta.dates import parse_datetime
 from bot.billecta.models import AmountView, InvoiceActionEntryView, InvoiceActionRecordView, InvoiceActionView
 from bot.errors import BillectaNotFound, BillectaRejected, InvalidInput, NotInBillecta
 from bot.money import MoneyError, format_amount
-from bot.services import ItemResult
+from bot.services import ItemResult, known
 from bot.services.invoices import InvoiceStateError
 from bot.services.labels import label, stage_words
 from bot.services.mirror import invoice_values, resolve_source
@@ -96,11 +96,27 @@ def _record(rt: Runtime, row: dict[str, Any], seq: int, currency: str) -> Invoic
 def find_by_reference(rt: Runtime, order_id: int, debtor_public_id: str) -> InvoiceActionView | None:
     """The order's invoice in Billecta, found by its ExternalReference among the debtor's open invoices
     (drafts first), leaving out those already linked to other orders."""
-    with rt.store.lock:
-        linked = {row[0] for row in rt.store.db.conn.execute(
-            "SELECT billecta_id FROM [order] WHERE billecta_id IS NOT NULL AND id != ? UNION "
-            "SELECT action_public_id FROM invoice WHERE order_id IS NOT NULL AND order_id != ?", [order_id, order_id])}
-    return rt.billecta.find_invoice_by_external_reference(debtor_public_id, reference(order_id), skip=linked)
+    return rt.billecta.find_invoice_by_external_reference(debtor_public_id, reference(order_id),
+                                                          skip=_linked(rt.store, order_id))
+
+
+def _linked(store: Store, order_id: int | None = None) -> set[str]:
+    """Billecta invoices the store links to an order (other than `order_id`)."""
+    with store.lock:
+        return {row[0] for row in store.db.conn.execute(
+            "SELECT billecta_id FROM [order] WHERE billecta_id IS NOT NULL AND id IS NOT ? UNION "
+            "SELECT action_public_id FROM invoice WHERE order_id IS NOT NULL AND order_id IS NOT ?",
+            [order_id, order_id])}
+
+
+def index_drafts(rt: Runtime) -> known.ExternalIndex:
+    """A large job's orders find their drafts by reference from one listing per debtor (made when the
+    first of its orders asks) rather than each listing and fetching the debtor's open invoices itself."""
+    def listing(debtor_public_id: str) -> list[tuple[str | None, str | None]]:
+        linked = _linked(rt.store)
+        return [(rt.billecta.get_invoice(row.action_public_id).external_reference, row.action_public_id)
+                for row in rt.billecta.open_invoices_by_debtor(debtor_public_id) if row.action_public_id not in linked]
+    return known.ExternalIndex("order", listing, scope=None)
 
 
 def flag_changed_rows(store: Store) -> int:
@@ -131,7 +147,7 @@ def upsert_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemR
     rows_version = _rows_version(rt.store, order["id"])
     try:
         entry = draft_entry(rt, order)
-        action_id, verb = _push(rt, order, entry)
+        action_id, verb = _push(rt, order, entry, resumed=resumed)
     except (BillectaRejected, InvalidInput, InvoiceStateError, NotInBillecta) as exc:
         rt.store.mark_failed("order", order["id"], getattr(exc, "billecta_message", exc.user_message))
         raise
@@ -141,8 +157,8 @@ def upsert_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemR
     return ItemResult(str(order["id"]), label("order", order), action_id, f"draft {verb}")
 
 
-def _push(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView) -> tuple[str, str]:
-    draft = _current(rt, order, entry)
+def _push(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView, *, resumed: bool) -> tuple[str, str]:
+    draft = _current(rt, order, entry, resumed=resumed)
     if draft is not None:
         if draft.state.stage is not DRAFT:
             raise InvoiceStateError(
@@ -157,12 +173,21 @@ def _push(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView) -> 
     return rt.billecta.create_invoice(entry), "created"
 
 
-def _current(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView) -> InvoiceActionView | None:
+def _current(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView, *,
+             resumed: bool) -> InvoiceActionView | None:
     if order.get("billecta_id"):
         try:
             return rt.billecta.get_invoice(order["billecta_id"])
         except BillectaNotFound:
             pass  # deleted in Billecta's portal; another draft may still carry the order's reference
+    indexed = known.billecta_id("order", reference(order["id"]), resumed=resumed, scope=entry.debtor_public_id)
+    if indexed is None:
+        return None
+    if indexed is not known.ASK:
+        try:
+            return rt.billecta.get_invoice(indexed)
+        except BillectaNotFound:
+            pass  # deleted since it was listed
     return find_by_reference(rt, order["id"], entry.debtor_public_id)
 
 

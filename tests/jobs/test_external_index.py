@@ -20,7 +20,7 @@ from bot.services import known
 from bot.services.articles import upsert_article
 from bot.services.debtors import upsert_debtor
 
-from .conftest import run_command
+from .conftest import ORDER, ROWS, run_command
 
 NEW = range(20, 50)  # 30 records new to Billecta: more than known.INDEX_THRESHOLD
 
@@ -92,7 +92,7 @@ def test_a_small_job_looks_each_new_record_up_rather_than_listing_the_account(
 
 def test_a_debtor_created_in_billecta_after_the_listing_is_found_once_the_index_is_listed_again(rt: Runtime) -> None:
     clock = Clock()
-    index = known.ExternalIndex("debtor", lambda: ((v.debtor_external_id, v.debtor_public_id)
+    index = known.ExternalIndex("debtor", lambda _: ((v.debtor_external_id, v.debtor_public_id)
                                                    for v in rt.billecta.list_debtors()), clock=clock)
     rt.store.upsert_records("debtor", [{"id": 40, "name": "Portal AB"}])
     made_elsewhere = rt.billecta.create_debtor(DebtorView(name="Portal AB", debtor_external_id="40"))
@@ -104,7 +104,7 @@ def test_a_debtor_created_in_billecta_after_the_listing_is_found_once_the_index_
 
 
 def test_an_item_that_may_have_reached_billecta_looks_itself_up_whatever_the_index_says(rt: Runtime) -> None:
-    index = known.ExternalIndex("debtor", lambda: ((v.debtor_external_id, v.debtor_public_id)
+    index = known.ExternalIndex("debtor", lambda _: ((v.debtor_external_id, v.debtor_public_id)
                                                    for v in rt.billecta.list_debtors()))
     rt.store.upsert_records("debtor", [{"id": 41, "name": "Lost Reply AB"}])
     # The first attempt's create went through after the listing, and its reply was lost (or the process died).
@@ -118,7 +118,7 @@ def test_an_item_that_may_have_reached_billecta_looks_itself_up_whatever_the_ind
 def test_a_product_deleted_since_the_listing_is_looked_up_and_created_once(rt: Runtime) -> None:
     rt.store.upsert_records("article", [{"id": 42, "name": "Gone", "unit_price": "10.00"}])
     first = rt.billecta.create_product(ProductView(description="Gone", product_external_id="42", unit_price=10))
-    index = known.ExternalIndex("article", lambda: ((p.product_external_id, p.product_public_id)
+    index = known.ExternalIndex("article", lambda _: ((p.product_external_id, p.product_public_id)
                                                     for p in rt.billecta.list_products()))
     rt.billecta.delete_product(first)  # deleted in Billecta's portal while the job runs
     with known.using(index):
@@ -143,7 +143,7 @@ def test_an_external_id_billecta_holds_twice_is_refused_by_name_in_a_large_job(
 
 def test_workers_finding_the_index_aged_list_it_again_once() -> None:
     clock = Clock()
-    index = known.ExternalIndex("debtor", lambda: [("1", "B1")], clock=clock)
+    index = known.ExternalIndex("debtor", lambda _: [("1", "B1")], clock=clock)
     clock.now = known.MAX_AGE_SECONDS + 1
     start = threading.Barrier(8)
     answers: list[object] = []
@@ -169,3 +169,22 @@ def test_creates_whose_replies_are_lost_in_a_large_job_exist_once(rt: Runtime, s
     counts = _external_ids(rt)
     assert all(counts[str(i)] == 1 for i in NEW)
     assert all(rt.store.get("debtor", i)["billecta_id"] for i in NEW)
+
+
+def test_a_large_order_upsert_finds_its_drafts_from_one_listing_per_debtor(
+        counted: tuple[Runtime, Counter[tuple[str, str]]]) -> None:
+    rt, seen = counted
+    orders = range(101, 126)
+    rt.store.upsert_records("order", [{**ORDER, "id": i} for i in orders])
+    rt.store.upsert_records("orderrow", [{**ROWS[1], "id": i, "order_id": i} for i in orders])
+    assert run_command(rt, "order upsert", "101-125").ok
+    drafts = {i: rt.store.get("order", i)["billecta_id"] for i in orders}
+    for i in orders:  # a store rebuilt: Billecta holds the drafts, the store does not know them
+        rt.store.update("order", i, {"billecta_id": None, "sync_status": "changed"})
+    seen.clear()
+    job = run_command(rt, "order upsert", "101-125")
+    assert job.ok and {i: rt.store.get("order", i)["billecta_id"] for i in orders} == drafts
+    assert seen[("GET", "/v1/invoice/openbydebtor")] == 1 and seen[("POST", "/v1/invoice")] == 0
+    references = [rt.billecta.get_invoice(row.action_public_id).external_reference
+                  for row in rt.billecta.open_invoices_by_debtor(DEMO.debtors["2"])]
+    assert all(references.count(f"order:{i}") == 1 for i in orders)
