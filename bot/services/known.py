@@ -14,15 +14,18 @@ The index can be stale, so it is only trusted where staleness cannot make a copy
   look-up by external id (bot.billecta.outcomes), as before;
 - a Billecta id from the index that Billecta no longer has (deleted in its portal) is looked up again;
 - an external id listed twice is left to the per-record look-up, so Billecta's refusal names the copies;
-- the index is listed again once it is older than MAX_AGE_SECONDS, so a record someone else created
-  in Billecta during a long job is found by the items that run after the next listing.
+- the index is listed again once it is older than MAX_AGE_SECONDS (or, for an account so large that a
+  listing takes longer than a twentieth of that, than LISTINGS_SHARE⁻¹ times the last listing took, so
+  listing never costs more than about 5% of the job), so a record someone else created in Billecta
+  during a long job is found by the items that run after the next listing.
 
-What remains is the same race the per-record look-up has, only wider: someone else creating the same
-external id between the listing and our create (at most MAX_AGE_SECONDS; the per-record look-up's
-window is one round trip). Only the bot creates records carrying its own store ids as external ids, and
-two bot processes working through the same records at once are not protected by the look-up either, so
-the index is used for large jobs only (more than INDEX_THRESHOLD records never attempted and without a
-Billecta id) and small ones keep the per-record look-up.
+What remains is the race the per-record look-up has too, only wider: someone else creating the same
+external id between the listing and our create, a window of up to the index's age instead of one round
+trip. That is accepted because the external ids are the store's own record ids: the only realistic other
+creator is a second bot process upserting the same records at the same moment, which the per-record
+look-up does not prevent either (both look, both create). Small jobs (at most INDEX_THRESHOLD records
+never attempted and without a Billecta id) keep the per-record look-up: listing the account would cost
+them more than it saves.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from enum import Enum
 
 INDEX_THRESHOLD = 20
 MAX_AGE_SECONDS = 10.0
+LISTINGS_SHARE = 0.05  # of a job's time, at most, spent listing again
 
 _local = threading.local()
 
@@ -95,12 +99,16 @@ class _Scope:
         self.ids: dict[str, str] | None = None
         self.ambiguous: set[str] = set()
         self.listed_at = 0.0
+        self.took = 0.0
 
     def answer(self, index: ExternalIndex, external_id: str) -> str | Ask | None:
         with self.lock:  # one worker lists while the others asking about this scope wait for the fresh answer
-            if self.ids is None or index._clock() - self.listed_at >= index._max_age:
+            max_age = max(index._max_age, self.took / LISTINGS_SHARE)
+            if self.ids is None or index._clock() - self.listed_at >= max_age:
+                started = index._clock()
                 self.ids, self.ambiguous = index._list(self.name)
                 self.listed_at = index._clock()
+                self.took = self.listed_at - started
             if external_id in self.ambiguous:
                 return ASK
             return self.ids.get(external_id)

@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import httpx
 import pytest
 
+from bot import commands as registry
 from bot.billecta.client import BillectaClient
 from bot.billecta.models import DebtorView, ProductView
+from bot.commands import Command
+from bot.errors import BillectaUnavailable
 from bot.jobs import ItemStatus, JobQueue, JobStatus
 from bot.runtime import Runtime
 from bot.sandbox import DEMO, Sandbox
 from bot.services import known
 from bot.services.articles import upsert_article
-from bot.services.debtors import upsert_debtor
+from bot.services.debtors import index_debtors, upsert_debtor
 
-from .conftest import ORDER, ROWS, run_command
+from .conftest import ADMIN, FAST_RETRIES, ORDER, ROWS, run_command, selection_of
 
 NEW = range(20, 50)  # 30 records new to Billecta: more than known.INDEX_THRESHOLD
 
@@ -188,3 +191,43 @@ def test_a_large_order_upsert_finds_its_drafts_from_one_listing_per_debtor(
     references = [rt.billecta.get_invoice(row.action_public_id).external_reference
                   for row in rt.billecta.open_invoices_by_debtor(DEMO.debtors["2"])]
     assert all(references.count(f"order:{i}") == 1 for i in orders)
+
+
+def _queue_with_index(rt: Runtime, index: Callable[[Runtime], known.ExternalIndex]) -> JobQueue:
+    def find(record_type: str, verb: str) -> Command:
+        command = registry.find(record_type, verb)
+        return replace(command, index=index) if command.name == "debtor upsert" else command
+    return JobQueue(rt, policy=FAST_RETRIES, commands=find)
+
+
+def test_when_listing_fails_the_job_looks_each_record_up(counted: tuple[Runtime, Counter[tuple[str, str]]]) -> None:
+    rt, seen = counted
+
+    def failing(_: Runtime) -> known.ExternalIndex:
+        raise BillectaUnavailable("HTTP 503")
+
+    rt.store.upsert_records("debtor", [{"id": i, "name": f"New {i} AB"} for i in NEW])
+    queue = _queue_with_index(rt, failing)
+    job = queue.run_job(queue.submit(selection_of([str(i) for i in NEW]), ADMIN, hold=True))
+    assert job.ok and seen[("GET", "/v1/debtors/debtorbyexternalid")] == 30
+    assert all(count == 1 for count in _external_ids(rt).values())
+
+
+def test_an_item_left_running_by_a_crash_is_looked_up_though_the_index_says_absent(rt: Runtime) -> None:
+    rt.store.upsert_records("debtor", [{"id": i, "name": f"New {i} AB"} for i in NEW])
+
+    def index_then_lost_create(runtime: Runtime) -> known.ExternalIndex:
+        index = index_debtors(runtime)
+        # The killed process's create of debtor 20 reaches Billecta only now: the listing cannot know of it.
+        runtime.billecta.create_debtor(DebtorView(name="New 20 AB", debtor_external_id="20"))
+        return index
+
+    queue = _queue_with_index(rt, index_then_lost_create)
+    job_id = queue.submit(selection_of([str(i) for i in NEW]), ADMIN, hold=True)
+    with rt.store.lock:  # what a SIGKILL during debtor 20's create leaves behind
+        rt.store.db.execute("UPDATE job_item SET status = 'running', attempts = 1 "
+                            "WHERE job_id = ? AND record_id = '20'", [job_id])
+    job = queue.run_job(job_id)
+    assert job.ok and job.succeeded == 30 and _external_ids(rt)["20"] == 1
+    item = next(item for item in queue.items(job_id) if item.record_id == "20")
+    assert item.message == "updated"
