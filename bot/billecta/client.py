@@ -49,6 +49,7 @@ from bot.billecta.transport import (
     read_model,
     read_models,
     read_optional,
+    read_pairs,
     wire_body,
 )
 from bot.config import Settings
@@ -207,6 +208,10 @@ class BillectaClient(CollectionCalls):
     def list_debtors(self) -> list[DebtorView]:
         return read_models(self._send("debtors_list"), DebtorView)
 
+    def debtor_external_ids(self) -> list[tuple[str | None, str | None]]:
+        """(DebtorExternalId, DebtorPublicId) of every debtor of the creditor."""
+        return read_pairs(self._send("debtors_list"), "DebtorExternalId", "DebtorPublicId")
+
     def debtor_events(self, debtor_id: str) -> list[EventView]:
         return read_models(self._send("debtor_events", did=debtor_id), EventView)
 
@@ -231,6 +236,10 @@ class BillectaClient(CollectionCalls):
 
     def list_products(self) -> list[ProductView]:
         return read_models(self._send("products_list"), ProductView)
+
+    def product_external_ids(self) -> list[tuple[str | None, str | None]]:
+        """(ProductExternalId, ProductPublicId) of every product of the creditor."""
+        return read_pairs(self._send("products_list"), "ProductExternalId", "ProductPublicId")
 
     # Invoices ------------------------------------------------------------------------------------
 

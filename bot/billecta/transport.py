@@ -241,6 +241,21 @@ def read_models(response: httpx.Response, model: type[M]) -> list[M]:
         raise BillectaUnavailable("unexpected response") from None
 
 
+def read_pairs(response: httpx.Response, key: str, value: str) -> list[tuple[str | None, str | None]]:
+    """Two fields of each row of a list, without building a model per row (an account's every debtor)."""
+    try:
+        data = response.json()
+        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+            raise ValueError("not a list of objects")
+        return [(_text(row.get(key)), _text(row.get(value))) for row in data]
+    except ValueError:
+        raise BillectaUnavailable("unexpected response") from None
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
 def read_optional(response: httpx.Response, model: type[M]) -> M | None:
     """A model, or None for an empty reply (200 or 204 without a body)."""
     return read_model(response, model) if response.content.strip() else None

@@ -64,8 +64,7 @@ def _push(rt: Runtime, product: ProductView, billecta_id: str | None, *, resumed
 
 
 def index_products(rt: Runtime) -> known.ExternalIndex:
-    return known.ExternalIndex("article", lambda _: ((view.product_external_id, view.product_public_id)
-                                                   for view in rt.billecta.list_products()))
+    return known.ExternalIndex("article", lambda _: rt.billecta.product_external_ids())
 
 
 def _update(rt: Runtime, product: ProductView, billecta_id: str) -> bool:

@@ -85,8 +85,7 @@ def _existing(rt: Runtime, debtor: dict[str, Any], *, resumed: bool = True) -> D
 
 
 def index_debtors(rt: Runtime) -> known.ExternalIndex:
-    return known.ExternalIndex("debtor", lambda _: ((view.debtor_external_id, view.debtor_public_id)
-                                                  for view in rt.billecta.list_debtors()))
+    return known.ExternalIndex("debtor", lambda _: rt.billecta.debtor_external_ids())
 
 
 # DebtorView fields that hold personal data; anonymize clears them (the typed ones and the extras).
