@@ -397,3 +397,19 @@ def test_order_rows_are_listed_with_their_orders_sync(workdir: Path, capsys: pyt
     assert run(capsys, "import", "orderrow", str(workdir / "rows.csv"))[0] == 0
     _, out, _ = run(capsys, "list", "orderrow", "101001")
     assert "changed, with order 1010" in out
+
+
+def test_a_payment_the_bot_registered_is_listed_on_its_invoice(workdir: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    # It used to read "unknown stage" and "not in Billecta", though Billecta had just booked it.
+    status, _, err = run(capsys, "run", "invoice", "payment", "1002", "amount=100", "payment_means=BG", "--yes")
+    assert status == 0, err
+    _, out, _ = run(capsys, "list", "payment", "--json")
+    registered = [row for row in json.loads(out) if row["status"] == "Registered"]
+    assert len(registered) == 1
+    assert registered[0]["status_text"] == "registered on invoice 1002"
+    assert registered[0]["line"].endswith("· registered on invoice 1002")
+    _, out, _ = run(capsys, "list", "invoice", "1002", "--json")
+    assert registered[0]["billecta_id"] == json.loads(out)[0]["billecta_id"]
+    _, out, _ = run(capsys, "list", "payment")
+    assert "unknown stage" not in out and "not in Billecta" not in out

@@ -118,7 +118,14 @@ def debt_collection_stage(stage: str | None) -> str:
     return _worded(DEBT_COLLECTION_STAGES, DebtCollectionStage, stage)
 
 
+# A payment the bot registered on an invoice (bot.services.payments) is not one of Billecta's
+# unhandled payments, so it has none of their states: the store marks it with this one.
+REGISTERED = "Registered"
+
+
 def payment_state(state: str | None) -> str:
+    if state == REGISTERED:
+        return "registered on an invoice"
     return _worded(PAYMENT_STATES, UnhandledPaymentState, state)
 
 
@@ -220,8 +227,10 @@ def _payment(row: dict[str, Any]) -> tuple[str, str, list[str]]:
     sender = f"from {row['sender_name']}" if row.get("sender_name") else "sender unknown"
     day = format_day(str(row["payment_date"])[:10]) if row.get("payment_date") else ""
     reference = f"ref {row['reference']}" if row.get("reference") else ""
-    return (str(row.get("id")), "", [money(row.get("amount"), row.get("currency")), day, sender, reference,
-                                     payment_state(row.get("state"))])
+    state = payment_state(row.get("state"))
+    if row.get("kind") == "manual" and row.get("invoice_number"):
+        state = f"registered on invoice {row['invoice_number']}"
+    return (str(row.get("id")), "", [money(row.get("amount"), row.get("currency")), day, sender, reference, state])
 
 
 def _debtcollection(row: dict[str, Any]) -> tuple[str, str, list[str]]:

@@ -63,6 +63,9 @@ class Listed:
         if self.record_type == "debtcollection":
             return debt_collection_stage(self.status)
         if self.record_type == "payment":
+            invoice = self.row.get("invoice_number")
+            if self.row.get("kind") == "manual" and invoice:
+                return f"registered on invoice {invoice}"
             return payment_state(self.status)
         if self.record_type == "orderrow":
             return f"{self.status}, with order {self.row.get('order_id')}"
@@ -86,6 +89,8 @@ def find(store: Store, record_type: str, text: str = "", limit: int | None = LIM
     rows = enrich(store, record_type, store.rows(record_type, where, params, order_by="id desc", limit=limit))
     if record_type == "orderrow":
         rows = _with_order_status(store, rows)
+    if record_type == "payment":
+        rows = _with_invoice(store, rows)
     return [_listed(record_type, searched, row) for row in rows]
 
 
@@ -103,6 +108,19 @@ def _with_order_status(store: Store, rows: list[dict[str, Any]]) -> list[dict[st
         pushed = order.get("last_synced_at") if order.get("billecta_id") else None
         status = "new" if not pushed else ("changed" if (row.get("updated_at") or "") > pushed else "synced")
         shown.append({**row, "sync_status": status, "billecta_id": order.get("billecta_id") if pushed else None})
+    return shown
+
+
+def _with_invoice(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A payment the bot registered has no Billecta id of its own: it lives on its invoice, so it is
+    listed with the invoice's number and Billecta id (not as "not in Billecta", which it is)."""
+    shown = []
+    for row in rows:
+        if row.get("kind") == "manual" and row.get("action_public_id") and not row.get("billecta_id"):
+            found = store.rows("invoice", "action_public_id = ?", [row["action_public_id"]], limit=1)
+            invoice = found[0] if found else {}
+            row = {**row, "invoice_number": invoice.get("invoice_number"), "billecta_id": row["action_public_id"]}
+        shown.append(row)
     return shown
 
 
