@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from bot import commands as registry
 from bot.billecta.endpoints import ENDPOINTS, Confidence
@@ -22,6 +25,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.services import Outcome
 from bot.services.invoices import InvoiceStateError
 from bot.services.labels import label as record_label
+from bot.services.labels import major_money
 from bot.services.labels import titled as record_line
 from bot.store import Store
 from bot.targets import TargetSpec, parse_targets
@@ -111,8 +115,7 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
     assert key is not None
     if command.kind is Kind.DIALOG:
         dialog = prepare_dialog(rt, command, key, values, actor)
-        typed = dialog.form.model_dump(mode="json")
-        given = ", ".join(f"{k} {typed[k]}" for k in values if typed.get(k) is not None)
+        given = _given(dialog.form, values, dialog.prepared.get("currency"))
         left = f"; {dialog.prepared['remaining']} remains" if dialog.prepared.get("remaining") else ""
         _confirm(command, 1, f"{record_label(command.record_type, dialog.record)} ({given}{left})", args.yes)
         outcome = run_dialog(rt, dialog, actor)
@@ -122,6 +125,19 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
         outcome = run_action(rt, command, key, actor)
     _print_outcome(outcome, args.json)
     return 0
+
+
+def _given(form: BaseModel, values: dict[str, str], currency: str | None) -> str:
+    """The fields the user gave, as the confirmation restates them: money in the one money format
+    ('1 250,00 kr', as the remaining amount beside it), not the form's '1250.00'."""
+    typed = form.model_dump(mode="json")
+    shown = []
+    for name in values:
+        value = getattr(form, name, None)
+        if value is None:
+            continue
+        shown.append(f"{name} {major_money(value, currency) if isinstance(value, Decimal) else typed[name]}")
+    return ", ".join(shown)
 
 
 RUN_HELP = """usage: billecta-bot run <type> <verb> <targets> [field=value …] [--yes] [--json] [--all|--changed]

@@ -413,3 +413,12 @@ def test_a_payment_the_bot_registered_is_listed_on_its_invoice(workdir: Path,
     assert registered[0]["billecta_id"] == json.loads(out)[0]["billecta_id"]
     _, out, _ = run(capsys, "list", "payment")
     assert "unknown stage" not in out and "not in Billecta" not in out
+
+
+def test_a_dialog_confirmation_states_money_in_the_one_format(workdir: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # It restated the form's raw '1000.50' beside '4 312,50 kr remains': two money formats in one line.
+    status, _, err = run(capsys, "run", "invoice", "payment", "1002", "amount=1 000,5", "payment_means=BG")
+    assert status == 2
+    assert "amount 1\u00a0000,50\u00a0kr, payment_means BG; 4\u00a0312,50\u00a0kr remains" in err, err
+    assert "1000.50" not in err
