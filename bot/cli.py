@@ -9,6 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
 from bot import timefmt
 from bot.commands import RECORD_TYPES
@@ -102,8 +103,19 @@ BOT_LOGGERS = ("bot", "handlers", "blocks")
 NOISY_LOGGERS = ("httpx", "httpcore", "urllib3", "slack_bolt", "slack_sdk", "apscheduler", "waitress")
 
 
+class _ZonedFormatter(logging.Formatter):
+    """Log lines stamped like every other time the bot shows: the configured zone with its offset
+    ('2026-12-02 00:41:57.990 +01:00'), not the host's clock without one."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        when = timefmt.local(datetime.fromtimestamp(record.created, UTC))
+        return f"{when:%Y-%m-%d %H:%M:%S}.{int(record.msecs):03d} {timefmt.offset(when)}"
+
+
 def _configure_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_ZonedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for name in BOT_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.NOTSET)
     for name in NOISY_LOGGERS:

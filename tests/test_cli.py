@@ -377,8 +377,11 @@ def test_verbose_shows_the_bots_debug_lines_not_the_http_librarys(workdir: Path)
                             capture_output=True, text=True, cwd=workdir, timeout=60,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr
-    loggers = {line.split()[3].rstrip(":") for line in result.stderr.splitlines() if " DEBUG " in line}
+    debug = [line for line in result.stderr.splitlines() if " DEBUG " in line]
+    loggers = {line.split()[4].rstrip(":") for line in debug}
     assert loggers and all(name.startswith("bot.") for name in loggers), loggers
+    # Stamped in the configured zone with its offset, like every other time the bot shows.
+    assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \+0[12]:00 DEBUG ", line) for line in debug), debug
     assert "httpcore" not in result.stderr and "httpx" not in result.stderr
 
 
