@@ -38,9 +38,12 @@ def confirm(command: Command, count: int, label: str, yes: bool) -> None:
     text = command.confirm.format(count=count, label=label)
     if yes:
         return
+    # A job's confirmation names its records and total apart from the command's sentence; the refusal
+    # without a terminal restates them too, so a script's log says what --yes would change.
+    records = f"\nRecords: {label}" if command.kind is Kind.BULK else ""
     if not sys.stdin.isatty():
-        raise UsageError(f"{text} Add --yes to confirm when not running interactively.")
-    print(text + (f"\nRecords: {label}" if command.kind is Kind.BULK else ""))
+        raise UsageError(f"{text}{records}\nAdd --yes to confirm when not running interactively.")
+    print(text + records)
     if command.typed_confirmation:
         answer = input(f"Type {count} to confirm: ").strip()
         ok = answer == str(count)

@@ -425,3 +425,12 @@ def test_a_dialog_confirmation_states_money_in_the_one_format(workdir: Path,
     assert status == 2
     assert "amount 1\u00a0000,50\u00a0kr, payment_means BG; 4\u00a0312,50\u00a0kr remains" in err, err
     assert "1000.50" not in err
+
+
+def test_a_bulk_refusal_without_a_terminal_names_the_records_and_total(workdir: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # Without a terminal the refusal said only "Credit the remaining amount of 2 invoice(s)": not which, nor how much.
+    status, _, err = run(capsys, "run", "invoice", "credit", "1001", "1002")
+    assert status == 2 and "--yes" in err
+    assert "Records: invoice 1001 · Nordic Café AB" in err and "invoice 1002 · Anna Andersson" in err, err
+    assert "total 5\u00a0562,50\u00a0kr" in err, err
