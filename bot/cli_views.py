@@ -116,5 +116,7 @@ def _when(event: LogEvent) -> str:
 
 def _text(event: LogEvent) -> str:
     text = " - ".join(part for part in (event.title or event.type_label, event.description) if part)
-    extra = "".join(f"  [{part}]" for part in (event.source, event.by and f"by {event.by}") if part)
+    # The person who asked the bot, as Slack shows it, rather than Billecta's "by API".
+    by = event.requester or event.by
+    extra = "".join(f"  [{part}]" for part in (event.source, by and f"by {by}") if part)
     return text + extra

@@ -434,3 +434,12 @@ def test_a_bulk_refusal_without_a_terminal_names_the_records_and_total(workdir: 
     assert status == 2 and "--yes" in err
     assert "Records: invoice 1001 · Nordic Café AB" in err and "invoice 1002 · Anna Andersson" in err, err
     assert "total 5\u00a0562,50\u00a0kr" in err, err
+
+
+def test_the_cli_event_log_names_who_asked_not_by_api(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Slack's event log said who asked; the CLI's still printed Billecta's "[by API]" for the bot's own work.
+    assert run(capsys, "run", "invoice", "pause", "1001", "--yes")[0] == 0
+    status, out, err = run(capsys, "run", "invoice", "events", "1001")
+    assert status == 0, err
+    paused = [line for line in out.splitlines() if "Invoice paused" in line]
+    assert len(paused) == 1 and paused[0].endswith("via the CLI]"), out
