@@ -242,6 +242,8 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
         rows = store.rows("audit", order_by="id desc", limit=args.limit)
     finally:
         store.close()
+    for row in rows:  # stored as JSON text; a script reads a list, not a string holding one
+        row["record_ids"] = json.loads(row["record_ids"] or "[]")
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
@@ -249,11 +251,17 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
         print(tabulate(("WHEN", "WHO", "WHERE", "COMMAND", "OUTCOME", "RECORDS", "DETAIL"),
                        [(stamp(row["at"]), row["actor"],
                          f"{row['source']}:{row['channel']}" if row["channel"] else row["source"], row["command"],
-                         row["outcome"], ", ".join(json.loads(row["record_ids"] or "[]")[:5]), row["detail"] or "")
+                         row["outcome"], _records(row["record_ids"]), row["detail"] or "")
                         for row in rows]))
     if not rows:
         print("The audit log is empty.")
     return 0
+
+
+def _records(ids: list[Any]) -> str:
+    """The first five ids, and how many more: '1, 2, 5, 6, 7 +4' (a cut list must not look whole)."""
+    shown = ", ".join(str(i) for i in ids[:5])
+    return shown + (f" +{len(ids) - 5}" if len(ids) > 5 else "")
 
 
 # shared/billecta-api.md's grading of each path, in words for `billecta-bot endpoints`

@@ -443,3 +443,15 @@ def test_the_cli_event_log_names_who_asked_not_by_api(workdir: Path, capsys: pyt
     assert status == 0, err
     paused = [line for line in out.splitlines() if "Invoice paused" in line]
     assert len(paused) == 1 and paused[0].endswith("via the CLI]"), out
+
+
+def test_audit_lists_record_ids_as_a_list_and_says_when_it_cuts_them(workdir: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # --json gave '"[\"1\", \"2\"]"' (a string holding JSON); the table cut nine ids to five silently.
+    run(capsys, "import", "debtor", str(workdir / "debtors.csv"))
+    assert run(capsys, "run", "debtor", "upsert", "1-9", "--yes")[0] == 0
+    _, out, _ = run(capsys, "audit", "--json")
+    queued = [row for row in json.loads(out) if row["outcome"] == "queued"]
+    assert queued[0]["record_ids"] == [str(i) for i in range(1, 10)]
+    _, out, _ = run(capsys, "audit")
+    assert "1, 2, 3, 4, 5 +4" in out
