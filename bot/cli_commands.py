@@ -76,10 +76,19 @@ def parse_run_words(words: list[str]) -> tuple[Command, str, list[str], dict[str
     else:
         command, record_type, rest = registry.find(words[0], words[1]), words[0], words[2:]
     targets = [word for word in rest if "=" not in word]
-    values = dict(word.split("=", 1) for word in rest if "=" in word)
+    values: dict[str, str] = {}
+    for word in rest:
+        if "=" not in word:
+            continue
+        key, value = word.split("=", 1)
+        key = key.strip().lower()
+        # amount=5 amount=6 must not quietly register 6: which one was meant is the user's to say.
+        if key in values and values[key] != value:
+            raise UsageError(f"{key} is given twice ({values[key]!r} and {value!r}); give it once.")
+        values[key] = value
     if values and command.kind is not Kind.DIALOG:
         raise UsageError(f"`{display_name(command, record_type)}` takes no field=value settings.")
-    return command, record_type, targets, {key.strip().lower(): value for key, value in values.items()}
+    return command, record_type, targets, values
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

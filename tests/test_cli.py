@@ -455,3 +455,13 @@ def test_audit_lists_record_ids_as_a_list_and_says_when_it_cuts_them(workdir: Pa
     assert queued[0]["record_ids"] == [str(i) for i in range(1, 10)]
     _, out, _ = run(capsys, "audit")
     assert "1, 2, 3, 4, 5 +4" in out
+
+
+def test_a_field_given_twice_is_refused_before_anything_is_sent(workdir: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # amount=5 amount=6 registered 6,00 kr: the last one won silently.
+    status, _, err = run(capsys, "run", "invoice", "payment", "1002", "amount=5", "AMOUNT=6", "payment_means=BG",
+                         "--yes")
+    assert status == 2 and "amount is given twice ('5' and '6')" in err, err
+    _, out, _ = run(capsys, "list", "payment", "--json")
+    assert not [row for row in json.loads(out) if row["status"] == "Registered"]
