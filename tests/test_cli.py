@@ -465,3 +465,9 @@ def test_a_field_given_twice_is_refused_before_anything_is_sent(workdir: Path,
     assert status == 2 and "amount is given twice ('5' and '6')" in err, err
     _, out, _ = run(capsys, "list", "payment", "--json")
     assert not [row for row in json.loads(out) if row["status"] == "Registered"]
+
+
+def test_an_unknown_overpayment_choice_names_the_choices(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "run", "invoice", "payment", "1002", "amount=5", "payment_means=BG",
+                         "overpayment=bogus", "--yes")
+    assert status == 2 and "refuse, AsOverPayments, AsCurrencyDifference" in err, err

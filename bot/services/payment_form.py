@@ -121,7 +121,9 @@ class PaymentForm(BaseModel):
         choices[REFUSE] = OvershootingAmountHandling.None_
         text = str(value.value if isinstance(value, OvershootingAmountHandling) else value or "None").lower()
         if text not in choices:
-            raise _error("Choose what to do with an overpayment.")
+            # The CLI types it (Slack offers only the choices): name them, as payment_means does.
+            allowed = ", ".join([REFUSE, *(choice.value for choice, _, _ in OVERPAYMENT_CHOICES[1:])])
+            raise _error(f"Choose what to do with an overpayment: {allowed}.")
         return choices[text]
 
     @field_validator("amount", mode="before")
