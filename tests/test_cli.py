@@ -471,3 +471,25 @@ def test_an_unknown_overpayment_choice_names_the_choices(workdir: Path, capsys: 
     status, _, err = run(capsys, "run", "invoice", "payment", "1002", "amount=5", "payment_means=BG",
                          "overpayment=bogus", "--yes")
     assert status == 2 and "refuse, AsOverPayments, AsCurrencyDifference" in err, err
+
+
+def test_every_type_lists_in_words_after_a_first_session(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """After the README's session, no list shows Python's None, Billecta's enum names or 'unknown stage'."""
+    from bot.billecta.enums import DebtCollectionStage, InvoiceStage, UnhandledPaymentState
+    from bot.services.listing import LISTED_TYPES
+
+    run(capsys, "import", "article", str(workdir / "articles.csv"))
+    run(capsys, "import", "debtor", str(workdir / "debtors.csv"))
+    for argv in (("run", "debtor", "upsert", "1", "2", "5-9", "--yes"),
+                 ("run", "invoice", "payment", "1002", "amount=100", "payment_means=BG", "--yes"),
+                 ("run", "order", "upsert-attest", "1010", "--yes")):
+        assert run(capsys, *argv)[0] == 0, argv
+    raw = {stage.value for enum in (InvoiceStage, DebtCollectionStage, UnhandledPaymentState) for stage in enum
+           if stage.value[:1].isupper() and any(c.isupper() for c in stage.value[1:])}
+    for record_type in LISTED_TYPES:
+        status, out, err = run(capsys, "list", record_type)
+        assert status == 0, err
+        assert out.splitlines()[0].split()[:2] == ["ID", "RECORD"], out
+        words = set(re.findall(r"[A-Za-z_]+", out))
+        assert "None" not in words and "unknown stage" not in out, out
+        assert not words & raw, (record_type, words & raw)
