@@ -69,7 +69,11 @@ def list_records(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not found:
         what = f" matching {' '.join(args.text)!r}" if args.text else ""
-        print(f"No {record_type}s{what} in the store.")
+        # A new store against an existing account is empty until pull: say so rather than nothing.
+        hint = "" if args.text or record_type == "orderrow" else \
+            f" `billecta-bot pull` links what Billecta has; `billecta-bot import {record_type} FILE` adds yours." \
+            if record_type in ("article", "debtor", "creditor", "order") else " `billecta-bot pull` fetches them."
+        print(f"No {record_type}s{what} in the store.{hint}")
         return 0
     rows = [(record.key, record.line, record.billecta_id or "not in Billecta", record.status_text)
             for record in found]

@@ -493,3 +493,17 @@ def test_every_type_lists_in_words_after_a_first_session(workdir: Path, capsys: 
         words = set(re.findall(r"[A-Za-z_]+", out))
         assert "None" not in words and "unknown stage" not in out, out
         assert not words & raw, (record_type, words & raw)
+
+
+def test_an_empty_list_on_a_new_store_points_to_pull(workdir: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Against an existing account (a served sandbox) the store starts empty: "No invoices" alone left a
+    # new user guessing. list reads the store only, so nothing listens at this address.
+    monkeypatch.setenv("BILLECTA_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("BILLECTA_SECURE_TOKEN", "sandbox")
+    status, out, _ = run(capsys, "list", "invoice")
+    assert status == 0 and out.strip() == "No invoices in the store. `billecta-bot pull` fetches them."
+    _, out, _ = run(capsys, "list", "debtor")
+    assert "`billecta-bot pull` links what Billecta has; `billecta-bot import debtor FILE` adds yours." in out
+    _, out, _ = run(capsys, "list", "debtor", "lund")
+    assert out.strip() == "No debtors matching 'lund' in the store."
