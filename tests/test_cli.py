@@ -266,7 +266,7 @@ def test_list_shows_what_the_store_knows_of_every_type(workdir: Path, capsys: py
     assert "InvoiceSent" not in json.dumps([row["status_text"] for row in invoices.values()])
     status, out, _ = run(capsys, "list", "payment")
     assert status == 0 and out.splitlines()[0].split() == ["ID", "RECORD", "BILLECTA", "ID", "STATUS"]
-    assert "unhandled: match it to an invoice or delete it" in out
+    assert "unhandled: Billecta could not match it to an invoice" in out
     _, out, _ = run(capsys, "list", "debtcollection", "--json")
     assert [row["status"] for row in json.loads(out)] == ["ReadyForBailiff"]
     run(capsys, "import", "debtor", str(workdir / "debtors.csv"))

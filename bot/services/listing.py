@@ -57,7 +57,7 @@ class Listed:
     def status_text(self) -> str:
         """The status in words ('in debt collection', 'sent, paused'), never Billecta's enum name."""
         if self.unhandled:
-            return "unhandled: match it to an invoice or delete it"
+            return "unhandled: Billecta could not match it to an invoice"
         if self.record_type == "invoice":
             return invoice_stage(self.row)
         if self.record_type == "debtcollection":
