@@ -4,7 +4,6 @@ OutcomeUnknown naming where to check, and never applies it twice."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -27,7 +26,8 @@ from bot.billecta.models import (
 )
 from bot.billecta.transport import OutcomeUnknown
 from bot.sandbox import DEMO, Sandbox
-from bot.sandbox.server import SandboxServer, make_server
+from bot.sandbox.server import SandboxServer
+from tests.served import serving
 
 from .fake_billecta import Sleeps
 
@@ -37,12 +37,8 @@ MODES = ["503", "drop"]
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[Sandbox, SandboxServer]]:
     box = Sandbox(":memory:", seed="demo")
-    server = make_server(box, port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield box, server
-    server.close()
-    thread.join(5)
+    with serving(box, threads=4) as server:
+        yield box, server
     box.close()
 
 

@@ -4,11 +4,9 @@ debtor exists twice in Billecta."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -21,8 +19,9 @@ import pytest
 from bot.billecta.client import BillectaClient
 from bot.billecta.models import DebtorView
 from bot.sandbox import Sandbox
-from bot.sandbox.server import SandboxServer, make_server
+from bot.sandbox.server import SandboxServer
 from bot.store import Store
+from tests.served import bot_env, serving
 
 N = 300
 
@@ -31,18 +30,13 @@ N = 300
 def served(tmp_path: Path) -> Iterator[tuple[Sandbox, SandboxServer]]:
     box = Sandbox(tmp_path / "sandbox.db", seed="empty")
     box.set_faults(latency_ms=20)
-    server = make_server(box, port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield box, server
-    server.close()
-    thread.join(5)
+    with serving(box) as server:
+        yield box, server
     box.close()
 
 
 def _env(tmp_path: Path, box: Sandbox, server: SandboxServer) -> dict[str, str]:
-    return {**os.environ, "BILLECTA_BOT_DB": str(tmp_path / "bot.db"), "BILLECTA_BASE_URL": server.url,
-            "BILLECTA_SECURE_TOKEN": "sandbox", "BILLECTA_CREDITOR_ID": box.creditor_id, "BILLECTA_CONCURRENCY": "8"}
+    return bot_env(tmp_path, box, server, BILLECTA_CONCURRENCY="8")
 
 
 def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:

@@ -4,11 +4,9 @@ done for a payment that did not happen, never left claimed for ever, and the pay
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +20,9 @@ from bot.config import Settings
 from bot.runner import resolve_dead_claims
 from bot.runtime import build_runtime
 from bot.sandbox import Sandbox
-from bot.sandbox.server import SandboxServer, make_server
+from bot.sandbox.server import SandboxServer
 from bot.store import Store
+from tests.served import bot_env, serving
 
 LATENCY_MS = 1500  # every reply is held this long after the sandbox has done the work
 
@@ -31,18 +30,13 @@ LATENCY_MS = 1500  # every reply is held this long after the sandbox has done th
 @pytest.fixture()
 def served(tmp_path: Path) -> Iterator[tuple[Sandbox, SandboxServer]]:
     box = Sandbox(tmp_path / "sandbox.db", seed="demo")
-    server = make_server(box, port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield box, server
-    server.close()
-    thread.join(5)
+    with serving(box) as server:
+        yield box, server
     box.close()
 
 
 def _env(tmp_path: Path, box: Sandbox, server: SandboxServer) -> dict[str, str]:
-    return {**os.environ, "BILLECTA_BOT_DB": str(tmp_path / "bot.db"), "BILLECTA_BASE_URL": server.url,
-            "BILLECTA_SECURE_TOKEN": "sandbox", "BILLECTA_CREDITOR_ID": box.creditor_id}
+    return bot_env(tmp_path, box, server)
 
 
 def _claims(db: Path) -> list[tuple[Any, ...]]:

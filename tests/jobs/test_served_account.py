@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,9 @@ import pytest
 from bot.billecta.client import BillectaClient
 from bot.cli import main
 from bot.sandbox import DEMO, Sandbox
-from bot.sandbox.server import SandboxServer, make_server
+from bot.sandbox.server import SandboxServer
 from bot.store import Store
+from tests.served import serving
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -28,18 +28,14 @@ EXAMPLES = REPO / "examples"
 @pytest.fixture()
 def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Sandbox, SandboxServer]]:
     box = Sandbox(tmp_path / "sandbox.db", seed="demo")
-    server = make_server(box, port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    # A new store pointed at the served account; the creditor is the only one the token sees.
-    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
-    monkeypatch.setenv("BILLECTA_BASE_URL", server.url)
-    monkeypatch.setenv("BILLECTA_SECURE_TOKEN", "sandbox")
-    monkeypatch.delenv("BILLECTA_CREDITOR_ID", raising=False)
-    monkeypatch.chdir(tmp_path)
-    yield box, server
-    server.close()
-    thread.join(5)
+    with serving(box) as server:
+        # A new store pointed at the served account; the creditor is the only one the token sees.
+        monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
+        monkeypatch.setenv("BILLECTA_BASE_URL", server.url)
+        monkeypatch.setenv("BILLECTA_SECURE_TOKEN", "sandbox")
+        monkeypatch.delenv("BILLECTA_CREDITOR_ID", raising=False)
+        monkeypatch.chdir(tmp_path)
+        yield box, server
     box.close()
 
 
