@@ -170,7 +170,8 @@ def _row(event: LogEvent) -> dict[str, Any]:
     return {"section": "occurred" if event.has_occurred else "scheduled", "time": event.when,
             "timestamp": event.occurred_at.isoformat() if event.occurred_at else None,
             "type": event.event_type, "type_label": event.type_label, "status": event.status,
-            "title": event.title, "description": event.description, "by": event.by,
+            # Who asked the bot (from the audit) rather than Billecta's "API", as the modal shows it.
+            "title": event.title, "description": event.description, "by": event.requester or event.by,
             "reference": event.reference, "record": event.source, "event_id": event.event_id}
 
 
