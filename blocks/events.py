@@ -143,9 +143,10 @@ def export_filters(options: dict[str, Any]) -> dict[str, str]:
 def _status(log: EventLog, shown: EventLog) -> Block:
     parts = [f"Last updated {timefmt.format_moment(log.updated_at)}"]
     if log.period:
-        parts.append(f"period {log.period[0].isoformat()} – {log.period[1].isoformat()}")
+        parts.append(f"period {timefmt.format_day(log.period[0])} – {timefmt.format_day(log.period[1])}")
     if not log.is_empty:
-        count = f"{shown.count} of {log.count} events" if shown.count != log.count else f"{log.count} events"
+        noun = "event" if log.count == 1 else "events"
+        count = f"{shown.count} of {log.count} {noun}" if shown.count != log.count else f"{log.count} {noun}"
         parts.append(count + (f", {len(shown.scheduled)} scheduled" if shown.scheduled else ""))
     return context(" · ".join(parts))
 

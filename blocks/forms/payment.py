@@ -14,6 +14,7 @@ from blocks import limits
 from blocks.common import Block, context, fields, option, plain, section
 from blocks.forms import FormContext, field_error, validate_as_you_type
 from blocks.ids import ActionId, unique_id
+from bot import timefmt
 from bot.billecta.enums import OvershootingAmountHandling
 from bot.money import MoneyError, format_amount, parse_decimal
 from bot.services import Outcome
@@ -107,9 +108,11 @@ def _prefill(prepared: dict[str, Any]) -> dict[str, Any]:
 def _summary(prepared: dict[str, Any]) -> Block:
     pairs = [("Remaining", prepared.get("remaining")
               or format_amount(prepared.get("remaining_minor") or 0, prepared.get("currency")))]
-    for key, title in (("due_date", "Due date"), ("invoice_date", "Invoice date"), ("debtor", "Debtor")):
-        if prepared.get(key):
-            pairs.append((title, _escape(str(prepared[key]))))
+    for key, title in (("due_date", "Due date"), ("invoice_date", "Invoice date")):
+        if prepared.get(key):  # '22 Dec', as in the record line
+            pairs.append((title, timefmt.format_day(str(prepared[key]))))
+    if prepared.get("debtor"):
+        pairs.append(("Debtor", _escape(str(prepared["debtor"]))))
     return fields(pairs)
 
 
@@ -137,7 +140,8 @@ def _payment_date(prepared: dict[str, Any], values: dict[str, Any]) -> Block:
     element: Block = {"type": "datepicker", "placeholder": plain("The day the money arrived", limits.PLACEHOLDER)}
     if values.get(PaymentField.PAYMENT_DATE):
         element["initial_date"] = str(values[PaymentField.PAYMENT_DATE])
-    earliest = f", nor before the invoice date {prepared['invoice_date']}" if prepared.get("invoice_date") else ""
+    earliest = f", nor before the invoice date {timefmt.format_day(str(prepared['invoice_date']))}" \
+        if prepared.get("invoice_date") else ""
     return _input(PaymentField.PAYMENT_DATE, "Payment date", element,
                   hint=f"Not in the future{earliest}.")
 

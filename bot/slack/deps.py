@@ -16,8 +16,9 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
-from blocks.status import error_message, error_view
+from blocks.status import error_message, error_view, refused_message, refused_view
 from bot.config import Settings
+from bot.errors import InvalidInput, NotAllowed, NotFound, NotInBillecta, UsageError, is_refusal
 from bot.jobs import JobQueue
 from bot.notify import Notifier
 from bot.runtime import Runtime
@@ -150,6 +151,15 @@ class Deps:
         """Show an error where the user is looking (the one exit for errors after the ack)."""
         text = describe(exc)
         try:
+            if _rules_said_no(exc):  # an answer (✋), like an action's refusal, not a failure (❌)
+                self.ui.show(where, refused_message(text), status_view=refused_view(headline(exc), text))
+                return
             self.ui.show(where, error_message(text), status_view=error_view(headline(exc), text))
         except Exception:  # the error display itself failed: the log is all that is left
             log.exception("could not show an error to %s: %s", where.user, text)
+
+
+def _rules_said_no(exc: BaseException) -> bool:
+    """A refusal by Billecta's rules or the record's state (a completed invoice takes no payment);
+    the user's own input, role or ids keep their own errors."""
+    return is_refusal(exc) and not isinstance(exc, (InvalidInput, NotAllowed, NotFound, NotInBillecta, UsageError))

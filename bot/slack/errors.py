@@ -48,4 +48,5 @@ def headline(exc: BaseException) -> str:
     return {
         "NotAllowed": "Not allowed", "NotFound": "Not found", "NotInBillecta": "Not in Billecta",
         "UsageError": "Check the command", "InvalidInput": "Check the form", "TriggerExpired": "Try again",
+        "InvoiceStateError": "Not possible now",
     }.get(kind, "Billecta said no" if isinstance(exc, BotError) else "Something went wrong")

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from blocks.forms import FormContext, form_view
 from blocks.metadata import FlowState
-from blocks.status import loading_view, result_view
+from blocks.status import loading_view, refused_view, result_view
 from bot.commands import Command
 from bot.errors import BotError, InvalidInput, is_refusal
 from bot.forms import validate_form
@@ -121,7 +121,9 @@ def _run(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: di
         if not is_refusal(exc):  # Billecta's rules said no: an answer for the requester, not an alert
             deps.notifier.action_failed(command, actor, f"{state.label}: {exc.user_message}")
         _retried(deps, state, actor, f"{state.label}: {exc.user_message}", ok=False)
-        deps.ui.replace(where, result_view(command.title, exc.user_message, ok=False))
+        shown = refused_view(command.title, exc.user_message) if is_refusal(exc) \
+            else result_view(command.title, exc.user_message, ok=False)
+        deps.ui.replace(where, shown)
         return
     if not outcome.details.get("repeated"):
         _retried(deps, state, actor, outcome.message, ok=True)

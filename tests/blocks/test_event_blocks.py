@@ -142,7 +142,7 @@ def test_creditor_log_shows_its_period_and_sources() -> None:
     log = build_log("creditor", "1", "creditor 1", [event], updated_at=UPDATED,
                     period=(date(2026, 10, 26), date(2026, 11, 25)))
     blocks = event_log_blocks(log)
-    assert "period 2026-10-26 – 2026-11-25" in blocks[0]["elements"][0]["text"]
+    assert "period 26 Oct – 25 Nov · 1 event" in blocks[0]["elements"][0]["text"]
     assert "invoice 1002" in next(b for b in blocks if b["type"] == "section")["text"]["text"]
 
 

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from blocks.ids import ActionId, BlockId
+from blocks.picker import record_types
 from bot.sandbox import DEMO
-
 from tests.test_user_texts import problems, shown_texts
+
 from .conftest import Stack
 from .payloads import Reply, field, find_element
 
@@ -23,6 +24,7 @@ _PLACEHOLDER = re.compile(r"\{[a-z_]+\}|\bThe command: ")
 # A clock time a person reads must carry its zone: '14:02 CET (+01:00)'.
 _BARE_TIME = re.compile(r"(?<![+\-\d:])\d{1,2}:\d{2}(?::\d{2})?\b(?! ?[A-Z]{3,5} \([+-]\d{2}:\d{2}\))")
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"\b20\d{2}-\d{2}-\d{2}\b")  # a day reads '22 Dec', as in the record line
 _STARTED = re.compile(r"\b(started|queued|working|in progress)\b", re.I)
 
 
@@ -31,6 +33,8 @@ def text_problems(text: str) -> list[str]:
     found += [f"placeholder {m.group(0)!r}" for m in _PLACEHOLDER.finditer(text)]
     found += [f"time without offset {m.group(0)!r}" for m in _BARE_TIME.finditer(text)]
     found += [f"raw timestamp {m.group(0)!r}" for m in _ISO_TIME.finditer(text)]
+    found += [f"ISO date {m.group(0)!r}" for m in _ISO_DATE.finditer(text)]
+    found += [f"{m.group(0)!r}" for m in re.finditer(r"\b1 events\b", text)]
     if "✅" in text and _STARTED.search(text) and "done" not in text.lower():
         found.append("✅ on something only started")
     return [f"{p} in {text[:160]!r}" for p in found]
@@ -56,6 +60,7 @@ def scan(stack: Stack, acks: list[Reply] = ()) -> list[str]:  # type: ignore[ass
 def test_the_scan_catches_what_it_is_for() -> None:
     assert text_problems("The command: cancelled") and text_problems("at 14:02")
     assert text_problems("✅ job 3 started on 2 records") and text_problems("2026-12-01T14:02:00")
+    assert text_problems("*Due date*\n2026-12-22") and text_problems("· 1 events")
     assert not text_problems("28 Nov 14:02 CET (+01:00) · 1\u00a0250,00\u00a0kr")
     assert not text_problems("⏳ job 3 started on 2 records")
 
@@ -84,7 +89,8 @@ def test_palette_help_and_home_of_each_role(stack: Stack, user: str) -> None:
     stack.settle()
     published = stack.fake.calls("views.publish")
     assert published and all(c.ok for c in published), [c.error for c in published]
-    assert not [c for c in stack.fake.calls() if not c.ok], [(c.method, c.error) for c in stack.fake.calls() if not c.ok]
+    refused = [(c.method, c.error) for c in stack.fake.calls() if not c.ok]
+    assert not refused, refused
     assert not stack.posts(f"D{user}"), "nobody is DMed for opening the palette, help or the Home"
     assert not scan(stack, acks), scan(stack, acks)
 
@@ -172,7 +178,6 @@ def test_event_log_export_and_a_rate_limited_channel(stack: Stack) -> None:
     assert any(DEMO.invoices["open"] in p["text"] for p in stack.posts("CNOTIFY")), "the outbox delivers later"
     _command(stack, f"invoice events {DEMO.invoices['open']}", "UOPER", acks)
     view_id = str(stack.fake.calls("views.update", ok=True)[-1].args["view_id"])
-    shown = str(stack.fake.view(view_id)["blocks"])
     paused = [b["text"]["text"] for b in stack.fake.view(view_id)["blocks"]
               if b["type"] == "section" and "Paused" in b["text"]["text"]]
     assert paused and "<@UOPER>" in paused[0] and "by API" not in paused[0], paused
@@ -213,3 +218,93 @@ def test_a_message_shortcut_on_a_bot_notification_answers_in_its_thread(stack: S
                 if c.args.get("thread_ts") == notice.result["ts"]]
     assert threaded and "resumed" in threaded[-1]["text"], [c.args for c in stack.fake.calls("chat.postMessage")]
     assert not scan(stack, acks), scan(stack, acks)
+
+
+def _palette_command(stack: Stack, user: str, record_type: str, slug: str, acks: list[Reply]) -> None:
+    """Pick `slug` in a fresh palette, the first record the search offers (or the first ids), Continue."""
+    stack.client.global_shortcut(user=user)
+    stack.settle()
+    view_id = stack.fake.opened()
+    values = field(BlockId.PICKER_TYPE, ActionId.PICKER_TYPE, "static_select", record_type)
+    acks.append(stack.client.view_action(view_id, ActionId.PICKER_TYPE, block_id=BlockId.PICKER_TYPE,
+                                         values=values, user=user))
+    stack.settle()
+    values.update(field(BlockId.PICKER_COMMAND, ActionId.PICKER_COMMAND, "static_select", slug))
+    acks.append(stack.client.view_action(view_id, ActionId.PICKER_COMMAND, block_id=BlockId.PICKER_COMMAND,
+                                         values=values, user=user))
+    stack.settle()
+    blocks = {b.get("block_id"): b for b in stack.fake.view(view_id)["blocks"]}
+    if BlockId.PICKER_RECORD in blocks:
+        options = stack.client.suggest(view_id, ActionId.PICKER_RECORD, "", user=user)
+        acks.append(options)
+        if not options.json.get("options"):
+            return
+        values.update(field(BlockId.PICKER_RECORD, ActionId.PICKER_RECORD, "external_select",
+                            options.json["options"][0]["value"]))
+    elif BlockId.PICKER_TARGETS in blocks:
+        values.update(field(BlockId.PICKER_TARGETS, ActionId.PICKER_TARGETS, "plain_text_input", "1"))
+    acks.append(stack.client.submit(view_id, values, user=user))
+    stack.settle()
+
+
+@pytest.mark.parametrize("user", ["UADMIN", "UOPER", "UVIEW"])
+def test_every_command_the_palette_offers_opens_cleanly(stack: Stack, user: str) -> None:
+    acks: list[Reply] = []
+    stack.client.global_shortcut(user=user)
+    stack.settle()
+    view_id = stack.fake.opened()
+    offered: list[tuple[str, str]] = []
+    for record_type in record_types():
+        picked = field(BlockId.PICKER_TYPE, ActionId.PICKER_TYPE, "static_select", record_type)
+        stack.client.view_action(view_id, ActionId.PICKER_TYPE, block_id=BlockId.PICKER_TYPE, values=picked,
+                                 user=user)
+        stack.settle()
+        for block in stack.fake.view(view_id)["blocks"]:
+            if block.get("block_id") == BlockId.PICKER_COMMAND:
+                groups = block["element"].get("option_groups") or [{"options": block["element"]["options"]}]
+                offered += [(record_type, o["value"]) for g in groups for o in g["options"]]
+    assert offered
+    for record_type, slug in offered:
+        _palette_command(stack, user, record_type, slug, acks)
+    refused = [(c.method, c.error) for c in stack.fake.calls() if not c.ok]
+    assert not refused, refused
+    assert not stack.posts("CALERT"), stack.posts("CALERT")
+    assert not scan(stack, acks), scan(stack, acks)
+
+
+def test_a_payment_on_a_completed_invoice_is_an_answer_not_a_failure(stack: Stack) -> None:
+    """The state check before the form reads as an action's refusal does (✋), not as an error (❌)."""
+    acks: list[Reply] = []
+    _command(stack, f"invoice payment {DEMO.invoices['completed']}", "UOPER", acks)
+    view = stack.fake.calls("views.update", ok=True)[-1].args["view"]
+    shown = json.dumps(view["blocks"], ensure_ascii=False)
+    assert "✋" in shown and "❌" not in shown and "nothing left to pay" in shown, shown
+    assert view["title"]["text"] != "Billecta said no"
+    assert not stack.posts("CALERT")
+    assert not scan(stack, acks), scan(stack, acks)
+
+
+def test_a_refused_payment_after_submitting_is_an_answer_not_a_failure(stack: Stack,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.errors import BillectaRejected
+
+    _command(stack, f"invoice payment {DEMO.invoices['open']}", "UOPER", [])
+    view_id = str(stack.fake.calls("views.update", ok=True)[-1].args["view_id"])
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise BillectaRejected("The invoice is locked for payments.")
+
+    monkeypatch.setattr(stack.rt.billecta, "register_payment", refused)
+    values = {**_payment("100"), **field("overpayment", ActionId.FORM_FIELD, "radio_buttons", "None")}
+    stack.client.submit(view_id, values)
+    stack.settle()
+    shown = json.dumps(stack.fake.view(view_id)["blocks"], ensure_ascii=False)
+    assert "✋" in shown and "❌" not in shown and "locked for payments" in shown, shown
+
+
+def test_a_creditors_event_log_reads_its_period_in_days(stack: Stack) -> None:
+    _command(stack, "creditor events 1", "UOPER", [])
+    view = stack.fake.calls("views.update", ok=True)[-1].args["view"]
+    status = next(e["text"] for b in view["blocks"] if b["type"] == "context" for e in b["elements"]
+                  if "Last updated" in e["text"])
+    assert "period " in status and not re.search(r"\d{4}-\d{2}-\d{2}", status), status
