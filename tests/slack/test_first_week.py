@@ -165,6 +165,14 @@ def test_bulk_upsert_and_typed_credit_read_right(stack: Stack) -> None:
     stack.settle()
     final = stack.responses(url)[-1]
     assert ActionId.BULK_TYPED_OPEN not in str(final["blocks"]), "buttons die after use"
+    assert not stack.posts("CALERT"), "1008 is completed: crediting it is refused, an answer, not an alert"
+    for job in stack.jobs.list(5):
+        tops = [p for p in stack.posts("CWORK") if f"job {job.id}" in p["text"] and not p.get("thread_ts")]
+        assert len(tops) == 1, (job.id, tops)
+    credit = stack.jobs.list(1)[0]
+    assert credit.command == "invoice credit" and credit.finished
+    shown = json.dumps(stack.fake.view(view_id), ensure_ascii=False) + json.dumps(final, ensure_ascii=False)
+    assert "1 refused" in shown and "✅" not in shown, shown[:3000]
     assert not scan(stack, acks), scan(stack, acks)
 
 
