@@ -242,9 +242,19 @@ def read_models(response: httpx.Response, model: type[M]) -> list[M]:
 
 
 def read_pairs(response: httpx.Response, key: str, value: str) -> list[tuple[str | None, str | None]]:
-    """Two fields of each row of a list, without building a model per row (an account's every debtor)."""
+    """Two fields of each row of a list, without building a model per row (an account's every debtor).
+
+    Each object is cut down to those two fields as the parser closes it, so a row's full dict (dozens of
+    fields, its key table allocated outside Python's small-object pool) never exists: a listing of a large
+    account then leaves little memory behind in the arena of whichever worker thread parsed it.
+    """
+    wanted = {key, value}
+
+    def only_wanted(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        return {name: field for name, field in pairs if name in wanted}
+
     try:
-        data = response.json()
+        data = response.json(object_pairs_hook=only_wanted)
         if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
             raise ValueError("not a list of objects")
         return [(_text(row.get(key)), _text(row.get(value))) for row in data]
