@@ -142,6 +142,10 @@ class Transport:
         try:
             with self._slots:
                 response = self._http.request(method, path, params=params, json=body, headers=headers)
+            # httpx binds the read body's stream back to its response: a reference cycle that only the
+            # cyclic GC frees, so each listing of a large account (megabytes) stayed in memory until a
+            # full collection. The stream is spent; a plain one over the same bytes ends the cycle.
+            response.stream = httpx.ByteStream(response.content)
         except httpx.HTTPError as exc:
             _log_exchange(method, path, type(exc).__name__, attempt, started)
             return Failure.of_exception(exc)
