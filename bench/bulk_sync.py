@@ -12,6 +12,8 @@ directly) still looks each debtor up, so it costs two requests per debtor.
 Memory is the process's resident set (RSS), sampled every 20 ms: its peak growth while the job is submitted
 (selecting the records and writing the items) and while it runs, and the process peak (getrusage). A runner
 that kept items or results in memory would show run growth rising with N.
+The sandbox is served from a process of its own, as Billecta is from elsewhere, so the RSS measured is the
+bot's: building a listing's reply is the sandbox's cost, not the bot's.
 Everything (sandbox, server, store) lives in a temporary directory that is removed afterwards.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import resource
 import subprocess
@@ -26,6 +29,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -119,15 +125,37 @@ def runner(rt: Runtime) -> dict[str, Any]:
             "rss_run_growth_mib": round(peak_during_run - rss_before_run, 1)}
 
 
+def serve_sandbox(db_path: Path, latency_ms: int, address: Connection) -> None:
+    """The sandbox served over HTTP until the bench ends it; runs in a process of its own (see `sandbox`)."""
+    box = Sandbox(db_path, seed="empty", latency_ms=latency_ms)
+    server = make_server(box, port=0)
+    address.send((server.url, box.creditor_id))
+    server.run()
+
+
+@contextmanager
+def sandbox(db_path: Path, latency_ms: int) -> Iterator[tuple[str, str]]:
+    """(url, creditor id) of a sandbox served from another process, as Billecta is: the bot's RSS is then the
+    bot's alone, not also the sandbox building its replies (a listing of every debtor, in 32 server threads)."""
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.get_context("spawn").Process(target=serve_sandbox, args=(db_path, latency_ms, sending),
+                                                           daemon=True)
+    process.start()
+    try:
+        if not receiving.poll(60):
+            raise RuntimeError("the sandbox process did not start")
+        yield receiving.recv()
+    finally:
+        process.terminate()
+        process.join()
+
+
 def measure(n: int, concurrency: int, latency_ms: int, sample: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="bulk-sync-") as tmp:
-        box = Sandbox(Path(tmp) / "sandbox.db", seed="empty", latency_ms=latency_ms)
-        server = make_server(box, port=0)
-        serving = threading.Thread(target=server.run, daemon=True)
-        serving.start()
+    with tempfile.TemporaryDirectory(prefix="bulk-sync-") as tmp, \
+            sandbox(Path(tmp) / "sandbox.db", latency_ms) as (url, creditor_id):
         settings = Settings(_env_file=None, billecta_bot_db=Path(tmp) / "bot.db",  # type: ignore[call-arg]
-                            billecta_base_url=server.url, billecta_secure_token="sandbox",
-                            billecta_creditor_id=box.creditor_id, billecta_concurrency=concurrency)
+                            billecta_base_url=url, billecta_secure_token="sandbox",
+                            billecta_creditor_id=creditor_id, billecta_concurrency=concurrency)
         store = Store(settings.billecta_bot_db)
         rt = build_runtime(settings, store=store)
         try:
@@ -138,8 +166,6 @@ def measure(n: int, concurrency: int, latency_ms: int, sample: int) -> dict[str,
         finally:
             rt.close()
             store.close()
-            server.close()
-            box.close()
     ideal = concurrency / (latency_ms / 1000 * REQUESTS_PER_NEW_RECORD)
     return {"n": n, "concurrency": concurrency, "latency_ms": latency_ms, **result,
             "ideal_per_s": round(ideal, 1), "runner_vs_ideal": round(result["records_per_s"] / ideal, 3),
