@@ -129,7 +129,7 @@ class Job:
             return ""
         verb = MOVED_VERBS.get(self.command, "Moved")
         amounts = " + ".join(format_amount(minor, currency) for currency, minor in sorted(self.moved.items()))
-        noun = self.command.split(" ")[0]
+        noun = self.record_type
         return f"{verb} {amounts} on {self.succeeded} {noun}{'' if self.succeeded == 1 else 's'}"
 
     def as_dict(self) -> dict[str, Any]:
