@@ -63,12 +63,26 @@ def confirm_text(command: Command, *, count: int = 1, label: str = "") -> str:
     return f"⚠️ *Dangerous:* {text}" if command.dangerous else text
 
 
-def _bulk_lines(labels: list[str], count: int, total: str = "") -> str:
+# What a money-moving command's total is: what it will credit or book, not what was invoiced.
+TOTAL_WORDS = {"invoice credit": "To credit", "order attest": "To book", "order upsert-attest": "To book"}
+
+
+def total_word(command: Command) -> str:
+    return TOTAL_WORDS.get(command.name, "Total")
+
+
+def _bulk_lines(command: Command, labels: list[str], count: int, total: str = "") -> str:
     """The records, one line each (the first few), and for money-moving commands the total."""
     shown = "\n".join(f"• {item}" for item in labels[:SHOWN_LABELS])
     more = count - min(count, SHOWN_LABELS)
     text = f"*Records:*\n{shown}" + (f"\n… and {more} more" if more else "")
-    return text + (f"\n*Total:* {total}" if total else "")
+    return text + (f"\n*{total_word(command)}:* {total}" if total else "")
+
+
+def _total_words(command: Command, total: str) -> str:
+    """', 5 562,50 kr to credit': the total as the fallback text and the typed label say it."""
+    word = total_word(command)
+    return (f", {total} in total" if word == "Total" else f", {total} {word.lower()}") if total else ""
 
 
 def _go_button(command: Command, action_id: str, value: str, text: str) -> Block:
@@ -108,9 +122,9 @@ def bulk_message(command: Command, count: int, labels: list[str], value: str, no
         go = button(f"{choices(command)[0]} ({count})…", ActionId.BULK_TYPED_OPEN, value, style="danger")
     else:
         go = _go_button(command, ActionId.BULK_CONFIRM, value, text)
-    blocks = [*([section(note)] if note else []), section(text), section(_bulk_lines(labels, count, total)),
+    blocks = [*([section(note)] if note else []), section(text), section(_bulk_lines(command, labels, count, total)),
               actions(go, _keep_button(command, f"{count} record(s)"), block_id=BlockId.CONFIRM_BUTTONS)]
-    fallback = f"Confirm: {command.title} on {count} record(s)" + (f", {total} in total" if total else "")
+    fallback = f"Confirm: {command.title} on {count} record(s)" + _total_words(command, total)
     fallback += f": {', '.join(labels[:SHOWN_LABELS])}"
     return message(f"{note} {fallback}" if note else fallback, blocks)
 
@@ -119,7 +133,7 @@ def bulk_view(command: Command, count: int, labels: list[str], private_metadata:
               total: str = "") -> Block:
     """`note` leads the modal (why the user is asked again); `total` as in `bulk_message`."""
     blocks = [*([section(note)] if note else []), section(confirm_text(command, count=count)),
-              section(_bulk_lines(labels, count, total))]
+              section(_bulk_lines(command, labels, count, total))]
     if asks_for_count(command):
         blocks.append(typed_count_input(command, count, total))
     go, keep = choices(command)
@@ -131,7 +145,7 @@ def typed_count_input(command: Command, count: int, total: str = "") -> Block:
     """The number to type. No placeholder: showing the answer in the field would make typing it a
     formality. The label restates what will happen and, for money, the sum."""
     what = f"{choices(command)[0]}: {count} {command.record_type}{'' if count == 1 else 's'}"
-    what += f", {total} in total" if total else ""
+    what += _total_words(command, total)
     return {
         "type": "input", "block_id": BlockId.TYPED_COUNT,
         "label": plain(f"{what}. Type {count} to confirm.", limits.LABEL),

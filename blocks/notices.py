@@ -129,6 +129,8 @@ def job_message(job: Job, failures: list[JobItem] | None = None,
               section(progress(job) + _counts(job) + f" · {job.status.label}")]
     if records:
         blocks.append(context(f"Records: {records}"))
+    if job.finished and job.moved_text:
+        blocks.append(section(f"*{job.moved_text}*"))
     if done_labels:
         more = job.succeeded - len(done_labels)
         blocks.append(context("Done: " + ", ".join(done_labels) + (f" and {more} more" if more > 0 else "")))
@@ -165,6 +167,8 @@ def job_done(job: Job, done_labels: list[str], records: str | None = None) -> di
     failed += f", {job.refused} refused by Billecta's rules" if job.refused else ""
     text = f"{icon} {job.summary}: {names}"
     blocks = [section(f"{icon} *Job {job.id}* ({job.command}): {job.succeeded} succeeded{failed} — {names}")]
+    if job.moved_text:
+        blocks.append(section(f"*{job.moved_text}*"))
     if records:
         blocks.append(context(f"Succeeded: {records}"))
     return message(text, [*blocks, context(f"Requested by {_by(job.requested_by)}")])

@@ -135,6 +135,8 @@ def format_job(job: Job, failures: list[JobItem]) -> str:
             lines.append(f"  {name:<10} {getattr(job, name):>7}")
     for currency, minor in sorted(job.moved.items()):  # the money the succeeded items moved
         lines.append(f"  {'amount':<10} {format_amount(minor, currency):>7}")
+    if job.moved_text:
+        lines.append(f"  {job.moved_text}")
     if job.error:
         lines.append(f"  error: {job.error}")
     failed, refused = split_failures(failures)

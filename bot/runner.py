@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from bot import once
 from bot.billecta import writes
+from bot.billecta.enums import InvoiceStage
 from bot.commands import EVENT_LOG_TYPES, Command, Kind
 from bot.errors import BotError, NotFound, NotInBillecta, UsageError, is_refusal
 from bot.forms import check_fields, validate_form
@@ -148,12 +149,27 @@ def _add(rt: Runtime, selection: Selection, batch: list[dict[str, Any]], id_colu
     table, column = selection.command.record_type, MONEY_COLUMNS.get(selection.command.name)
     for row in enrich(rt.store, table, batch):
         selection.ids.append(str(row[id_column]))
-        selection.labels.append(listed(table, row))
+        selection.labels.append(listed(table, row) + _to_credit(selection.command, row))
         if column:
             currency = (row.get("currency") or DEFAULT_CURRENCY).upper()
             selection.totals[currency] = selection.totals.get(currency, 0) + int(row.get(column) or 0)
             selection.excl_vat = selection.excl_vat or bool(row.get("total_excl_vat"))
     batch.clear()
+
+
+def _to_credit(command: Command, row: dict[str, Any]) -> str:
+    """What a credit takes off this invoice, where its line's amount alone would not say it: a line
+    shows what a closed invoice was invoiced, and an open one what remains (maybe less than invoiced)."""
+    if command.name != "invoice credit":
+        return ""
+    remaining, invoiced = int(row.get("current_amount") or 0), row.get("invoiced_amount")
+    closed = row.get("stage") in (InvoiceStage.Completed.value, InvoiceStage.Cancelled.value)
+    if closed or remaining <= 0:
+        return " · nothing to credit"
+    if invoiced is not None and int(invoiced) != remaining:
+        currency = row.get("currency")
+        return f" · {format_amount(remaining, currency)} of {format_amount(int(invoiced), currency)} left to credit"
+    return ""
 
 
 def _default_creditor(rt: Runtime, command: Command, spec: TargetSpec) -> TargetSpec:

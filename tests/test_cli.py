@@ -254,6 +254,7 @@ def test_a_credit_job_states_the_amount_done(workdir: Path, capsys: pytest.Captu
     status, out, err = run(capsys, "run", "invoice", "credit", "1001", "--yes")
     assert status == 0, err
     assert "amount" in out and "1\u00a0250,00\u00a0kr" in out
+    assert "Credited 1\u00a0250,00\u00a0kr on 1 invoice" in out, out  # what was done, said as done
 
 
 # -- issue 7: list, confirmations, syntax, times, tables, logging ----------------------------------------

@@ -143,3 +143,14 @@ def test_a_money_moving_selection_states_its_total_and_each_record_line(rt: Runt
     assert attest.total_minor and attest.total_text
     upsert = select(rt, registry.find("debtor", "upsert"), TargetSpec(keys=["1"]))
     assert upsert.totals == {} and upsert.total_text == ""
+
+
+def test_a_credit_confirmation_line_says_what_it_credits_where_its_amount_alone_would_not() -> None:
+    from bot.runner import _to_credit
+
+    credit = registry.find("invoice", "credit")
+    part_paid = {"stage": "InvoiceSent", "current_amount": 62500, "invoiced_amount": 125000, "currency": "SEK"}
+    assert _to_credit(credit, part_paid) == " · 625,00\u00a0kr of 1\u00a0250,00\u00a0kr left to credit"
+    assert _to_credit(credit, {**part_paid, "current_amount": 125000}) == ""  # the line's amount says it
+    assert _to_credit(credit, {**part_paid, "stage": "Completed", "current_amount": 0}) == " · nothing to credit"
+    assert _to_credit(registry.find("invoice", "pause"), part_paid) == ""

@@ -118,14 +118,28 @@ class Job:
             counts += f", {self.refused} refused"
         if self.skipped:
             counts += f", {self.skipped} skipped"
-        moved = " + ".join(format_amount(minor, currency) for currency, minor in sorted(self.moved.items()))
+        moved = self.moved_text
         return f"job {self.id} ({self.command}): {self.status.label}, {counts} of {self.total}" + \
-            (f"; {moved} done" if moved else "")
+            (f"; {moved[0].lower()}{moved[1:]}" if moved else "")
+
+    @property
+    def moved_text(self) -> str:
+        """'Credited 1 873,75 kr on 2 invoices': the money its succeeded items moved, '' if none."""
+        if not self.moved:
+            return ""
+        verb = MOVED_VERBS.get(self.command, "Moved")
+        amounts = " + ".join(format_amount(minor, currency) for currency, minor in sorted(self.moved.items()))
+        noun = self.record_type
+        return f"{verb} {amounts} on {self.succeeded} {noun}{'' if self.succeeded == 1 else 's'}"
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["status"] = self.status.value
         return data
+
+
+# How a money-moving job's result names what its amount is (bot.runner.MONEY_COLUMNS).
+MOVED_VERBS = {"invoice credit": "Credited", "order attest": "Booked", "order upsert-attest": "Booked"}
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,10 @@ def credit_invoice(rt: Runtime, record_id: str, *, resumed: bool = False) -> Ite
         raise InvoiceStateError(f"{name} has nothing left to credit.")
     rt.billecta.credit_invoice(CreditActionView(action_public_id=view.action_public_id, value=remaining,
                                                 comment=COMMENT))
-    mirror_invoice(rt, rt.billecta.get_invoice(view.action_public_id))
+    after = rt.billecta.get_invoice(view.action_public_id)
+    mirror_invoice(rt, after)
+    # What was done and where it leaves the invoice, not the line from before the credit.
     credited = format_amount(remaining.value, remaining.currency_code)
-    return ItemResult(key, name, view.action_public_id, f"credited {credited}", amount_minor=remaining.value,
+    done = f"credited {credited} · now {stage_words(after.state.stage)}"
+    return ItemResult(key, name, view.action_public_id, done, amount_minor=remaining.value,
                       currency=remaining.currency_code)

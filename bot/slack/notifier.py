@@ -31,6 +31,7 @@ from bot.jobs.model import Job, JobItem
 from bot.notify import Change, Notifier, describe_change
 from bot.roles import Actor
 from bot.services import Outcome
+from bot.services.labels import SEP
 from bot.slack.outbox import Outbox
 from bot.slack.refs import find_ids, reference
 from bot.slack.ui import Msg
@@ -140,7 +141,7 @@ class SlackNotifier(Notifier):
     def _done_labels(self, job: Job) -> list[str]:
         rows = self.store.rows("job_item", "job_id = ? AND status = 'succeeded'", [job.id], order_by="seq",
                                limit=DONE_LABELS)
-        return [row["label"] for row in rows]
+        return [done_label(row) for row in rows]
 
     def _job_message(self, job: Job, msg: Msg, *, progress: bool = False) -> None:
         """Post the job's message, or edit it; progress edits of all jobs together stay under chat.update's
@@ -199,3 +200,12 @@ class SlackNotifier(Notifier):
 
     def close(self) -> None:
         self.outbox.close()
+
+
+def done_label(row: dict[str, Any]) -> str:
+    """'invoice 1001 · Nordic Café AB · credited 1 250,00 kr · now completed': for an item that moved
+    money, what it did in place of the line from before it (whose amount and stage are now stale)."""
+    if row.get("amount_minor") is None or not row.get("message"):
+        return str(row["label"])
+    return SEP.join([*str(row["label"]).split(SEP)[:2], str(row["message"])])
+

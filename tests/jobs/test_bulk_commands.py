@@ -14,6 +14,7 @@ from bot.billecta.client import BillectaClient
 from bot.billecta.models import DebtorView
 from bot.errors import NotAllowed
 from bot.jobs import ItemStatus, JobQueue, JobStatus
+from bot.money import format_amount
 from bot.roles import Actor, Role
 from bot.runtime import Runtime
 from bot.sandbox import DEMO, Sandbox
@@ -89,6 +90,8 @@ def test_attest_puts_the_invoice_in_the_store_and_the_order_can_no_longer_change
     run_command(rt, "order upsert", "1")
     job = run_command(rt, "order attest", "1")
     assert job.ok
+    booked = 2 * 115000 * 125 // 100 + 50000 * 112 // 100
+    assert job.moved_text == f"Booked {format_amount(booked, 'SEK')} on 1 order", job.summary
     order = rt.store.get("order", 1)
     assert order is not None
     invoice = rt.store.find_by("invoice", "action_public_id", order["billecta_id"])
@@ -133,13 +136,14 @@ def test_credit_credits_what_remains_and_refuses_closed_invoices(rt: Runtime) ->
     assert job.status is JobStatus.PARTLY_REFUSED and not job.incident
     credited, refused = JobQueue(rt).items(job.id)
     assert refused.status is ItemStatus.REFUSED and refused.error_kind == "refusal"
-    assert credited.status is ItemStatus.SUCCEEDED and credited.message == "credited 1\u00a0250,00\u00a0kr"
+    assert credited.status is ItemStatus.SUCCEEDED
+    assert credited.message == "credited 1\u00a0250,00\u00a0kr · now completed"
     assert refused.error == f"invoice {DEMO['completed']} is completed; a closed invoice cannot be credited."
     row = rt.store.find_by("invoice", "invoice_number", DEMO["open"])
     assert row is not None and row["current_amount"] == 0 and row["credited_amount"] == 125000
     assert row["stage"] == "Completed"
     # the result states the money done: only what succeeded counts
-    assert job.moved == {"SEK": 125000} and job.summary.endswith("; 1\u00a0250,00\u00a0kr done")
+    assert job.moved == {"SEK": 125000} and job.summary.endswith("; credited 1\u00a0250,00\u00a0kr on 1 invoice")
 
 
 def test_creditor_update_pushes_details_and_default_settings(rt: Runtime) -> None:

@@ -59,13 +59,13 @@ def test_typed_confirmation_hides_the_answer_and_restates_the_action_and_the_sum
     check_view(view)
     (typed,) = [b for b in view["blocks"] if b.get("block_id") == BlockId.TYPED_COUNT]
     assert "placeholder" not in typed["element"] and "initial_value" not in typed["element"]
-    assert typed["label"]["text"] == "Credit invoices: 3 invoices, 3 750,00 kr in total. Type 3 to confirm."
+    assert typed["label"]["text"] == "Credit invoices: 3 invoices, 3 750,00 kr to credit. Type 3 to confirm."
     assert "3 750,00 kr" in str(view["blocks"]) and view["submit"]["text"] == "Credit invoices"
     without = bulk_view(credit, 1, ["invoice 1001"], "{}")  # no sum known: the count is the figure
     (typed,) = [b for b in without["blocks"] if b.get("block_id") == BlockId.TYPED_COUNT]
     assert typed["label"]["text"] == "Credit invoices: 1 invoice. Type 1 to confirm."
     msg = bulk_message(credit, 3, ["invoice 1001"], "{}", total="3 750,00 kr")
-    assert "3 750,00 kr in total" in str(msg["text"])
+    assert "3 750,00 kr to credit" in str(msg["text"])
 
 
 def test_leaving_a_confirmation_names_the_command_and_the_record(stack: Stack) -> None:
@@ -143,6 +143,6 @@ def test_the_typed_credit_modal_states_the_sum_and_hides_the_answer(stack: Stack
     view = stack.fake.view(str(stack.fake.calls("views.update", ok=True)[-1].args["view_id"]))
     (typed,) = [b for b in view["blocks"] if b.get("block_id") == BlockId.TYPED_COUNT]
     label = typed["label"]["text"]
-    assert label.startswith("Credit invoices: 2 invoices, ") and label.endswith("\xa0kr in total. Type 2 to confirm.")
+    assert label.startswith("Credit invoices: 2 invoices, ") and label.endswith("\xa0kr to credit. Type 2 to confirm.")
     assert "placeholder" not in typed["element"]
     assert view["submit"]["text"] == "Credit invoices" and view["close"]["text"] == "Don't credit"

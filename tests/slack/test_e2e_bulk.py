@@ -164,5 +164,5 @@ def _expanded(keys: list[str]) -> set[str]:
 def test_a_bulk_confirmation_that_moves_money_states_the_total(stack: Stack) -> None:
     message, _ = _confirmation(stack, "order attest 1010")
     shown = json.dumps(message["blocks"], ensure_ascii=False).replace("\u00a0", " ")
-    assert "*Total:* 7 090,00 kr excl. VAT" in shown and "order 1010 · Lund Fastigheter AB" in shown
+    assert "*To book:* 7 090,00 kr excl. VAT" in shown and "order 1010 · Lund Fastigheter AB" in shown
     assert "Total" not in str(_confirmation(stack, "debtor upsert 1")[0])

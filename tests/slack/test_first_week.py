@@ -155,12 +155,16 @@ def test_bulk_upsert_and_typed_credit_read_right(stack: Stack) -> None:
     stack.settle()
     url = _command(stack, f"invoice credit {DEMO.invoices['open']} {DEMO.invoices['completed']}", "UADMIN", acks)
     message = stack.responses(url)[-1]
-    assert "*Total:* 1\u00a0250,00\u00a0kr" in json.dumps(message["blocks"], ensure_ascii=False), message
+    asked = json.dumps(message["blocks"], ensure_ascii=False)
+    assert "*To credit:* 1\u00a0250,00\u00a0kr" in asked and "Total" not in asked, message
+    assert "completed · nothing to credit" in asked, "a closed invoice's line says it adds nothing to the sum"
     stack.client.click_message(find_element(message["blocks"], ActionId.BULK_TYPED_OPEN), user="UADMIN",
                                response_url=url)
     stack.settle()
     view_id = stack.fake.calls("views.update", ok=True)[-1].args["view_id"]
     typed = field(BlockId.TYPED_COUNT, ActionId.TYPED_COUNT, "plain_text_input", "2")
+    label = next(b["label"]["text"] for b in stack.fake.view(view_id)["blocks"] if b.get("type") == "input")
+    assert "1\u00a0250,00\u00a0kr to credit" in label and "in total" not in label, label
     acks.append(stack.client.submit(view_id, typed, user="UADMIN"))
     stack.settle()
     final = stack.responses(url)[-1]
@@ -173,6 +177,10 @@ def test_bulk_upsert_and_typed_credit_read_right(stack: Stack) -> None:
     assert credit.command == "invoice credit" and credit.finished
     shown = json.dumps(stack.fake.view(view_id), ensure_ascii=False) + json.dumps(final, ensure_ascii=False)
     assert "1 refused" in shown and "✅" not in shown, shown[:3000]
+    edits = [c.args for c in stack.fake.calls("chat.update", ok=True) if f"job {credit.id}" in c.args["text"]]
+    job_text = json.dumps(edits[-1], ensure_ascii=False)  # the job's message in its final state
+    assert "Credited 1\u00a0250,00\u00a0kr on 1 invoice" in job_text, job_text[-3000:]
+    assert "· credited 1\u00a0250,00\u00a0kr · now " in job_text, "the Done line says what was done"
     assert not scan(stack, acks), scan(stack, acks)
 
 
