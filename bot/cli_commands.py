@@ -17,13 +17,12 @@ from bot.cli_views import confirm as _confirm
 from bot.cli_views import print_view, stamp, tabulate
 from bot.commands import Command, Kind
 from bot.config import Settings
-from bot.errors import UsageError
+from bot.errors import InvoiceStateError, UsageError
 from bot.forms import form_help
 from bot.roles import Actor, shell_actor
 from bot.runner import check_allowed, display_name, precheck_action, prepare_dialog, run_action, run_dialog, run_view
 from bot.runtime import Runtime, build_runtime
 from bot.services import Outcome
-from bot.services.invoices import InvoiceStateError
 from bot.services.labels import label as record_label
 from bot.services.labels import major_money
 from bot.services.labels import titled as record_line

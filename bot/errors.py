@@ -1,7 +1,33 @@
-"""The bot's typed errors. Each carries text written for the user; one handler per surface shows it.
+"""The bot's typed errors, all of them, in one place. Each carries text written for the user and a
+`title` for the Slack view that shows it; one handler per surface shows them.
 
 Raise these anywhere (client, services, handlers); the CLI prints `user_message` and exits non-zero,
 Slack shows it in the modal field, the open modal or an ephemeral reply.
+
+The tree (a test checks that it names every class here):
+
+* BotError
+  + UsageError
+    - Tampered
+  + NotAllowed
+  + NotFound
+  + NotInBillecta
+  + InvalidInput
+  + InvoiceStateError
+  + ConfigError
+  + StoreUnavailable
+  + StillRunning
+  + Unresolved
+  + AlreadyDone
+  + Unexpected
+  + TriggerExpired
+  + BillectaError
+    - BillectaNotFound
+    - BillectaRejected
+    - BillectaRateLimited
+    - BillectaUnavailable
+      . OutcomeUnknown
+    - BillectaAuthFailed
 """
 
 from __future__ import annotations
@@ -25,6 +51,7 @@ class BotError(Exception):
     Everything else (Billecta down or rate limiting, outcome unknown, unexpected errors) is one.
     """
 
+    title = "Not done"
     exit_code = 1
     is_refusal = False
 
@@ -36,6 +63,7 @@ class BotError(Exception):
 class UsageError(BotError):
     """The command or its arguments are malformed."""
 
+    title = "Check the command"
     exit_code = 2
     is_refusal = True
 
@@ -43,6 +71,7 @@ class UsageError(BotError):
 class NotAllowed(BotError):
     """The caller's role is below what the command needs."""
 
+    title = "Not allowed"
     exit_code = 3
     is_refusal = True
 
@@ -50,6 +79,7 @@ class NotAllowed(BotError):
 class NotFound(BotError):
     """A local record (or target) does not exist."""
 
+    title = "Not found"
     exit_code = 4
     is_refusal = True
 
@@ -57,6 +87,7 @@ class NotFound(BotError):
 class NotInBillecta(BotError):
     """The record exists locally but has not been synced to Billecta yet (it has no Billecta id)."""
 
+    title = "Not in Billecta"
     exit_code = 4
     is_refusal = True
 
@@ -64,6 +95,7 @@ class NotInBillecta(BotError):
 class InvalidInput(BotError):
     """Form or file input failed validation; `field_errors` maps field name to its message."""
 
+    title = "Check the form"
     exit_code = 2
     is_refusal = True
 
@@ -80,18 +112,21 @@ def is_refusal(exc: BaseException) -> bool:
 class ConfigError(BotError):
     """A missing or malformed setting; the message names the variable."""
 
+    title = "Configuration problem"
     exit_code = 78
 
 
 class BillectaError(BotError):
     """Something went wrong talking to Billecta."""
 
+    title = "Billecta problem"
     exit_code = 5
     # Worth retrying later (rate limit, outage) as opposed to a refusal that will not change.
     transient = False
 
 
 class BillectaNotFound(BillectaError):
+    title = "Not found in Billecta"
     is_refusal = True
 
 
@@ -102,6 +137,7 @@ class BillectaRejected(BillectaError):
     alike, and the same request would be refused again, so it is a refusal, not an incident.
     """
 
+    title = "Billecta said no"
     is_refusal = True
 
     def __init__(self, billecta_message: str, external_error_code: str | None = None) -> None:
@@ -111,6 +147,7 @@ class BillectaRejected(BillectaError):
 
 
 class BillectaRateLimited(BillectaError):
+    title = "Billecta is busy"
     transient = True
 
     def __init__(self, retry_after: float | None = None) -> None:
@@ -119,6 +156,7 @@ class BillectaRateLimited(BillectaError):
 
 
 class BillectaUnavailable(BillectaError):
+    title = "Billecta not answering"
     transient = True
 
     def __init__(self, detail: str = "") -> None:
@@ -127,8 +165,92 @@ class BillectaUnavailable(BillectaError):
 
 
 class BillectaAuthFailed(BillectaError):
+    title = "Billecta login failed"
+
     def __init__(self) -> None:
         super().__init__(
             "Billecta did not accept our credentials. An admin should check BILLECTA_SECURE_TOKEN "
             "and BILLECTA_CREDITOR_ID."
         )
+
+
+class InvoiceStateError(BotError):
+    """The invoice is in a state where the action makes no sense; the message says why, and
+    `instead` names the verb that does apply (paused → 'resume'), if any."""
+
+    title = "Not possible now"
+
+    exit_code = 6
+    is_refusal = True
+
+    def __init__(self, user_message: str, *, instead: str | None = None, key: str | None = None) -> None:
+        super().__init__(user_message)
+        self.instead, self.key = instead, key
+
+
+class OutcomeUnknown(BillectaUnavailable):
+    """A write may or may not have been applied, and looking it up could not tell which."""
+
+    title = "Outcome unknown"
+
+    # Retrying later without checking first could apply it twice (a double payment).
+    transient = False
+
+    def __init__(self, action: str, where: str) -> None:
+        super().__init__("outcome unknown")
+        self.user_message = (
+            f"Billecta did not confirm whether {action} went through. Check {where} before trying again."
+        )
+        self.args = (self.user_message,)
+
+
+class StillRunning(BotError):
+    """The same work is being done right now by a process that is alive."""
+
+    title = "Already running"
+
+
+class Unresolved(BotError):
+    """The work may or may not have happened, and Billecta could not tell which just now."""
+
+    title = "Outcome unknown"
+
+
+class Unexpected(BotError):
+    """A bug or an outage of our own, before anything was sent; the text carries a log reference."""
+
+    title = "Something went wrong"
+
+
+class AlreadyDone(BotError):
+    """An earlier attempt, interrupted by a crash, was found done in Billecta."""
+
+    title = "Already done"
+
+
+class TriggerExpired(BotError):
+    """Slack's ~3 s to open a modal for an interaction ran out before the bot could open it."""
+
+    title = "Try again"
+
+    def __init__(self) -> None:
+        super().__init__("Slack gives a bot 3 seconds to open a dialog and that time ran out while the bot "
+                         "was busy. Nothing was changed; run the command again.")
+
+
+class Tampered(UsageError):
+    """A sealed value came back changed (or without its seal)."""
+
+    title = "Start again"
+
+    def __init__(self) -> None:
+        super().__init__("This dialog or button came back changed, so the bot did nothing with it. "
+                         "Start again with /billecta.")
+
+
+class StoreUnavailable(BotError):
+    """The database file cannot be opened (a bad path, no permission, not a database)."""
+
+    title = "Database problem"
+
+    exit_code = 78

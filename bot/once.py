@@ -28,8 +28,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.billecta.transport import OutcomeUnknown
-from bot.errors import BotError
+from bot.errors import BotError, OutcomeUnknown, StillRunning, Unresolved
 from bot.process import is_alive
 from bot.services import Outcome
 
@@ -41,14 +40,6 @@ log = logging.getLogger(__name__)
 CLAIMED, SENDING, APPLIED, DONE, UNKNOWN = "claimed", "sending", "applied", "done", "unknown"
 T = TypeVar("T")
 NOT_RECORDED = "Done in Billecta, not recorded here"
-
-
-class StillRunning(BotError):
-    """The same work is being done right now by a process that is alive."""
-
-
-class Unresolved(BotError):
-    """The work may or may not have happened, and Billecta could not tell which just now."""
 
 
 @dataclass

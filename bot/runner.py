@@ -18,7 +18,16 @@ from bot import once
 from bot.billecta import writes
 from bot.billecta.enums import InvoiceStage
 from bot.commands import EVENT_LOG_TYPES, Command, Kind
-from bot.errors import BotError, NotFound, NotInBillecta, UsageError, is_refusal
+from bot.errors import (
+    AlreadyDone,
+    BotError,
+    NotFound,
+    NotInBillecta,
+    Unexpected,
+    Unresolved,
+    UsageError,
+    is_refusal,
+)
 from bot.forms import check_fields, validate_form
 from bot.money import DEFAULT_CURRENCY, format_amount
 from bot.roles import Actor, Role, require
@@ -307,7 +316,7 @@ def run_dialog(rt: Runtime, dialog: Dialog, actor: Actor, *, attempt: str | None
         outcome = once.run_once(rt.store, key, lambda o: service(rt, dialog.record, dialog.form, actor, o),
                                 _bound_check(rt, command, dialog.record), subject)
     except BotError as exc:
-        ended = "unknown" if isinstance(exc, once.Unresolved) else "refused" if exc.is_refusal else "failed"
+        ended = "unknown" if isinstance(exc, Unresolved) else "refused" if exc.is_refusal else "failed"
         audit(rt, command, actor, [dialog.key], ended, exc.user_message)
         raise
     except Exception as exc:  # nothing was sent (bot.once turns a failure after sending into Unresolved)
@@ -321,10 +330,6 @@ def run_dialog(rt: Runtime, dialog: Dialog, actor: Actor, *, attempt: str | None
     if notify is not None and not outcome.details.get("repeated"):
         notify(outcome)
     return outcome
-
-
-class Unexpected(BotError):
-    """A bug or an outage of our own, before anything was sent; the text carries a log reference."""
 
 
 def _bound_check(rt: Runtime, command: Command, record: dict[str, Any]) -> once.Check | None:
@@ -368,7 +373,7 @@ def resolve_dead_claims(rt: Runtime, prefix: str = DIALOG_KEY) -> list[tuple[str
             subject = dialog_subject(command, record_key, record)
             outcome = once.resolve(rt.store, row, _bound_check(rt, command, record), subject)
         except BotError as exc:  # cannot tell now: unknown, so the next attempt looks again
-            if not isinstance(exc, once.Unresolved):
+            if not isinstance(exc, Unresolved):
                 rt.store.mark_claim(row["key"], once.UNKNOWN, {"error": exc.user_message})
             audit(rt, command, actor, [record_key], "unknown", exc.user_message)
             continue
@@ -390,10 +395,6 @@ def _earlier_attempts(rt: Runtime, command: Command, dialog: Dialog, key: str) -
         if earlier != key and outcome is not None:
             raise AlreadyDone(f"{outcome.message} Nothing more was sent now; if this is another one, "
                               "submit it again.")
-
-
-class AlreadyDone(BotError):
-    """An earlier attempt, interrupted by a crash, was found done in Billecta."""
 
 
 def run_view(rt: Runtime, command: Command, record_type: str, key: str | None, actor: Actor,

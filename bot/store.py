@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.errors import BotError, InvalidInput, NotFound
+from bot.errors import InvalidInput, NotFound, StoreUnavailable
 from bot.process import this_process
 from bot.store_schema import MIGRATIONS, MIRROR_TYPES, SOURCE_TYPES
 
@@ -40,12 +40,6 @@ class SyncStatus:
     FAILED = "failed"  # the last push failed; last_error says why
     DELETED = "deleted"  # removed from Billecta; the local record keeps its history
     ANONYMIZED = "anonymized"
-
-
-class StoreUnavailable(BotError):
-    """The database file cannot be opened (a bad path, no permission, not a database)."""
-
-    exit_code = 78
 
 
 def utcnow() -> str:

@@ -15,11 +15,11 @@ from bot.billecta.dates import STOCKHOLM
 from bot.billecta.models import AmountView, RegisterPaymentView
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
-from bot.errors import BillectaUnavailable
-from bot.once import Once, Unresolved
+from bot.errors import AlreadyDone, BillectaUnavailable, Unresolved
+from bot.once import Once
 from bot.process import is_alive, this_process
 from bot.roles import Actor, Role
-from bot.runner import AlreadyDone, Dialog, resolve_dead_claims, run_dialog
+from bot.runner import Dialog, resolve_dead_claims, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
 from bot.services.mirror import resolve

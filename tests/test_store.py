@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import NotFound
-from bot.store import MIGRATIONS, Store, StoreUnavailable, SyncStatus
+from bot.errors import NotFound, StoreUnavailable
+from bot.store import MIGRATIONS, Store, SyncStatus
 
 
 @pytest.fixture

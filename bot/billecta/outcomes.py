@@ -25,8 +25,8 @@ from bot.billecta.models import (
     ProductView,
     RegisterPaymentView,
 )
-from bot.billecta.transport import OutcomeUnknown, Resolver, reply
-from bot.errors import BillectaError
+from bot.billecta.transport import Resolver, reply
+from bot.errors import BillectaError, OutcomeUnknown
 
 if TYPE_CHECKING:
     from bot.billecta.client import BillectaClient

@@ -31,6 +31,7 @@ from bot.errors import (
     BillectaRejected,
     BillectaUnavailable,
     ConfigError,
+    OutcomeUnknown,
 )
 
 log = logging.getLogger("bot.billecta")
@@ -39,20 +40,6 @@ M = TypeVar("M", bound=BaseModel)
 # Answers, after a write's reply was lost, as Billecta would have had the reply arrived;
 # None when the write was certainly not applied (so sending it again is safe).
 Resolver = Callable[[], httpx.Response | None]
-
-
-class OutcomeUnknown(BillectaUnavailable):
-    """A write may or may not have been applied, and looking it up could not tell which."""
-
-    # Retrying later without checking first could apply it twice (a double payment).
-    transient = False
-
-    def __init__(self, action: str, where: str) -> None:
-        super().__init__("outcome unknown")
-        self.user_message = (
-            f"Billecta did not confirm whether {action} went through. Check {where} before trying again."
-        )
-        self.args = (self.user_message,)
 
 
 class Transport:

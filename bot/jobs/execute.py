@@ -27,9 +27,8 @@ from typing import TYPE_CHECKING, Any
 from bot import once
 from bot.billecta import writes
 from bot.billecta.retry import Backoff
-from bot.billecta.transport import OutcomeUnknown
 from bot.commands import Command
-from bot.errors import BillectaError, BillectaRateLimited, BotError
+from bot.errors import BillectaError, BillectaRateLimited, BotError, OutcomeUnknown, Unresolved
 from bot.jobs.model import ErrorKind, ItemStatus, Job, JobItem
 from bot.jobs.table import JobTable
 from bot.services import ItemResult, known
@@ -214,7 +213,7 @@ class Execution:
 def error_kind(exc: BotError) -> ErrorKind:
     if exc.is_refusal:
         return ErrorKind.REFUSAL
-    if isinstance(exc, once.Unresolved | OutcomeUnknown):
+    if isinstance(exc, Unresolved | OutcomeUnknown):
         return ErrorKind.UNKNOWN
     if isinstance(exc, BillectaError) and exc.transient:
         return ErrorKind.TRANSIENT

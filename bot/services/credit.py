@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from bot.billecta import enums
 from bot.billecta.models import CreditActionView
+from bot.errors import InvoiceStateError
 from bot.money import format_amount
 from bot.services import ItemResult
-from bot.services.invoices import InvoiceStateError, fresh_view
+from bot.services.invoices import fresh_view
 from bot.services.labels import label, stage_words
 from bot.services.mirror import mirror_invoice, resolve_invoice
 

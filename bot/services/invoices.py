@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot import timefmt
 from bot.billecta import enums
 from bot.billecta.models import InvoiceActionView
-from bot.errors import BotError, NotInBillecta
+from bot.errors import InvoiceStateError, NotInBillecta
 from bot.roles import Actor
 from bot.services import Outcome
 from bot.services.labels import label, stage_words
@@ -24,18 +24,6 @@ from bot.timefmt import format_day
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
-
-
-class InvoiceStateError(BotError):
-    """The invoice is in a state where the action makes no sense; the message says why, and
-    `instead` names the verb that does apply (paused → 'resume'), if any."""
-
-    exit_code = 6
-    is_refusal = True
-
-    def __init__(self, user_message: str, *, instead: str | None = None, key: str | None = None) -> None:
-        super().__init__(user_message)
-        self.instead, self.key = instead, key
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING, Any
 from bot.billecta import enums
 from bot.billecta.dates import parse_datetime
 from bot.billecta.models import AmountView, InvoiceActionEntryView, InvoiceActionRecordView, InvoiceActionView
-from bot.errors import BillectaNotFound, BillectaRejected, InvalidInput, NotInBillecta
+from bot.errors import BillectaNotFound, BillectaRejected, InvalidInput, InvoiceStateError, NotInBillecta
 from bot.money import MoneyError, format_amount
 from bot.services import ItemResult, known
-from bot.services.invoices import InvoiceStateError
 from bot.services.labels import label, stage_words
 from bot.services.mirror import invoice_values, resolve_source
 from bot.store import Store, SyncStatus

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import InvoiceStage, OvershootingAmountHandling
 from bot.billecta.models import AmountView, InvoiceActionView, RegisterPaymentView
-from bot.errors import BotError, InvalidInput
+from bot.errors import BotError, InvalidInput, InvoiceStateError
 from bot.money import MoneyError, check_bounds, format_amount, from_minor, to_minor
 from bot.once import Found, Once
 from bot.roles import Actor
 from bot.services import Outcome
-from bot.services.invoices import InvoiceStateError, fresh_view
+from bot.services.invoices import fresh_view
 from bot.services.labels import label, stage_words
 from bot.services.mirror import mirror_invoice
 from bot.services.payment_form import (

@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 
 from blocks.status import error_view
 from bot.config import Settings
+from bot.errors import Tampered
 from bot.jobs import JobQueue
 from bot.notify import Notifier, ThrottledNotifier
 from bot.runtime import Runtime
@@ -29,7 +30,7 @@ from bot.slack.homewatch import HomeWatch, WithHome
 from bot.slack.notifier import SlackNotifier
 from bot.slack.outbox import Outbox
 from bot.slack.roles import SlackRoles
-from bot.slack.seal import Sealer, Tampered
+from bot.slack.seal import Sealer
 from bot.slack.ui import Ui
 
 log = logging.getLogger(__name__)

@@ -18,12 +18,12 @@ from typing import Any
 
 from blocks.status import error_message, error_view, refused_message, refused_view
 from bot.config import Settings
-from bot.errors import InvalidInput, NotAllowed, NotFound, NotInBillecta, UsageError, is_refusal
+from bot.errors import InvalidInput, NotAllowed, NotFound, NotInBillecta, TriggerExpired, UsageError, is_refusal
 from bot.jobs import JobQueue
 from bot.notify import Notifier
 from bot.runtime import Runtime
 from bot.schedules import Schedules
-from bot.slack.errors import TriggerExpired, describe, headline
+from bot.slack.errors import describe, headline
 from bot.slack.homewatch import HomeWatch
 from bot.slack.roles import SlackRoles
 from bot.slack.ui import Ui, Where

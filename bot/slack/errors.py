@@ -12,20 +12,12 @@ import secrets
 
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import BotError
+from bot.errors import BotError, TriggerExpired
 
 log = logging.getLogger("billecta_bot.slack")
 
 
 TRIGGER_ERRORS = ("expired_trigger_id", "exchanged_trigger_id")
-
-
-class TriggerExpired(BotError):
-    """Slack's ~3 s to open a modal for an interaction ran out before the bot could open it."""
-
-    def __init__(self) -> None:
-        super().__init__("Slack gives a bot 3 seconds to open a dialog and that time ran out while the bot "
-                         "was busy. Nothing was changed; run the command again.")
 
 
 def describe(exc: BaseException) -> str:
@@ -43,10 +35,5 @@ def describe(exc: BaseException) -> str:
 
 
 def headline(exc: BaseException) -> str:
-    """Short title for an error view."""
-    kind = type(exc).__name__
-    return {
-        "NotAllowed": "Not allowed", "NotFound": "Not found", "NotInBillecta": "Not in Billecta",
-        "UsageError": "Check the command", "InvalidInput": "Check the form", "TriggerExpired": "Try again",
-        "InvoiceStateError": "Not possible now",
-    }.get(kind, "Billecta said no" if isinstance(exc, BotError) else "Something went wrong")
+    """Short title for an error view: each bot error names its own (bot.errors)."""
+    return exc.title if isinstance(exc, BotError) else "Something went wrong"

@@ -16,20 +16,12 @@ import hashlib
 import hmac
 from typing import Any
 
-from bot.errors import UsageError
+from bot.errors import Tampered
 
 SEP = "~"
 MAC_CHARS = 22  # 128 bits in base64url, unpadded (blocks.metadata.SEAL_RESERVE leaves room for it)
 PRIVATE_METADATA_MAX = 3000
 BUTTON_VALUE_MAX = 2000
-
-
-class Tampered(UsageError):
-    """A sealed value came back changed (or without its seal)."""
-
-    def __init__(self) -> None:
-        super().__init__("This dialog or button came back changed, so the bot did nothing with it. "
-                         "Start again with /billecta.")
 
 
 class Sealer:

@@ -15,10 +15,9 @@ from blocks.confirm import action_message, action_view
 from blocks.metadata import FlowState
 from blocks.status import outcome_message, refused_message, refused_view, result_view
 from bot import commands as registry
-from bot.errors import BotError, is_refusal
+from bot.errors import BotError, InvoiceStateError, is_refusal
 from bot.roles import Actor
 from bot.runner import audit, precheck_action, run_action
-from bot.services.invoices import InvoiceStateError
 from bot.services.labels import enrich, listed
 from bot.slack.deps import Deps
 from bot.slack.errors import describe

@@ -14,9 +14,8 @@ from blocks.forms import FormContext, form_view
 from blocks.metadata import FlowState
 from blocks.status import loading_view, refused_view, result_view
 from bot.commands import Command
-from bot.errors import BotError, InvalidInput, is_refusal
+from bot.errors import BotError, InvalidInput, StillRunning, is_refusal
 from bot.forms import validate_form
-from bot.once import StillRunning
 from bot.roles import Actor
 from bot.runner import Dialog, load_dialog, resolve_one, run_dialog
 from bot.services.labels import label

@@ -19,8 +19,7 @@ from bot.billecta.models import (
     ProductView,
     RegisterPaymentView,
 )
-from bot.billecta.transport import OutcomeUnknown
-from bot.errors import BillectaNotFound, BillectaRejected, BillectaUnavailable
+from bot.errors import BillectaNotFound, BillectaRejected, BillectaUnavailable, OutcomeUnknown
 from bot.sandbox import DEMO, Sandbox
 
 from .fake_billecta import Sleeps

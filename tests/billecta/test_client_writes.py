@@ -19,8 +19,7 @@ from bot.billecta.models import (
     SendReminderInvoiceView,
     SwishPaymentRequestView,
 )
-from bot.billecta.transport import OutcomeUnknown
-from bot.errors import BillectaUnavailable
+from bot.errors import BillectaUnavailable, OutcomeUnknown
 
 from .fake_billecta import (
     AID,

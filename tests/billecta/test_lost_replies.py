@@ -24,7 +24,7 @@ from bot.billecta.models import (
     ProductView,
     RegisterPaymentView,
 )
-from bot.billecta.transport import OutcomeUnknown
+from bot.errors import OutcomeUnknown
 from bot.sandbox import DEMO, Sandbox
 from bot.sandbox.server import SandboxServer
 from tests.served import serving

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.errors import NotAllowed, UsageError
+from bot.errors import InvoiceStateError, NotAllowed, UsageError
 from bot.jobs import ItemStatus, JobQueue, JobStatus
 from bot.jobs.execute import EXTRA_WORKERS
 from bot.jobs.table import CHUNK
@@ -18,7 +18,6 @@ from bot.notify import format_job
 from bot.roles import Actor, Role
 from bot.runtime import Runtime
 from bot.services import ItemResult
-from bot.services.invoices import InvoiceStateError
 
 from .conftest import ADMIN, FAST_RETRIES, FakeService, lookup_with, selection_of
 

@@ -14,13 +14,14 @@ from bot.errors import (
     BillectaRejected,
     BillectaUnavailable,
     InvalidInput,
+    InvoiceStateError,
     NotFound,
     is_refusal,
 )
 from bot.roles import Actor, Role
 from bot.runner import precheck_action, run_action
 from bot.runtime import Runtime, build_runtime
-from bot.services.invoices import InvoiceStateError, fresh_view, refusal
+from bot.services.invoices import fresh_view, refusal
 
 OPERATOR = Actor("UOPER", Role.OPERATOR, "slack")
 

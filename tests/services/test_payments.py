@@ -11,17 +11,14 @@ import pytest
 
 from bot import commands as registry
 from bot.billecta.enums import OvershootingAmountHandling
-from bot.billecta.transport import OutcomeUnknown
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
-from bot.errors import BillectaRejected, InvalidInput
-from bot.once import StillRunning, Unresolved
+from bot.errors import BillectaRejected, InvalidInput, InvoiceStateError, OutcomeUnknown, StillRunning, Unresolved
 from bot.roles import Actor, Role
 from bot.runner import Dialog, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
 from bot.services import Outcome
-from bot.services.invoices import InvoiceStateError
 from bot.services.mirror import resolve
 from bot.services.payments import PaymentForm, prepare, stockholm_today
 from bot.store import Store

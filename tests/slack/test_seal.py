@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.seal import Sealer, Tampered
+from bot.errors import Tampered
+from bot.slack.seal import Sealer
 
 
 def test_a_view_and_its_buttons_round_trip_and_a_change_is_refused() -> None:

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
+from bot.errors import TriggerExpired
 from bot.slack.deps import OPENER_THREADS, Work
-from bot.slack.errors import TriggerExpired, describe
+from bot.slack.errors import describe
 from bot.slack.ui import Where
 
 from .conftest import Stack
