@@ -73,15 +73,8 @@ def _existing(rt: Runtime, debtor: dict[str, Any], *, resumed: bool = True) -> D
         except BillectaNotFound:
             pass
     external_id = str(debtor["id"])
-    indexed = known.billecta_id("debtor", external_id, resumed=resumed)
-    if indexed is None:
-        return None
-    if indexed is not known.ASK:
-        try:
-            return rt.billecta.get_debtor(indexed)
-        except BillectaNotFound:
-            pass  # deleted since it was listed; another may carry the external id now
-    return rt.billecta.find_debtor_by_external_id(external_id)
+    return known.look_up("debtor", external_id, resumed=resumed, get=rt.billecta.get_debtor,
+                         find=lambda: rt.billecta.find_debtor_by_external_id(external_id))
 
 
 def index_debtors(rt: Runtime) -> known.ExternalIndex:

@@ -35,6 +35,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
+from typing import TypeVar
+
+from bot.errors import BillectaNotFound
+
+T = TypeVar("T")
 
 INDEX_THRESHOLD = 20
 MAX_AGE_SECONDS = 10.0
@@ -131,3 +136,18 @@ def billecta_id(record_type: str, external_id: str, *, resumed: bool, scope: str
     if resumed or index is None or index.record_type != record_type:
         return ASK
     return index.billecta_id(external_id, scope)
+
+
+def look_up(record_type: str, external_id: str, *, resumed: bool, get: Callable[[str], T],
+            find: Callable[[], T | None], scope: str = "") -> T | None:
+    """The record Billecta holds under `external_id`: the index's id read fresh with `get`, none when the
+    index says so, else `find` (a look-up by external id)."""
+    indexed = billecta_id(record_type, external_id, resumed=resumed, scope=scope)
+    if indexed is None:
+        return None
+    if indexed is not ASK:
+        try:
+            return get(indexed)
+        except BillectaNotFound:
+            pass  # deleted since it was listed; another may carry the external id now
+    return find()

@@ -179,15 +179,9 @@ def _current(rt: Runtime, order: dict[str, Any], entry: InvoiceActionEntryView, 
             return rt.billecta.get_invoice(order["billecta_id"])
         except BillectaNotFound:
             pass  # deleted in Billecta's portal; another draft may still carry the order's reference
-    indexed = known.billecta_id("order", reference(order["id"]), resumed=resumed, scope=entry.debtor_public_id)
-    if indexed is None:
-        return None
-    if indexed is not known.ASK:
-        try:
-            return rt.billecta.get_invoice(indexed)
-        except BillectaNotFound:
-            pass  # deleted since it was listed
-    return find_by_reference(rt, order["id"], entry.debtor_public_id)
+    return known.look_up("order", reference(order["id"]), resumed=resumed, scope=entry.debtor_public_id,
+                         get=rt.billecta.get_invoice,
+                         find=lambda: find_by_reference(rt, order["id"], entry.debtor_public_id))
 
 
 def attest_order(rt: Runtime, record_id: str, *, resumed: bool = False) -> ItemResult:
