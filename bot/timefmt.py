@@ -58,7 +58,7 @@ def format_moment(moment: datetime | str | None) -> str:
     """'28 Nov 14:02 CET (+01:00)', with the year when it is not the current one."""
     if moment is None or moment == "":
         return "—"
-    when = local(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
+    when = _local_moment(moment)
     day = format_day(when.date())
     return f"{day} {when:%H:%M} {when.tzname()} ({offset(when)})"
 
@@ -77,5 +77,9 @@ def format_stamp(moment: datetime | str | None) -> str:
     """'2026-11-28 14:02 +01:00': sortable, for tables and exports."""
     if moment is None or moment == "":
         return ""
-    when = local(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
+    when = _local_moment(moment)
     return f"{when:%Y-%m-%d %H:%M} {offset(when)}"
+
+
+def _local_moment(moment: datetime | str) -> datetime:
+    return local(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
