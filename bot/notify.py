@@ -153,7 +153,37 @@ def _applies(item: JobItem) -> str:
     return f"; what applies: billecta-bot run {item.message}" if item.message else ""
 
 
-class ThrottledNotifier(Notifier):
+class Forwarding(Notifier):
+    """Passes every report on to `inner`; a wrapper overrides only what it adds."""
+
+    inner: Notifier
+
+    def job_progress(self, job: Job) -> None:
+        self.inner.job_progress(job)
+
+    def job_finished(self, job: Job, failures: list[JobItem]) -> None:
+        self.inner.job_finished(job, failures)
+
+    def mirror_changes(self, changes: list[Change]) -> None:
+        self.inner.mirror_changes(changes)
+
+    def action_done(self, outcome: Outcome, actor: Actor) -> None:
+        self.inner.action_done(outcome, actor)
+
+    def action_failed(self, command: Command, actor: Actor, message: str) -> None:
+        self.inner.action_failed(command, actor, message)
+
+    def alert_retried(self, channel: str | None, ts: str | None, actor: Actor, outcome: str, *, ok: bool) -> None:
+        self.inner.alert_retried(channel, ts, actor, outcome, ok=ok)
+
+    def follow(self, job_id: int, show: Callable[[Job], None]) -> None:
+        self.inner.follow(job_id, show)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class ThrottledNotifier(Forwarding):
     """Forwards a job's progress at most once every `interval` seconds; everything else at once.
 
     The final state always gets through, since `job_finished` is never held back.
@@ -178,21 +208,3 @@ class ThrottledNotifier(Notifier):
         with self._lock:
             self._last.pop(job.id, None)
         self.inner.job_finished(job, failures)
-
-    def mirror_changes(self, changes: list[Change]) -> None:
-        self.inner.mirror_changes(changes)
-
-    def action_done(self, outcome: Outcome, actor: Actor) -> None:
-        self.inner.action_done(outcome, actor)
-
-    def action_failed(self, command: Command, actor: Actor, message: str) -> None:
-        self.inner.action_failed(command, actor, message)
-
-    def alert_retried(self, channel: str | None, ts: str | None, actor: Actor, outcome: str, *, ok: bool) -> None:
-        self.inner.alert_retried(channel, ts, actor, outcome, ok=ok)
-
-    def follow(self, job_id: int, show: Callable[[Job], None]) -> None:
-        self.inner.follow(job_id, show)
-
-    def close(self) -> None:
-        self.inner.close()

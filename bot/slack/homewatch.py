@@ -17,12 +17,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.notify import Notifier
+from bot.notify import Forwarding, Notifier
 
 if TYPE_CHECKING:
     from bot.commands import Command
     from bot.jobs.model import Job, JobItem
-    from bot.notify import Change
     from bot.roles import Actor
     from bot.services import Outcome
     from bot.slack.outbox import Outbox
@@ -107,7 +106,7 @@ class HomeWatch(Notifier):
                 self._timer = None
 
 
-class WithHome(Notifier):
+class WithHome(Forwarding):
     """The Slack notifier plus the Home watch: what the job queue reports to when run with Slack."""
 
     def __init__(self, inner: Notifier, home: HomeWatch, outbox: Outbox | None = None) -> None:
@@ -121,9 +120,6 @@ class WithHome(Notifier):
         self.inner.job_finished(job, failures)
         self.home.job_finished(job, failures)
 
-    def mirror_changes(self, changes: list[Change]) -> None:
-        self.inner.mirror_changes(changes)
-
     def action_done(self, outcome: Outcome, actor: Actor) -> None:
         self.inner.action_done(outcome, actor)
         self.home.changed()  # the Home lists failed commands until they succeed
@@ -131,12 +127,6 @@ class WithHome(Notifier):
     def action_failed(self, command: Command, actor: Actor, message: str) -> None:
         self.inner.action_failed(command, actor, message)
         self.home.changed()
-
-    def alert_retried(self, channel: str | None, ts: str | None, actor: Actor, outcome: str, *, ok: bool) -> None:
-        self.inner.alert_retried(channel, ts, actor, outcome, ok=ok)
-
-    def follow(self, job_id: int, show: Callable[[Job], None]) -> None:
-        self.inner.follow(job_id, show)
 
     def close(self) -> None:
         self.home.close()
