@@ -42,6 +42,12 @@ T = TypeVar("T")
 NOT_RECORDED = "Done in Billecta, not recorded here"
 
 
+def not_recorded_text(what: str, advice: str = "") -> str:
+    """The one sentence for work Billecta accepted that the bot then failed to record: done, and `pull` repairs."""
+    return (f"{NOT_RECORDED}: {what}. The next `billecta-bot pull` brings the bot's records up to date"
+            + (f"; {advice}." if advice else "."))
+
+
 @dataclass
 class Once:
     """What a service gets to do its work once: `token` to stamp into Billecta so `check` can find the
@@ -176,8 +182,7 @@ def _not_recorded(store: Store, key: str, reference: str, subject: Subject) -> O
     result = (row or {}).get("result") or {}
     local = result.get("local") or {}
     stamp = f" (marked {result['token']} in Billecta)" if result.get("token") else ""
-    message = (f"{NOT_RECORDED}: {reference}{stamp}. The next `billecta-bot pull` brings the bot's records "
-               "up to date; do not register it again.")
+    message = not_recorded_text(f"{reference}{stamp}", "do not register it again")
     outcome = Outcome(message, subject.record_type, subject.record_ids,
                       details={"not_recorded": True, "reference": reference})
     store.settle(key, {**asdict(outcome), "local": local, "recorded": False})

@@ -254,8 +254,7 @@ def not_recorded(command: Command, row: dict[str, Any], key: str, made: list[str
     log.error("%s on %s %s: Billecta accepted %s, recording it here failed", command.name, command.record_type,
               key, ", ".join(made), exc_info=exc)
     what = f"{command.title} on {label(command.record_type, row)}"
-    return Outcome(f"{once.NOT_RECORDED}: {what}. The next `billecta-bot pull` brings the bot's records up to "
-                   "date; do not do it again.", command.record_type, [key],
+    return Outcome(once.not_recorded_text(what, "do not do it again"), command.record_type, [key],
                    details={"not_recorded": True, "reference": what})
 
 

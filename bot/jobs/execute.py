@@ -183,8 +183,7 @@ class Execution:
                 token = uuid.uuid4().hex[:8]
                 log.exception("job %s: unexpected error on %s (ref %s)", self.job.id, item.label, token)
                 if made:  # Billecta said yes, then recording it here failed: done, and `pull` repairs the store
-                    self._finish(item, ItemStatus.SUCCEEDED, message=f"{once.NOT_RECORDED} (ref {token}); the next "
-                                 "`billecta-bot pull` brings the bot's records up to date.")
+                    self._finish(item, ItemStatus.SUCCEEDED, message=once.not_recorded_text(f"ref {token}"))
                     return
                 self._finish(item, ItemStatus.FAILED, error=f"Unexpected error (ref {token}); see the bot's log.",
                              error_kind=ErrorKind.UNEXPECTED.value, error_class=type(exc).__name__)
