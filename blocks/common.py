@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from blocks import limits
@@ -11,18 +10,6 @@ from blocks.limits import clip
 
 Block = dict[str, Any]
 SANDBOX_TEXT = "🧪 *Billecta sandbox* — nothing here touches real invoices or money."
-
-
-def optional_module(name: str | None) -> Any:
-    """A command's blocks module if it exists yet (None otherwise); errors inside it are raised."""
-    if not name:
-        return None
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
 
 
 def plain(text: str, limit: int = limits.SECTION_TEXT) -> dict[str, Any]:

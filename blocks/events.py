@@ -30,23 +30,13 @@ from bot.services.event_log import (
     export_json,
     filter_log,
 )
+from bot.services.events import EventsOption
 
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 MAX_BLOCKS = 95  # the view flow adds a few of its own to Slack's 100
 SEARCH_MAX = 200  # the filter travels in private_metadata (3,000 in all): no search needs more
 ALL_TYPES = "all"
 _STATUS_ICON = {ERROR: "❌", PENDING: "⏳"}
-
-
-class EventsOption(StrEnum):
-    """Block ids of the filters: the names of the view options they set."""
-
-    TEXT = "text"
-    EVENT_TYPE = "event_type"
-
-
-# The filters as `/billecta <type> events <id> --text … --event-type …` options (handlers/grammar.py).
-OPTIONS = tuple(str(option) for option in EventsOption)
 
 
 class EventsBlock(StrEnum):

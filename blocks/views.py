@@ -1,26 +1,24 @@
 """Read-only view modals: the contract a view command's blocks module implements.
 
-A module listed in VIEW_MODULES by command slug exposes `view_blocks(ctx) -> list[dict]` and
+A module named by the command's `ViewSpec.blocks` exposes `view_blocks(ctx) -> list[dict]` and
 `export(ctx, fmt) -> (filename, bytes)` (see handlers/flows/__init__.py). `view_modal` wraps the
 body in the modal every view command shares.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from blocks import limits
-from blocks.common import Block, message, modal, optional_module, section
+from blocks.common import Block, message, modal, section
 from blocks.ids import CallbackId
 from bot.commands import Command
 from bot.services.export import ExportFile, describe_filters, file_stem, rows_part
 
-VIEW_MODULES: dict[str, str] = {
-    "show-event-log": "blocks.events",
-}
 BODY_BLOCKS = 95  # leaves room for the header and the sandbox label
 
 
@@ -55,7 +53,8 @@ class _Plain:
 
 
 def view_module(command: Command) -> ViewModule:
-    module: ViewModule = optional_module(VIEW_MODULES.get(command.slug)) or _Plain()
+    name = command.view.blocks
+    module: ViewModule = importlib.import_module(name) if name else _Plain()
     return module
 
 

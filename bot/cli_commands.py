@@ -26,6 +26,7 @@ from bot.services import Outcome
 from bot.services.labels import label as record_label
 from bot.services.labels import major_money
 from bot.services.labels import titled as record_line
+from bot.specs import DialogSpec
 from bot.store import Store
 from bot.targets import TargetSpec, parse_targets
 
@@ -161,11 +162,12 @@ def command_help(words: list[str]) -> str:
     name = display_name(command, record_type)
     lines = [f"{name}: {command.title}. {command.confirm.format(count='N', label=f'the {record_type}')}",
              f"usage: billecta-bot run {name} {command.targets_hint}".rstrip()
-             + (" field=value …" if command.form else "") + (" [--yes]" if command.kind is not Kind.VIEW else "")]
+             + (" field=value …" if isinstance(command.spec, DialogSpec) else "")
+             + (" [--yes]" if command.kind is not Kind.VIEW else "")]
     if not command.available:
         lines.append("Not available yet in billecta-bot.")
-    if command.form is not None:
-        lines += ["fields:", form_help(command.form)]
+    if isinstance(command.spec, DialogSpec):
+        lines += ["fields:", form_help(command.spec.form)]
     return "\n".join(lines)
 
 

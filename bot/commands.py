@@ -6,14 +6,16 @@ The 32 commands are those of the CRM integration (shared/commands.md, seed ids p
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TypeVar
 
 from bot.errors import UsageError
 from bot.roles import Role
 from bot.services import articles, credit, creditor, debtors, events, invoices, orders, payments
+from bot.specs import ActionSpec, DialogSpec, JobSpec, Spec, ViewSpec
+
+S = TypeVar("S", JobSpec, ActionSpec, DialogSpec, ViewSpec)
 
 SEED_PREFIX = "limepkg_billecta_integration."
 EVENT_LOG_TYPES = ("invoice", "order", "debtor", "creditor", "debtcollection", "payment")
@@ -43,23 +45,13 @@ class Command:
     needs_billecta_id: bool = True
     # Runs as a durable job even though it acts on one record (creditor update).
     runs_as_job: bool = False
-    # bulk and runs_as_job: (runtime, record_id, *, resumed) -> ItemResult; action: (runtime, record, actor) -> Outcome;
-    # dialog: (runtime, record, form, actor) -> Outcome; view: (runtime, record, options) -> result.
-    service: Callable[..., Any] | None = None
-    # dialog commands: the pydantic form model the modal submits, and a slow `prepare(rt, record) -> dict`
-    # that fetches what the form shows or prefills (runs after views.open, behind a "Loading…" view).
-    form: type[Any] | None = None
-    prepare: Callable[..., dict[str, Any]] | None = None
-    # dialog commands that write to Billecta: `check(rt, record, once) -> Found | None` looks in Billecta
-    # for the work of a run-once claim left by a crash or a lost reply (bot.once); the service is then
-    # (runtime, record, form, actor, once) and makes its write through `once.send`.
-    check: Callable[..., Any] | None = None
-    # action commands: `precheck(rt, record)` raises a refusal (from a fresh Billecta read) before
-    # the user is asked to confirm something Billecta would refuse (pausing a paused invoice).
-    precheck: Callable[..., None] | None = None
-    # bulk upserts: `index(rt) -> ExternalIndex` lists what Billecta holds by external id once for a large
-    # job, so its new records are not each looked up before their create (bot.services.known).
-    index: Callable[..., Any] | None = None
+    # What the command's flow calls (bot/specs.py), of the type its kind takes; None: not available yet.
+    spec: Spec | None = None
+
+    def __post_init__(self) -> None:
+        if self.spec is not None and not isinstance(self.spec, self.spec_type):
+            raise TypeError(f"{self.name}: a {self.kind.value} command takes a {self.spec_type.__name__}, "
+                            f"not a {type(self.spec).__name__}")
 
     @property
     def full_seed_id(self) -> str:
@@ -75,7 +67,38 @@ class Command:
 
     @property
     def available(self) -> bool:
-        return self.service is not None
+        return self.spec is not None
+
+    @property
+    def spec_type(self) -> type[Spec]:
+        if self.is_job:
+            return JobSpec
+        return {Kind.ACTION: ActionSpec, Kind.DIALOG: DialogSpec, Kind.VIEW: ViewSpec}[self.kind]
+
+    # The spec as its flow needs it; asking a command for another kind's spec is a usage error, as on
+    # the command line (`run` on a view command).
+    @property
+    def job(self) -> JobSpec:
+        return self._spec(JobSpec)
+
+    @property
+    def action(self) -> ActionSpec:
+        return self._spec(ActionSpec)
+
+    @property
+    def dialog(self) -> DialogSpec:
+        return self._spec(DialogSpec)
+
+    @property
+    def view(self) -> ViewSpec:
+        return self._spec(ViewSpec)
+
+    def _spec(self, wanted: type[S]) -> S:
+        if self.spec is None:
+            raise UsageError(f"`{self.name}` is not available yet.")
+        if not isinstance(self.spec, wanted):
+            raise UsageError(f"`{self.name}` is a {self.kind.value} command.")
+        return self.spec
 
     @property
     def is_job(self) -> bool:
@@ -102,32 +125,34 @@ VIEWER, OPERATOR, ADMIN = Role.VIEWER, Role.OPERATOR, Role.ADMIN
 COMMANDS: tuple[Command, ...] = (
     Command(1, "upsert-articles-in-billecta", "article", "upsert", "Upsert articles", B, OPERATOR,
             "Create or update {count} article(s) in Billecta.", needs_billecta_id=False,
-            service=articles.upsert_article, index=articles.index_products),
+            spec=JobSpec(articles.upsert_article, index=articles.index_products)),
     Command(2, "delete-articles-in-billecta", "article", "delete", "Delete articles", B, ADMIN,
             "Delete {count} article(s) from Billecta. They can no longer be put on invoices; "
             "articles already used on an invoice are kept by Billecta.", dangerous=True, typed_confirmation=True,
-            service=articles.delete_article),
+            spec=JobSpec(articles.delete_article)),
     Command(3, "upsert-debtors-in-billecta", "debtor", "upsert", "Upsert debtors", B, OPERATOR,
             "Create or update {count} debtor(s) in Billecta.", needs_billecta_id=False,
-            service=debtors.upsert_debtor, index=debtors.index_debtors),
+            spec=JobSpec(debtors.upsert_debtor, index=debtors.index_debtors)),
     Command(4, "anonymize-debtors-in-billecta", "debtor", "anonymize", "Anonymize debtors", B, ADMIN,
             "Permanently erase the personal data (name, address, e-mail, phone, person/org number) of "
             "{count} debtor(s) in Billecta and in the bot. This cannot be undone.",
-            dangerous=True, typed_confirmation=True, needs_billecta_id=False, service=debtors.anonymize_debtor),
+            dangerous=True, typed_confirmation=True, needs_billecta_id=False,
+            spec=JobSpec(debtors.anonymize_debtor)),
     Command(5, "update-creditor-in-billecta", "creditor", "update", "Update creditor", A, ADMIN,
             "Push the creditor's details and default settings (fees, payment terms, interest) to "
             "Billecta. They apply to every new invoice.", needs_billecta_id=False, runs_as_job=True,
-            service=creditor.update_creditor),
+            spec=JobSpec(creditor.update_creditor)),
     Command(6, "credit-invoices-in-billecta", "invoice", "credit", "Credit invoices", B, ADMIN,
             "Credit the remaining amount of {count} invoice(s). The debtor will no longer owe it.",
-            dangerous=True, typed_confirmation=True, service=credit.credit_invoice),
+            dangerous=True, typed_confirmation=True, spec=JobSpec(credit.credit_invoice)),
     Command(7, "fetch-and-save-invoice-pdf", "invoice", "pdf", "Invoice PDF", A, OPERATOR,
             "Fetch the PDF of {label} from Billecta and save it."),
     Command(8, "use-credit-on-invoice", "invoice", "use-credit", "Use credit", D, OPERATOR,
             "Use the credit of {label} on another invoice."),
     Command(9, "register-manual-payments", "invoice", "payment", "Register payment", D, OPERATOR,
-            "Register a manual payment on {label}.", service=payments.register_manual_payment,
-            form=payments.PaymentForm, prepare=payments.prepare, check=payments.find_payment),
+            "Register a manual payment on {label}.",
+            spec=DialogSpec(payments.PaymentForm, payments.register_manual_payment, prepare=payments.prepare,
+                            check=payments.find_payment, blocks="blocks.forms.payment")),
     Command(10, "register-writeoff-payments", "invoice", "writeoff", "Write off", D, ADMIN,
             "Write off an amount on {label}. The written-off amount will not be collected.",
             dangerous=True),
@@ -135,19 +160,16 @@ COMMANDS: tuple[Command, ...] = (
             "Send a reminder invoice for {label}."),
     Command(12, "dispute-invoice", "invoice", "dispute", "Dispute invoice", A, OPERATOR,
             "Mark {label} as disputed. Reminders and escalations stop until the dispute is cancelled.",
-            service=invoices.dispute,
-            precheck=invoices.precheck_dispute),
+            spec=ActionSpec(invoices.dispute, precheck=invoices.precheck_dispute)),
     Command(13, "cancel-disputed-invoice", "invoice", "undispute", "Cancel dispute", A, OPERATOR,
             "Cancel the dispute on {label}. Reminders and escalations start again.",
-            service=invoices.undispute,
-            precheck=invoices.precheck_undispute),
+            spec=ActionSpec(invoices.undispute, precheck=invoices.precheck_undispute)),
     Command(14, "pause-invoice", "invoice", "pause", "Pause invoice", A, OPERATOR,
-            "Pause {label}. No reminders or escalations until it is resumed.", service=invoices.pause,
-            precheck=invoices.precheck_pause),
+            "Pause {label}. No reminders or escalations until it is resumed.",
+            spec=ActionSpec(invoices.pause, precheck=invoices.precheck_pause)),
     Command(15, "resume-paused-invoice", "invoice", "resume", "Resume invoice", A, OPERATOR,
             "Resume {label}. Reminders and escalations continue as Billecta is configured.",
-            service=invoices.resume,
-            precheck=invoices.precheck_resume),
+            spec=ActionSpec(invoices.resume, precheck=invoices.precheck_resume)),
     Command(16, "invoice-postpone-next-event", "invoice", "postpone", "Postpone next event", D, OPERATOR,
             "Postpone the next collection event of {label}."),
     Command(17, "swish-request", "invoice", "swish", "Swish request", D, OPERATOR,
@@ -171,14 +193,14 @@ COMMANDS: tuple[Command, ...] = (
             "Match {label} to an invoice."),
     Command(25, "upsert-orders-in-billecta", "order", "upsert", "Upsert orders", B, OPERATOR,
             "Create or update {count} order(s) as draft invoices in Billecta.", needs_billecta_id=False,
-            service=orders.upsert_order, index=orders.index_drafts),
+            spec=JobSpec(orders.upsert_order, index=orders.index_drafts)),
     Command(26, "attest-orders-in-billecta", "order", "attest", "Attest orders", B, OPERATOR,
             "Attest {count} order(s): their invoices are booked and sent to the debtors.",
-            service=orders.attest_order),
+            spec=JobSpec(orders.attest_order)),
     Command(27, "upsert-attest-orders-in-billecta", "order", "upsert-attest", "Upsert and attest orders",
             B, OPERATOR, "Create or update {count} order(s) in Billecta and attest them: the invoices "
             "are booked and sent to the debtors.", needs_billecta_id=False,
-            service=orders.upsert_attest_order, index=orders.index_drafts),
+            spec=JobSpec(orders.upsert_attest_order, index=orders.index_drafts)),
     Command(28, "add-message-to-orderrow", "orderrow", "message", "Add message", D, OPERATOR,
             "Add a message row to {label}.", needs_billecta_id=False),
     Command(29, "account-receivables-report", "report", "receivables", "Receivables report", V, VIEWER,
@@ -188,7 +210,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(31, "report-creator", "report", "create", "Report creator", V, VIEWER, "",
             needs_billecta_id=False),
     Command(32, "show-event-log", "*", "events", "Event log", V, VIEWER, "", needs_billecta_id=False,
-            service=events.event_log),
+            spec=ViewSpec(events.event_log, blocks="blocks.events",
+                                                  options=events.OPTIONS, exports=("csv", "json"))),
 )
 
 RECORD_TYPES = ("article", "debtor", "creditor", "invoice", "debtcollection", "payment", "order",

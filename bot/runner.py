@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from bot import once
 from bot.billecta import writes
 from bot.billecta.enums import InvoiceStage
-from bot.commands import EVENT_LOG_TYPES, Command, Kind
+from bot.commands import EVENT_LOG_TYPES, Command
 from bot.errors import (
     AlreadyDone,
     BotError,
@@ -219,9 +219,10 @@ def precheck_action(rt: Runtime, command: Command, key: str, actor: Actor) -> di
 
     def check() -> dict[str, Any]:
         row = resolve_one(rt, command, key)
-        if command.precheck is None:
+        precheck = command.action.precheck
+        if precheck is None:
             return row
-        command.precheck(rt, row)
+        precheck(rt, row)
         return rt.store.find_by(command.record_type, "id", row["id"]) or row  # as the fresh read mirrored it
 
     return _audited(rt, command, actor, key, check, audit_success=False)
@@ -230,10 +231,7 @@ def precheck_action(rt: Runtime, command: Command, key: str, actor: Actor) -> di
 def run_action(rt: Runtime, command: Command, key: str, actor: Actor) -> Outcome:
     """Run a one-record action command for `actor`; every attempt lands in the audit log."""
     check_allowed(command, actor)
-    if command.kind is not Kind.ACTION:
-        raise UsageError(f"`{command.name}` is a {command.kind.value} command.")
-    assert command.service is not None
-    service = command.service
+    service = command.action.service
 
     def act() -> Outcome:
         row = resolve_one(rt, command, key)
@@ -276,9 +274,7 @@ def prepare_dialog(rt: Runtime, command: Command, key: str, values: dict[str, An
     modal offers to edit, never a silent default on the command line. Refusals are audited.
     """
     check_allowed(command, actor)
-    if command.kind is not Kind.DIALOG or command.form is None:
-        raise UsageError(f"`{command.name}` is a {command.kind.value} command.")
-    form_type = command.form
+    form_type = command.dialog.form
     check_fields(command.name, form_type, values)  # the command line's syntax, like an unknown command
 
     def build() -> Dialog:
@@ -291,7 +287,8 @@ def prepare_dialog(rt: Runtime, command: Command, key: str, values: dict[str, An
 def load_dialog(rt: Runtime, command: Command, key: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The dialog's record and what its form shows (`prepare`, slow: a fresh read from Billecta)."""
     row = resolve_one(rt, command, key)
-    return row, command.prepare(rt, row) if command.prepare else {}
+    prepare = command.dialog.prepare
+    return row, prepare(rt, row) if prepare else {}
 
 
 DIALOG_KEY = "dialog:"
@@ -307,10 +304,10 @@ def run_dialog(rt: Runtime, dialog: Dialog, actor: Actor, *, attempt: str | None
     """
     command = dialog.command
     check_allowed(command, actor)
-    assert command.service is not None
+    spec = command.dialog
     key = f"{DIALOG_KEY}{command.slug}:{dialog.key}:{attempt or uuid.uuid4().hex}"
     _audited(rt, command, actor, dialog.key, lambda: _earlier_attempts(rt, command, dialog, key), audit_success=False)
-    service, subject = command.service, dialog_subject(command, dialog.key, dialog.record)
+    service, subject = spec.service, dialog_subject(command, dialog.key, dialog.record)
     try:
         outcome = once.run_once(rt.store, key, lambda o: service(rt, dialog.record, dialog.form, actor, o),
                                 _bound_check(rt, command, dialog.record), subject)
@@ -332,7 +329,7 @@ def run_dialog(rt: Runtime, dialog: Dialog, actor: Actor, *, attempt: str | None
 
 
 def _bound_check(rt: Runtime, command: Command, record: dict[str, Any]) -> once.Check | None:
-    check = command.check
+    check = command.dialog.check
     if check is None:
         return None
     return lambda claim: check(rt, record, claim)
@@ -400,11 +397,9 @@ def run_view(rt: Runtime, command: Command, record_type: str, key: str | None, a
              options: dict[str, Any] | None = None) -> Any:
     """A read-only command's result for one record (or none, for a creditor's log and reports)."""
     check_allowed(command, actor, record_type)
-    if command.kind is not Kind.VIEW:
-        raise UsageError(f"`{command.name}` is a {command.kind.value} command.")
-    assert command.service is not None
+    service = command.view.service
     row = resolve(rt, record_type, key) if key else None
-    return command.service(rt, row, {"refresh": True, **(options or {}), "record_type": record_type})
+    return service(rt, row, {"refresh": True, **(options or {}), "record_type": record_type})
 
 
 def _audited(rt: Runtime, command: Command, actor: Actor, key: str, work: Callable[[], T], *,

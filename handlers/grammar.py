@@ -8,11 +8,11 @@ import difflib
 import shlex
 from dataclasses import dataclass, field
 
-from blocks.views import view_module
 from bot import commands as registry
-from bot.commands import Command, Kind
+from bot.commands import Command
 from bot.errors import UsageError, echo
 from bot.roles import Role
+from bot.specs import DialogSpec, ViewSpec
 
 TARGET_FLAGS = ("--all", "--changed")
 MAX_TEXT = 4000  # far above any real command (ids, ranges, flags), far below Slack's 40,000
@@ -106,10 +106,11 @@ def _check_flags(command: Command, record_type: str, flags: dict[str, str]) -> N
 
 def option_names(command: Command) -> tuple[str, ...]:
     """The `--flag value` options a command takes: a dialog's form fields, a view's filters."""
-    if command.kind is Kind.DIALOG and command.form is not None:
-        return tuple(command.form.model_fields)
-    if command.kind is Kind.VIEW:
-        return tuple(getattr(view_module(command), "OPTIONS", ()))
+    spec = command.spec
+    if isinstance(spec, DialogSpec):
+        return tuple(spec.form.model_fields)
+    if isinstance(spec, ViewSpec):
+        return spec.options
     return ()
 
 

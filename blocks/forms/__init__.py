@@ -1,26 +1,21 @@
 """Dialog forms: the contract a command's form module implements (see handlers/flows/__init__.py).
 
-A form module (`blocks/forms/<name>.py`, listed in FORM_MODULES by command slug) exposes
+A form module (`blocks/forms/<name>.py`, named by the command's `DialogSpec.blocks`) exposes
 `form_blocks(ctx: FormContext) -> list[dict]`. Without one, `blocks.forms.generic` renders the
 command's pydantic form model. `form_view` wraps either in the modal every dialog shares.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from blocks import limits
-from blocks.common import Block, context, modal, optional_module, plain, section
+from blocks.common import Block, context, modal, plain, section
 from blocks.confirm import confirm_text
 from blocks.ids import CallbackId
 from bot.commands import Command
-
-# Command slug → module with `form_blocks(ctx)`. A listed module that is not there yet falls back to
-# the generic renderer, so the registry alone decides what is available.
-FORM_MODULES: dict[str, str] = {
-    "register-manual-payments": "blocks.forms.payment",
-}
 
 
 @dataclass
@@ -39,7 +34,8 @@ class FormModule(Protocol):
 def form_module(command: Command) -> FormModule:
     from blocks.forms import generic
 
-    module: FormModule = optional_module(FORM_MODULES.get(command.slug)) or generic
+    name = command.dialog.blocks
+    module: FormModule = importlib.import_module(name) if name else generic
     return module
 
 

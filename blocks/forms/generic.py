@@ -23,9 +23,7 @@ from blocks.ids import ActionId, unique_id
 
 
 def form_blocks(ctx: FormContext) -> list[Block]:
-    model = ctx.command.form
-    if model is None:
-        return []
+    model = ctx.command.dialog.form
     return [field_block(name, info, ctx.values.get(name)) for name, info in model.model_fields.items()]
 
 

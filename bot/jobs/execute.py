@@ -75,9 +75,8 @@ class Execution:
     def __init__(self, rt: Runtime, table: JobTable, job: Job, command: Command, owner: str,
                  policy: RetryPolicy, on_progress: Callable[[Job], None],
                  stopping: Callable[[], bool] = lambda: False) -> None:
-        assert command.service is not None
         self.rt, self.table, self.job, self.on_progress = rt, table, job, on_progress
-        self.service, self.command = command.service, command
+        self.spec, self.command = command.job, command
         self.index: known.ExternalIndex | None = None
         self.owner, self.policy = owner, policy
         # Billecta calls stay within BILLECTA_CONCURRENCY through the client's shared semaphore; a couple of
@@ -115,12 +114,12 @@ class Execution:
 
     def _index(self) -> known.ExternalIndex | None:
         """One listing of what Billecta holds by external id, for a job with many records new to it."""
-        if self.command.index is None:
+        if self.spec.index is None:
             return None
         if self.table.unlinked_untried(self.job.id, self.job.record_type) <= known.INDEX_THRESHOLD:
             return None  # a small job: the per-record look-up costs less than listing the whole account
         try:
-            index: known.ExternalIndex = self.command.index(self.rt)
+            index: known.ExternalIndex = self.spec.index(self.rt)
             return index
         except BotError as exc:
             log.info("job %s: listing by external id failed (%s); looking each record up", self.job.id,
@@ -168,7 +167,7 @@ class Execution:
             made = writes.Writes()
             try:
                 with writes.tracking() as made, known.using(self.index):
-                    result: ItemResult = self.service(self.rt, item.record_id, resumed=resumed)
+                    result: ItemResult = self.spec.service(self.rt, item.record_id, resumed=resumed)
             except BotError as exc:
                 delay = self._retry_delay(exc, attempt)
                 if delay is None:

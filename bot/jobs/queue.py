@@ -136,7 +136,7 @@ class JobQueue:
         job = self.get(job_id)
         try:
             command = self.commands(job.record_type, job.verb)
-            if command.service is None:
+            if not command.available:
                 raise UsageError(f"`{command.name}` is not available in this version of billecta-bot.")
         except BotError as exc:
             return self._settle(job_id, JobStatus.FAILED, exc.user_message)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from bot.billecta.dates import STOCKHOLM, format_datetime, parse_datetime
@@ -49,6 +50,18 @@ __all__ = [
     "export_json", "filter_log", "from_view", "payment_history", "record_key", "type_label",
 ]
 CREDITOR_DAYS = 30
+
+
+
+class EventsOption(StrEnum):
+    """The event log's filters: the view's option names, its filter inputs' block ids in the modal."""
+
+    TEXT = "text"
+    EVENT_TYPE = "event_type"
+
+
+# The filters as `/billecta <type> events <id> --text … --event-type …` options (the registry's ViewSpec).
+OPTIONS = tuple(str(option) for option in EventsOption)
 
 
 def from_view(view: EventView, source: str | None = None) -> LogEvent:

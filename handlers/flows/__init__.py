@@ -11,7 +11,7 @@ CONTRACT FOR DIALOG AND VIEW COMMANDS (what a command module plugs in; nothing S
 
 Dialog commands (`Kind.DIALOG`, e.g. `invoice payment`)
 -------------------------------------------------------
-Registry entry (`bot/commands.py`):
+Registry entry (`bot/commands.py`): `spec=DialogSpec(form, service, prepare=, check=, blocks=)` (bot/specs.py)
     service(rt, record: dict, form: BaseModel, actor: Actor, once: bot.once.Once) -> Outcome
         Runs after a valid submit, on the work pool, through `bot.runner.run_dialog` (the one dialog
         path of Slack and the CLI: run once per submission, audit, notify). It re-checks its own
@@ -33,8 +33,7 @@ Registry entry (`bot/commands.py`):
         JSON): it is carried in the modal's private_metadata and handed back as validation context.
         Keys matching field names prefill those fields.
 
-Blocks (optional): a module `blocks/forms/<name>.py`, listed in `blocks.forms.FORM_MODULES` by the
-command's slug, with
+Blocks (optional): a module `blocks/forms/<name>.py`, named by `DialogSpec.blocks`, with
     def form_blocks(ctx: blocks.forms.FormContext) -> list[dict]
         The body of the form (input blocks plus any read-only sections). The flow adds the sandbox
         label, the record header, the dangerous-command warning, title/submit/close and metadata.
@@ -56,13 +55,13 @@ posted (requester, NOTIFY_CHANNEL / ALERT_CHANNEL). A resubmitted modal runs the
 
 View commands (`Kind.VIEW`, e.g. `invoice events 1001`)
 -------------------------------------------------------
-Registry entry:
+Registry entry: `spec=ViewSpec(service, blocks=, options=, exports=)`
     service(rt, record: dict | None, options: dict) -> Any   (the "result"; slow allowed, pool)
         record is None for reports. options = the view's inputs flattened (block_id → value) plus
         "record_type" (the type the user named: event log commands serve several types) and
         "refresh" (True on first open and on the refresh button; False on filter changes — serve
         those from the store).
-Blocks: a module listed in `blocks.views.VIEW_MODULES` by slug (the event log: `blocks.events`) with
+Blocks: a module named by `ViewSpec.blocks` (the event log: `blocks.events`) with
     def view_blocks(ctx: blocks.views.ViewContext) -> list[dict]
         ctx.command, ctx.record_label, ctx.result, ctx.options. ≤ 95 blocks (the flow adds a few).
         Filters: input blocks, block_id = option name, action_id = `unique_id(VIEW_OPTION, name)`,

@@ -47,7 +47,7 @@ def _load(deps: Deps, state: FlowState, flags: dict[str, str], where: Where) -> 
 
 
 def _fields(command: Command) -> dict[str, Any]:
-    return dict(command.form.model_fields) if command.form else {}
+    return dict(command.dialog.form.model_fields)
 
 
 def form_values(command: Command, view: dict[str, Any]) -> dict[str, Any]:
@@ -63,9 +63,8 @@ def form_values(command: Command, view: dict[str, Any]) -> dict[str, Any]:
 def validate(command: Command, values: dict[str, Any],
              prepared: dict[str, Any]) -> tuple[BaseModel | None, dict[str, str]]:
     """The form, or the errors keyed by field (= input block id) for `response_action: errors`."""
-    assert command.form is not None
     try:
-        return validate_form(command.form, values, prepared), {}
+        return validate_form(command.dialog.form, values, prepared), {}
     except InvalidInput as exc:
         # A whole-form refusal goes under the last field, where Slack can show it.
         return None, exc.field_errors or {list(_fields(command))[-1]: exc.user_message}

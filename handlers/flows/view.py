@@ -11,6 +11,7 @@ from blocks.metadata import FlowState
 from blocks.status import loading_view
 from blocks.views import ViewContext, export_comment, export_empty, view_modal, view_module
 from bot.commands import Command
+from bot.errors import UsageError, echo
 from bot.roles import Actor
 from bot.services.labels import label
 from bot.services.mirror import resolve
@@ -37,7 +38,7 @@ def _context(deps: Deps, command: Command, state: FlowState, refresh: bool) -> V
     row = resolve(deps.rt, state.record_type, state.key) if state.key else None
     state.label = label(state.record_type, row) if row is not None else None
     options = {**state.options, "record_type": state.record_type, "refresh": refresh}
-    result = command.service(deps.rt, row, options)  # type: ignore[misc]
+    result = command.view.service(deps.rt, row, options)
     return ViewContext(command, state.label, result, state.options)
 
 
@@ -63,6 +64,9 @@ def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Wher
     command = command_for(state.command)
     allowed(command, actor)
     state.options = {**state.options, **_bounded(state_values(view))}
+
+    if fmt not in command.view.exports:  # a button value not sent by Slack's own client
+        raise UsageError(f"{command.title} exports {', '.join(command.view.exports)}, not {echo(fmt)!r}.")
 
     def upload() -> None:
         ctx = _context(deps, command, state, refresh=False)

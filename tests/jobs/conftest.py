@@ -86,7 +86,9 @@ def lookup_with(service: Callable[..., ItemResult]) -> Callable[[str, str], Comm
     """The registry, with debtor upsert backed by `service`."""
     def find(record_type: str, verb: str) -> Command:
         command = registry.find(record_type, verb)
-        return replace(command, service=service) if command.name == "debtor upsert" else command
+        if command.name != "debtor upsert":
+            return command
+        return replace(command, spec=replace(command.job, service=service))
     return find
 
 

@@ -196,7 +196,7 @@ def test_a_large_order_upsert_finds_its_drafts_from_one_listing_per_debtor(
 def _queue_with_index(rt: Runtime, index: Callable[[Runtime], known.ExternalIndex]) -> JobQueue:
     def find(record_type: str, verb: str) -> Command:
         command = registry.find(record_type, verb)
-        return replace(command, index=index) if command.name == "debtor upsert" else command
+        return replace(command, spec=replace(command.job, index=index)) if command.name == "debtor upsert" else command
     return JobQueue(rt, policy=FAST_RETRIES, commands=find)
 
 

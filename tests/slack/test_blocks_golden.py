@@ -22,6 +22,8 @@ from bot import commands as registry
 from bot.commands import Command, Kind
 from bot.jobs.model import ItemStatus, Job, JobItem, JobStatus
 from bot.roles import Role
+from bot.services import Outcome
+from bot.specs import DialogSpec, ViewSpec
 
 from .golden import golden
 
@@ -48,7 +50,7 @@ def _failure(record_id: str, reason: str) -> JobItem:
 
 # A fixed registry snapshot: goldens must not change each time a colleague wires another command.
 READY = {1, 3, 4, 9, 12, 13, 14, 15, 32}
-FIXED = tuple(dataclasses.replace(c, service=(lambda *a: None) if c.number in READY else None)
+FIXED = tuple(dataclasses.replace(c, spec=c.spec if c.number in READY else None)
               for c in registry.COMMANDS)
 
 STATE = FlowState(command="pause-invoice", record_type="invoice", key="1001", label="invoice 1001", channel="CWORK")
@@ -98,14 +100,17 @@ def test_picker() -> None:
 
 def test_generic_form() -> None:
     command = Command(99, "demo-dialog", "debtcollection", "bailiff", "Send to bailiff", Kind.DIALOG, Role.ADMIN,
-                      "Send {label} to the bailiff.", dangerous=True, form=DemoForm, service=lambda *a: None)
+                      "Send {label} to the bailiff.", dangerous=True,
+                      spec=DialogSpec(DemoForm, lambda *a: Outcome("", "debtcollection", [])))
     ctx = FormContext(command, "debtcollection 75 (invoice 1002)", {"days": 10},
                       {"days": "10", "means": "BG", "mode": "eviction"}, {"amount": "Enter an amount."})
     golden("form_generic", form_view(ctx, "{}"))
 
 
 def test_view_modal_fallback() -> None:
-    ctx = ViewContext(_command("account-receivables-report"), None, {"total": 3})
+    # A view command whose spec names no blocks module: its result shown as text.
+    command = dataclasses.replace(_command("account-receivables-report"), spec=ViewSpec(lambda *a: None))
+    ctx = ViewContext(command, None, {"total": 3})
     golden("view_fallback", view_modal(ctx, "{}"))
 
 
