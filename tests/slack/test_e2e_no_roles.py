@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from blocks.ids import ActionId, BlockId
-from bot.cli_slack import _announce
+from bot.cli.slack import _announce
 
 from .conftest import build_stack, close_stack, make_settings
 from .fake_slack import FakeSlack

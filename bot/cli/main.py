@@ -1,4 +1,4 @@
-"""The `billecta-bot` command line: the same registry and services Slack uses, from a shell."""
+"""`billecta-bot`'s parser and dispatch: the subcommands, logging, and errors as the shell shows them."""
 
 from __future__ import annotations
 
@@ -72,28 +72,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("endpoints", help="list the Billecta endpoints used, with path confidence")
     p.add_argument("--unconfirmed", action="store_true", help="only paths not confirmed from a source")
 
-    from bot import cli_jobs
+    from bot.cli import jobs, slack
 
-    cli_jobs.add_parsers(sub)
-    from bot import cli_slack
-
-    cli_slack.add_parsers(sub)
+    jobs.add_parsers(sub)
+    slack.add_parsers(sub)
     return parser
 
 
 def _handlers() -> dict[str, Handler]:
-    from bot import cli_commands, cli_jobs, cli_slack, cli_views
+    from bot.cli import commands, jobs, slack, views
 
     return {
-        **cli_jobs.handlers(),
-        **cli_slack.handlers(),
-        "commands": cli_commands.list_commands,
-        "list": cli_views.list_records,
-        "import": cli_commands.import_file,
-        "run": cli_commands.run,
-        "sandbox": cli_commands.sandbox,
-        "audit": cli_commands.audit,
-        "endpoints": cli_commands.endpoints,
+        **jobs.handlers(),
+        **slack.handlers(),
+        "commands": commands.list_commands,
+        "list": views.list_records,
+        "import": commands.import_file,
+        "run": commands.run,
+        "sandbox": commands.sandbox,
+        "audit": commands.audit,
+        "endpoints": commands.endpoints,
     }
 
 
@@ -158,7 +156,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

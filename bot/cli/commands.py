@@ -12,9 +12,9 @@ from pydantic import BaseModel
 
 from bot import commands as registry
 from bot.billecta.endpoints import ENDPOINTS, Confidence
-from bot.cli_jobs import run_job_command
-from bot.cli_views import confirm as _confirm
-from bot.cli_views import print_view, stamp, tabulate
+from bot.cli.jobs import run_job_command
+from bot.cli.views import confirm as _confirm
+from bot.cli.views import print_view, stamp, tabulate
 from bot.commands import Command, Kind
 from bot.config import Settings
 from bot.errors import InvoiceStateError, UsageError

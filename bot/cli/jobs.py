@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from bot.cli_views import confirm, stamp, tabulate
+from bot.cli.views import confirm, stamp, tabulate
 from bot.commands import Command
 from bot.config import Settings
 from bot.errors import NotFound, UsageError
