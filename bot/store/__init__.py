@@ -5,7 +5,7 @@ each keeps its Billecta id, sync status, last sync time and last error. The mirr
 debtcollection, event) is Billecta's side, refreshed by pulls and lookups so Slack never waits on
 Billecta to search or report. Operations: jobs, job items, audit log, idempotency keys, posted Slack
 messages and the Slack outbox (posts and edits not yet accepted by Slack, `bot.slack.outbox`).
-Schema changes go through MIGRATIONS (bot.store_schema); `_migrations` records what ran.
+Schema changes go through MIGRATIONS (bot.store.schema); `_migrations` records what ran.
 
 One connection is shared by the CLI, the Slack handlers and the job threads, guarded by a lock;
 every write commits on its own so a killed process loses nothing that was reported done.
@@ -27,7 +27,7 @@ import sqlite_utils
 
 from bot.errors import InvalidInput, NotFound, StoreUnavailable
 from bot.process import this_process
-from bot.store_schema import MIGRATIONS, MIRROR_TYPES, SOURCE_TYPES
+from bot.store.schema import MIGRATIONS, MIRROR_TYPES, SOURCE_TYPES
 
 __all__ = ["MIGRATIONS", "MIRROR_TYPES", "SOURCE_TYPES", "Store", "StoreUnavailable", "SyncStatus", "UpsertResult",
            "utcnow", "would_change"]
