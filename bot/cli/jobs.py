@@ -17,12 +17,12 @@ from bot.commands import Command
 from bot.config import Settings
 from bot.errors import NotFound, UsageError
 from bot.jobs import Job, JobQueue
+from bot.jobs.schedules import Schedules, load_schedules
 from bot.jobs.selection import job_selection
 from bot.jobs.table import JobTable
 from bot.notify import MAX_LISTED_FAILURES, CliNotifier, Notifier, NullNotifier, describe_change, format_job
 from bot.roles import shell_actor
 from bot.runtime import Runtime, build_runtime
-from bot.schedules import Schedules, load_schedules
 from bot.store import SOURCE_TYPES, Store
 from bot.targets import TargetSpec
 

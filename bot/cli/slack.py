@@ -62,9 +62,9 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _serve(args: argparse.Namespace, settings: Settings, http: bool) -> int:
     from bot.jobs import JobQueue
+    from bot.jobs.schedules import Schedules, load_schedules
     from bot.runner import resolve_dead_claims
     from bot.runtime import build_runtime
-    from bot.schedules import Schedules, load_schedules
     from bot.slack.app import build_notifier, build_web_client, create_bot
     from bot.slack.server import make_http_server, run_socket_mode
 

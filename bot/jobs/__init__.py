@@ -1,6 +1,6 @@
 """Durable background jobs: bulk commands over many records, stored item by item, crash-safe.
 
-`JobQueue` is the API (submit, run, resume, cancel, retry, list); `bot.schedules` adds cron
+`JobQueue` is the API (submit, run, resume, cancel, retry, list); `bot.jobs.schedules` adds cron
 schedules and `bot.notify` is how progress and outcomes reach people.
 """
 

@@ -29,8 +29,8 @@ from bot.roles import Actor
 from bot.runner import Selection, audit, check_allowed
 
 if TYPE_CHECKING:
+    from bot.jobs.schedules import Schedules
     from bot.runtime import Runtime
-    from bot.schedules import Schedules
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from blocks.status import error_view
 from bot.config import Settings
 from bot.errors import Tampered
 from bot.jobs import JobQueue
+from bot.jobs.schedules import Schedules
 from bot.notify import Notifier, ThrottledNotifier
 from bot.runtime import Runtime
-from bot.schedules import Schedules
 from bot.slack import payload
 from bot.slack.deps import Deps, TrackedPool, Work
 from bot.slack.errors import describe, headline

@@ -20,9 +20,9 @@ from blocks.status import error_message, error_view, refused_message, refused_vi
 from bot.config import Settings
 from bot.errors import InvalidInput, NotAllowed, NotFound, NotInBillecta, TriggerExpired, UsageError, is_refusal
 from bot.jobs import JobQueue
+from bot.jobs.schedules import Schedules
 from bot.notify import Notifier
 from bot.runtime import Runtime
-from bot.schedules import Schedules
 from bot.slack.errors import describe, headline
 from bot.slack.homewatch import HomeWatch
 from bot.slack.roles import SlackRoles

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from bot.billecta.models import DebtCollectionFromInvoiceEntryView, DebtorView, PaymentMatchView
 from bot.jobs import JobQueue
+from bot.jobs.schedules import DEFAULT_PULL, Schedules
 from bot.notify import Change, Notifier, describe_change
 from bot.runtime import Runtime
 from bot.sandbox import DEMO, Sandbox
-from bot.schedules import DEFAULT_PULL, Schedules
 from bot.services.link import link_billecta
 from bot.services.mirror import resolve_invoice
 from bot.services.pull import pull

@@ -13,8 +13,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.billecta.dates import STOCKHOLM
 from bot.errors import ConfigError
 from bot.jobs import JobQueue, JobStatus
+from bot.jobs.schedules import DEFAULT_PULL, MISFIRE_GRACE_SECONDS, Schedule, Schedules, load_schedules
 from bot.runtime import Runtime
-from bot.schedules import DEFAULT_PULL, MISFIRE_GRACE_SECONDS, Schedule, Schedules, load_schedules
 
 from .conftest import FakeService, settings_for
 
