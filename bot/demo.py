@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 
+def link_demo(rt: Runtime) -> None:
+    """The step after `build_runtime` wherever a person meets the embedded sandbox (every CLI command that
+    talks to Billecta, `serve`): the demo records linked into the store, so the first command has something
+    to act on. Nothing for a configured Billecta, a sandbox seeded empty, or a runtime on a given transport."""
+    if rt.demo:
+        mirror_demo_into_store(rt)
+
+
 def mirror_demo_into_store(rt: Runtime) -> None:
     if not rt.store.claim(f"demo-linked:{rt.billecta.creditor_id}"):
         return

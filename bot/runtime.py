@@ -1,6 +1,8 @@
 """Builds everything a command needs (settings, store, Billecta client, embedded sandbox) in one place.
 
-No module creates these at import time; tests pass their own store or transport in.
+No module creates these at import time; tests pass their own store or transport in. Building calls
+nobody: linking the embedded sandbox's demo records into the store is the explicit next step
+(`bot.demo.link_demo`) where a person meets the sandbox (the CLI's commands, `serve`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Runtime:
     billecta: BillectaClient
     sandbox: Sandbox | None = None
     owned: list[object] = field(default_factory=list)
+    demo: bool = False  # the embedded sandbox built here was seeded with the demo data (bot.demo links it)
 
     @property
     def target_label(self) -> str:
@@ -60,9 +63,5 @@ def build_runtime(settings: Settings, *, store: Store | None = None,
         store = Store(settings.billecta_bot_db)
         owned.append(store)
     client = BillectaClient.from_settings(settings, transport=transport)
-    runtime = Runtime(settings=settings, store=store, billecta=client, sandbox=sandbox, owned=owned)
-    if sandbox is not None and seed == "demo":
-        from bot.demo import mirror_demo_into_store
-
-        mirror_demo_into_store(runtime)
-    return runtime
+    return Runtime(settings=settings, store=store, billecta=client, sandbox=sandbox, owned=owned,
+                   demo=sandbox is not None and seed == "demo")

@@ -15,6 +15,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import load_settings
+from bot.demo import link_demo
 from bot.runtime import build_runtime
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,6 +102,7 @@ def test_without_yes_and_no_terminal_nothing_happens(workdir: Path, capsys: pyte
 def test_an_invoice_the_store_does_not_know_is_looked_up_in_billecta(
         workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rt = build_runtime(load_settings())
+    link_demo(rt)  # what any command does first on the embedded sandbox
     rt.store.db.execute("DELETE FROM invoice")
     rt.close()
     status, out, err = run(capsys, "run", "invoice", "dispute", "1002", "--yes")

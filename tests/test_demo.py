@@ -6,19 +6,62 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.config import Settings
+from bot.demo import link_demo
 from bot.errors import NotFound
 from bot.runtime import Runtime, build_runtime
-from bot.sandbox import DEMO, Sandbox
+from bot.sandbox import DEMO, Sandbox, SandboxTransport
 from bot.services.mirror import resolve
 from bot.store import Store, SyncStatus
 
 
 def demo_runtime(tmp_path: Path, store: Store | None = None) -> Runtime:
-    return build_runtime(Settings(_env_file=None, billecta_bot_db=tmp_path / "bot.db"),  # type: ignore[call-arg]
-                         store=store)
+    rt = build_runtime(Settings(_env_file=None, billecta_bot_db=tmp_path / "bot.db"),  # type: ignore[call-arg]
+                       store=store)
+    link_demo(rt)
+    return rt
+
+
+@pytest.fixture()
+def requests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every request the Billecta client sends to the embedded sandbox, as 'METHOD path'."""
+    sent: list[str] = []
+    handle = SandboxTransport.handle_request
+
+    def counted(self: SandboxTransport, request: httpx.Request) -> httpx.Response:
+        sent.append(f"{request.method} {request.url.path}")
+        return handle(self, request)
+
+    monkeypatch.setattr(SandboxTransport, "handle_request", counted)
+    return sent
+
+
+def test_building_a_runtime_sends_nothing_to_billecta(tmp_path: Path, requests: list[str]) -> None:
+    """A constructor without a network side effect: the demo is linked by the explicit step after it."""
+    rt = build_runtime(Settings(_env_file=None, billecta_bot_db=tmp_path / "bot.db"))  # type: ignore[call-arg]
+    try:
+        assert requests == []
+        assert rt.store.find_by("invoice", "invoice_number", DEMO["open"]) is None
+        link_demo(rt)
+        assert requests and rt.store.find_by("invoice", "invoice_number", DEMO["open"]) is not None
+        sent = len(requests)
+        link_demo(rt)  # once per sandbox: the next command's step asks Billecta nothing
+        assert len(requests) == sent
+    finally:
+        rt.close()
+
+
+def test_an_empty_sandbox_has_no_demo_to_link(tmp_path: Path, requests: list[str]) -> None:
+    rt = build_runtime(Settings(_env_file=None, billecta_bot_db=tmp_path / "bot.db"),  # type: ignore[call-arg]
+                       seed="empty")
+    try:
+        link_demo(rt)
+        assert requests == [] and rt.store.rows("invoice") == []
+    finally:
+        rt.close()
 
 
 def test_the_demo_draft_is_an_order_with_its_rows(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from bot import commands as registry
 from bot.config import Settings
+from bot.demo import link_demo
 from bot.errors import InvalidInput, NotAllowed, NotFound, UsageError
 from bot.roles import Actor, Role
 from bot.runner import check_allowed, display_name, prepare_dialog, run_action, run_dialog, run_view, select
@@ -28,6 +29,7 @@ CREDITOR_UPDATE = registry.find("creditor", "update")
 def rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     tmp = tmp_path_factory.mktemp("runner")
     runtime = build_runtime(Settings(_env_file=None, billecta_bot_db=tmp / "bot.db"))  # type: ignore[call-arg]
+    link_demo(runtime)
     yield runtime
     runtime.close()
 

@@ -17,6 +17,7 @@ from bot.cli.views import confirm as _confirm
 from bot.cli.views import print_view, stamp, tabulate
 from bot.commands import Command, Kind
 from bot.config import Settings
+from bot.demo import link_demo
 from bot.errors import InvoiceStateError, UsageError
 from bot.forms import form_help
 from bot.roles import Actor, shell_actor
@@ -105,6 +106,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         target_words.append("--changed")
     runtime = build_runtime(settings)
     try:
+        link_demo(runtime)
         return _run(runtime, command, record_type, target_words, values, args)
     finally:
         runtime.close()

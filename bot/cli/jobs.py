@@ -15,6 +15,7 @@ from typing import Any
 from bot.cli.views import confirm, stamp, tabulate
 from bot.commands import Command
 from bot.config import Settings
+from bot.demo import link_demo
 from bot.errors import NotFound, UsageError
 from bot.jobs import Job, JobQueue
 from bot.jobs.schedules import Schedules, load_schedules
@@ -129,6 +130,7 @@ def jobs(args: argparse.Namespace, settings: Settings) -> int:
     if action in ("cancel", "retry"):
         rt = build_runtime(settings)
         try:
+            link_demo(rt)
             return _cancel(rt, args) if action == "cancel" else _retry(rt, args)
         finally:
             rt.close()
@@ -214,6 +216,7 @@ def worker(args: argparse.Namespace, settings: Settings) -> int:
     rt = build_runtime(settings)
     queue = JobQueue(rt, CliNotifier(progress=False))
     try:
+        link_demo(rt)
         if args.once:
             settled = queue.drain()
             return 0 if all(job.ok for job in settled) else 1
@@ -245,6 +248,7 @@ def pull(args: argparse.Namespace, settings: Settings) -> int:
 
     rt = build_runtime(settings)
     try:
+        link_demo(rt)
         # Link first: a new store against an existing account gets its debtors, products and orders.
         linked = link_billecta(rt)
         report = do_pull(rt)

@@ -61,6 +61,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings, http: bool) -> int:
+    from bot.demo import link_demo
     from bot.jobs import JobQueue
     from bot.jobs.schedules import Schedules, load_schedules
     from bot.runner import resolve_dead_claims
@@ -69,6 +70,7 @@ def _serve(args: argparse.Namespace, settings: Settings, http: bool) -> int:
     from bot.slack.server import make_http_server, run_socket_mode
 
     rt = build_runtime(settings)
+    link_demo(rt)  # before the first request: the sandbox's demo records in the store, like the CLI's
     for _, outcome in resolve_dead_claims(rt):  # what a killed bot left half done: settled before serving
         print(f"Settled after a restart: {outcome.message if outcome else 'not done; it may be tried again.'}")
     client = build_web_client(settings)

@@ -14,6 +14,7 @@ from bot import timefmt
 from bot.billecta.dates import STOCKHOLM
 from bot.commands import Command, Kind
 from bot.config import Settings
+from bot.demo import link_demo
 from bot.errors import UsageError
 from bot.runtime import build_runtime
 from bot.services.events import EventLog, LogEvent, export_json
@@ -59,8 +60,9 @@ def list_records(args: argparse.Namespace, settings: Settings) -> int:
         else args.record_type.lower()
     if record_type not in LISTED_TYPES:
         raise UsageError(f"Cannot list {args.record_type!r}; the types are {', '.join(LISTED_TYPES)}.")
-    rt = build_runtime(settings)  # on the embedded sandbox, the first run gives the store the demo records
+    rt = build_runtime(settings)
     try:
+        link_demo(rt)  # on the embedded sandbox, the first run gives the store the demo records
         found = find(rt.store, record_type, " ".join(args.text), limit=args.limit or None)
     finally:
         rt.close()

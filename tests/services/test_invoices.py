@@ -9,6 +9,7 @@ import pytest
 
 from bot import commands as registry
 from bot.config import load_settings
+from bot.demo import link_demo
 from bot.errors import (
     BillectaRateLimited,
     BillectaRejected,
@@ -29,6 +30,7 @@ OPERATOR = Actor("UOPER", Role.OPERATOR, "slack")
 @pytest.fixture
 def rt(tmp_path: Path) -> Iterator[Runtime]:
     runtime = build_runtime(load_settings(billecta_bot_db=tmp_path / "bot.db"))
+    link_demo(runtime)
     yield runtime
     runtime.close()
 
