@@ -9,8 +9,8 @@ that is not visibly applied stays unknown, since "not visible yet" is not proof 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Collection, Sequence
+from typing import Protocol
 
 import httpx
 
@@ -18,26 +18,43 @@ from bot.billecta import enums
 from bot.billecta.models import (
     AmountView,
     CreditActionView,
+    DebtCollectionActionView,
     DebtorView,
     InvoiceActionEntryView,
     InvoiceActionView,
     PaymentMatchView,
     ProductView,
     RegisterPaymentView,
+    UnhandledPaymentView,
 )
 from bot.billecta.transport import Resolver, reply
 from bot.errors import BillectaError, OutcomeUnknown
 
-if TYPE_CHECKING:
-    from bot.billecta.client import BillectaClient
-
 EVENT_LOG = "the invoice's event log in Billecta"
+
+
+class Lookups(Protocol):
+    """The reads a resolver looks an outcome up with: what `Outcomes` needs of `BillectaClient`, so this
+    module does not import the client that builds it."""
+
+    def find_debtor_by_external_id(self, external_id: str) -> DebtorView | None: ...
+
+    def find_product_by_external_id(self, external_id: str) -> ProductView | None: ...
+
+    def find_invoice_by_external_reference(self, debtor_id: str, reference: str, *, drafts_only: bool = False,
+                                           skip: Collection[str] = ()) -> InvoiceActionView | None: ...
+
+    def get_invoice(self, action_id: str) -> InvoiceActionView: ...
+
+    def get_debt_collection(self, action_id: str) -> DebtCollectionActionView: ...
+
+    def get_unhandled_payment(self, payment_id: str) -> UnhandledPaymentView: ...
 
 
 class Outcomes:
     """Resolvers for one client's writes; each is built just before its write is sent."""
 
-    def __init__(self, client: BillectaClient) -> None:
+    def __init__(self, client: Lookups) -> None:
         self._client = client
 
     def debtor(self, debtor: DebtorView) -> Resolver:
