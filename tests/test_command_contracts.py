@@ -21,9 +21,10 @@ from blocks.ids import ActionId
 from blocks.metadata import FlowState
 from blocks.views import ViewContext, view_modal, view_module
 from bot import commands as registry
-from bot.cli_commands import command_help
+from bot.cli.commands import command_help
 from bot.commands import Command, Kind
 from bot.config import Settings
+from bot.demo import link_demo
 from bot.runner import load_dialog, resolve_one
 from bot.runtime import Runtime, build_runtime
 from bot.services.labels import label, line
@@ -54,6 +55,7 @@ def _id(command: Command) -> str:
 def rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     runtime = build_runtime(Settings(_env_file=None,  # type: ignore[call-arg]
                                      billecta_bot_db=tmp_path_factory.mktemp("contracts") / "bot.db"))
+    link_demo(runtime)
     yield runtime
     runtime.close()
 
