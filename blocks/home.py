@@ -15,7 +15,7 @@ from blocks.common import Block, actions, button, confirm_dialog, context, divid
 from blocks.ids import ActionId, BlockId, unique_id
 from blocks.metadata import FlowState
 from blocks.notices import progress
-from bot import timefmt
+from bot import records, timefmt
 from bot.commands import Command, Kind
 from bot.jobs.model import Job
 
@@ -116,7 +116,7 @@ def _schedules(data: HomeData) -> list[Block]:
 
 def _quick(data: HomeData) -> list[Block]:
     buttons = [button("Command palette", ActionId.HOME_OPEN_PALETTE, style="primary")]
-    buttons += [button(limits.clip(c.title if c.record_type == "*" else c.name, limits.BUTTON_TEXT),
+    buttons += [button(limits.clip(c.title if c.record_type == records.ANY else c.name, limits.BUTTON_TEXT),
                        unique_id(ActionId.HOME_COMMAND, c.slug), c.slug) for c in data.quick[:QUICK_ACTIONS]]
     return [header("Quick actions"), actions(*buttons[:25], block_id=BlockId.HOME_QUICK),
             context(f"Commands your role ({data.role}) may run. `/billecta help` lists them all.")]

@@ -16,6 +16,7 @@ from blocks.common import Block, context, modal, option, plain
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.metadata import PickerState
 from bot import commands as registry
+from bot import records
 from bot.commands import Command, Kind
 from bot.roles import Role
 from bot.targets import parse_targets
@@ -112,7 +113,7 @@ def _record_blocks(command: Command, state: PickerState, lines: dict[str, str]) 
     record_type = state.record_type or ""
     danger = " · ⚠️ dangerous" if command.dangerous else ""
     blocks = [context(f"*{command.title}* · needs the {command.role.label} role{danger}")]
-    if command.record_type == "report":
+    if not records.takes_target(command.record_type):
         return blocks
     if command.kind is Kind.BULK:
         element: Block = {"type": "plain_text_input", "action_id": ActionId.PICKER_TARGETS,

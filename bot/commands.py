@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
+from bot import records
 from bot.errors import UsageError
 from bot.roles import Role
 from bot.services import articles, credit, creditor, debtors, events, invoices, orders, payments
@@ -18,7 +19,7 @@ from bot.specs import ActionSpec, DialogSpec, JobSpec, Spec, ViewSpec
 S = TypeVar("S", JobSpec, ActionSpec, DialogSpec, ViewSpec)
 
 SEED_PREFIX = "limepkg_billecta_integration."
-EVENT_LOG_TYPES = ("invoice", "order", "debtor", "creditor", "debtcollection", "payment")
+EVENT_LOG_TYPES = records.EVENT_LOG
 
 
 class Kind(StrEnum):
@@ -106,11 +107,12 @@ class Command:
 
     @property
     def targets_hint(self) -> str:
-        if self.record_type == "report":
+        targets = records.get(self.record_type).targets if self.record_type != records.ANY else records.Targets.ONE
+        if targets is records.Targets.NONE:
             return ""
         if self.kind is Kind.BULK:
             return "<ids> | --all | --changed"
-        if self.record_type == "creditor":
+        if targets is records.Targets.DEFAULT_ONE:
             return "[id]"
         return "<id>"
 
@@ -214,13 +216,12 @@ COMMANDS: tuple[Command, ...] = (
                                                   options=events.OPTIONS, exports=("csv", "json"))),
 )
 
-RECORD_TYPES = ("article", "debtor", "creditor", "invoice", "debtcollection", "payment", "order",
-                "orderrow", "report")
+RECORD_TYPES = records.NAMES
 
 
 def applies_to(command: Command, record_type: str) -> bool:
-    if command.record_type == "*":
-        return record_type in EVENT_LOG_TYPES
+    if command.record_type == records.ANY:
+        return records.has_event_log(record_type)
     return command.record_type == record_type
 
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
-from bot import once
+from bot import once, records
 from bot.billecta import writes
 from bot.billecta.enums import InvoiceStage
-from bot.commands import EVENT_LOG_TYPES, Command
+from bot.commands import Command
 from bot.errors import (
     AlreadyDone,
     BotError,
@@ -30,11 +30,11 @@ from bot.errors import (
 )
 from bot.forms import check_fields, validate_form
 from bot.money import DEFAULT_CURRENCY, format_amount
+from bot.records import Targets
 from bot.roles import Actor, Role, require
 from bot.services import Outcome
 from bot.services.labels import enrich, label, listed
 from bot.services.mirror import resolve
-from bot.store import SOURCE_TYPES
 from bot.targets import TargetSpec
 
 if TYPE_CHECKING:
@@ -79,9 +79,9 @@ class Selection:
 
 def display_name(command: Command, record_type: str = "") -> str:
     """The command as the user would type it: 'invoice events', never '* events'."""
-    if command.record_type != "*":
+    if command.record_type != records.ANY:
         return command.name
-    return f"{record_type if record_type in EVENT_LOG_TYPES else EVENT_LOG_TYPES[0]} {command.verb}"
+    return f"{record_type if records.has_event_log(record_type) else records.EVENT_LOG[0]} {command.verb}"
 
 
 def check_allowed(command: Command, actor: Actor, record_type: str = "") -> None:
@@ -94,25 +94,15 @@ def check_allowed(command: Command, actor: Actor, record_type: str = "") -> None
 
 
 def has_billecta_id(record_type: str, row: dict[str, Any]) -> bool:
-    column = "action_public_id" if record_type in ("invoice", "debtcollection") else "billecta_id"
-    return bool(row.get(column))
+    return records.get(record_type).billecta_id(row) is not None
 
 
 def resolve_one(rt: Runtime, command: Command, key: str) -> dict[str, Any]:
     row = resolve(rt, command.record_type, key)
     if command.needs_billecta_id and not has_billecta_id(command.record_type, row):
-        raise NotInBillecta(f"{label(command.record_type, row)} is not in Billecta yet. {_how_to_sync(command, row)}")
+        raise NotInBillecta(f"{label(command.record_type, row)} is not in Billecta yet. "
+                            f"{records.get(command.record_type).sync_text(row)}")
     return row
-
-
-def _how_to_sync(command: Command, row: dict[str, Any]) -> str:
-    if command.record_type == "orderrow":
-        return f"Run `order upsert {row.get('order_id')}` first."
-    if command.record_type in ("article", "debtor", "order"):
-        return f"Run `{command.record_type} upsert {row['id']}` first."
-    if command.record_type == "creditor":
-        return "Run `creditor update` first."
-    return "Run `billecta-bot pull` to refresh the store from Billecta."
 
 
 def select(rt: Runtime, command: Command, spec: TargetSpec) -> Selection:
@@ -120,16 +110,15 @@ def select(rt: Runtime, command: Command, spec: TargetSpec) -> Selection:
     spec = _default_creditor(rt, command, spec)
     if spec.empty:
         raise UsageError(f"Say which records: `{command.usage}`.")
-    table = command.record_type
+    table, kind = command.record_type, records.get(command.record_type)
     if spec.all or spec.changed:
-        if table not in SOURCE_TYPES:
-            raise UsageError(f"--all and --changed work for {', '.join(SOURCE_TYPES)}; name the {table}s.")
+        if not kind.pushed:
+            raise UsageError(f"--all and --changed work for {', '.join(records.SOURCE)}; name the {table}s.")
         keys = [str(i) for i in rt.store.ids(table, changed_only=spec.changed)]
         if not keys:
             raise NotFound(f"No {table}s {'changed since their last sync' if spec.changed else 'in the store'}.")
     else:
         keys = spec.keys
-    id_column = "invoice_number" if table == "invoice" else "id"
     # Only ids, record lines and totals are kept: a 20,000-record selection must not hold 20,000 rows.
     selection = Selection(command, [], [])
     missing, unsynced, batch = [], [], []
@@ -141,8 +130,8 @@ def select(rt: Runtime, command: Command, spec: TargetSpec) -> Selection:
         except NotFound:
             missing.append(key)
         if len(batch) >= BATCH:
-            _add(rt, selection, batch, id_column)
-    _add(rt, selection, batch, id_column)
+            _add(rt, selection, batch)
+    _add(rt, selection, batch)
     _raise_for(table, missing, unsynced)
     return selection
 
@@ -153,11 +142,12 @@ MONEY_COLUMNS = {"invoice credit": "current_amount", "order attest": "total_mino
                  "order upsert-attest": "total_minor"}
 
 
-def _add(rt: Runtime, selection: Selection, batch: list[dict[str, Any]], id_column: str) -> None:
+def _add(rt: Runtime, selection: Selection, batch: list[dict[str, Any]]) -> None:
     """Record lines (and, for money, the amounts) of a batch of resolved rows; empties the batch."""
     table, column = selection.command.record_type, MONEY_COLUMNS.get(selection.command.name)
+    kind = records.get(table)
     for row in enrich(rt.store, table, batch):
-        selection.ids.append(str(row[id_column]))
+        selection.ids.append(kind.key(row))
         selection.labels.append(listed(table, row) + _to_credit(selection.command, row))
         if column:
             currency = (row.get("currency") or DEFAULT_CURRENCY).upper()
@@ -183,7 +173,7 @@ def _to_credit(command: Command, row: dict[str, Any]) -> str:
 
 def _default_creditor(rt: Runtime, command: Command, spec: TargetSpec) -> TargetSpec:
     """`creditor update` with no id means the store's one creditor."""
-    if command.record_type != "creditor" or not spec.empty:
+    if records.get(command.record_type).targets is not Targets.DEFAULT_ONE or not spec.empty:
         return spec
     ids = rt.store.ids("creditor")
     if not ids:
@@ -196,7 +186,7 @@ def _default_creditor(rt: Runtime, command: Command, spec: TargetSpec) -> Target
 
 def _raise_for(table: str, missing: list[str], unsynced: list[str]) -> None:
     problems = []
-    if missing and table in SOURCE_TYPES:
+    if missing and records.get(table).pushed:
         problems.append(f"no {table} {_short(missing)} in the store (import it first)")
     elif missing:
         problems.append(f"no {table} {_short(missing)} in the store or in Billecta")

@@ -13,6 +13,7 @@ from blocks.home import SHOWN_FAILURES, FailedCommand, HomeData, home_error_view
 from blocks.ids import ActionId, matching
 from blocks.metadata import PickerState
 from bot import commands as registry
+from bot import records
 from bot.commands import Kind
 from bot.errors import BotError
 from bot.roles import Actor, Role
@@ -132,6 +133,6 @@ def on_open_palette(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) ->
 def on_quick_command(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
     ack()
     command = registry.by_slug(action["value"])
-    record_type = command.record_type if command and command.record_type != "*" else None
+    record_type = command.record_type if command and command.record_type != records.ANY else None
     open_picker(deps, body, PickerState(record_type=record_type, command=command.slug if command and
                                                       record_type else None), actor)

@@ -16,6 +16,7 @@ from blocks.metadata import PickerState
 from blocks.picker import Viewer, chosen, found_keys, picker_view
 from blocks.status import loading_view
 from bot import commands as registry
+from bot import records
 from bot.commands import Kind
 from bot.errors import BotError, UsageError
 from bot.roles import Actor, who_can_grant
@@ -113,7 +114,7 @@ def _start(state: PickerState, values: dict[str, Any], actor: Actor,
                 return None, {BlockId.PICKER_TARGETS: "Give record ids, ranges, --changed or --all."}
         except BotError as exc:
             return None, {BlockId.PICKER_TARGETS: exc.user_message}
-    elif command.record_type != "report":
+    elif records.takes_target(command.record_type):
         key = values.get(BlockId.PICKER_RECORD)
         if not key:
             return None, {BlockId.PICKER_RECORD: f"Choose a {record_type}."}

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from bot import records
 from bot.cli.views import confirm, stamp, tabulate
 from bot.commands import Command
 from bot.config import Settings
@@ -24,7 +25,7 @@ from bot.jobs.table import JobTable
 from bot.notify import MAX_LISTED_FAILURES, CliNotifier, Notifier, NullNotifier, describe_change, format_job
 from bot.roles import shell_actor
 from bot.runtime import Runtime, build_runtime
-from bot.store import SOURCE_TYPES, Store
+from bot.store import Store
 from bot.targets import TargetSpec
 
 
@@ -81,7 +82,7 @@ def run_job_command(rt: Runtime, command: Command, spec: TargetSpec, args: argpa
 
 def _nothing_changed(rt: Runtime, command: Command, spec: TargetSpec) -> bool:
     """`--changed` alone, and no record of the type has changed since its last sync."""
-    return (spec.changed and not spec.keys and not spec.all and command.record_type in SOURCE_TYPES
+    return (spec.changed and not spec.keys and not spec.all and records.get(command.record_type).pushed
             and not rt.store.ids(command.record_type, changed_only=True))
 
 

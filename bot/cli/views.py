@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot import timefmt
+from bot import records, timefmt
 from bot.billecta.dates import STOCKHOLM
 from bot.commands import Command, Kind
 from bot.config import Settings
@@ -72,9 +72,7 @@ def list_records(args: argparse.Namespace, settings: Settings) -> int:
     if not found:
         what = f" matching {' '.join(args.text)!r}" if args.text else ""
         # A new store against an existing account is empty until pull: say so rather than nothing.
-        hint = "" if args.text or record_type == "orderrow" else \
-            f" `billecta-bot pull` links what Billecta has; `billecta-bot import {record_type} FILE` adds yours." \
-            if record_type in ("article", "debtor", "creditor", "order") else " `billecta-bot pull` fetches them."
+        hint = "" if args.text else records.get(record_type).empty_hint
         print(f"No {record_type}s{what} in the store.{hint}")
         return 0
     rows = [(record.key, record.line, record.billecta_id or "not in Billecta", record.status_text)

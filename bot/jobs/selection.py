@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot import records
 from bot.commands import Command
 from bot.runner import Selection, select
 from bot.services.orders import flag_changed_rows
@@ -19,6 +20,6 @@ if TYPE_CHECKING:
 
 
 def job_selection(rt: Runtime, command: Command, spec: TargetSpec) -> Selection:
-    if command.record_type == "order" and spec.changed:
+    if spec.changed and records.get(command.record_type).rows:
         flag_changed_rows(rt.store)
     return select(rt, command, spec)

@@ -15,11 +15,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from bot import records
 from bot.billecta.dates import STOCKHOLM, format_datetime, parse_datetime
 from bot.billecta.enums import ActionType, EventType
 from bot.billecta.models import CommonActionEventView, EventView
 from bot.errors import BillectaNotFound, UsageError, echo
 from bot.money import format_amount
+from bot.records import RecordType, Targets
 from bot.services.event_authors import attribute
 from bot.services.event_log import (
     CSV_COLUMNS,
@@ -95,47 +97,56 @@ def event_log(rt: Runtime, record: dict[str, Any] | None, options: dict[str, Any
     record_type = record_type or options.get("record_type")
     if not record_type:
         raise UsageError("Say which kind of record's events to show: invoice, order, debtor, …")
+    kind = records.get(record_type)
+    if not kind.has_event_log:
+        raise UsageError(f"{record_type} records have no event log.")
     if record is None:
-        if record_type != "creditor":
+        if kind.targets is not Targets.DEFAULT_ONE:
             raise UsageError(f"Say which {record_type}: `{record_type} events <id>`.")
-        record = next(iter(rt.store.rows("creditor", order_by="id", limit=1)), {"id": 1})
+        record = next(iter(rt.store.rows(record_type, order_by="id", limit=1)), {"id": 1})
     name = label(record_type, record)
-    key = record_key(record_type, record)
-    if record_type == "payment" and not record.get("action_public_id"):
+    key = kind.key(record)
+    if kind.bot_history and not record.get(kind.event_key_column):
         return build_log(record_type, key, name, payment_history(rt, record))
-    target = _target(rt, record_type, record, options)
+    target = _target(rt, kind, record, options)
     if target.key is None:
         return build_log(record_type, key, name, [], note=target.note, period=target.period)
     cached = None if options.get("refresh", True) else _from_cache(rt, target)
     if cached is not None:
-        return build_log(record_type, key, name, _authors(rt, record_type, record, cached[0]), updated_at=cached[1],
+        return build_log(record_type, key, name, _authors(rt, kind, record, cached[0]), updated_at=cached[1],
                          period=target.period, note=target.note)
     events = _fetch(rt, target)
     if events is None:
         return build_log(record_type, key, name, [], period=target.period,
                          note=f"Billecta has no {target.object_type} {target.key} any more.")
     cache(rt, target.object_type, target.key, events)
-    return build_log(record_type, key, name, _authors(rt, record_type, record, events), period=target.period,
+    return build_log(record_type, key, name, _authors(rt, kind, record, events), period=target.period,
                      note=target.note)
 
 
-def _authors(rt: Runtime, record_type: str, record: dict[str, Any], events: list[LogEvent]) -> list[LogEvent]:
+def _authors(rt: Runtime, kind: RecordType, record: dict[str, Any], events: list[LogEvent]) -> list[LogEvent]:
     """Events the bot caused, with the person who asked (see bot.services.event_authors)."""
-    if record_type == "creditor":
+    if kind.event_object == CREDITOR:
         sources = {e.source for e in events if e.source and e.source.startswith("invoice ")}
         keys: dict[str | None, tuple[str, ...]] = {s: _invoice_keys(rt, s.removeprefix("invoice ")) for s in sources}
         return attribute(rt, events, keys)
-    if record_type == "order":
-        invoice = rt.store.find_by("invoice", "action_public_id", record.get("billecta_id")) \
-            or rt.store.find_by("invoice", "order_id", record.get("id"))
+    invoice = _log_invoice(rt, kind, record)
+    if kind.invoice_link:  # the invoice was made from this record, which bot requests name by its own id
         number = (invoice or {}).get("invoice_number")
         return attribute(rt, events, {None: tuple(str(k) for k in (number, record.get("id")) if k)})
-    if record_type == "payment":
-        invoice = rt.store.find_by("invoice", "action_public_id", record.get("action_public_id"))
-        record = invoice or {}
-    if record_type in ("invoice", "payment") and record.get("invoice_number"):
-        return attribute(rt, events, {None: _invoice_keys(rt, str(record["invoice_number"]))})
+    if invoice and invoice.get("invoice_number"):
+        return attribute(rt, events, {None: _invoice_keys(rt, str(invoice["invoice_number"]))})
     return events
+
+
+def _log_invoice(rt: Runtime, kind: RecordType, record: dict[str, Any]) -> dict[str, Any] | None:
+    """The invoice whose events are the record's log: itself, the one it is on, or the one made from it."""
+    if kind.event_object != "invoice":
+        return None
+    if kind.name == kind.event_object:
+        return record
+    return rt.store.find_by("invoice", "action_public_id", record.get(kind.event_key_column)) or (
+        rt.store.find_by("invoice", kind.invoice_link, record.get("id")) if kind.invoice_link else None)
 
 
 def _invoice_keys(rt: Runtime, number: str) -> tuple[str, ...]:
@@ -147,29 +158,22 @@ def _invoice_keys(rt: Runtime, number: str) -> tuple[str, ...]:
 
 def record_key(record_type: str, record: dict[str, Any]) -> str:
     """The id users know the record by: the invoice number, the case id, else the local id."""
-    if record_type == "invoice":
-        return str(record.get("invoice_number") or record.get("action_public_id"))
-    if record_type == "debtcollection":
-        return str(record.get("action_public_id"))
-    return str(record.get("id"))
+    return records.get(record_type).key(record)
 
 
-def _target(rt: Runtime, record_type: str, record: dict[str, Any], options: dict[str, Any]) -> _Target:
-    not_synced = f"{label(record_type, record)} is not in Billecta yet, so it has no events there."
-    if record_type in ("invoice", "debtcollection", "payment"):
-        aid = record.get("action_public_id")
-        return _Target("invoice" if record_type != "debtcollection" else "debtcollection", aid,
-                       None if aid else not_synced)
-    if record_type == "order":
-        invoice = record.get("id") and rt.store.find_by("invoice", "order_id", record["id"])
-        aid = record.get("billecta_id") or (invoice["action_public_id"] if invoice else None)
-        return _Target("invoice", aid, None if aid else not_synced)
-    if record_type == "debtor":
-        return _Target("debtor", record.get("billecta_id"), None if record.get("billecta_id") else not_synced)
-    if record_type == "creditor":
-        return _Target("creditor", record.get("billecta_id") or rt.billecta.creditor_id,
-                       period=creditor_period(options))
-    raise UsageError(f"{record_type} records have no event log.")
+CREDITOR = "creditor"  # the Billecta object whose log is the creditor-wide one, over a period
+
+
+def _target(rt: Runtime, kind: RecordType, record: dict[str, Any], options: dict[str, Any]) -> _Target:
+    assert kind.event_object is not None
+    aid = record.get(kind.event_key_column)
+    if not aid and kind.invoice_link and record.get("id"):
+        invoice = rt.store.find_by("invoice", kind.invoice_link, record["id"])
+        aid = invoice["action_public_id"] if invoice else None
+    if kind.event_object == CREDITOR:
+        return _Target(CREDITOR, aid or rt.billecta.creditor_id, period=creditor_period(options))
+    not_synced = f"{label(kind.name, record)} is not in Billecta yet, so it has no events there."
+    return _Target(kind.event_object, aid, None if aid else not_synced)
 
 
 def creditor_period(options: dict[str, Any], today: date | None = None) -> tuple[date, date]:

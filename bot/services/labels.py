@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from bot import records
 from bot.billecta.enums import DebtCollectionStage, InvoiceStage, UnhandledPaymentState
 from bot.money import DEFAULT_CURRENCY, MoneyError, format_amount, to_minor
 from bot.timefmt import format_day
@@ -90,16 +91,9 @@ PAYMENT_STATES: dict[UnhandledPaymentState, str] = {
 
 
 def label(record_type: str, row: dict[str, Any]) -> str:
-    if record_type == "invoice":
-        return f"invoice {row.get('invoice_number') or row.get('action_public_id')}"
-    if record_type == "debtcollection":
-        number = row.get("invoice_number")
-        suffix = f" (invoice {number})" if number else ""
-        return f"debtcollection {row.get('action_public_id')}{suffix}"
-    if record_type == "payment":
-        return f"payment {row.get('id')}"
-    name = row.get("name") or row.get("description")
-    return f"{record_type} {row['id']}" + (f" ({name})" if name else "")
+    kind = records.get(record_type)
+    aside = next((row[column] for column in kind.aside if row.get(column)), None)
+    return f"{record_type} {kind.key(row)}" + (kind.aside_format.format(aside) if aside else "")
 
 
 def invoice_stage(row: dict[str, Any]) -> str:
@@ -167,13 +161,9 @@ class Amount(str):
     """A line part holding money: kept whole when a line is shortened."""
 
 
-# Types listed and confirmed by their record line; the rest (creditor, orderrow) keep their short label.
-LINED = ("invoice", "debtor", "article", "order", "payment", "debtcollection")
-
-
 def listed(record_type: str, row: dict[str, Any]) -> str:
-    """How a record is listed in a confirmation or a job: its titled line, or its label."""
-    return titled(record_type, row) if record_type in LINED else label(record_type, row)
+    """How a record is listed in a confirmation or a job: its titled line, or (creditor, orderrow) its label."""
+    return titled(record_type, row) if records.get(record_type).lined else label(record_type, row)
 
 
 def money(minor: Any, currency: str | None) -> str:
@@ -257,8 +247,11 @@ def enrich(store: Store, record_type: str, rows: Iterable[dict[str, Any]]) -> li
     """Rows with what their line shows from other tables: an order's debtor name and total
     (its Billecta invoice's amount, or the sum of its rows excluding VAT before it has one)."""
     rows = list(rows)
-    if record_type != "order" or not rows:
-        return rows
+    add = _ENRICHED.get(record_type)
+    return add(store, rows) if add and rows else rows
+
+
+def _orders(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     debtor_ids = sorted({row["debtor_id"] for row in rows if row.get("debtor_id") is not None})
     names = _by_id(store, "debtor", "id", debtor_ids, "name")
     invoice_ids = sorted({row["billecta_id"] for row in rows if row.get("billecta_id")})
@@ -303,3 +296,7 @@ def _row_sums(store: Store, order_ids: list[int]) -> dict[int, int]:
         except MoneyError:  # more decimals than the currency has: Billecta rounds; show none rather than guess
             continue
     return out
+
+
+# What a type's line shows from other tables, by type (the rest show their own row only).
+_ENRICHED = {"order": _orders}

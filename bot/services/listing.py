@@ -6,39 +6,19 @@ its options later, and a script listing records should not depend on Billecta be
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot import records
+from bot.records import RecordType
 from bot.services.labels import debt_collection_stage, enrich, invoice_stage, line, payment_state
 from bot.store import Store
 
 LIMIT = 50
 
 
-@dataclass(frozen=True)
-class Searched:
-    """How one record type is found: the columns a text matches, the key a target is given by,
-    the column with its Billecta id and the one with its status."""
-
-    columns: tuple[str, ...]
-    key: str
-    billecta_id: str
-    status: str
-
-
-SEARCHED: dict[str, Searched] = {
-    "invoice": Searched(("invoice_number", "debtor_name", "action_public_id", "ocr"), "invoice_number",
-                        "action_public_id", "stage"),
-    "debtcollection": Searched(("invoice_number", "debtor_name", "action_public_id"), "action_public_id",
-                               "action_public_id", "stage"),
-    "payment": Searched(("reference", "sender_name", "billecta_id"), "id", "billecta_id", "state"),
-    "article": Searched(("name", "article_number"), "id", "billecta_id", "sync_status"),
-    "debtor": Searched(("name", "org_no", "email"), "id", "billecta_id", "sync_status"),
-    "creditor": Searched(("name", "org_no"), "id", "billecta_id", "sync_status"),
-    "order": Searched(("your_reference", "our_reference"), "id", "billecta_id", "sync_status"),
-    "orderrow": Searched(("description",), "id", "billecta_id", "sync_status"),
-}
-LISTED_TYPES = tuple(SEARCHED)
+LISTED_TYPES = records.IN_STORE
 
 
 @dataclass(frozen=True)
@@ -58,18 +38,8 @@ class Listed:
         """The status in words ('in debt collection', 'sent, paused'), never Billecta's enum name."""
         if self.unhandled:
             return "unhandled: Billecta could not match it to an invoice"
-        if self.record_type == "invoice":
-            return invoice_stage(self.row)
-        if self.record_type == "debtcollection":
-            return debt_collection_stage(self.status)
-        if self.record_type == "payment":
-            invoice = self.row.get("invoice_number")
-            if self.row.get("kind") == "manual" and invoice:
-                return f"registered on invoice {invoice}"
-            return payment_state(self.status)
-        if self.record_type == "orderrow":
-            return f"{self.status}, with order {self.row.get('order_id')}"
-        return self.status or ""
+        words = _STATUS_TEXT.get(self.record_type)
+        return words(self) if words else self.status or ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"type": self.record_type, "id": self.key, "line": self.line, "billecta_id": self.billecta_id,
@@ -78,22 +48,17 @@ class Listed:
 
 def find(store: Store, record_type: str, text: str = "", limit: int | None = LIMIT) -> list[Listed]:
     """The records of `record_type` whose id, number, name, reference… contain `text`, newest first."""
-    searched = SEARCHED.get(record_type)
-    if searched is None:
+    kind = records.BY_NAME.get(record_type)
+    if kind is None or kind.table is None:
         return []
     text = text.strip()
     where, params = None, []
     if text:
-        where = " OR ".join([f"CAST([{c}] AS TEXT) LIKE ?" for c in searched.columns] + ["CAST(id AS TEXT) = ?"])
-        params = [f"%{text}%"] * len(searched.columns) + [text]
-    rows = enrich(store, record_type, store.rows(record_type, where, params, order_by="id desc", limit=limit))
-    if record_type == "orderrow":
-        rows = _with_order_status(store, rows)
-    if record_type == "payment":
-        rows = _with_invoice(store, rows)
-    return [_listed(record_type, searched, row) for row in rows]
-
-
+        where = " OR ".join([f"CAST([{c}] AS TEXT) LIKE ?" for c in kind.search_columns] + ["CAST(id AS TEXT) = ?"])
+        params = [f"%{text}%"] * len(kind.search_columns) + [text]
+    rows = enrich(store, record_type, store.rows(kind.table, where, params, order_by="id desc", limit=limit))
+    shown = _SHOWN_WITH.get(record_type)
+    return [_listed(kind, row) for row in (shown(store, rows) if shown else rows)]
 def _with_order_status(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Order rows have no sync of their own (they are pushed with their order): a row is synced when
     its order was pushed after the row's last edit, changed when edited since, new when the order
@@ -124,12 +89,27 @@ def _with_invoice(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, An
     return shown
 
 
-def _listed(record_type: str, searched: Searched, row: dict[str, Any]) -> Listed:
-    unhandled = record_type == "payment" and row.get("kind") == "unhandled" and row.get("state") == "Unhandled"
-    return Listed(record_type, key_of(searched, row), line(record_type, row), row.get(searched.billecta_id) or None,
-                  row.get(searched.status) or None, unhandled, row)
+def _listed(kind: RecordType, row: dict[str, Any]) -> Listed:
+    unhandled = bool(kind.needs_action) and all(row.get(column) == value for column, value in kind.needs_action)
+    return Listed(kind.name, kind.key(row), line(kind.name, row), kind.billecta_id(row), row.get(kind.status_column)
+                  or None, unhandled, row)
 
 
-def key_of(searched: Searched, row: dict[str, Any]) -> str:
-    """The target a command takes for this row: an invoice by its number, a case by its id, others by id."""
-    return str(row.get(searched.key) or row["id"])
+def _payment_status(listed: Listed) -> str:
+    invoice = listed.row.get("invoice_number")
+    if listed.row.get("kind") == "manual" and invoice:
+        return f"registered on invoice {invoice}"
+    return payment_state(listed.status)
+
+
+# A status in words, by type (the rest show their sync status as stored).
+_STATUS_TEXT: dict[str, Callable[[Listed], str]] = {
+    "invoice": lambda listed: invoice_stage(listed.row),
+    "debtcollection": lambda listed: debt_collection_stage(listed.status),
+    "payment": _payment_status,
+    "orderrow": lambda listed: f"{listed.status}, with order {listed.row.get('order_id')}",
+}
+# Rows listed with what another table says of them, by type.
+_SHOWN_WITH: dict[str, Callable[[Store, list[dict[str, Any]]], list[dict[str, Any]]]] = {
+    "orderrow": _with_order_status, "payment": _with_invoice,
+}

@@ -6,9 +6,10 @@ portal, say) is looked up in Billecta and mirrored, so any record the creditor h
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot import records
 from bot.billecta.dates import format_datetime
 from bot.billecta.models import (
     DebtCollectionActionView,
@@ -17,11 +18,11 @@ from bot.billecta.models import (
     UnhandledPaymentView,
 )
 from bot.errors import BillectaNotFound, NotFound, echo
+from bot.records import GUID, By, RecordType, Side
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
-
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+    from bot.store import Store
 
 
 def _when(value: Any) -> str | None:
@@ -125,27 +126,48 @@ def mirror_payment(rt: Runtime, view: UnhandledPaymentView) -> dict[str, Any]:
     return rt.store.mirror("payment", "billecta_id", payment_values(view))
 
 
+def resolve(rt: Runtime, record_type: str, key: str) -> dict[str, Any]:
+    """The record `key` names, by each of the forms its type's row lists (bot.records), store first;
+    a mirror type the store does not know is looked up in Billecta and mirrored."""
+    kind = records.get(record_type)
+    key = key.strip()
+    row = in_store(rt.store, kind, key)
+    if row is None and kind.side is Side.MIRROR:
+        row = FROM_BILLECTA[kind.name](rt, key)
+    if row is None:
+        raise NotFound(kind.unresolved(echo(key)))
+    return row
+
+
+def in_store(store: Store, kind: RecordType, key: str) -> dict[str, Any] | None:
+    for by in kind.by:
+        if by is By.LOCAL_ID:
+            row = store.get(kind.name, int(key)) if key.isdigit() else None
+        else:
+            row = store.find_by(kind.name, kind.column(by), key)
+        if row is not None:
+            return row
+    return None
+
+
 def resolve_invoice(rt: Runtime, key: str) -> dict[str, Any]:
-    """An invoice by invoice number or action public id: the store first, then Billecta."""
-    row = rt.store.find_by("invoice", "invoice_number", key) or rt.store.find_by(
-        "invoice", "action_public_id", key)
-    if row is not None:
-        return row
+    return resolve(rt, "invoice", key)
+
+
+def resolve_source(rt: Runtime, record_type: str, key: str) -> dict[str, Any]:
+    """A source record (article, debtor, creditor, order, orderrow) by its local or Billecta id."""
+    return resolve(rt, record_type, str(key))
+
+
+def _invoice_from_billecta(rt: Runtime, key: str) -> dict[str, Any] | None:
     view = rt.billecta.find_invoice_by_number(key)
     if view is None and key.isdigit():
         view = _get_or_none(lambda: rt.billecta.get_invoice(key))
-    if view is None:
-        raise NotFound(f"There is no invoice {echo(key)}: not in the bot's store and not in Billecta.")
-    return mirror_invoice(rt, view)
+    return mirror_invoice(rt, view) if view is not None else None
 
 
-def resolve_debtcollection(rt: Runtime, key: str) -> dict[str, Any]:
-    """A debt-collection case by its action public id or its invoice's number: the store first, then
-    Billecta (the case by id, else the invoice by number and the case it was sent to)."""
-    row = rt.store.find_by("debtcollection", "action_public_id", key) or rt.store.find_by(
-        "debtcollection", "invoice_number", key)
-    if row is not None:
-        return row
+def _case_from_billecta(rt: Runtime, key: str) -> dict[str, Any] | None:
+    """The case by its id, else the invoice by number (the store's, else Billecta's) and the case it was sent to."""
     invoice = rt.store.find_by("invoice", "invoice_number", key)
     if invoice is not None and invoice["debt_collection_action_public_id"]:
         view = _get_or_none(lambda: rt.billecta.get_debt_collection(invoice["debt_collection_action_public_id"]))
@@ -154,42 +176,18 @@ def resolve_debtcollection(rt: Runtime, key: str) -> dict[str, Any]:
         if view is None and invoice is None and (found := rt.billecta.find_invoice_by_number(key)) is not None:
             case_id = mirror_invoice(rt, found)["debt_collection_action_public_id"]
             view = _get_or_none(lambda: rt.billecta.get_debt_collection(case_id)) if case_id else None
-    if view is None:
-        raise NotFound(f"There is no debt-collection case {echo(key)}: not in the store and not in Billecta.")
-    return mirror_debtcollection(rt, view)
+    return mirror_debtcollection(rt, view) if view is not None else None
 
 
-def resolve_payment(rt: Runtime, key: str) -> dict[str, Any]:
-    """A payment by its local id or Billecta's unhandled-payment id."""
-    if key.isdigit():
-        row = rt.store.get("payment", int(key))
-        if row is not None:
-            return row
-    row = rt.store.find_by("payment", "billecta_id", key)
-    if row is not None:
-        return row
-    view = _get_or_none(lambda: rt.billecta.get_unhandled_payment(key)) if _GUID.match(key) else None
-    if view is None:
-        raise NotFound(f"There is no payment {echo(key)}: not in the store and not in Billecta.")
-    return mirror_payment(rt, view)
+def _payment_from_billecta(rt: Runtime, key: str) -> dict[str, Any] | None:
+    view = _get_or_none(lambda: rt.billecta.get_unhandled_payment(key)) if GUID.match(key) else None
+    return mirror_payment(rt, view) if view is not None else None
 
 
-def resolve_source(rt: Runtime, record_type: str, key: str) -> dict[str, Any]:
-    """A source record (article, debtor, creditor, order, orderrow) by its local id."""
-    if not key.isdigit():
-        row = rt.store.find_by(record_type, "billecta_id", key)
-        if row is None:
-            raise NotFound(f"{record_type} ids are numbers; {echo(key)!r} is not one.")
-        return row
-    return rt.store.require(record_type, int(key))
-
-
-def resolve(rt: Runtime, record_type: str, key: str) -> dict[str, Any]:
-    resolvers = {"invoice": resolve_invoice, "debtcollection": resolve_debtcollection,
-                 "payment": resolve_payment}
-    if record_type in resolvers:
-        return resolvers[record_type](rt, key)
-    return resolve_source(rt, record_type, key)
+# How each mirror type is found in Billecta when the store does not know it.
+FROM_BILLECTA: dict[str, Callable[[Runtime, str], dict[str, Any] | None]] = {
+    "invoice": _invoice_from_billecta, "debtcollection": _case_from_billecta, "payment": _payment_from_billecta,
+}
 
 
 def _get_or_none(call: Any) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 
 from blocks.ids import SLASH_COMMAND, CallbackId, shortcut_callback
 from bot import commands as registry
+from bot import records
 from bot.slack.server import EVENTS_PATH
 
 APP_NAME = "billecta-bot"
@@ -21,7 +22,7 @@ USAGE_HINT = "<type> <command> <ids> [--option value] | help [type] | (nothing: 
 
 def shortcut_types() -> list[str]:
     """Record types with commands that act on records: one message shortcut each (Slack allows 10 in all)."""
-    return [t for t in registry.RECORD_TYPES if t != "report" and registry.commands_for(t)]
+    return [t for t in records.IN_STORE if registry.commands_for(t)]
 
 
 def manifest(url: str | None = None) -> dict[str, Any]:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-TYPES = ("article", "debtor", "creditor", "invoice", "debtcollection", "payment", "orderrow", "order")
+from bot import records
+
+# Longest first, so 'orderrow 5' is not read as 'order' and a stray 'row 5'.
+TYPES = tuple(sorted(records.IN_STORE, key=len, reverse=True))
 _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _ID = rf"(?:{_GUID}|#?\d{{1,12}}(?:\s?-\s?\d{{1,12}})?)"
 _LIST = rf"{_ID}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_ID})*"

@@ -6,8 +6,9 @@ Slack wants the options within 3 seconds with no way to fill them later, so this
 
 from __future__ import annotations
 
+from bot import records
 from bot.services.labels import OPTION_TEXT, enrich, line
-from bot.services.listing import LIMIT, SEARCHED, find, key_of
+from bot.services.listing import LIMIT, find
 from bot.store import Store
 
 
@@ -19,13 +20,14 @@ def search(store: Store, record_type: str, query: str, limit: int = LIMIT) -> li
 
 def lines_for(store: Store, record_type: str, keys: list[str]) -> dict[str, str]:
     """Record lines (within Slack's option limit) for the keys a message shortcut found, by key."""
-    if record_type not in SEARCHED or not keys:
+    kind = records.BY_NAME.get(record_type)
+    if kind is None or kind.table is None or not keys:
         return {}
-    key_column = SEARCHED[record_type].key
+    key_column = kind.key_column
     marks = ", ".join("?" for _ in keys)
     where = f"CAST([{key_column}] AS TEXT) IN ({marks}) OR CAST(id AS TEXT) IN ({marks})"
     rows = enrich(store, record_type, store.rows(record_type, where, [*keys, *keys], limit=2 * len(keys)))
     found: dict[str, str] = {}
     for row in rows:
-        found.setdefault(key_of(SEARCHED[record_type], row), line(record_type, row, limit=OPTION_TEXT))
+        found.setdefault(kind.key(row), line(record_type, row, limit=OPTION_TEXT))
     return found
