@@ -119,12 +119,13 @@ class RecordType:
         return self.sync_hint.format(**row)
 
 
-def _source(name: str, *, search: tuple[str, ...], aside: str = "name", **more: Any) -> RecordType:
+def _source(name: str, *, search: tuple[str, ...], aside: str | None = "name",
+            by: tuple[By, ...] = (By.LOCAL_ID, By.BILLECTA_ID), **more: Any) -> RecordType:
     """The bot's own records: by local id or Billecta id; pushed with `<type> upsert`, added by import."""
     more.setdefault("sync_hint", f"Run `{name} upsert {{id}}` first.")
     more.setdefault("empty_hint", f" `billecta-bot pull` links what Billecta has; `billecta-bot import {name} FILE` "
                                   "adds yours.")
-    return RecordType(name, Side.SOURCE, (By.LOCAL_ID, By.BILLECTA_ID), search_columns=search, aside=(aside,),
+    return RecordType(name, Side.SOURCE, by, search_columns=search, aside=(aside,) if aside else (),
                       aside_format=" ({})", **more)
 
 
@@ -145,10 +146,10 @@ TYPES: tuple[RecordType, ...] = (
     RecordType("payment", Side.MIRROR, (By.LOCAL_ID, By.BILLECTA_ID), event_object="invoice",
                event_key_column="action_public_id", search_columns=("reference", "sender_name", "billecta_id"),
                status_column="state", bot_history=True, needs_action=(("kind", "unhandled"), ("state", "Unhandled"))),
-    _source("order", search=("your_reference", "our_reference"), event_object="invoice", invoice_link="order_id",
-            rows="orderrow"),
+    _source("order", search=("your_reference", "our_reference"), aside=None, event_object="invoice",
+            invoice_link="order_id", rows="orderrow"),
     # Order rows are pushed with their order: no Billecta id or sync of their own.
-    _source("orderrow", search=("description",), aside="description", lined=False,
+    _source("orderrow", search=("description",), aside="description", by=(By.LOCAL_ID,), lined=False,
             sync_hint="Run `order upsert {order_id}` first.", empty_hint=""),
     RecordType("report", Side.NONE, (), billecta_id_column=None, targets=Targets.NONE, lined=False, empty_hint=""),
 )

@@ -162,9 +162,9 @@ def test_a_dialog_command_takes_its_fields_as_words(workdir: Path, capsys: pytes
     status, _, err = run(capsys, "run", "invoice", "payment", "1001", "amount=abc", "payment_means=BG", "--yes")
     assert status == 2 and "amount: 'abc' is not an amount" in err
     status, _, err = run(capsys, "run", "invoice", "payment", "1001", "colour=red", "--yes")
-    assert status == 2 and "has no field colour" in err
+    assert status == 2 and "has no field `colour`. Its fields:\n  overpayment" in err
     status, _, err = run(capsys, "run", "invoice", "pause", "1001", "amount=1", "--yes")
-    assert status == 2 and "takes no field=value" in err
+    assert status == 2 and "takes no field=value options" in err
 
 
 def test_unknown_ids_are_audited_as_refused_attempts(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot import commands as registry
+from bot import records
 from bot.billecta.endpoints import ENDPOINTS, Confidence
 from bot.cli.jobs import run_job_command
 from bot.cli.views import confirm as _confirm
@@ -20,6 +21,8 @@ from bot.config import Settings
 from bot.demo import link_demo
 from bot.errors import InvoiceStateError, UsageError
 from bot.forms import form_help
+from bot.grammar import Invocation, parse_words
+from bot.records import Targets
 from bot.roles import Actor, shell_actor
 from bot.runner import check_allowed, display_name, precheck_action, prepare_dialog, run_action, run_dialog, run_view
 from bot.runtime import Runtime, build_runtime
@@ -60,36 +63,10 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.ok else 2
 
 
-def parse_run_words(words: list[str]) -> tuple[Command, str, list[str], dict[str, str]]:
-    """'invoice pause 1001', 'pause-invoice 1001' or the full seed id, then targets and a dialog's
-    `field=value` words: (command, record type, target words, form values)."""
-    command = registry.by_slug(words[0])
-    if command is not None:
-        rest = words[1:]
-        record_type = command.record_type
-        if record_type == "*":  # 'show-event-log debtor 3'
-            if not rest or rest[0] not in registry.EVENT_LOG_TYPES:
-                types = "|".join(registry.EVENT_LOG_TYPES)
-                raise UsageError(f"Say whose events: `billecta-bot run {command.slug} <{types}> <id>`.")
-            record_type, rest = rest[0], rest[1:]
-    elif len(words) < 2:
-        raise UsageError("Say the record type and the command, e.g. `billecta-bot run invoice pause 1001`.")
-    else:
-        command, record_type, rest = registry.find(words[0], words[1]), words[0], words[2:]
-    targets = [word for word in rest if "=" not in word]
-    values: dict[str, str] = {}
-    for word in rest:
-        if "=" not in word:
-            continue
-        key, value = word.split("=", 1)
-        key = key.strip().lower()
-        # amount=5 amount=6 must not quietly register 6: which one was meant is the user's to say.
-        if key in values and values[key] != value:
-            raise UsageError(f"{key} is given twice ({values[key]!r} and {value!r}); give it once.")
-        values[key] = value
-    if values and command.kind is not Kind.DIALOG:
-        raise UsageError(f"`{display_name(command, record_type)}` takes no field=value settings.")
-    return command, record_type, targets, values
+def parse_run_words(words: list[str]) -> Invocation:
+    """'invoice pause 1001', 'pause-invoice 1001' or the full seed id, then targets and options
+    (`field=value`): the grammar `/billecta` reads too (bot.grammar)."""
+    return parse_words(words, shell_actor().role)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -99,7 +76,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not args.words:
         raise UsageError("Say the record type and the command, e.g. `billecta-bot run invoice pause 1001` "
                          "(`run invoice payment --help` lists a command's fields).")
-    command, record_type, target_words, values = parse_run_words(args.words)
+    invocation = parse_run_words(args.words)
+    command, record_type, target_words, values = (invocation.command, invocation.record_type,
+                                                  list(invocation.targets), invocation.options)
     if args.select_all:
         target_words.append("--all")
     if args.changed:
@@ -121,7 +100,7 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
         return run_job_command(rt, command, spec, args)
     key = _one_key(command, record_type, spec)
     if command.kind is Kind.VIEW:
-        print_view(run_view(rt, command, record_type, key, actor), args.json)
+        print_view(run_view(rt, command, record_type, key, actor, dict(values)), args.json, values)
         return 0
     assert key is not None
     if command.kind is Kind.DIALOG:
@@ -160,7 +139,8 @@ RUN_HELP = """usage: billecta-bot run <type> <verb> <targets> [field=value …] 
 def command_help(words: list[str]) -> str:
     """`run <type> <verb> --help`: what the command does, how to call it and, for a dialog, its form
     fields (from the form model itself)."""
-    command, record_type, _, _ = parse_run_words(words)
+    invocation = parse_run_words(words)
+    command, record_type = invocation.command, invocation.record_type
     name = display_name(command, record_type)
     lines = [f"{name}: {command.title}. {command.confirm.format(count='N', label=f'the {record_type}')}",
              f"usage: billecta-bot run {name} {command.targets_hint}".rstrip()
@@ -190,7 +170,7 @@ def _one_key(command: Command, record_type: str, spec: TargetSpec) -> str | None
                          f"`{display_name(command, record_type)} {command.targets_hint}`.")
     if spec.keys:
         return spec.keys[0]
-    if command.kind is Kind.VIEW and record_type in ("creditor", "report"):
+    if command.kind is Kind.VIEW and records.get(record_type).targets is not Targets.ONE:
         return None
     raise UsageError(f"Say which {record_type}: `{display_name(command, record_type)} <id>`.")
 

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.demo import link_demo
 from bot.errors import UsageError
 from bot.runtime import build_runtime
-from bot.services.events import EventLog, LogEvent, export_json
+from bot.services.events import EventLog, LogEvent, export_json, filter_log
 from bot.services.listing import LISTED_TYPES, find
 
 
@@ -84,8 +84,11 @@ def list_records(args: argparse.Namespace, settings: Settings) -> int:
 
 
 # -- results of view commands -------------------------------------------------------------------------
-def print_view(result: Any, as_json: bool) -> None:
+def print_view(result: Any, as_json: bool, options: dict[str, str] | None = None) -> None:
+    """`options`: the filters given (`text=`, `event_type=`), applied as the Slack view applies them."""
     if isinstance(result, EventLog):
+        options = options or {}
+        result = filter_log(result, options.get("text"), options.get("event_type"))
         print(export_json(result).content.decode("utf-8") if as_json else format_log(result))
     else:
         print(json.dumps(result, indent=2, default=str, ensure_ascii=False))
