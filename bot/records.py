@@ -75,6 +75,7 @@ class RecordType:
     # A type whose records are pushed with this one's (an order's rows): a change to them changes it.
     rows: str | None = None
     sync_hint: str = "Run `billecta-bot pull` to refresh the store from Billecta."
+    noun: str = ""  # how a sentence names one ('debt-collection case'); the type's name when empty
     empty_hint: str = " `billecta-bot pull` fetches them."
 
     @property
@@ -110,7 +111,7 @@ class RecordType:
     def unresolved(self, key: str) -> str:
         """What a user is told when `key` names no record of this type, on every surface."""
         if self.side is Side.MIRROR:
-            return f"There is no {self.name} {key}: not in the bot's store and not in Billecta."
+            return f"There is no {self.noun or self.name} {key}: not in the bot's store and not in Billecta."
         if key.isdigit():
             return f"There is no {self.name} {key} in the bot's store."
         return f"{self.name} ids are numbers; {key!r} is not one."
@@ -141,7 +142,8 @@ TYPES: tuple[RecordType, ...] = (
     RecordType("debtcollection", Side.MIRROR, (By.BILLECTA_ID, By.INVOICE_NUMBER, By.LOCAL_ID),
                key_column="action_public_id", billecta_id_column="action_public_id", event_object="debtcollection",
                event_key_column="action_public_id", aside=("invoice_number",), aside_format=" (invoice {})",
-               search_columns=("invoice_number", "debtor_name", "action_public_id"), status_column="stage"),
+               search_columns=("invoice_number", "debtor_name", "action_public_id"), status_column="stage",
+               noun="debt-collection case"),
     # Unhandled payments (Billecta's) and the ones the bot registered on an invoice (its log is the invoice's).
     RecordType("payment", Side.MIRROR, (By.LOCAL_ID, By.BILLECTA_ID), event_object="invoice",
                event_key_column="action_public_id", search_columns=("reference", "sender_name", "billecta_id"),

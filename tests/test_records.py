@@ -58,7 +58,8 @@ def test_an_unknown_target_is_named_in_the_tables_words(rt: Runtime, kind: Recor
             resolve(rt, kind.name, key)
         assert raised.value.user_message == kind.unresolved(key)
     if kind.side is Side.MIRROR:
-        assert kind.unresolved("4242") == f"There is no {kind.name} 4242: not in the bot's store and not in Billecta."
+        noun = kind.noun or kind.name
+        assert kind.unresolved("4242") == f"There is no {noun} 4242: not in the bot's store and not in Billecta."
 
 
 @pytest.mark.parametrize("kind", [k for k in records.TYPES if k.table], ids=lambda k: k.name)
