@@ -6,9 +6,9 @@ import shlex
 from typing import Any
 
 import pytest
-from bot.cli_commands import parse_run_words
 
-from bot.cli import cli_syntax
+from bot.cli.commands import parse_run_words
+from bot.cli.main import cli_syntax
 from bot.errors import UsageError
 from handlers.grammar import parse
 

@@ -15,6 +15,7 @@ import pytest
 
 from bot import records
 from bot.config import load_settings
+from bot.demo import link_demo
 from bot.errors import NotFound
 from bot.records import By, RecordType, Side, Targets
 from bot.runtime import Runtime, build_runtime
@@ -28,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     runtime = build_runtime(load_settings(billecta_bot_db=tmp_path_factory.mktemp("records") / "bot.db"))
+    link_demo(runtime)
     yield runtime
     runtime.close()
 
