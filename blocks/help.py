@@ -56,8 +56,9 @@ def overview(commands: Commands | None = None, role: Role = Role.ADMIN, grants: 
         lines.append(f"*{record_type}*: {_verbs(found, role)}")
     blocks = [
         header("Billecta from Slack"),
-        section("`/billecta <type> <command> <ids> [--option value]` — ids are record ids, ranges (`5-9`), "
-                "Billecta ids or invoice numbers; bulk commands also take `--all` or `--changed`."),
+        section("`/billecta <type> <command> <ids> [field=value]` — ids are record ids, ranges (`5-9`), "
+                "Billecta ids or invoice numbers; bulk commands also take `--all` or `--changed`. A form's "
+                "fields and a view's filters are `field=value` or `--field value`, as in the shell."),
         section("\n".join(lines)),
         context("Examples: " + " · ".join(EXAMPLES)),
         context("_Italic_ commands are not available yet. `/billecta help <type>` shows each command's usage "
