@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 
 from bot import commands as registry
 from bot import records
-from bot.commands import Command
+from bot.commands import Command, Kind
 from bot.errors import UsageError, echo
 from bot.forms import form_help
+from bot.records import Targets
 from bot.roles import Role
 from bot.specs import DialogSpec, ViewSpec
+from bot.targets import parse_targets
 
 TARGET_FLAGS = ("--all", "--changed", "all", "changed")
 
@@ -106,6 +108,23 @@ def _check_options(invocation: Invocation, known: tuple[str, ...]) -> None:
         raise UsageError(f"`{name}` has no field `{echo(wrong)}`. Its fields:\n{form_help(command.spec.form)}")
     listed = ", ".join(f"`{option}`" for option in known)
     raise UsageError(f"`{name}` has no option `{echo(wrong)}`. Its options: {listed}.")
+
+
+def one_target(command: Command, record_type: str, targets: list[str]) -> str | None:
+    """The one record an action, dialog or view acts on, as typed; None for a report, and for a view of a
+    type that defaults to the store's one record (the creditor's log)."""
+    kind = records.get(record_type)
+    if kind.targets is Targets.NONE:
+        return None
+    spec = parse_targets(targets)
+    name = command.name.replace(records.ANY, record_type)
+    if spec.all or spec.changed or len(spec.keys) > 1:
+        raise UsageError(f"`{name}` acts on one record: `{command.usage.replace(records.ANY, record_type)}`.")
+    if spec.keys:
+        return spec.keys[0]
+    if command.kind is Kind.VIEW and kind.targets is Targets.DEFAULT_ONE:
+        return None
+    raise UsageError(f"Say which {record_type}: `/billecta {name} <id>`.")
 
 
 def option_names(command: Command) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ import pytest
 from bot.cli.commands import parse_run_words
 from bot.cli.main import cli_syntax
 from bot.errors import UsageError
+from bot.grammar import one_target
 from handlers.grammar import parse
 
 INPUTS = [
@@ -82,3 +83,20 @@ def test_the_shell_shows_the_same_error_in_its_own_syntax() -> None:
     _, message = _shell("invoce pause 1001")
     assert cli_syntax(message).startswith("I don't know `billecta-bot run invoce pause 1001`. Did you mean "
                                           "`billecta-bot run invoice pause`")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("invoice pause 1001", "1001"),
+    ("report receivables", None),
+    ("creditor events", None),  # the creditor's log: the store's one creditor (Slack said "acts on one record")
+    ("creditor events 1", "1"),
+    ("invoice pause 1001 1002", "`invoice pause` acts on one record: `/billecta invoice pause <id>`."),
+    ("debtor events --all", "`debtor events` acts on one record: `/billecta debtor events <id>`."),
+    ("invoice pause", "Say which invoice: `/billecta invoice pause <id>`."),
+])
+def test_the_one_record_a_command_acts_on(text: str, said: str | None) -> None:
+    run = parse_run_words(shlex.split(text))
+    try:
+        assert one_target(run.command, run.record_type, run.targets) == said
+    except UsageError as exc:
+        assert exc.user_message == said

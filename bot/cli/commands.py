@@ -11,7 +11,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot import commands as registry
-from bot import records
 from bot.billecta.endpoints import ENDPOINTS, Confidence
 from bot.cli.jobs import run_job_command
 from bot.cli.views import confirm as _confirm
@@ -21,8 +20,7 @@ from bot.config import Settings
 from bot.demo import link_demo
 from bot.errors import InvoiceStateError, UsageError
 from bot.forms import form_help
-from bot.grammar import Invocation, parse_words
-from bot.records import Targets
+from bot.grammar import Invocation, one_target, parse_words
 from bot.roles import Actor, shell_actor
 from bot.runner import check_allowed, display_name, precheck_action, prepare_dialog, run_action, run_dialog, run_view
 from bot.runtime import Runtime, build_runtime
@@ -32,7 +30,7 @@ from bot.services.labels import major_money
 from bot.services.labels import titled as record_line
 from bot.specs import DialogSpec
 from bot.store import Store
-from bot.targets import TargetSpec, parse_targets
+from bot.targets import parse_targets
 
 
 def list_commands(args: argparse.Namespace, settings: Settings) -> int:
@@ -95,10 +93,9 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
          args: argparse.Namespace) -> int:
     actor = shell_actor()
     check_allowed(command, actor, record_type)  # before any confirmation: "not available" is the answer
-    spec = parse_targets(target_words)
     if command.is_job:
-        return run_job_command(rt, command, spec, args)
-    key = _one_key(command, record_type, spec)
+        return run_job_command(rt, command, parse_targets(target_words), args)
+    key = one_target(command, record_type, target_words)
     if command.kind is Kind.VIEW:
         print_view(run_view(rt, command, record_type, key, actor, dict(values)), args.json, values)
         return 0
@@ -161,18 +158,6 @@ def _precheck(rt: Runtime, command: Command, key: str, actor: Actor) -> dict[str
         if exc.instead:
             exc.user_message += f" To {exc.instead} it: billecta-bot run invoice {exc.instead} {exc.key or key}"
         raise
-
-
-def _one_key(command: Command, record_type: str, spec: TargetSpec) -> str | None:
-    """The one record an action, dialog or view acts on (none for a creditor's log or a report)."""
-    if spec.all or spec.changed or len(spec.keys) > 1:
-        raise UsageError(f"`{display_name(command, record_type)}` acts on one record: "
-                         f"`{display_name(command, record_type)} {command.targets_hint}`.")
-    if spec.keys:
-        return spec.keys[0]
-    if command.kind is Kind.VIEW and records.get(record_type).targets is not Targets.ONE:
-        return None
-    raise UsageError(f"Say which {record_type}: `{display_name(command, record_type)} <id>`.")
 
 
 def _print_outcome(outcome: Outcome, as_json: bool) -> None:
