@@ -21,7 +21,7 @@ from bot.records import By, RecordType, Side, Targets
 from bot.runtime import Runtime, build_runtime
 from bot.services import labels
 from bot.services.mirror import FROM_BILLECTA, resolve
-from bot.store import MIRROR_TYPES, SOURCE_TYPES, Store
+from bot.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -85,7 +85,11 @@ def test_every_column_the_table_names_is_in_the_store(kind: RecordType) -> None:
 
 
 def test_the_table_agrees_with_the_store_and_the_modules_keyed_by_type() -> None:
-    assert set(records.SOURCE) == set(SOURCE_TYPES) and set(records.MIRROR) == set(MIRROR_TYPES)
+    store = Store(":memory:")
+    try:  # every type the table keeps in the store has its table there, created by the migrations
+        assert set(records.IN_STORE) <= set(store.db.table_names())
+    finally:
+        store.close()
     assert set(FROM_BILLECTA) == set(records.MIRROR)  # every mirror type can be found in Billecta
     assert set(labels._LINES) == set(records.IN_STORE)  # every record has its line
     assert records.EVENT_LOG[0] == "invoice" and set(records.EVENT_LOG) == {

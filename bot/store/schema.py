@@ -9,8 +9,11 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SOURCE_TYPES = ("article", "debtor", "creditor", "order", "orderrow")
-MIRROR_TYPES = ("invoice", "payment", "debtcollection")
+from bot import records
+
+# Which tables hold the bot's records and which Billecta's: the record-type table says (bot.records).
+SOURCE_TYPES = records.SOURCE
+MIRROR_TYPES = records.MIRROR
 
 _SYNC_COLUMNS = {
     "billecta_id": str, "sync_status": str, "last_synced_at": str, "last_error": str, "updated_at": str,
