@@ -12,10 +12,10 @@ from blocks.status import busy_message
 from bot import commands as registry
 from bot.commands import Command
 from bot.errors import UsageError
+from bot.grammar import one_target
 from bot.roles import Actor, require
 from bot.slack.deps import Deps
 from bot.slack.ui import Where
-from bot.targets import parse_targets
 
 
 @dataclass
@@ -50,17 +50,9 @@ def allowed(command: Command, actor: Actor, record_type: str = "") -> None:
 
 
 def one_key(start: Start) -> str | None:
-    """The single record an action, dialog or view acts on (None for reports)."""
-    command = start.command
-    if command.record_type == "report":
-        return None
-    spec = parse_targets(start.targets)
-    if not spec.keys and command.record_type == "creditor":
-        return "1"
-    if len(spec.keys) != 1 or spec.all or spec.changed:
-        usage = command.usage.replace("*", start.record_type)
-        raise UsageError(f"`{command.name.replace('*', start.record_type)}` acts on one record: `{usage}`.")
-    return spec.keys[0]
+    """The single record an action, dialog or view acts on (None for reports and the creditor's log),
+    by the rule the command line uses."""
+    return one_target(start.command, start.record_type, start.targets)
 
 
 def with_channel(actor: Actor, channel: str | None, thread_ts: str | None = None) -> Actor:

@@ -48,3 +48,15 @@ def _shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The shell on its own store and embedded sandbox, both seeded with the same demo records."""
     (tmp_path / "shell").mkdir()
     monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "shell" / "bot.db"))
+
+
+def test_one_record_is_read_by_the_rule_the_shell_uses(stack: Stack) -> None:
+    """`creditor events` without an id is the store's one creditor's log, in Slack as in the shell;
+    two invoices for a one-record command are refused with its usage."""
+    stack.client.command("creditor events")
+    stack.settle()
+    view = stack.fake.view(stack.fake.opened())
+    assert view["title"]["text"] == "Event log" and "acts on one record" not in json.dumps(view)
+    _, url = stack.client.command("invoice pause 1001 1002")
+    stack.settle()
+    assert any("acts on one record" in (r.get("text") or "") for r in stack.responses(url))
