@@ -65,6 +65,7 @@ class ActionId(StrEnum):
     HOME_OPEN_PALETTE = "home-open-palette"
     HOME_COMMAND = "home-command"
     HOME_REFRESH = "home-refresh"
+    SWISH_CANCEL = "swish-cancel"  # on a pending Swish request's message: withdraw it
 
 
 def unique_id(action: ActionId, suffix: str | int) -> str:

@@ -60,9 +60,14 @@ class Settings(BaseSettings):
 
     # JSON list of {"cron": "0 2 * * *", "command": "debtor upsert", "targets": "--changed"}.
     schedules: str | None = None
-    # The phone number used for Swish requests: a dotted path into the debtor record.
-    swish_phone_field: str = "phone"
+    # Swish requests (`invoice swish`): where the payer's phone is prefilled from (dot notation from the
+    # invoice: `debtor.phone` is its debtor's phone; see bot/services/swish_form.py), the message it
+    # proposes ({invoice_number}, {debtor}, {amount}), how often a request's status is read and how
+    # long it is followed (Swish itself drops an unanswered request after 3 minutes).
+    swish_phone_field: str = "debtor.phone"
     swish_default_message: str = "Payment of invoice {invoice_number}"
+    swish_poll_seconds: float = Field(default=3.0, gt=0, le=60)
+    swish_timeout_minutes: float = Field(default=5.0, gt=0, le=60)
 
     @field_validator("billecta_base_url", "slack_api_url")
     @classmethod
@@ -91,6 +96,24 @@ class Settings(BaseSettings):
             raise ValueError("is a directory; give a file name such as ./billecta-bot.db")
         if not value.parent.is_dir():
             raise ValueError(f"the directory {str(value.parent)!r} does not exist")
+        return value
+
+    @field_validator("swish_phone_field")
+    @classmethod
+    def _field_path(cls, value: str) -> str:
+        parts = value.strip().split(".")
+        if not all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part) for part in parts):
+            raise ValueError("must be a field path in dot notation, e.g. debtor.phone")
+        return value.strip()
+
+    @field_validator("swish_default_message")
+    @classmethod
+    def _swish_message(cls, value: str) -> str:
+        from bot.services.swish_form import message_template_problem
+
+        problem = message_template_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("display_timezone")

@@ -23,6 +23,7 @@ from bot.services.labels import invoice_stage
 if TYPE_CHECKING:
     from bot.commands import Command
     from bot.jobs.model import Job, JobItem
+    from bot.jobs.swish import SwishRequest
     from bot.roles import Actor
     from bot.services import Outcome
 
@@ -53,6 +54,10 @@ class Notifier:
 
     def alert_retried(self, channel: str | None, ts: str | None, actor: Actor, outcome: str, *, ok: bool) -> None:
         """`actor` retried what the failure alert at (channel, ts) reported; `outcome` is how it ended."""
+
+    def swish_changed(self, request: SwishRequest) -> None:
+        """A Swish request was sent or moved on (`request.status`; `request.finished` once it ended): the
+        requester's one message about it says so."""
 
     def follow(self, job_id: int, show: Callable[[Job], None]) -> None:
         """Call `show(job)` once job `job_id` has finished (at once if it has): where it was started from
@@ -126,6 +131,9 @@ class CliNotifier(Notifier):
     def action_failed(self, command: Command, actor: Actor, message: str) -> None:
         print(f"{command.name} failed: {message}", file=self.err)
 
+    def swish_changed(self, request: SwishRequest) -> None:
+        print(request.summary, file=self.out, flush=True)
+
 
 def format_job(job: Job, failures: list[JobItem]) -> str:
     """The final table: status, counts, and each listed failure with its reason."""
@@ -175,6 +183,9 @@ class Forwarding(Notifier):
 
     def alert_retried(self, channel: str | None, ts: str | None, actor: Actor, outcome: str, *, ok: bool) -> None:
         self.inner.alert_retried(channel, ts, actor, outcome, ok=ok)
+
+    def swish_changed(self, request: SwishRequest) -> None:
+        self.inner.swish_changed(request)
 
     def follow(self, job_id: int, show: Callable[[Job], None]) -> None:
         self.inner.follow(job_id, show)

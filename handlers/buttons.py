@@ -1,4 +1,5 @@
-"""Buttons on the bot's messages: confirm or cancel, typed confirmation, retry or cancel a job, event log.
+"""Buttons on the bot's messages: confirm or cancel, typed confirmation, retry or cancel a job, event log,
+cancel a pending Swish request.
 
 Every click is checked again on the server (role, availability) and runs at most once per message.
 """
@@ -17,6 +18,7 @@ from blocks.status import busy_message, outcome_message
 from bot import commands as registry
 from bot.errors import UsageError
 from bot.jobs import JobQueue
+from bot.jobs.swish import SwishWatch
 from bot.roles import Actor
 from bot.slack import payload
 from bot.slack.deps import Deps
@@ -38,6 +40,7 @@ def register(app: App) -> None:
     app.action(ActionId.JOB_CANCEL)(on_job_cancel)
     app.action(matching(ActionId.OPEN_EVENTS))(on_open_events)
     app.action(matching(ActionId.OPEN_COMMAND))(on_open_command)
+    app.action(matching(ActionId.SWISH_CANCEL))(on_swish_cancel)
 
 
 def _where(body: dict[str, Any]) -> Where:
@@ -141,3 +144,18 @@ def on_open_command(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps
     state = FlowState.unpack(action.get("value"))
     flows.start(deps, flows.Start(command_for(state.command), actor, payload.where(body), state.record_type,
                                   [state.key or ""], trigger_id=body["trigger_id"]))
+
+
+@shielded
+def on_swish_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    """Withdraw a pending Swish request (Slack's confirm dialog came first). The requester or an operator
+    may; the request's message is edited to say who cancelled it, or how it ended if the payer was first."""
+    ack()
+    request_id = int(action["value"])  # sealed: the id the bot put on this message
+    where = payload.where(body)
+    watch = SwishWatch(deps.rt, deps.notifier)
+
+    def cancel() -> None:
+        watch.cancel(request_id, with_channel(actor, payload.channel_id(body)))
+
+    deps.work.run(where, cancel)

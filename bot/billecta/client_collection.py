@@ -19,7 +19,6 @@ from bot.billecta.models import (
     FileView,
     PaymentMatchResultView,
     PaymentMatchView,
-    SwishPaymentRequestView,
     SwishPaymentStatusView,
     UnhandledPaymentView,
 )
@@ -61,14 +60,20 @@ class CollectionCalls:
     def delete_unhandled_payment(self, payment_id: str) -> None:
         self._send("unhandled_payment_delete", upid=payment_id, resolve=self._outcomes.unhandled_deleted(payment_id))
 
-    def swish_request(self, request: SwishPaymentRequestView) -> SwishPaymentStatusView:
-        aid = request.action_public_id
-        response = self._send("swish_request", request, subject=f"invoice {aid}",
-                              resolve=self._outcomes.swish(aid))
-        return read_model(response, SwishPaymentStatusView)
+    def swish_request(self, action_id: str, phone: str, message: str) -> str:
+        """Start a Swish payment request on the invoice (it pops up in the payer's Swish app); returns
+        the request's token. Billecta takes both in the query, with an empty body (api.md §2.4 note 7)."""
+        response = self._send("swish_request", params={"phone": phone, "message": message},
+                              subject=f"invoice {action_id}", resolve=self._outcomes.swish(action_id),
+                              aid=action_id)
+        return created_id(response)
 
     def swish_status(self, token: str) -> SwishPaymentStatusView:
         return read_model(self._send("swish_status", token=token), SwishPaymentStatusView)
+
+    def cancel_swish(self, token: str) -> None:
+        """Withdraw a request the payer has not answered; one already answered is refused by Billecta."""
+        self._send("swish_cancel", token=token, resolve=self._outcomes.swish_cancelled(token))
 
     # Debt collection -----------------------------------------------------------------------------
 

@@ -92,8 +92,11 @@ _TABLE: tuple[Endpoint, ...] = (
     Endpoint("payments_match", "POST", "/v1/payments/matchpayments/{cid}", C),
     Endpoint("unhandled_payment_delete", "DELETE", "/v1/payments/unhandledpayment/{upid}", P),
     # Swish
-    Endpoint("swish_request", "POST", "/v1/payments/swish", P, creates=True),
+    # Confirmed 2026-12 (billecta-api.md §2.4 note 7): phone and message in the query, an empty body,
+    # a CreatedView whose PublicId is the request's token. The status GET is still our reading.
+    Endpoint("swish_request", "POST", "/v1/payments/swish/{aid}", C, creates=True),
     Endpoint("swish_status", "GET", "/v1/payments/swish/{token}", P),
+    Endpoint("swish_cancel", "DELETE", "/v1/payments/swish/{token}", C),
     # Debt collection
     Endpoint("debtcollection_get", "GET", "/v1/debtcollection/action/{aid}", C),
     Endpoint("debtcollection_from_invoice", "POST", "/v1/debtcollection/actionfrominvoice", P, creates=True),

@@ -464,14 +464,6 @@ class PaymentMatchResultView(BillectaModel):
     response_message: str | None = None
 
 
-class SwishPaymentRequestView(BillectaModel):
-    """Our body for the Swish request; Billecta's request fields were not published (api.md §2.4 n7)."""
-
-    action_public_id: str
-    phone_number: str
-    message: str | None = None
-
-
 class SwishPaymentStatusView(BillectaModel):
     payment_request_token: str | None = None
     status: SwishStatus = enums.SwishStatus.Created

@@ -200,8 +200,31 @@ class Outcomes:
         return _settled(find, "matching the payments", "the unhandled payments in Billecta")
 
     def swish(self, aid: str) -> Resolver:
-        # A Swish request leaves nothing on the invoice until it is paid.
-        return _unknown(f"the Swish request for invoice {aid}", EVENT_LOG)
+        """A new request replaces the invoice's `State.SwishPaymentPublicId` with its token. Sending one
+        again would pop a second request up on the payer's phone, so an id that did not change is
+        not proof the first never arrived (Billecta may set it late): that stays unknown."""
+        before = self._client.get_invoice(aid).state.swish_payment_public_id
+        action = f"the Swish request for invoice {aid}"
+        where = "the payer's Swish app and the invoice's event log in Billecta"
+
+        def find() -> httpx.Response | None:
+            after = self._client.get_invoice(aid).state.swish_payment_public_id
+            if after and after != before:
+                return _created(after)
+            raise OutcomeUnknown(action, where)
+
+        return _settled(find, action, where)
+
+    def swish_cancelled(self, token: str) -> Resolver:
+        """A cancel is applied when the request says Cancelled; still Created means it never arrived."""
+
+        def find() -> httpx.Response | None:
+            status = self._client.swish_status(token).status
+            if status is enums.SwishStatus.Cancelled:
+                return reply()
+            return None
+
+        return _settled(find, f"cancelling the Swish request {token}", "the Swish request's status in Billecta")
 
 
 def _settled(find: Callable[[], httpx.Response | None], action: str, where: str, *,

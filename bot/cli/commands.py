@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -106,12 +107,37 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
         left = f"; {dialog.prepared['remaining']} remains" if dialog.prepared.get("remaining") else ""
         _confirm(command, 1, f"{record_label(command.record_type, dialog.record)} ({given}{left})", args.yes)
         outcome = run_dialog(rt, dialog, actor)
+        if outcome.details.get("swish_request_id") and not outcome.details.get("repeated"):
+            _print_outcome(outcome, args.json)
+            return _follow_swish(rt, int(outcome.details["swish_request_id"]), args)
     else:
         record = _precheck(rt, command, key, actor)
         _confirm(command, 1, record_line(command.record_type, record), args.yes)
         outcome = run_action(rt, command, key, actor)
     _print_outcome(outcome, args.json)
     return 0
+
+
+def _follow_swish(rt: Runtime, request_id: int, args: argparse.Namespace) -> int:
+    """A Swish request is followed here until the payer answers (or the timeout), unless --detach."""
+    from bot.jobs.swish import SwishWatch
+    from bot.notify import CliNotifier, NullNotifier
+
+    if getattr(args, "detach", False):
+        if not args.json:
+            print("Not following it here (--detach): a running `billecta-bot worker` or the Slack app follows it "
+                  "and posts how it ends to NOTIFY_CHANNEL; `billecta-bot audit` shows it once it has ended.")
+        return 0
+    watch = SwishWatch(rt, NullNotifier() if args.json else CliNotifier())
+    try:
+        request = watch.follow(request_id)
+    except KeyboardInterrupt:
+        print("\ninterrupted: a running `billecta-bot worker` or the Slack app goes on following the request.",
+              file=sys.stderr)
+        return 130
+    if args.json:
+        print(json.dumps({"swish_request": request_id, "status": request.status, "message": request.summary}))
+    return 0 if request.status == "Paid" else 1
 
 
 def _given(form: BaseModel, values: dict[str, str], currency: str | None) -> str:

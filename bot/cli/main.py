@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the outcome as JSON")
     p.add_argument("--all", dest="select_all", action="store_true", help="all records of the type")
     p.add_argument("--changed", action="store_true", help="records changed since their last sync")
-    p.add_argument("--detach", action="store_true", help="bulk commands: queue the job and return at once")
+    p.add_argument("--detach", action="store_true",
+                   help="bulk commands: queue the job and return at once; `invoice swish`: do not wait for the payer")
 
     p = sub.add_parser("list", help="what the store knows of a record type: id, record, Billecta id, status")
     p.add_argument("record_type", metavar="TYPE", help=f"one of {', '.join(LISTED_TYPES)}")

@@ -23,6 +23,7 @@ from bot.billecta.dates import STOCKHOLM
 from bot.errors import BotError, NotFound, UsageError
 from bot.jobs.execute import Ending, Execution, RetryPolicy
 from bot.jobs.model import Job, JobItem, JobStatus
+from bot.jobs.swish import SwishWatch
 from bot.jobs.table import JobTable, is_orphan, new_owner
 from bot.notify import MAX_LISTED_FAILURES, Notifier, NullNotifier
 from bot.roles import Actor
@@ -54,6 +55,7 @@ class JobQueue:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._running: dict[int, Execution] = {}
+        self.swish = SwishWatch(rt, self.notifier)
 
     # -- submitting -------------------------------------------------------------------------
     def submit(self, selection: Selection, actor: Actor, *, schedule: str | None = None,
@@ -223,6 +225,9 @@ class JobQueue:
         self.scheduler = scheduler
         self._stopping.clear()
         scheduler.add_job(self.poll, "interval", seconds=self.poll_seconds, id="job-queue-poll")
+        # Swish requests waiting for their payer: a status read per request per turn, no thread held.
+        scheduler.add_job(self.swish.poll_due, "interval", seconds=self.rt.settings.swish_poll_seconds,
+                          id="swish-poll")
         if schedules is not None:
             schedules.install(scheduler, self)
         scheduler.start()

@@ -22,7 +22,17 @@ import httpx
 
 from bot.billecta.dates import format_datetime, parse_datetime
 from bot.config import SANDBOX_TOKEN
-from bot.sandbox import automation, debtcollection, invoice_actions, invoice_view, invoices, parties, payments, pdf
+from bot.sandbox import (
+    automation,
+    debtcollection,
+    invoice_actions,
+    invoice_view,
+    invoices,
+    parties,
+    payments,
+    pdf,
+    swish,
+)
 from bot.sandbox import seed as seeds
 from bot.sandbox.errors import ApiError, bad_request
 from bot.sandbox.faults import Faults, ReplyLost, lost_reply_error
@@ -32,7 +42,7 @@ from bot.sandbox.state import Store
 
 log = logging.getLogger(__name__)
 HANDLERS = {**parties.HANDLERS, **invoices.HANDLERS, **invoice_view.HANDLERS, **invoice_actions.HANDLERS,
-            **debtcollection.HANDLERS, **payments.HANDLERS, **pdf.HANDLERS}
+            **debtcollection.HANDLERS, **payments.HANDLERS, **swish.HANDLERS, **pdf.HANDLERS}
 TOKEN_LIFETIME = timedelta(days=365)
 
 
@@ -211,6 +221,9 @@ class Sandbox:
         add("PUT", "/_sandbox/debtcollection/{aid}/stage", "sandbox_stage", self._control_stage)
         add("GET", "/_sandbox/faults", "sandbox_faults_get", lambda store, req: self.faults.snapshot())
         add("POST", "/_sandbox/faults", "sandbox_faults", self._control_faults)
+        add("GET", "/_sandbox/swish", "sandbox_swish_payer_get", lambda store, req: swish.payer(store))
+        add("POST", "/_sandbox/swish", "sandbox_swish_payer", self._control_swish_payer)
+        add("POST", "/_sandbox/swish/{token}", "sandbox_swish_answer", swish.set_status)
 
     def _clock(self) -> dict[str, Any]:
         return {"Now": format_datetime(self._store.now()), "OffsetDays": self._store.offset_days}
@@ -240,6 +253,26 @@ class Sandbox:
         if not stage:
             raise bad_request("Give the Stage.")
         debtcollection.set_stage(store, req.params["aid"], str(stage))
+
+    def _control_swish_payer(self, store: Store, req: Request) -> dict[str, Any]:
+        body = clean_plain(req.object(), {"outcome": "Outcome", "afterpolls": "AfterPolls"}, keep_null=True)
+        current = swish.payer(store)
+        return swish.set_payer(store, body.get("Outcome", current["Outcome"]),
+                               body.get("AfterPolls", current["AfterPolls"]))
+
+    def set_swish_payer(self, outcome: str | None, after_polls: int = 1) -> None:
+        """How the simulated payer answers Swish requests: `outcome` (Paid, Declined, Error, Cancelled,
+        or None: never) on the `after_polls`-th status read."""
+        with self._store.transaction():
+            swish.set_payer(self._store, outcome, after_polls)
+
+    def answer_swish(self, token: str, status: str) -> None:
+        """Answer one Swish request now, as the payer (or Swish) would."""
+        with self._store.transaction():
+            doc = self._store.get("swish", token.upper())
+            if doc is None:
+                raise ValueError(f"no Swish request {token}")
+            swish.answered(self._store, doc, status, self._store.now())
 
     def _control_faults(self, store: Store, req: Request) -> dict[str, Any]:
         settings = (("LatencyMs", "latency_ms"), ("FailRate", "fail_rate"), ("RateLimit", "rate_limit"),

@@ -1,6 +1,6 @@
 """What happens as the sandbox clock moves on: due dates pass (an `OriginalInvoiceDue`/`ReminderDue`
 event), automatic reminders and debt collection (when the invoice or creditor settings ask for them;
-never for paused or disputed invoices), debt-collection stages, and Swish requests being paid.
+never for paused or disputed invoices), debt-collection stages, and Swish requests nobody answered timing out.
 
 `run` is called once per sandbox day (the first request of a new day) and after `advance_days`;
 steps are dated when they were due, not when the sandbox noticed them.
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.billecta.dates import parse_datetime
-from bot.sandbox import debtcollection, invoice_actions, journal, ledger, parties, payments, rules
+from bot.sandbox import debtcollection, invoice_actions, journal, ledger, parties, rules, swish
 from bot.sandbox.state import Store
 
 _MAX_STEPS = 10
@@ -26,8 +26,7 @@ def run(store: Store, now: datetime) -> None:
         _step_invoice(store, inv, now, config)
     for case in store.find("debtcollection", status="open"):
         debtcollection.advance(store, case, now)
-    for request in store.find("swish", status="Created"):
-        payments.settle_swish(store, request, now)
+    swish.expire_all(store, now)
     store.set_meta("last_run", now.date().isoformat())
 
 

@@ -1,24 +1,23 @@
-"""Unhandled payments (list, get, match to invoices, delete), incoming bank payments and Swish.
+"""Unhandled payments (list, get, match to invoices, delete) and incoming bank payments (Swish: swish.py).
 
 An incoming payment is matched on its reference (OCR or invoice number) to an open invoice and
 registered there; what exceeds the remaining amount becomes an OverPayment, and a payment that
-matches nothing stays an UnmatchedPayment. A Swish request is paid one sandbox day after it is made.
+matches nothing stays an UnmatchedPayment.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from bot.billecta.dates import format_datetime, parse_datetime
+from bot.billecta.dates import parse_datetime
 from bot.money import format_amount
-from bot.sandbox import journal, ledger, parties, rules
+from bot.sandbox import ledger, parties, rules
 from bot.sandbox.errors import ApiError, bad_request, not_found
-from bot.sandbox.invoices import load as load_invoice
 from bot.sandbox.router import Request
-from bot.sandbox.shapes import amount, clean, clean_plain, complete, enum_name, guid
+from bot.sandbox.shapes import amount, clean, complete, enum_name, guid
 from bot.sandbox.state import Store
 
 _BALANCES = ("OverPayment", "ManualBalance", "BalanceFromInvoice")
@@ -143,64 +142,7 @@ def register_incoming(store: Store, creditor_id: str, minor: int, reference: str
             "UnhandledPaymentPublicId": over["UnhandledPaymentPublicId"] if over else None}
 
 
-# --- Swish -----------------------------------------------------------------------------------------
-
-def _save_swish(store: Store, doc: dict[str, Any]) -> None:
-    view = doc["view"]
-    store.put("swish", view["PaymentRequestToken"], doc, creditor=doc["CreditorPublicId"], key1=doc["ActionPublicId"],
-              status=view["Status"])
-
-
-def swish_request(store: Store, req: Request) -> dict[str, Any]:
-    body = clean_plain(req.object(), {"actionpublicid": "ActionPublicId", "phonenumber": "PhoneNumber",
-                                      "message": "Message"})
-    inv, now = load_invoice(store, body.get("ActionPublicId"), in_body=True), store.now()
-    rules.require(rules.why_not_swish(inv, now))
-    digits = re.sub(r"[\s\-()]", "", str(body.get("PhoneNumber") or "")).removeprefix("+").removeprefix("00")
-    mobile = _MOBILE.match(digits)
-    if mobile is None:
-        raise bad_request("The phone number is not a Swedish mobile number (07… or +467…).")
-    message = str(body.get("Message") or f"Invoice {inv['InvoiceNumber']}")
-    if len(message) > 50:
-        raise bad_request("The Swish message can be at most 50 characters.")
-    token = uuid.uuid4().hex.upper()
-    view = complete("SwishPaymentStatusView", {"PaymentRequestToken": token, "Status": "Created",
-                                               "Created": format_datetime(now),
-                                               "Amount": amount(inv["amounts"]["current"], inv["currency"])})
-    doc = {"view": view, "ActionPublicId": inv["ActionPublicId"], "CreditorPublicId": inv["CreditorPublicId"],
-           "PhoneNumber": "46" + mobile[1], "Message": message}
-    _save_swish(store, doc)
-    inv["state"]["SwishPaymentPublicId"] = token
-    journal.log(store, inv, "PaymentInitiated", f"Swish payment request sent to +46{mobile[1][1:]}", now,
-                content=message)
-    ledger.save_invoice(store, inv)
-    return view
-
-
-def swish_status(store: Store, req: Request) -> dict[str, Any]:
-    doc = store.get("swish", req.params["token"].upper())
-    if doc is None:
-        raise not_found("The Swish payment request does not exist.")
-    return dict(doc["view"])
-
-
-def settle_swish(store: Store, doc: dict[str, Any], now: datetime) -> None:
-    """The payer approves in the Swish app a day after the request; the payment lands on the invoice."""
-    view = doc["view"]
-    paid_at = parse_datetime(view["Created"]) + timedelta(days=1)
-    if now.date() < paid_at.date():
-        return
-    inv = store.get("invoice", doc["ActionPublicId"])
-    view.update(Status="Paid", PaidDate=format_datetime(paid_at))
-    _save_swish(store, doc)
-    if inv is not None:
-        minor = view["Amount"]["Value"]
-        ledger.pay_with_excess(store, inv, minor, paid_at, reference="Swish",
-                               title=f"Swish payment of {format_amount(minor, inv['currency'])} received")
-
-
 HANDLERS = {
     "unhandled_payments_list": unhandled_payments_list, "unhandled_payment_get": unhandled_payment_get,
     "payments_match": payments_match, "unhandled_payment_delete": unhandled_payment_delete,
-    "swish_request": swish_request, "swish_status": swish_status,
 }

@@ -139,7 +139,11 @@ def why_not_collect(inv: Invoice, now: datetime) -> str | None:
 
 
 def why_not_swish(inv: Invoice, now: datetime) -> str | None:
-    return _not_open(inv) or ("Nothing remains to pay on the invoice." if inv["amounts"]["current"] <= 0 else None)
+    if reason := _not_open(inv):
+        return reason
+    if stage(inv) == "SentToDebtCollection":  # the debt is the collection case's now, with its own fees
+        return "The invoice is in debt collection; a Swish request cannot be sent for it."
+    return "Nothing remains to pay on the invoice." if inv["amounts"]["current"] <= 0 else None
 
 
 FLAGS: dict[str, Callable[[Invoice, datetime], str | None]] = {

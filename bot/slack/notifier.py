@@ -25,9 +25,11 @@ from typing import Any
 
 from blocks import notices
 from blocks.metadata import FlowState
+from blocks.swish import swish_message
 from bot.commands import Command
 from bot.config import Settings
 from bot.jobs.model import Job, JobItem
+from bot.jobs.swish import SwishRequest, read_request
 from bot.notify import Change, Notifier, describe_change
 from bot.roles import Actor
 from bot.services import Outcome
@@ -50,6 +52,10 @@ def job_ref(job_id: int) -> str:
 
 def job_alert_ref(job_id: int) -> str:
     return f"alert:job:{job_id}"
+
+
+def swish_ref(request_id: int, where: str = "requester") -> str:
+    return f"swish:{where}:{request_id}"
 
 
 class SlackNotifier(Notifier):
@@ -161,6 +167,10 @@ class SlackNotifier(Notifier):
 
     # -- one-record commands ----------------------------------------------------------------
     def action_done(self, outcome: Outcome, actor: Actor) -> None:
+        request_id = outcome.details.get("swish_request_id")
+        if request_id is not None:  # a Swish request gets its one message, edited as it moves on
+            self.swish_changed(read_request(self.store, int(request_id)))
+            return
         key = outcome.record_ids[0] if outcome.record_ids else None
         msg = notices.action_done(outcome.message, actor.id, outcome.record_type, key)
         if actor.thread_ts and actor.channel:  # started from a message shortcut: the answer goes in its thread
@@ -187,6 +197,22 @@ class SlackNotifier(Notifier):
         alert = self.outbox.content(ref) if ref and ref.startswith("alert:") else None
         if ref and alert:
             self.outbox.edit(ref, notices.alert_retried(alert, actor.id, outcome, ok=ok))
+
+    def swish_changed(self, request: SwishRequest) -> None:
+        """The requester's message about the request (where they asked, else their DMs) and the
+        NOTIFY_CHANNEL's, each posted once and then edited in place."""
+        msg = swish_message(request)
+        places: list[tuple[str, str | None, str | None, str | None]] = []
+        if request.source == "slack":
+            places.append((swish_ref(request.id), request.channel, request.requested_by, request.thread_ts))
+        notify = self.settings.notify_channel
+        if notify and not (request.source == "slack" and request.channel == notify and not request.thread_ts):
+            places.append((swish_ref(request.id, "notify"), notify, None, None))
+        for ref, channel, dm_user, thread_ts in places:
+            if self.outbox.knows(ref):
+                self.outbox.edit(ref, msg)
+            else:
+                self.outbox.post(channel, msg, ref=ref, dm_user=dm_user, thread_ts=thread_ts)
 
     # -- Billecta's own changes -------------------------------------------------------------
     def mirror_changes(self, changes: list[Change]) -> None:

@@ -168,6 +168,24 @@ def _m008_job_item_error_kind(db: sqlite_utils.Database) -> None:
     db["job"].add_column("refused", int, not_null_default=0)  # type: ignore[union-attr]
 
 
+def _m009_swish_request(db: sqlite_utils.Database) -> None:
+    """Swish payment requests the bot sends, followed until the payer answers (bot.jobs.swish). A row is
+    written before the request is sent (under its run-once key, so a lost reply or a crash still knows
+    who asked and where to tell them), gets its token when Billecta answers, then the status Billecta
+    last gave and when to read it next."""
+    db["swish_request"].create(  # type: ignore[union-attr]
+        {"id": int, "claim_key": str, "token": str, "invoice_key": str, "action_public_id": str,
+         "record_label": str, "phone": str, "message": str, "amount_minor": int, "currency": str,
+         "status": str, "error": str, "requested_by": str, "source": str, "channel": str, "thread_ts": str,
+         "created_at": str, "deadline_at": float, "next_poll_at": float, "polls": int, "updated_at": str,
+         "finished_at": str, "cancelled_by": str, "payment_recorded": int},
+        pk="id",
+    )
+    db["swish_request"].create_index(["claim_key"], unique=True)  # type: ignore[union-attr]
+    db["swish_request"].create_index(["token"], unique=True)  # type: ignore[union-attr]
+    db["swish_request"].create_index(["finished_at", "next_poll_at"])  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -177,4 +195,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("006_run_once", _m006_run_once),
     ("007_job_item_amount", _m007_job_item_amount),
     ("008_job_item_error_kind", _m008_job_item_error_kind),
+    ("009_swish_request", _m009_swish_request),
 ]
