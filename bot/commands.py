@@ -13,7 +13,7 @@ from typing import TypeVar
 from bot import records
 from bot.errors import UsageError
 from bot.roles import Role
-from bot.services import articles, credit, creditor, debtors, events, invoices, orders, payments
+from bot.services import articles, credit, creditor, debtors, events, invoices, orders, payments, swish
 from bot.specs import ActionSpec, DialogSpec, JobSpec, Spec, ViewSpec
 
 S = TypeVar("S", JobSpec, ActionSpec, DialogSpec, ViewSpec)
@@ -175,7 +175,9 @@ COMMANDS: tuple[Command, ...] = (
     Command(16, "invoice-postpone-next-event", "invoice", "postpone", "Postpone next event", D, OPERATOR,
             "Postpone the next collection event of {label}."),
     Command(17, "swish-request", "invoice", "swish", "Swish request", D, OPERATOR,
-            "Send a Swish payment request for {label}."),
+            "Send a Swish payment request for {label}: it pops up in the payer's Swish app.",
+            spec=DialogSpec(swish.SwishForm, swish.send_swish, prepare=swish.prepare, check=swish.find_swish,
+                            blocks="blocks.forms.swish")),
     Command(18, "send-to-debt-collection", "invoice", "debt-collection", "Send to debt collection", D,
             ADMIN, "Send {label} to debt collection. The debtor receives a collection notice.",
             dangerous=True),

@@ -22,7 +22,6 @@ from bot.billecta.dates import parse_datetime
 from bot.billecta.enums import InvoiceStage, SwishStatus
 from bot.billecta.models import InvoiceActionView
 from bot.errors import BotError, InvoiceStateError, OutcomeUnknown
-from bot.jobs.swish import SwishWatch
 from bot.money import format_amount
 from bot.once import Found, Once
 from bot.roles import Actor
@@ -32,6 +31,7 @@ from bot.services.labels import label, stage_words
 from bot.services.swish_form import SwishForm, default_message, field_at, phone_problem
 
 if TYPE_CHECKING:
+    from bot.jobs.swish import SwishWatch
     from bot.runtime import Runtime
 
 __all__ = ["SwishForm", "find_swish", "prepare", "send_swish", "shown_phone"]
@@ -87,7 +87,7 @@ def _waiting(rt: Runtime, view: InvoiceActionView) -> str | None:
         return None  # the older request is unknown to Billecta: nothing is waiting
     if status.status is not SwishStatus.Created:
         return None
-    mine = SwishWatch(rt).pending_for(view.action_public_id)
+    mine = _watch(rt).pending_for(view.action_public_id)
     sent = timefmt.format_moment(status.created) if status.created else "earlier"
     where = "cancel it from its message" if mine else "cancel it in Billecta"
     return (f"A Swish request sent {sent} is still waiting for the payer to answer; {where}, or wait until "
@@ -139,7 +139,7 @@ def send_swish(rt: Runtime, record: dict[str, Any], form: SwishForm, actor: Acto
     message = form.message or ""  # the form fills in the default: never empty here
     name, key, phone = label("invoice", record), _key(record, view), shown_phone(form.phone)
     amount = format_amount(view.current_amount.value, view.current_amount.currency_code)
-    watch = SwishWatch(rt)
+    watch = _watch(rt)
     watch.reserve(once.key, view, record, invoice_key=key, label=name, phone=phone, message=message,
                   actor=actor)
     try:
@@ -184,7 +184,7 @@ def find_swish(rt: Runtime, record: dict[str, Any], once: Once) -> Found | None:
 
 
 def _found(rt: Runtime, record: dict[str, Any], view: InvoiceActionView, once: Once, token: str) -> Found:
-    watch = SwishWatch(rt)
+    watch = _watch(rt)
     request = watch.by_claim(once.key)
     if request is not None and not request.token:
         request = watch.sent(once.key, token)
@@ -192,3 +192,10 @@ def _found(rt: Runtime, record: dict[str, Any], view: InvoiceActionView, once: O
     what = f"A Swish request for {format_amount(view.current_amount.value, view.current_amount.currency_code)}"
     return Found(f"{what} was sent for {name}", {"swish_request_id": request.id if request else None,
                                                    "status": "Created"})
+
+
+def _watch(rt: Runtime) -> SwishWatch:
+    # bot.jobs imports the registry, which imports this module: the follow-up is reached at call time.
+    from bot.jobs.swish import SwishWatch
+
+    return SwishWatch(rt)

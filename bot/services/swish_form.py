@@ -67,7 +67,7 @@ def message_template_problem(template: str) -> str | None:
 
 def default_message(template: str, *, invoice_number: str, debtor: str, amount: str) -> str:
     """The configured message for this invoice, cut to what Swish takes (a long debtor name)."""
-    text = template.format(invoice_number=invoice_number, debtor=debtor, amount=amount)
+    text = template.format(invoice_number=invoice_number, debtor=debtor, amount=amount).replace("\xa0", " ")
     text = "".join(ch for ch in text if _MESSAGE_CHARS.fullmatch(ch))
     return text[:MESSAGE_MAX].rstrip()
 
@@ -118,7 +118,7 @@ class SwishForm(BaseModel):
         if context.get("allowed") is False:
             raise _error(context.get("reason") or "No Swish request can be sent for this invoice.")
         if isinstance(data, dict):
-            data = {"phone": None, **data}
+            data = {name: None for name in cls.FIELDS} | data
         return data
 
     @field_validator("phone", mode="before")
