@@ -29,7 +29,6 @@ from bot.billecta.models import (
     ProductView,
     RegisterPaymentView,
     SendReminderInvoiceView,
-    SwishPaymentRequestView,
 )
 from tests.wire_schemas import assert_valid
 
@@ -131,9 +130,10 @@ CASES = [
         unhandled_payment_public_id=UNHANDLED, action_public_id=AID, payment_date=MIDNIGHT)]), {"cid": CREDITOR},
          json_reply([{"UnhandledPaymentPublicId": UNHANDLED, "Successfull": True}]), "PaymentMatchesView"),
     Case("unhandled_payment_delete", lambda c: c.delete_unhandled_payment(UNHANDLED), {"upid": UNHANDLED}),
-    Case("swish_request", lambda c: c.swish_request(SwishPaymentRequestView(
-        action_public_id=AID, phone_number="46701234567")), {}, json_reply({"Status": "Created"})),
+    Case("swish_request", lambda c: c.swish_request(AID, "46701234567", "Invoice 1002"), {"aid": AID},
+         created("TOKEN1")),
     Case("swish_status", lambda c: c.swish_status("tok-1"), {"token": "tok-1"}, json_reply({"Status": "Paid"})),
+    Case("swish_cancel", lambda c: c.cancel_swish("tok-1"), {"token": "tok-1"}),
     Case("debtcollection_get", lambda c: c.get_debt_collection("42"), {"aid": "42"},
          json_reply({"ActionPublicId": "42"})),
     Case("debtcollection_from_invoice", lambda c: c.debt_collection_from_invoice(
@@ -190,3 +190,10 @@ def test_defaults_left_unset_are_omitted_but_an_explicit_null_is_sent() -> None:
     body = json.loads(run(case)[0].content)
     assert body["Email"] is None  # set on purpose: clears the e-mail
     assert "Phone" not in body and "Created" not in body
+
+
+def test_a_swish_request_sends_phone_and_message_in_the_query_with_an_empty_body() -> None:
+    [sent] = run(Case("swish_request", lambda c: c.swish_request(AID, "46701234567", "Invoice 1002"), {"aid": AID},
+                      created("TOKEN1")))
+    assert sent.url.path == f"/v1/payments/swish/{AID}" and sent.content == b""
+    assert dict(sent.url.params) == {"phone": "46701234567", "message": "Invoice 1002"}

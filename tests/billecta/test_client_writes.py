@@ -17,7 +17,6 @@ from bot.billecta.models import (
     ProductView,
     RegisterPaymentView,
     SendReminderInvoiceView,
-    SwishPaymentRequestView,
 )
 from bot.errors import BillectaUnavailable, OutcomeUnknown
 
@@ -234,9 +233,16 @@ def test_debt_collection_is_resolved_by_the_case_on_the_invoice() -> None:
     assert len(fake.calls("POST")) == 1
 
 
-def test_a_swish_request_with_a_lost_reply_is_unknown() -> None:
-    fake = FakeBillecta().on("POST", "/v1/payments/swish", httpx.ReadTimeout("no reply"),
-                             json_reply({"Status": "Created"}))
+def test_a_swish_request_with_a_lost_reply_is_unknown_unless_a_new_request_is_on_the_invoice() -> None:
+    swish = f"/v1/payments/swish/{AID}"
+    fake = (FakeBillecta().on("POST", swish, httpx.ReadTimeout("no reply"), created("TOKEN2"))
+            .on("GET", INVOICE, json_reply(invoice_json(State={"Stage": "Attested", "SwishPaymentPublicId": "TOKEN1"}))))
     with pytest.raises(OutcomeUnknown, match="Swish request"):
-        make_client(fake).swish_request(SwishPaymentRequestView(action_public_id=AID, phone_number="46701234567"))
-    assert len(fake.calls("POST")) == 1
+        make_client(fake).swish_request(AID, "46701234567", "Invoice 1002")
+    assert len(fake.calls("POST")) == 1  # never a second request on the payer's phone unasked
+
+    found = (FakeBillecta().on("POST", swish, httpx.ReadTimeout("no reply"))
+             .on("GET", INVOICE, json_reply(invoice_json(State={"Stage": "Attested", "SwishPaymentPublicId": "OLD"})),
+                 json_reply(invoice_json(State={"Stage": "Attested", "SwishPaymentPublicId": "NEW"}))))
+    assert make_client(found).swish_request(AID, "46701234567", "Invoice 1002") == "NEW"
+    assert len(found.calls("POST")) == 1

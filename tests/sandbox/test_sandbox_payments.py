@@ -1,4 +1,4 @@
-"""Unhandled payments, matching (per item), incoming bank payments and Swish."""
+"""Unhandled payments, matching (per item) and incoming bank payments (Swish: test_sandbox_swish.py)."""
 
 from __future__ import annotations
 
@@ -80,23 +80,3 @@ def test_incoming_payments(h: Api) -> None:
     assert "Reference" in h.refused("POST", "/_sandbox/payments", json={"Amount": 1.5, "Reference": "x"})
 
 
-def test_swish_request_is_paid_a_day_later(h: Api) -> None:
-    aid = h.aid(DEMO["overdue"])
-    for phone in ("12345", "0811112222", "+4681234567"):
-        assert h.refused("POST", "/v1/payments/swish", json={"ActionPublicId": aid, "PhoneNumber": phone}) == \
-            "The phone number is not a Swedish mobile number (07… or +467…)."
-    assert "50 characters" in h.refused("POST", "/v1/payments/swish", json={
-        "ActionPublicId": aid, "PhoneNumber": "0701234567", "Message": "x" * 51})
-    paid_already = {"ActionPublicId": h.aid(DEMO["completed"]), "PhoneNumber": "0701234567"}
-    assert h.refused("POST", "/v1/payments/swish", json=paid_already) == "The invoice is already completed."
-    status = h.ok("POST", "/v1/payments/swish", json={"ActionPublicId": aid, "PhoneNumber": "+46 70-123 45 67",
-                                                      "Message": "Invoice 1002"})
-    token = status["PaymentRequestToken"]
-    assert status["Status"] == "Created" and status["Amount"]["Value"] == 431_250
-    assert h.get(aid)["State"]["SwishPaymentPublicId"] == token
-    assert h.ok("GET", f"/v1/payments/swish/{token}")["Status"] == "Created"
-    h.sb.advance_days(1)
-    paid = h.ok("GET", f"/v1/payments/swish/{token}")
-    assert paid["Status"] == "Paid" and paid["PaidDate"]
-    assert h.get(aid)["State"]["Stage"] == "Completed"
-    h.refused("GET", "/v1/payments/swish/NOPE", status=404)

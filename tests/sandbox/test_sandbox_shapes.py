@@ -89,9 +89,10 @@ def test_debt_collection_reminder_and_payment_views(h: Api) -> None:
     results = h.ok("POST", f"/v1/payments/matchpayments/{h.cid}", json=[
         {"UnhandledPaymentPublicId": DEMO.unhandled_payments["unmatched"], "ActionPublicId": h.aid(DEMO["open"])}])
     assert_valid_list("PaymentMatchResultsView", "PaymentMatchResultView", results)
-    swish = h.ok("POST", "/v1/payments/swish", json={"ActionPublicId": h.aid(DEMO["overdue"]),
-                                                      "PhoneNumber": "0701234567", "Message": "Invoice 1002"})
-    assert_valid("SwishPaymentStatusView", swish)
+    created = h.ok("POST", f"/v1/payments/swish/{h.aid(DEMO['overdue'])}",
+                   params={"phone": "46701234567", "message": "Invoice 1002"})
+    assert_valid("CreatedView", created)
+    assert_valid("SwishPaymentStatusView", h.ok("GET", f"/v1/payments/swish/{created['PublicId']}"))
 
 
 def test_files_and_tokens(h: Api) -> None:
