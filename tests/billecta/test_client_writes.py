@@ -236,7 +236,8 @@ def test_debt_collection_is_resolved_by_the_case_on_the_invoice() -> None:
 def test_a_swish_request_with_a_lost_reply_is_unknown_unless_a_new_request_is_on_the_invoice() -> None:
     swish = f"/v1/payments/swish/{AID}"
     fake = (FakeBillecta().on("POST", swish, httpx.ReadTimeout("no reply"), created("TOKEN2"))
-            .on("GET", INVOICE, json_reply(invoice_json(State={"Stage": "Attested", "SwishPaymentPublicId": "TOKEN1"}))))
+            .on("GET", INVOICE, json_reply(invoice_json(State={"Stage": "Attested",
+                                                               "SwishPaymentPublicId": "TOKEN1"}))))
     with pytest.raises(OutcomeUnknown, match="Swish request"):
         make_client(fake).swish_request(AID, "46701234567", "Invoice 1002")
     assert len(fake.calls("POST")) == 1  # never a second request on the payer's phone unasked

@@ -124,7 +124,8 @@ def test_refused_before_the_form_with_the_reason(rt: Runtime, number: str, words
 def test_one_request_then_followed_until_paid(rt: Runtime, sandbox: Sandbox) -> None:
     outcome = send(rt)
     told, clock = Told(), Clock()
-    assert f"Swish request for {format_amount(431_250, 'SEK')} sent to +46 70 123 45 67 for invoice 1002" in outcome.message
+    amount = format_amount(431_250, "SEK")
+    assert f"Swish request for {amount} sent to +46 70 123 45 67 for invoice 1002" in outcome.message
     watch = SwishWatch(rt, told, clock=clock)
     request = watch.get(outcome.details["swish_request_id"])
     assert request.pending and request.token
