@@ -18,7 +18,7 @@ from bot.jobs.swish import SwishWatch
 from bot.money import format_amount
 from bot.notify import Notifier
 from bot.roles import Actor, Role
-from bot.runner import prepare_dialog, run_dialog
+from bot.runner import prepare_dialog, resolve_dead_claims, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
 from bot.services.mirror import resolve
@@ -194,3 +194,37 @@ def test_too_late_to_cancel_says_how_it_ended(rt: Runtime, sandbox: Sandbox) -> 
     sandbox.answer_swish(str(request.token), "Paid")
     with pytest.raises(UsageError, match="Too late to cancel.*paid"):
         watch.cancel(request.id, ACTOR)
+
+
+def _left_unknown(rt: Runtime, *, reached_billecta: bool) -> tuple[str, SwishWatch]:
+    """A submission whose create was sent and whose process then lost track (a crash, a lost reply)."""
+    key = f"dialog:{SWISH.slug}:{ANNA}:attempt-1"
+    record = resolve(rt, "invoice", ANNA)
+    view = rt.billecta.get_invoice(record["action_public_id"])
+    assert rt.store.claim(key)
+    watch = SwishWatch(rt)
+    watch.reserve(key, view, record, invoice_key=ANNA, label="invoice 1002", phone="+46 70 123 45 67",
+                  message="Hi", actor=ACTOR)
+    rt.store.mark_claim(key, "sending", {"token": "t", "reference": "a Swish request", "local": {}})
+    if reached_billecta:
+        rt.billecta.swish_request(view.action_public_id, "46701234567", "Hi")
+    rt.store.mark_claim(key, "unknown", {"error": "the reply was lost"})
+    return key, watch
+
+
+def test_a_request_left_unknown_is_found_on_the_invoice_and_followed(rt: Runtime, sandbox: Sandbox) -> None:
+    sandbox.set_swish_payer(None)
+    key, watch = _left_unknown(rt, reached_billecta=True)
+    [(settled, outcome)] = resolve_dead_claims(rt)
+    assert settled == key and outcome is not None and "A Swish request for" in outcome.message
+    request = watch.by_claim(key)
+    assert request is not None and request.pending and request.token  # followed from here on
+    with pytest.raises(InvoiceStateError, match="still waiting"):  # and no second one on the payer's phone
+        send(rt)
+
+
+def test_a_request_that_never_arrived_is_released(rt: Runtime) -> None:
+    key, _ = _left_unknown(rt, reached_billecta=False)
+    assert resolve_dead_claims(rt) == [(key, None)]
+    assert rt.store.claim_row(key) is None
+    assert "sent to" in send(rt).message
