@@ -41,6 +41,7 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "pause-invoice": ("invoice", "1001"),
     "resume-paused-invoice": ("invoice", "1003"),
     "show-event-log": ("invoice", "1001"),
+    "swish-request": ("invoice", "1002"),
 }
 
 AVAILABLE = [command for command in registry.COMMANDS if command.available]

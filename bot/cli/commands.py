@@ -203,6 +203,9 @@ def sandbox(args: argparse.Namespace, settings: Settings) -> int:
     box = Sandbox(db, token=args.token, seed=args.seed, latency_ms=args.latency_ms,
                   fail_rate=args.fail_rate, rate_limit=args.rate_limit, lose_reply_rate=args.lose_reply_rate,
                   lose_reply_mode=args.lose_reply_mode)
+    if args.swish_payer is not None or args.swish_after_polls != 2:
+        answer = args.swish_payer or "paid"
+        box.set_swish_payer(None if answer == "never" else answer.capitalize(), args.swish_after_polls)
     try:
         try:
             server = make_server(box, host=args.host, port=args.port)
@@ -235,6 +238,8 @@ def _check_sandbox_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--fail-rate {args.fail_rate} must be a fraction between 0 and 1 (0.05 = 5 %).")
     if not 0.0 <= args.lose_reply_rate <= 1.0:
         raise UsageError(f"--lose-reply-rate {args.lose_reply_rate} must be a fraction between 0 and 1 (0.3 = 30 %).")
+    if args.swish_after_polls < 1:
+        raise UsageError("--swish-after-polls must be at least 1.")
     if args.rate_limit is not None and args.rate_limit < 1:
         raise UsageError("--rate-limit must be at least 1 request per second (leave it out for no limit).")
 

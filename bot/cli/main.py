@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fraction of writes applied and then their reply lost (0.3 = 30 %%)")
     p.add_argument("--lose-reply-mode", choices=["503", "drop"], default="503",
                    help="how a lost reply looks: answered 503, or the connection dropped (default 503)")
+    p.add_argument("--swish-payer", choices=["paid", "declined", "error", "cancelled", "never"], default=None,
+                   help="how the simulated payer answers Swish requests (default: paid)")
+    p.add_argument("--swish-after-polls", type=int, default=2, metavar="N",
+                   help="the payer answers on the N-th status read of a request (default 2)")
 
     p = sub.add_parser("audit", help="show the audit log, newest first")
     p.add_argument("--limit", type=int, default=50)

@@ -3,8 +3,8 @@
 `handle()` is the one entry point (the httpx transport and the WSGI app both call it): route by the
 client's endpoint table, authenticate, apply injected faults, run the request as one transaction
 under the state lock, and sleep any injected latency outside the lock so concurrent requests overlap.
-The sandbox's own controls (clock, incoming payments, faults, debt-collection stage) live under
-/_sandbox and need the same authentication.
+The sandbox's own controls (clock, incoming payments, faults, debt-collection stage, the Swish payer
+and answering one Swish request) live under /_sandbox and need the same authentication.
 """
 
 from __future__ import annotations
