@@ -44,10 +44,21 @@ def test_the_cli_sends_one_request_and_follows_it_until_paid(workdir: Path, caps
         store.close()
 
 
-def test_detach_says_how_it_is_followed(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_detach_says_how_it_is_followed_then_list_and_cancel(workdir: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "run", "invoice", "swish", "1002", "phone=0701234567", "message=Thanks",
                          "--yes", "--detach")
-    assert status == 0 and "billecta-bot worker" in out and "NOTIFY_CHANNEL" in out
+    assert status == 0 and "billecta-bot worker" in out and "`billecta-bot swish follow 1`" in out
+    status, out, _ = run(capsys, "swish")
+    assert status == 0 and "invoice 1002" in out and "waiting for the payer" in out
+    status, _, err = run(capsys, "swish", "cancel", "1")
+    assert status == 2 and "Add --yes" in err
+    status, out, _ = run(capsys, "swish", "cancel", "1", "--yes")
+    assert status == 0 and "cancelled by" in out and "nothing was paid" in out
+    status, _, err = run(capsys, "swish", "cancel", "1", "--yes")
+    assert status == 2 and "nothing to cancel" in err
+    status, out, _ = run(capsys, "swish", "follow", "1", "--json")
+    assert status == 1 and json.loads(out)["status"] == "Cancelled"
 
 
 def test_bad_fields_and_closed_invoices_are_refused_before_sending(workdir: Path,
@@ -88,3 +99,14 @@ def test_a_lost_reply_on_the_served_sandbox_makes_one_request(served: tuple[Sand
     assert json.loads(out.strip().splitlines()[-1])["status"] == "Paid"
     requests = [row for row in box._store.find("swish") if row["ActionPublicId"]]
     assert len(requests) == 1  # one request popped up on the payer's phone, not two
+
+
+def test_no_answer_in_time_is_reported_as_timed_out(served: tuple[Sandbox, SandboxServer],
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    box, _ = served
+    box.set_swish_payer(None)  # the payer never answers
+    monkeypatch.setenv("SWISH_TIMEOUT_MINUTES", "0.005")  # 0.3 s instead of minutes
+    assert run(capsys, "pull")[0] == 0
+    status, out, _ = run(capsys, "run", "invoice", "swish", DEMO["overdue"], "phone=0701234567", "--yes")
+    assert status == 1 and "no answer from the payer in time" in out.strip().splitlines()[-1]

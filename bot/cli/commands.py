@@ -125,15 +125,16 @@ def _follow_swish(rt: Runtime, request_id: int, args: argparse.Namespace) -> int
 
     if getattr(args, "detach", False):
         if not args.json:
-            print("Not following it here (--detach): a running `billecta-bot worker` or the Slack app follows it "
-                  "and posts how it ends to NOTIFY_CHANNEL; `billecta-bot audit` shows it once it has ended.")
+            print(f"Not following it here (--detach): a running `billecta-bot worker` or the Slack app follows it "
+                  f"and posts how it ends to NOTIFY_CHANNEL. `billecta-bot swish follow {request_id}` follows it "
+                  f"here, `billecta-bot swish cancel {request_id}` withdraws it.")
         return 0
     watch = SwishWatch(rt, NullNotifier() if args.json else CliNotifier())
     try:
         request = watch.follow(request_id)
     except KeyboardInterrupt:
-        print("\ninterrupted: a running `billecta-bot worker` or the Slack app goes on following the request.",
-              file=sys.stderr)
+        print(f"\ninterrupted: a running `billecta-bot worker` or the Slack app goes on following the request "
+              f"(`billecta-bot swish follow {request_id}` here).", file=sys.stderr)
         return 130
     if args.json:
         print(json.dumps({"swish_request": request_id, "status": request.status, "message": request.summary}))

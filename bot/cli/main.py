@@ -77,19 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("endpoints", help="list the Billecta endpoints used, with path confidence")
     p.add_argument("--unconfirmed", action="store_true", help="only paths not confirmed from a source")
 
-    from bot.cli import jobs, slack
+    from bot.cli import jobs, slack, swish
 
     jobs.add_parsers(sub)
     slack.add_parsers(sub)
+    swish.add_parsers(sub)
     return parser
 
 
 def _handlers() -> dict[str, Handler]:
-    from bot.cli import commands, jobs, slack, views
+    from bot.cli import commands, jobs, slack, swish, views
 
     return {
         **jobs.handlers(),
         **slack.handlers(),
+        **swish.handlers(),
         "commands": commands.list_commands,
         "list": views.list_records,
         "import": commands.import_file,

@@ -228,3 +228,16 @@ def test_a_request_that_never_arrived_is_released(rt: Runtime) -> None:
     assert resolve_dead_claims(rt) == [(key, None)]
     assert rt.store.claim_row(key) is None
     assert "sent to" in send(rt).message
+
+
+def test_the_swish_settings_are_checked_when_the_bot_starts() -> None:
+    from bot.config import load_settings
+    from bot.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="SWISH_PHONE_FIELD: must be a field path in dot notation"):
+        load_settings(swish_phone_field="debtor..phone")
+    with pytest.raises(ConfigError, match="SWISH_DEFAULT_MESSAGE: knows the placeholders"):
+        load_settings(swish_default_message="Pay {ocr}")
+    with pytest.raises(ConfigError, match="SWISH_DEFAULT_MESSAGE: At most 50 characters"):
+        load_settings(swish_default_message="Betalning av faktura {invoice_number} till Demo Bygg AB tack")
+    assert load_settings(swish_default_message="Faktura {invoice_number}, {amount}").swish_poll_seconds == 3.0
