@@ -31,6 +31,7 @@ def swish_message(request: SwishRequest) -> dict[str, Any]:
     ]
     buttons = []
     if request.pending:
+        blocks.append(context(f"The payer has until about {timefmt.format_moment(request.expires_at)} to approve it."))
         buttons.append(button("Cancel request", unique_id(ActionId.SWISH_CANCEL, request.id), str(request.id),
                               style="danger", confirm=confirm_dialog(
                                   "Cancel the Swish request?",

@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.billecta.models import InvoiceActionView, SwishPaymentStatusView
@@ -28,6 +29,7 @@ from bot.money import format_amount
 from bot.notify import Notifier, NullNotifier
 from bot.roles import Actor, Role, require
 from bot.services.mirror import mirror_invoice
+from bot.services.swish_form import SWISH_EXPIRES
 from bot.store import Store, utcnow
 
 if TYPE_CHECKING:
@@ -85,6 +87,11 @@ class SwishRequest:
         return self.finished_at is not None
 
     @property
+    def expires_at(self) -> datetime:
+        """When Swish drops the request if the payer has not answered."""
+        return datetime.fromisoformat(self.created_at) + SWISH_EXPIRES
+
+    @property
     def amount(self) -> str:
         return format_amount(self.amount_minor, self.currency)
 
@@ -112,9 +119,10 @@ def status_words(request: SwishRequest) -> str:
     if request.status == "Refunded":
         return "paid, then refunded"
     if request.status == TIMED_OUT:
-        return ("no answer from the payer in time, so Swish has dropped it; send a new request if they "
-                "still want to pay by Swish")
-    return request.error or "outcome unknown"
+        minutes = int(SWISH_EXPIRES.total_seconds() // 60)
+        return (f"no answer from the payer in time (Swish drops an unanswered request after {minutes} minutes); "
+                "send a new request if they still want to pay by Swish")
+    return f"outcome unknown: {request.error}" if request.error else "outcome unknown"
 
 
 def read_request(store: Store, request_id: int) -> SwishRequest:
@@ -224,7 +232,10 @@ class SwishWatch:
             return self._end(request, "Error", "Billecta no longer knows this Swish request.")
         except BotError as exc:  # Billecta down for a moment: the next turn reads again
             log.info("Swish request %s: status not read (%s)", request.id, exc.user_message)
-            return self._timed_out(request)
+            if self._past_deadline(request):  # never "no answer" for what could not be read: it may be paid
+                return self._end(request, UNKNOWN, f"its status could not be read from Billecta ({exc.user_message}); "
+                                 f"`invoice events {request.invoice_key}` shows whether it was paid")
+            return None
         return self._apply(request, view)
 
     def _apply(self, request: SwishRequest, view: SwishPaymentStatusView) -> SwishRequest | None:
@@ -235,9 +246,10 @@ class SwishWatch:
         return self._timed_out(request)
 
     def _timed_out(self, request: SwishRequest) -> SwishRequest | None:
-        if request.deadline_at is not None and self.clock() >= request.deadline_at:
-            return self._end(request, TIMED_OUT, None)
-        return None
+        return self._end(request, TIMED_OUT, None) if self._past_deadline(request) else None
+
+    def _past_deadline(self, request: SwishRequest) -> bool:
+        return request.deadline_at is not None and self.clock() >= request.deadline_at
 
     def _end(self, request: SwishRequest, status: str, error: str | None, *,
              by: str | None = None) -> SwishRequest | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot.billecta.dates import format_datetime, parse_datetime
@@ -27,9 +27,10 @@ from bot.sandbox.invoices import load as load_invoice
 from bot.sandbox.router import Request
 from bot.sandbox.shapes import amount, clean_plain, complete
 from bot.sandbox.state import Store
+from bot.services.swish_form import SWISH_EXPIRES
 
-# Swish gives the payer three minutes to open and approve a request (m-commerce); then it times out.
-EXPIRES_AFTER = timedelta(minutes=3)
+# As in Swish: the payer has SWISH_EXPIRES (3 minutes) to approve a request, then it times out.
+EXPIRES_AFTER = SWISH_EXPIRES
 PHONE_MAX, MESSAGE_MAX = 20, 50
 ANSWERS = ("Paid", "Declined", "Error", "Cancelled")
 SETTABLE = (*ANSWERS, "Expired", "Refunded")

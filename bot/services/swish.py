@@ -28,7 +28,7 @@ from bot.roles import Actor
 from bot.services import Outcome
 from bot.services.invoices import fresh_view
 from bot.services.labels import label, stage_words
-from bot.services.swish_form import SwishForm, default_message, field_at, phone_problem
+from bot.services.swish_form import SWISH_EXPIRES, SwishForm, default_message, field_at, phone_problem
 
 if TYPE_CHECKING:
     from bot.jobs.swish import SwishWatch
@@ -91,7 +91,8 @@ def _waiting(rt: Runtime, view: InvoiceActionView) -> str | None:
     sent = timefmt.format_moment(status.created) if status.created else "earlier"
     where = "cancel it from its message" if mine else "cancel it in Billecta"
     return (f"A Swish request sent {sent} is still waiting for the payer to answer; {where}, or wait until "
-            "it expires (Swish gives the payer 3 minutes), before sending another.")
+            f"it expires (Swish gives the payer {int(SWISH_EXPIRES.total_seconds() // 60)} minutes), before "
+            "sending another.")
 
 
 def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +113,7 @@ def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
         "phone": phone, "phone_field": settings.swish_phone_field, "phone_problem": problem,
         "message": default_message(settings.swish_default_message, invoice_number=_key(record, view),
                                    debtor=debtor, amount=remaining),
-        "expires_minutes": 3,
+        "expires_minutes": int(SWISH_EXPIRES.total_seconds() // 60),
     }
 
 

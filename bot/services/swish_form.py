@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import string
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -19,6 +20,8 @@ from pydantic_core import PydanticCustomError
 
 from bot.importer_fields import FieldError, swish_number
 
+# Swish gives the payer 3 minutes to approve a request, then drops it (its m-commerce flow).
+SWISH_EXPIRES = timedelta(minutes=3)
 # The CRM integration's wrapper and Billecta take at most these (billecta-api.md §2.4 note 7).
 PHONE_MAX, MESSAGE_MAX = 20, 50
 # Swish's payment request API: letters a-ö and A-Ö, digits, and :;.,?!()-" (and spaces).

@@ -170,7 +170,21 @@ def test_no_answer_times_out(rt: Runtime, sandbox: Sandbox) -> None:
         assert watch.poll_due() == []
     clock.now += 1
     [ended] = watch.poll_due()
-    assert ended.status == "TimedOut" and "dropped it" in ended.summary
+    assert ended.status == "TimedOut" and "no answer from the payer in time" in ended.summary
+
+
+def test_a_status_that_cannot_be_read_by_the_deadline_is_unknown_not_unanswered(
+        rt: Runtime, sandbox: Sandbox) -> None:
+    sandbox.set_swish_payer(None, 1)
+    send(rt)
+    told, clock = Told(), Clock()
+    watch = SwishWatch(rt, told, clock=clock)
+    sandbox.set_faults(fail_rate=1.0)  # Billecta answers 503 to everything
+    clock.now += 30
+    assert watch.poll_due() == []  # not yet at the deadline: read again next turn
+    clock.now += 31
+    [ended] = watch.poll_due()
+    assert ended.status == "Unknown" and "could not be read" in ended.summary and "invoice events 1002" in ended.summary
 
 
 def test_cancel_a_pending_request(rt: Runtime, sandbox: Sandbox) -> None:
@@ -241,3 +255,11 @@ def test_the_swish_settings_are_checked_when_the_bot_starts() -> None:
     with pytest.raises(ConfigError, match="SWISH_DEFAULT_MESSAGE: At most 50 characters"):
         load_settings(swish_default_message="Betalning av faktura {invoice_number} till Demo Bygg AB tack")
     assert load_settings(swish_default_message="Faktura {invoice_number}, {amount}").swish_poll_seconds == 3.0
+
+
+def test_an_invoice_without_a_billecta_id_is_refused_before_the_form(rt: Runtime) -> None:
+    from bot.errors import NotInBillecta
+
+    rt.store.insert("invoice", {"invoice_number": "2001", "debtor_name": "Anna Andersson", "stage": "Created"})
+    with pytest.raises(NotInBillecta, match="invoice 2001.* is not in Billecta yet"):
+        prepare_dialog(rt, SWISH, "2001", {"phone": "0701234567"}, ACTOR)
