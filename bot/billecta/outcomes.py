@@ -25,6 +25,7 @@ from bot.billecta.models import (
     PaymentMatchView,
     ProductView,
     RegisterPaymentView,
+    SwishPaymentStatusView,
     UnhandledPaymentView,
 )
 from bot.billecta.transport import Resolver, reply
@@ -49,6 +50,8 @@ class Lookups(Protocol):
     def get_debt_collection(self, action_id: str) -> DebtCollectionActionView: ...
 
     def get_unhandled_payment(self, payment_id: str) -> UnhandledPaymentView: ...
+
+    def swish_status(self, token: str) -> SwishPaymentStatusView: ...
 
 
 class Outcomes:

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.cli.views import stamp, tabulate
 from bot.config import Settings
+from bot.demo import link_demo
 from bot.errors import UsageError
 from bot.jobs.swish import SwishRequest, SwishWatch, status_words
 from bot.notify import CliNotifier, NullNotifier
@@ -40,6 +41,7 @@ def handlers() -> dict[str, Callable[[argparse.Namespace, Settings], int]]:
 def swish(args: argparse.Namespace, settings: Settings) -> int:
     rt = build_runtime(settings)
     try:
+        link_demo(rt)  # a first command on the embedded sandbox: its demo, as `run` sees it
         watch = SwishWatch(rt, NullNotifier() if args.json else CliNotifier())
         if args.swish_command == "follow":
             return _show(watch.follow(args.request_id), args.json, paid_only=True)
