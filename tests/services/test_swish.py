@@ -263,3 +263,26 @@ def test_an_invoice_without_a_billecta_id_is_refused_before_the_form(rt: Runtime
     rt.store.insert("invoice", {"invoice_number": "2001", "debtor_name": "Anna Andersson", "stage": "Created"})
     with pytest.raises(NotInBillecta, match="invoice 2001.* is not in Billecta yet"):
         prepare_dialog(rt, SWISH, "2001", {"phone": "0701234567"}, ACTOR)
+
+
+def test_the_job_queue_follows_a_request_sent_by_another_process(sandbox: Sandbox, tmp_path: Any) -> None:
+    from bot.jobs import JobQueue
+
+    runtime = build_runtime(Settings(swish_poll_seconds=0.05), store=Store(tmp_path / "bot.db"),
+                            transport=sandbox.transport())
+    try:
+        mirror_demo_into_store(runtime)
+        request_id = send(runtime).details["swish_request_id"]  # a CLI run with --detach, say
+        told = Told()
+        queue = JobQueue(runtime, told)
+        queue.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not told.seen and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            queue.shutdown()
+        assert told.seen and told.seen[-1][0] == "Paid", "the queue did not follow the request"
+        assert SwishWatch(runtime).get(request_id).payment_recorded
+    finally:
+        runtime.close()

@@ -139,3 +139,14 @@ def test_a_forged_cancel_value_is_refused(swish_stack: Stack) -> None:
     stack.settle()
     assert SwishWatch(stack.rt).get(request_id).pending
     assert stack.billecta.count("DELETE", "/v1/payments/swish") == 0
+
+
+def test_a_lost_reply_on_submit_still_makes_one_request_and_one_message(swish_stack: Stack) -> None:
+    stack = swish_stack
+    view_id = _open(stack, "1002")
+    stack.sandbox.set_faults(lose_next=1)  # Billecta makes the request; its reply is lost (503)
+    stack.client.submit(view_id, _values("0701234567", "Payment of invoice 1002"))
+    stack.settle()
+    assert stack.billecta.count("POST", "/v1/payments/swish") == 1  # looked up on the invoice, not resent
+    assert "waiting for the payer" in str(stack.fake.view(view_id)["blocks"])
+    assert "⏳" in _message_in(stack, CHANNEL)["text"]
