@@ -169,8 +169,8 @@ class SwishWatch:
             return cursor.rowcount == 1
 
     # -- the request's life -----------------------------------------------------------------
-    def reserve(self, claim_key: str, view: InvoiceActionView, record: dict[str, Any], *, invoice_key: str,
-                label: str, phone: str, message: str, actor: Actor) -> SwishRequest:
+    def reserve(self, claim_key: str, view: InvoiceActionView, *, invoice_key: str, label: str, phone: str,
+                message: str, actor: Actor) -> SwishRequest:
         """The row for a request about to be sent (kept if the same claim sends again)."""
         existing = self.by_claim(claim_key)
         if existing is not None:
@@ -252,17 +252,18 @@ class SwishWatch:
         return request.deadline_at is not None and self.clock() >= request.deadline_at
 
     def _end(self, request: SwishRequest, status: str, error: str | None, *,
-             by: str | None = None) -> SwishRequest | None:
+             by: Actor | None = None) -> SwishRequest | None:
         """Settle the request once; the process that does audits it, records a payment and tells people."""
         if not self._update(request.id, {"status": status, "error": error, "finished_at": utcnow(),
-                                         "cancelled_by": by}, "AND finished_at IS NULL"):
+                                         "cancelled_by": by.display if by else None}, "AND finished_at IS NULL"):
             return None
         ended = self.get(request.id)
         if status == "Paid":
             self._record_payment(ended)
             ended = self.get(request.id)
         outcome = "ok" if status == "Paid" else "cancelled" if status == "Cancelled" else "failed"
-        self.rt.store.audit(actor=by or ended.requested_by, source=ended.source, channel=ended.channel,
+        self.rt.store.audit(actor=by.id if by else ended.requested_by, source=by.source if by else ended.source,
+                            channel=by.channel if by else ended.channel,
                             command=COMMAND, record_type="invoice", record_ids=[ended.invoice_key],
                             outcome=outcome, detail=ended.summary)
         self.changed(ended)
@@ -306,7 +307,7 @@ class SwishWatch:
             # The payer answered first: what they did is the answer.
             self.poll(request)
             raise UsageError(f"Too late to cancel. {self.get(request_id).summary}") from None
-        ended = self._end(request, "Cancelled", None, by=actor.display)
+        ended = self._end(request, "Cancelled", None, by=actor)
         return ended or self.get(request_id)
 
     # -- the CLI in the foreground ------------------------------------------------------------

@@ -141,7 +141,7 @@ def send_swish(rt: Runtime, record: dict[str, Any], form: SwishForm, actor: Acto
     name, key, phone = label("invoice", record), _key(record, view), shown_phone(form.phone)
     amount = format_amount(view.current_amount.value, view.current_amount.currency_code)
     watch = _watch(rt)
-    watch.reserve(once.key, view, record, invoice_key=key, label=name, phone=phone, message=message,
+    watch.reserve(once.key, view, invoice_key=key, label=name, phone=phone, message=message,
                   actor=actor)
     try:
         token = once.send(lambda: rt.billecta.swish_request(view.action_public_id, form.phone, message),

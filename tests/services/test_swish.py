@@ -217,7 +217,7 @@ def _left_unknown(rt: Runtime, *, reached_billecta: bool) -> tuple[str, SwishWat
     view = rt.billecta.get_invoice(record["action_public_id"])
     assert rt.store.claim(key)
     watch = SwishWatch(rt)
-    watch.reserve(key, view, record, invoice_key=ANNA, label="invoice 1002", phone="+46 70 123 45 67",
+    watch.reserve(key, view, invoice_key=ANNA, label="invoice 1002", phone="+46 70 123 45 67",
                   message="Hi", actor=ACTOR)
     rt.store.mark_claim(key, "sending", {"token": "t", "reference": "a Swish request", "local": {}})
     if reached_billecta:
