@@ -125,15 +125,15 @@ def _follow_swish(rt: Runtime, request_id: int, args: argparse.Namespace) -> int
 
     if getattr(args, "detach", False):
         if not args.json:
-            print(f"Not following it here (--detach): a running `billecta-bot worker` or the Slack app follows it "
-                  f"and posts how it ends to NOTIFY_CHANNEL. `billecta-bot swish follow {request_id}` follows it "
-                  f"here, `billecta-bot swish cancel {request_id}` withdraws it.")
+            print(f"Not following it here (--detach): the Slack app (`billecta-bot serve`) follows it and posts how "
+                  f"it ends to NOTIFY_CHANNEL; a `billecta-bot worker` follows it too. `billecta-bot swish follow "
+                  f"{request_id}` follows it here, `billecta-bot swish cancel {request_id}` withdraws it.")
         return 0
     watch = SwishWatch(rt, NullNotifier() if args.json else CliNotifier())
     try:
         request = watch.follow(request_id)
     except KeyboardInterrupt:
-        print(f"\ninterrupted: a running `billecta-bot worker` or the Slack app goes on following the request "
+        print(f"\ninterrupted: the Slack app or a `billecta-bot worker` goes on following the request "
               f"(`billecta-bot swish follow {request_id}` here).", file=sys.stderr)
         return 130
     if args.json:
