@@ -13,7 +13,7 @@ from typing import TypeVar
 from bot import records
 from bot.errors import UsageError
 from bot.roles import Role
-from bot.services import articles, credit, creditor, debtors, events, invoices, orders, payments
+from bot.services import articles, credit, creditor, debtors, events, invoices, orders, payments, writeoff
 from bot.specs import ActionSpec, DialogSpec, JobSpec, Spec, ViewSpec
 
 S = TypeVar("S", JobSpec, ActionSpec, DialogSpec, ViewSpec)
@@ -157,7 +157,9 @@ COMMANDS: tuple[Command, ...] = (
                             check=payments.find_payment, blocks="blocks.forms.payment")),
     Command(10, "register-writeoff-payments", "invoice", "writeoff", "Write off", D, ADMIN,
             "Write off an amount on {label}. The written-off amount will not be collected.",
-            dangerous=True),
+            dangerous=True,
+            spec=DialogSpec(writeoff.WriteOffForm, writeoff.write_off, prepare=writeoff.prepare,
+                            check=writeoff.find_writeoff, blocks="blocks.forms.writeoff")),
     Command(11, "create-reminder-invoice", "invoice", "reminder", "Send reminder", D, OPERATOR,
             "Send a reminder invoice for {label}."),
     Command(12, "dispute-invoice", "invoice", "dispute", "Dispute invoice", A, OPERATOR,
