@@ -13,7 +13,18 @@ from typing import TypeVar
 from bot import records
 from bot.errors import UsageError
 from bot.roles import Role
-from bot.services import articles, credit, creditor, debtors, events, invoices, orders, payments, writeoff
+from bot.services import (
+    articles,
+    credit,
+    creditor,
+    debtors,
+    events,
+    invoices,
+    orders,
+    payments,
+    use_credit,
+    writeoff,
+)
 from bot.specs import ActionSpec, DialogSpec, JobSpec, Spec, ViewSpec
 
 S = TypeVar("S", JobSpec, ActionSpec, DialogSpec, ViewSpec)
@@ -150,7 +161,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(7, "fetch-and-save-invoice-pdf", "invoice", "pdf", "Invoice PDF", A, OPERATOR,
             "Fetch the PDF of {label} from Billecta and save it."),
     Command(8, "use-credit-on-invoice", "invoice", "use-credit", "Use credit", D, OPERATOR,
-            "Use the credit of {label} on another invoice."),
+            "Use the credit of {label} on another invoice.",
+            spec=DialogSpec(use_credit.UseCreditForm, use_credit.use_credit, prepare=use_credit.prepare,
+                            check=use_credit.find_credit_use, blocks="blocks.forms.use_credit",
+                            suggest=use_credit.suggest)),
     Command(9, "register-manual-payments", "invoice", "payment", "Register payment", D, OPERATOR,
             "Register a manual payment on {label}.",
             spec=DialogSpec(payments.PaymentForm, payments.register_manual_payment, prepare=payments.prepare,

@@ -32,7 +32,7 @@ from bot.services.use_credit_form import UseCreditForm, amount_problem, target_k
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
-__all__ = ["UseCreditForm", "find_credit_use", "prepare", "target_options", "use_credit"]
+__all__ = ["UseCreditForm", "find_credit_use", "prepare", "suggest", "target_options", "use_credit"]
 
 # Open invoices carried in the modal (number → remaining) so the form can check the target and the
 # amount as the user types; a debtor with more is checked at submit (private_metadata stays small).
@@ -153,6 +153,11 @@ def target_options(rt: Runtime, prepared: dict[str, Any], query: str) -> list[tu
         if all(word in text.casefold() for word in words):
             found.append((text, number))
     return found[:SUGGESTIONS]
+
+
+def suggest(rt: Runtime, prepared: dict[str, Any], field: str, query: str) -> list[tuple[str, str]]:
+    """The form's external selects: only the target is one."""
+    return target_options(rt, prepared, query) if field == "target" else []
 
 
 def use_credit(rt: Runtime, record: dict[str, Any], form: UseCreditForm, actor: Actor, once: Once) -> Outcome:

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import InvalidInput, InvoiceStateError, NotInBillecta, OutcomeUnknown, Unresolved
 from bot.roles import Actor, Role
-from bot.runner import Dialog, prepare_dialog, run_dialog
+from bot.runner import prepare_dialog, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
 from bot.services import Outcome
