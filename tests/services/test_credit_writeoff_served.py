@@ -47,8 +47,8 @@ def lose_the_next_reply(box: Sandbox, mode: str) -> None:
 
 @pytest.mark.parametrize("mode", ["503", "drop"])
 def test_a_write_off_whose_reply_was_lost_is_applied_once(box: Sandbox, rt: Runtime, mode: str) -> None:
-    dialog = prepare_dialog(rt, registry.find("invoice", "writeoff"), "1002", {"amount": "312,50", "reason": "Rounding"},
-                            ADMIN)
+    values = {"amount": "312,50", "reason": "Rounding"}
+    dialog = prepare_dialog(rt, registry.find("invoice", "writeoff"), "1002", values, ADMIN)
     lose_the_next_reply(box, mode)
     outcome = run_dialog(rt, dialog, ADMIN)
     assert box.faults.lose_next == 0  # the reply was indeed lost
