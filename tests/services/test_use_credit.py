@@ -20,6 +20,7 @@ from bot.runner import prepare_dialog, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import DEMO, Sandbox
 from bot.services import Outcome
+from bot.services.labels import OPTION_TEXT, line
 from bot.services.mirror import resolve
 from bot.services.use_credit import UseCreditForm, prepare, target_options
 from bot.store import Store
@@ -138,8 +139,9 @@ def test_a_viewer_may_not_use_credit(rt: Runtime) -> None:
 
 def test_the_search_lists_the_debtors_open_invoices_by_their_record_line(rt: Runtime) -> None:
     prepared = prepare(rt, invoice(rt, "1006"))
-    assert target_options(rt, prepared, "") == [("1001 · Nordic Café AB · 1\u00a0250,00\u00a0kr · due 22 Dec · sent",
-                                                 "1001")]
+    listed = target_options(rt, prepared, "")
+    assert listed == [(line("invoice", invoice(rt, "1001"), limit=OPTION_TEXT), "1001")]
+    assert listed[0][0].startswith("1001 · Nordic Café AB · 1\u00a0250,00\u00a0kr · due ")
     assert target_options(rt, prepared, "1001 nordic") and target_options(rt, prepared, "1002") == []
 
 

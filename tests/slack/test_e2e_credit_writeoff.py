@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from blocks.ids import ActionId, unique_id
+from bot.services.labels import OPTION_TEXT, line
 from bot.services.mirror import resolve
 from bot.services.payment_form import stockholm_today
 
@@ -112,8 +113,8 @@ def test_use_credit_search_errors_submit_and_outcome(stack: Stack) -> None:
 
     found = stack.client.suggest(view_id, TARGET, "")
     assert [o["value"] for o in found.json["options"]] == ["1001"]
-    assert found.json["options"][0]["text"]["text"] == \
-        "1001 · Nordic Café AB · 1\u00a0250,00\u00a0kr · due 22 Dec · sent"
+    assert found.json["options"][0]["text"]["text"] == line("invoice", resolve(stack.rt, "invoice", "1001"),
+                                                           limit=OPTION_TEXT)
     assert stack.client.suggest(view_id, TARGET, "4312").json["options"] == []
     assert stack.client.suggest(view_id, TARGET, "", user="UVIEW").json["options"] == []  # may not run it
 
