@@ -84,7 +84,7 @@ def _target(prepared: dict[str, Any], target: str | None) -> Block:
         element["initial_option"] = option(_picked_text(prepared, target), target)
     debtor = prepared.get("debtor") or "the debtor"
     return _input(UseCreditField.TARGET, "Use the credit on", element,
-                  hint=f"Another open invoice of {debtor}: type its number, an amount or a date.")
+                  hint=f"Another open invoice of {debtor}: type part of its number or its line.")
 
 
 def _picked_text(prepared: dict[str, Any], target: str) -> str:

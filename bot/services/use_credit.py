@@ -150,7 +150,8 @@ def target_options(rt: Runtime, prepared: dict[str, Any], query: str) -> list[tu
                                                  int(row.get("current_amount") or 0)):
             continue
         text = line("invoice", row, limit=OPTION_TEXT)
-        if all(word in text.casefold() for word in words):
+        searched = text.replace("\u00a0", " ").casefold()  # amounts are shown with no-break spaces
+        if all(word in searched for word in words):
             found.append((text, number))
     return found[:SUGGESTIONS]
 

@@ -142,7 +142,8 @@ def test_the_search_lists_the_debtors_open_invoices_by_their_record_line(rt: Run
     listed = target_options(rt, prepared, "")
     assert listed == [(line("invoice", invoice(rt, "1001"), limit=OPTION_TEXT), "1001")]
     assert listed[0][0].startswith("1001 · Nordic Café AB · 1\u00a0250,00\u00a0kr · due ")
-    assert target_options(rt, prepared, "1001 nordic") and target_options(rt, prepared, "1002") == []
+    assert target_options(rt, prepared, "1001 nordic") and target_options(rt, prepared, "1 250,00")
+    assert target_options(rt, prepared, "1002") == []
 
 
 # -- the service ----------------------------------------------------------------------------------
