@@ -79,8 +79,8 @@ def credit_of(rt: Runtime, record: dict[str, Any]) -> Credit:
            "credit to use.")
     if view.is_closed or view.current_amount.value <= 0:
         raise InvoiceStateError(why)
-    raise InvoiceStateError(f"{why} To pay it with a credit, start from the credit invoice: "
-                            f"`invoice use-credit <credit invoice> target={key}`.")
+    raise InvoiceStateError(f"{why} To pay it with a credit, run `invoice use-credit` on the credit invoice "
+                            f"with `target={key}`.")
 
 
 def open_targets(rt: Runtime, credit: Credit) -> list[InvoiceActionSubView]:

@@ -48,7 +48,7 @@ def writeoff_refusal(view: InvoiceActionView, name: str) -> str | None:
     key = view.invoice_number or view.action_public_id
     if view.action_type is ActionType.CreditInvoiceAction:
         return (f"{name} is a credit invoice: it owes the debtor, there is nothing to collect on it. To use its "
-                f"credit on another invoice: `invoice use-credit {key} target=<invoice>`.")
+                f"credit on another invoice: `invoice use-credit {key}` (`target=` the invoice's number).")
     if stage is InvoiceStage.Completed:
         return f"{name} is completed (fully paid, credited or written off); nothing is left to write off."
     if stage is InvoiceStage.Cancelled:

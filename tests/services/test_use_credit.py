@@ -100,8 +100,8 @@ def test_an_overpayment_kept_from_an_invoice_is_a_credit_too(rt: Runtime) -> Non
 
 @pytest.mark.parametrize(("number", "why"), [
     ("1001", "invoice 1001 is not a credit invoice and no overpayment on it was kept as a debtor balance, so it has "
-             "no credit to use. To pay it with a credit, start from the credit invoice: "
-             "`invoice use-credit <credit invoice> target=1001`."),
+             "no credit to use. To pay it with a credit, run `invoice use-credit` on the credit invoice with "
+             "`target=1001`."),
     ("1010", "invoice 1010 is a draft that has not been attested yet; it has no credit to use."),
 ])
 def test_an_invoice_without_credit_is_refused_with_what_applies(rt: Runtime, number: str, why: str) -> None:

@@ -95,7 +95,7 @@ def test_every_bad_field_is_reported_at_once() -> None:
     ("1008", "completed (fully paid, credited or written off); nothing is left to write off"),
     ("1010", "draft that has not been attested yet"),
     ("1006", "credit invoice: it owes the debtor, there is nothing to collect on it. To use its credit on another "
-             "invoice: `invoice use-credit 1006 target=<invoice>`"),
+             "invoice: `invoice use-credit 1006` (`target=` the invoice's number)"),
 ])
 def test_an_invoice_with_nothing_to_write_off_is_refused_with_the_reason(rt: Runtime, number: str, why: str) -> None:
     with pytest.raises(InvoiceStateError) as caught:
