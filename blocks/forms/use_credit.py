@@ -38,22 +38,22 @@ def use_credit_form_blocks(prepared: dict[str, Any], values: dict[str, Any] | No
               **{k: v for k, v in (values or {}).items() if v not in (None, "")}}
     errors = errors or {}
     target = target_key(values.get(UseCreditField.TARGET)) or None
-    blocks = [_summary(prepared)]
+    blocks = [*_summary(prepared), section(_what_happens(prepared, target))]
     for field, block in ((UseCreditField.TARGET, _target(prepared, target)),
                          (UseCreditField.AMOUNT, _amount(prepared, values))):
         blocks.append(block)
         if errors.get(field):
             blocks.append(field_error(field, _escape(errors[field])))
-    blocks.insert(1, section(_what_happens(prepared, target)))
     return limits.check_blocks(blocks, limits.VIEW_BLOCKS)
 
 
-def _summary(prepared: dict[str, Any]) -> Block:
+def _summary(prepared: dict[str, Any]) -> list[Block]:
     source = "Credit invoice" if prepared.get("is_credit_invoice") else "Overpayment kept from"
     pairs = [("Credit available", str(prepared.get("credit") or "")),
              (source, _escape(str(prepared.get("record") or ""))),
              ("Debtor", _escape(str(prepared.get("debtor") or "")))]
-    return fields([(title, text) for title, text in pairs if text])
+    shown = [(title, text) for title, text in pairs if text]
+    return [fields(shown)] if shown else []
 
 
 def _what_happens(prepared: dict[str, Any], target: str | None) -> str:
