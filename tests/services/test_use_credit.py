@@ -248,3 +248,23 @@ def _now() -> Any:
     from bot.billecta.dates import STOCKHOLM
 
     return dt.datetime.now(STOCKHOLM)
+
+
+def test_a_crash_after_the_match_is_settled_on_restart_from_the_balances_state(rt: Runtime) -> None:
+    """A process killed after sending the match leaves a claim with the balances and target it sent; the
+    restart finds them used on that target and reports the credit used, without matching again."""
+    from bot.once import SENDING, Once
+    from bot.process import this_process
+    from bot.runner import resolve_dead_claims
+
+    target = invoice(rt, "1001")["action_public_id"]
+    key = f"dialog:{USE_CREDIT.slug}:1006:crashed"
+    assert rt.store.claim(key, owner="999999/1/" + this_process().split("/")[2])
+    rt.store.mark_claim(key, SENDING, {"token": Once(rt.store, key).token, "reference": "the credit", "local": {},
+                                       "facts": {"target": target, "balances": [BALANCE]}})
+    rt.billecta.use_balances([BALANCE], target)  # what the dead process had sent
+    (settled_key, outcome), = resolve_dead_claims(rt)
+    assert settled_key == key and outcome is not None
+    assert outcome.message.startswith("500,00\u00a0kr of the credit of invoice 1006 was used on invoice 1001")
+    assert rt.store.claim_row(key)["status"] == "done"  # type: ignore[index]
+    assert rt.billecta.get_invoice(target).paid_amount.value == 50000
