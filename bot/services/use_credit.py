@@ -66,7 +66,7 @@ def credit_of(rt: Runtime, record: dict[str, Any]) -> Credit:
     debtor_id = view.debtor.debtor_public_id if view.debtor else record.get("debtor_public_id")
     balances = sorted((b for b in rt.billecta.debtor_balances(debtor_id or "")
                        if (b.overpayment_details or {}).get("ActionPublicId") == view.action_public_id),
-                      key=lambda b: (b.payment_date is None, b.payment_date))
+                      key=lambda b: b.payment_date.timestamp() if b.payment_date else float("inf"))
     for balance in balances:
         mirror_payment(rt, balance)
     currency = (view.invoiced_amount.currency_code or "SEK").upper()
