@@ -101,8 +101,8 @@ def _amount(prepared: dict[str, Any], values: dict[str, Any]) -> Block:
                                                                        limits.PLACEHOLDER),
                       **initial_text(values.get(UseCreditField.AMOUNT))}
     return _input(UseCreditField.AMOUNT, f"Amount to use ({currency})", element, optional=True,
-                  hint=f"Empty: the smaller of the {prepared.get('credit') or 'credit'} and what remains on the "
-                       "invoice; Billecta uses no other amount.")
+                  hint=f"Empty: the smaller of the {prepared.get('credit') or ''} credit and what remains on the "
+                       "invoice; Billecta uses no other amount.".replace("the  credit", "the credit"))
 
 
 def _escape(text: str) -> str:
