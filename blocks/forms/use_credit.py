@@ -97,12 +97,13 @@ def _picked_text(prepared: dict[str, Any], target: str) -> str:
 
 def _amount(prepared: dict[str, Any], values: dict[str, Any]) -> Block:
     currency = prepared.get("currency") or "SEK"
+    credit = f"the {prepared['credit']} credit" if prepared.get("credit") else "the credit"
     element: Block = {"type": "plain_text_input", "placeholder": plain("Leave empty for the usual amount",
                                                                        limits.PLACEHOLDER),
                       **initial_text(values.get(UseCreditField.AMOUNT))}
     return _input(UseCreditField.AMOUNT, f"Amount to use ({currency})", element, optional=True,
-                  hint=f"Empty: the smaller of the {prepared.get('credit') or ''} credit and what remains on the "
-                       "invoice; Billecta uses no other amount.".replace("the  credit", "the credit"))
+                  hint=f"Empty: the smaller of {credit} and what remains on the invoice; Billecta uses no other "
+                       "amount.")
 
 
 def _escape(text: str) -> str:
