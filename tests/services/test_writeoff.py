@@ -206,3 +206,13 @@ def _today() -> dt.datetime:
     from bot.billecta.dates import STOCKHOLM
 
     return dt.datetime.combine(TODAY, dt.time(), STOCKHOLM)
+
+
+def test_a_write_off_is_listed_on_its_invoice(rt: Runtime) -> None:
+    from bot.services.listing import find
+
+    outcome = write_off(rt, "1001", amount="250", reason="Goodwill")
+    (listed,) = [f for f in find(rt.store, "payment", "") if f.row["id"] == outcome.details["payment_id"]]
+    assert listed.status_text == "written off on invoice 1001"
+    assert "· 250,00\u00a0kr ·" in listed.line and listed.line.endswith("· ref Goodwill · written off on invoice 1001")
+    assert "from " not in listed.line  # nobody paid it
