@@ -13,7 +13,19 @@ from typing import TypeVar
 from bot import records
 from bot.errors import UsageError
 from bot.roles import Role
-from bot.services import articles, credit, creditor, debtors, events, invoices, orders, payments, swish
+from bot.services import (
+    articles,
+    credit,
+    creditor,
+    debtors,
+    events,
+    invoices,
+    orders,
+    payments,
+    swish,
+    use_credit,
+    writeoff,
+)
 from bot.specs import ActionSpec, DialogSpec, JobSpec, Spec, ViewSpec
 
 S = TypeVar("S", JobSpec, ActionSpec, DialogSpec, ViewSpec)
@@ -150,14 +162,19 @@ COMMANDS: tuple[Command, ...] = (
     Command(7, "fetch-and-save-invoice-pdf", "invoice", "pdf", "Invoice PDF", A, OPERATOR,
             "Fetch the PDF of {label} from Billecta and save it."),
     Command(8, "use-credit-on-invoice", "invoice", "use-credit", "Use credit", D, OPERATOR,
-            "Use the credit of {label} on another invoice."),
+            "Use the credit of {label} on another invoice.",
+            spec=DialogSpec(use_credit.UseCreditForm, use_credit.use_credit, prepare=use_credit.prepare,
+                            check=use_credit.find_credit_use, blocks="blocks.forms.use_credit",
+                            suggest=use_credit.suggest)),
     Command(9, "register-manual-payments", "invoice", "payment", "Register payment", D, OPERATOR,
             "Register a manual payment on {label}.",
             spec=DialogSpec(payments.PaymentForm, payments.register_manual_payment, prepare=payments.prepare,
                             check=payments.find_payment, blocks="blocks.forms.payment")),
     Command(10, "register-writeoff-payments", "invoice", "writeoff", "Write off", D, ADMIN,
             "Write off an amount on {label}. The written-off amount will not be collected.",
-            dangerous=True),
+            dangerous=True,
+            spec=DialogSpec(writeoff.WriteOffForm, writeoff.write_off, prepare=writeoff.prepare,
+                            check=writeoff.find_writeoff, blocks="blocks.forms.writeoff")),
     Command(11, "create-reminder-invoice", "invoice", "reminder", "Send reminder", D, OPERATOR,
             "Send a reminder invoice for {label}."),
     Command(12, "dispute-invoice", "invoice", "dispute", "Dispute invoice", A, OPERATOR,

@@ -62,19 +62,26 @@ class Once:
     def token(self) -> str:
         return "bb-" + hashlib.sha256(self.key.encode()).hexdigest()[:10]
 
-    def send(self, call: Callable[[], T], reference: str, local: dict[str, list[dict[str, Any]]] | None = None) -> T:
+    def send(self, call: Callable[[], T], reference: str, local: dict[str, list[dict[str, Any]]] | None = None,
+             facts: dict[str, Any] | None = None) -> T:
         """Make the write (`call`). `reference` says what it does ('1 250,00 kr on invoice 1003');
         `local` holds the store rows the service writes after it (table → rows), which `repair` writes
-        if recording them fails. From here a failure is never "nothing changed"."""
+        if recording them fails; `facts` (JSON) what `check` needs to find a write Billecta keeps no
+        token on (the balances a credit used). From here a failure is never "nothing changed"."""
         # The local rows go with the claim before sending: a later process that finds the work done in
         # Billecta (a crash, a lost reply) records them.
-        what = {"token": self.token, "reference": reference, "local": local or {}}
+        what = {"token": self.token, "reference": reference, "local": local or {}, "facts": facts or {}}
         self.store.mark_claim(self.key, SENDING, what)
         self.sent = True
         answer = call()
         self.reference = reference
         self.store.mark_claim(self.key, APPLIED, what)
         return answer
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """The `facts` an earlier `send` of this key recorded ({} when it sent nothing)."""
+        return dict(_result(self.store, self.key).get("facts") or {})
 
 
 @dataclass
@@ -145,8 +152,18 @@ def resolve(store: Store, row: dict[str, Any], check: Check | None, subject: Sub
         return outcome
     if known:
         return None
-    store.mark_claim(key, UNKNOWN, {"error": _unknown_text(subject)})
+    _mark_unknown(store, key, _unknown_text(subject))
     raise Unresolved(_unknown_text(subject))
+
+
+def _result(store: Store, key: str) -> dict[str, Any]:
+    return (store.claim_row(key) or {}).get("result") or {}
+
+
+def _mark_unknown(store: Store, key: str, text: str) -> None:
+    """Unknown, keeping what `send` recorded (token, local rows, facts): a later `check` that finds the
+    work done needs them to record it."""
+    store.mark_claim(key, UNKNOWN, {**_result(store, key), "error": text})
 
 
 def _unknown_text(subject: Subject) -> str:
@@ -171,7 +188,7 @@ def _run(store: Store, key: str, work: Work, subject: Subject) -> Outcome:
             reference = secrets.token_hex(4)
             log.error("unexpected error while sending %s [ref %s]", key, reference, exc_info=exc)
             text += f" (reference `{reference}`)"
-        store.mark_claim(key, UNKNOWN, {"error": text})
+        _mark_unknown(store, key, text)
         raise Unresolved(text) from exc
     store.settle(key, {**asdict(outcome), "recorded": True})
     return outcome

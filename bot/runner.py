@@ -360,7 +360,7 @@ def resolve_dead_claims(rt: Runtime, prefix: str = DIALOG_KEY) -> list[tuple[str
             outcome = once.resolve(rt.store, row, _bound_check(rt, command, record), subject)
         except BotError as exc:  # cannot tell now: unknown, so the next attempt looks again
             if not isinstance(exc, Unresolved):
-                rt.store.mark_claim(row["key"], once.UNKNOWN, {"error": exc.user_message})
+                rt.store.mark_claim(row["key"], once.UNKNOWN, {**(row.get("result") or {}), "error": exc.user_message})
             audit(rt, command, actor, [record_key], "unknown", exc.user_message)
             continue
         if outcome is None:

@@ -62,6 +62,10 @@ class Check(Protocol):
     def __call__(self, rt: Runtime, record: Record, once: Once, /) -> Found | None: ...
 
 
+class Suggest(Protocol):
+    def __call__(self, rt: Runtime, prepared: dict[str, Any], field: str, query: str, /) -> list[tuple[str, str]]: ...
+
+
 class ViewService(Protocol):
     def __call__(self, rt: Runtime, record: Record | None, options: dict[str, Any], /) -> Any: ...
 
@@ -97,6 +101,9 @@ class DialogSpec:
     check: Check | None = None
     # Module with `form_blocks(ctx)`; None renders the form model (blocks.forms.generic).
     blocks: str | None = None
+    # The options of the form's external selects as the user types (Slack's block_suggestion, answered
+    # within 3 s, so from the store): (option text, value) pairs for `field`, given what prepare read.
+    suggest: Suggest | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from blocks.common import option
 from blocks.confirm import asks_for_count
 from blocks.ids import ActionId, BlockId, CallbackId, matching
 from blocks.metadata import FlowState
@@ -35,6 +36,7 @@ def register(app: App) -> None:
     app.view(CallbackId.STATUS)(lambda ack: ack())
     app.view(CallbackId.VIEW)(lambda ack: ack())
     app.action(matching(ActionId.FORM_FIELD))(on_form_change)
+    app.options(matching(ActionId.FORM_FIELD))(on_form_suggest)
     app.action(matching(ActionId.VIEW_OPTION))(on_view_option)
     app.action(ActionId.VIEW_REFRESH)(on_view_refresh)
     app.action(matching(ActionId.VIEW_EXPORT))(on_view_export)
@@ -134,6 +136,23 @@ def on_form_change(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> 
     ack()
     if body["view"].get("callback_id") == CallbackId.DIALOG:
         dialog.on_change(deps, actor, body["view"])
+
+
+def on_form_suggest(ack: Ack, body: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    """block_suggestion for a dialog's external select: the command's `suggest`, answered from the store
+    within Slack's 3 s (there is no later fill). Only someone who may run the command gets options."""
+    view = body.get("view") or {}
+    try:
+        state = FlowState.unpack(view.get("private_metadata"))
+        command = command_for(state.command)
+        allowed(command, actor, state.record_type)
+        suggest = command.dialog.suggest
+    except BotError:
+        ack(options=[])
+        return
+    field = str(body.get("action_id") or "").removeprefix(f"{ActionId.FORM_FIELD}.")
+    found = suggest(deps.rt, state.prepared, field, body.get("value") or "") if suggest else []
+    ack(options=[option(text, value) for text, value in found])
 
 
 @shielded

@@ -36,6 +36,8 @@ from tests.slack.slack_rules import check_message, check_view
 # (record type, target). A command wired without one fails here: add the demo record it takes.
 SAMPLES: dict[str, tuple[str, str]] = {
     "register-manual-payments": ("invoice", "1001"),
+    "register-writeoff-payments": ("invoice", "1002"),
+    "use-credit-on-invoice": ("invoice", "1006"),
     "dispute-invoice": ("invoice", "1001"),
     "cancel-disputed-invoice": ("invoice", "1004"),
     "pause-invoice": ("invoice", "1001"),

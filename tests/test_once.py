@@ -175,3 +175,35 @@ def test_done_in_billecta_but_not_recorded_here_is_said_and_pull_repairs_it(
     assert pull(rt).repaired == 0  # once
     again = run_dialog(rt, dialog(rt, "300"), ACTOR, attempt="submit-1")  # a resubmit is not sent again
     assert again.details["repeated"] and paid(rt) == 30000
+
+
+def test_a_payment_found_after_a_lost_reply_is_recorded_in_the_store(
+        rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The claim turned unknown kept the rows `send` recorded, so the payment Billecta booked is in the store
+    once the resubmit finds it (the unknown mark used to replace them, and the row was never written)."""
+    from bot.errors import OutcomeUnknown
+
+    prepared = dialog(rt)
+    real_pay = rt.billecta.register_payment
+
+    def applied_then_lost(payment: Any) -> None:
+        real_pay(payment)
+        raise OutcomeUnknown("the payment on invoice 1001", "the invoice's event log in Billecta")
+
+    monkeypatch.setattr(rt.billecta, "register_payment", applied_then_lost)
+    with pytest.raises(Unresolved):
+        run_dialog(rt, prepared, ACTOR, attempt="submit-1")
+    kept = rt.store.claim_row(key("submit-1"))["result"]  # type: ignore[index]
+    assert kept["token"] and kept["local"]["payment"] and kept["error"]
+    monkeypatch.undo()
+    before = rt.store.count("payment", "kind = 'manual'")
+    assert run_dialog(rt, prepared, ACTOR, attempt="submit-1").details["resolved"]
+    assert rt.store.count("payment", "kind = 'manual'") == before + 1 and paid(rt) == 10000
+
+
+def test_facts_recorded_by_send_are_there_for_a_later_check(rt: Runtime) -> None:
+    assert rt.store.claim(key("f"))
+    once = Once(rt.store, key("f"))
+    assert once.facts == {}
+    once.send(lambda: None, "something", facts={"target": "754", "balances": ["a", "b"]})
+    assert Once(rt.store, key("f")).facts == {"target": "754", "balances": ["a", "b"]}

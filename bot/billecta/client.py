@@ -12,7 +12,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 from urllib.parse import quote
 
@@ -23,6 +23,7 @@ from bot.billecta.client_collection import CollectionCalls, created_id
 from bot.billecta.dates import format_date
 from bot.billecta.endpoints import ENDPOINTS
 from bot.billecta.models import (
+    AmountView,
     BillectaModel,
     CommentActionView,
     CommonActionEventView,
@@ -333,6 +334,14 @@ class BillectaClient(CollectionCalls):
         aid = payment.action_public_id
         self._send("invoice_payment", payment, subject=f"invoice {aid}",
                    resolve=self._outcomes.payment(payment))
+
+    def write_off(self, action_id: str, value: AmountView, on: datetime, comment: str | None = None) -> None:
+        """Write `value` off the invoice: Billecta has no write-off call, so this is a payment registration
+        with `WriteOff` set and `Amount` 0 (billecta-api.md §2.4 note 9); `on` is the write-off date and
+        `comment` lands in the WrittenOff event. A lost reply is settled as `register_payment`'s is."""
+        currency = value.currency_code
+        self.register_payment(RegisterPaymentView(action_public_id=action_id, amount=AmountView.from_minor(0, currency),
+                                                  write_off=value, date=on, comment=comment))
 
     def comment_invoice(self, comment: CommentActionView) -> None:
         self._send("invoice_comment", comment, subject=f"invoice {comment.action_public_id}")

@@ -5,11 +5,12 @@ collection and common lookups. Mixed into `BillectaClient`, which supplies `_sen
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 import httpx
 
 from bot.billecta.dates import format_date
+from bot.billecta.enums import UnhandledPaymentState, UnhandledPaymentType
 from bot.billecta.models import (
     BillectaModel,
     CreatedView,
@@ -24,6 +25,11 @@ from bot.billecta.models import (
 )
 from bot.billecta.outcomes import Outcomes
 from bot.billecta.transport import Resolver, read_model, read_models
+from bot.errors import BillectaRejected
+
+# Unhandled payments that are money the debtor has to spend, not a bank payment waiting for its invoice.
+BALANCE_TYPES = frozenset({UnhandledPaymentType.BalanceFromInvoice, UnhandledPaymentType.OverPayment,
+                           UnhandledPaymentType.ManualBalance})
 
 
 class CollectionCalls:
@@ -56,6 +62,25 @@ class CollectionCalls:
         matches = list(matches)
         response = self._send("payments_match", matches, resolve=self._outcomes.matches(matches))
         return read_models(response, PaymentMatchResultView)
+
+    def debtor_balances(self, debtor_id: str) -> list[UnhandledPaymentView]:
+        """The debtor's unused balances: credit-invoice surpluses, kept overpayments and manual balances
+        (unhandled payments of those types; an unmatched bank payment is nobody's balance yet)."""
+        return [p for p in self.list_unhandled_payments()
+                if p.debtor_public_id == debtor_id and p.unhandled_payment_type in BALANCE_TYPES
+                and p.state is UnhandledPaymentState.Unhandled]
+
+    def use_balances(self, balance_ids: Sequence[str], action_id: str,
+                     on: datetime | None = None) -> list[PaymentMatchResultView]:
+        """Use debtor balances on an invoice, each in full up to what remains on it: Billecta's payment
+        matching (billecta-api.md §2.4 note 10; a match carries no amount). Raises BillectaRejected with
+        Billecta's reason when none was used (nothing changed); otherwise the per-balance results."""
+        results = self.match_payments([PaymentMatchView(unhandled_payment_public_id=pid, action_public_id=action_id,
+                                                        payment_date=on) for pid in balance_ids])
+        if results and not any(r.successfull for r in results):
+            reasons = "; ".join(dict.fromkeys(r.response_message or "refused" for r in results))
+            raise BillectaRejected(reasons)
+        return results
 
     def delete_unhandled_payment(self, payment_id: str) -> None:
         self._send("unhandled_payment_delete", upid=payment_id, resolve=self._outcomes.unhandled_deleted(payment_id))

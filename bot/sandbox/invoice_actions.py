@@ -160,7 +160,8 @@ def invoice_payment(store: Store, req: Request) -> None:
         raise bad_request("Give a payment amount or a write-off amount above zero.")
     remaining = inv["amounts"]["current"]
     if written_off > max(remaining - paid, 0):
-        raise bad_request("The write-off exceeds the remaining amount.")
+        left = ledger.money(inv, max(remaining - paid, 0))
+        raise bad_request(f"The write-off exceeds the remaining amount ({left}).")
     excess = max(paid - remaining, 0)
     handling = body.get("OvershootingAmountHandling", "None")
     if excess and handling not in ("AsOverPayments", "AsCurrencyDifference"):
@@ -171,7 +172,9 @@ def invoice_payment(store: Store, req: Request) -> None:
     if paid - excess > 0:
         ledger.pay(store, inv, paid - excess, now, content=note, reference=reference)
     if written_off:
-        ledger.write_off(store, inv, written_off, now, content=body.get("Comment"))
+        comment = f". {body['Comment']}" if body.get("Comment") else ""
+        dated = f"Write-off date {payment_date.date().isoformat()}{comment}"
+        ledger.write_off(store, inv, written_off, now, content=dated)
     if excess and handling == "AsOverPayments":
         ledger.overpay(store, inv, excess, now, reference=reference or inv["ocr"], payment_date=payment_date)
     elif excess:

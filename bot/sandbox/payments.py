@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.billecta.dates import parse_datetime
 from bot.money import format_amount
-from bot.sandbox import ledger, parties, rules
+from bot.sandbox import journal, ledger, parties, rules
 from bot.sandbox.errors import ApiError, bad_request, not_found
 from bot.sandbox.router import Request
 from bot.sandbox.shapes import amount, clean, complete, enum_name, guid
@@ -77,18 +77,35 @@ def _match_one(store: Store, cid: str, item: dict[str, Any], now: datetime) -> s
     ledger.pay(store, inv, used, now, title=f"{what} of {ledger.money(inv, used)} used on the invoice",
                content=f"Payment date {paid_on.date().isoformat()}", reference=payment["Reference"])
     ledger.save_invoice(store, inv)
+    source = payment["OverpaymentDetails"]
     payment.update(State="UsedOnInvoice", Amount=amount(used, inv["currency"]), OverpaymentDetails={
-        **(payment["OverpaymentDetails"] or {"ActionType": inv["ActionType"], "ActionPublicId": inv["ActionPublicId"],
-                                             "InvoiceNumber": inv["InvoiceNumber"]}),
+        **(source or {"ActionType": inv["ActionType"], "ActionPublicId": inv["ActionPublicId"],
+                      "InvoiceNumber": inv["InvoiceNumber"]}),
         "UsedOnActionPublicId": inv["ActionPublicId"]})
     ledger.save_unhandled(store, payment)
+    _log_on_source(store, source, inv, used, now)
     if total == used:
         return f"Matched to invoice {inv['InvoiceNumber']}."
-    ledger.new_unhandled(store, cid, total - used, inv["currency"], now, kind=payment["UnhandledPaymentType"],
-                         reference=payment["Reference"], sender_name=payment["SenderName"],
-                         debtor_id=payment["DebtorPublicId"], payment_date=parse_datetime(payment["PaymentDate"]))
+    rest = ledger.new_unhandled(
+        store, cid, total - used, inv["currency"], now, kind=payment["UnhandledPaymentType"],
+        reference=payment["Reference"], sender_name=payment["SenderName"], debtor_id=payment["DebtorPublicId"],
+        payment_date=parse_datetime(payment["PaymentDate"]))
+    if source:  # the rest is still the balance of the same credit invoice (or overpaid invoice)
+        rest["OverpaymentDetails"] = {**source, "UsedOnActionPublicId": None}
+        ledger.save_unhandled(store, rest)
     return (f"Matched {ledger.money(inv, used)} to invoice {inv['InvoiceNumber']}; "
             f"{ledger.money(inv, total - used)} remains as an unhandled payment.")
+
+
+def _log_on_source(store: Store, source: dict[str, Any] | None, target: dict[str, Any], used: int,
+                   now: datetime) -> None:
+    """A debtor balance left by an invoice (a credit invoice's surplus, an overpayment) says on that invoice
+    where it went."""
+    origin = store.get("invoice", (source or {}).get("ActionPublicId") or "")
+    if origin is None or origin["ActionPublicId"] == target["ActionPublicId"]:
+        return
+    journal.log(store, origin, "Updated", f"{ledger.money(target, used)} of the debtor's balance used on invoice "
+                f"{target['InvoiceNumber']}", now)
 
 
 def payments_match(store: Store, req: Request) -> list[dict[str, Any]]:

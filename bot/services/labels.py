@@ -115,6 +115,8 @@ def debt_collection_stage(stage: str | None) -> str:
 # A payment the bot registered on an invoice (bot.services.payments) is not one of Billecta's
 # unhandled payments, so it has none of their states: the store marks it with this one.
 REGISTERED = "Registered"
+# What each kind of payment the bot records on an invoice did there (the store's `payment.kind`).
+ON_INVOICE = {"manual": "registered on invoice", "writeoff": "written off on invoice"}
 
 
 def payment_state(state: str | None) -> str:
@@ -215,11 +217,13 @@ def _orderrow(row: dict[str, Any]) -> tuple[str, str, list[str]]:
 
 def _payment(row: dict[str, Any]) -> tuple[str, str, list[str]]:
     sender = f"from {row['sender_name']}" if row.get("sender_name") else "sender unknown"
+    if row.get("kind") == "writeoff":
+        sender = ""  # nobody paid it: it will not be collected
     day = format_day(str(row["payment_date"])[:10]) if row.get("payment_date") else ""
     reference = f"ref {row['reference']}" if row.get("reference") else ""
     state = payment_state(row.get("state"))
-    if row.get("kind") == "manual" and row.get("invoice_number"):
-        state = f"registered on invoice {row['invoice_number']}"
+    if row.get("kind") in ON_INVOICE and row.get("invoice_number"):
+        state = f"{ON_INVOICE[row['kind']]} {row['invoice_number']}"
     return (str(row.get("id")), "", [money(row.get("amount"), row.get("currency")), day, sender, reference, state])
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot import records
 from bot.records import RecordType
-from bot.services.labels import debt_collection_stage, enrich, invoice_stage, line, payment_state
+from bot.services.labels import ON_INVOICE, debt_collection_stage, enrich, invoice_stage, line, payment_state
 from bot.store import Store
 
 LIMIT = 50
@@ -81,7 +81,7 @@ def _with_invoice(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, An
     listed with the invoice's number and Billecta id (not as "not in Billecta", which it is)."""
     shown = []
     for row in rows:
-        if row.get("kind") == "manual" and row.get("action_public_id") and not row.get("billecta_id"):
+        if row.get("kind") in ON_INVOICE and row.get("action_public_id") and not row.get("billecta_id"):
             found = store.rows("invoice", "action_public_id = ?", [row["action_public_id"]], limit=1)
             invoice = found[0] if found else {}
             row = {**row, "invoice_number": invoice.get("invoice_number"), "billecta_id": row["action_public_id"]}
@@ -97,8 +97,8 @@ def _listed(kind: RecordType, row: dict[str, Any]) -> Listed:
 
 def _payment_status(listed: Listed) -> str:
     invoice = listed.row.get("invoice_number")
-    if listed.row.get("kind") == "manual" and invoice:
-        return f"registered on invoice {invoice}"
+    if listed.row.get("kind") in ON_INVOICE and invoice:
+        return f"{ON_INVOICE[listed.row['kind']]} {invoice}"
     return payment_state(listed.status)
 
 

@@ -191,10 +191,10 @@ class PaymentForm(BaseModel):
         return form
 
 
-def _parse_amount(value: Any, currency: str) -> Decimal:
+def _parse_amount(value: Any, currency: str, missing: str = "Enter the amount that was paid.") -> Decimal:
     text = _CURRENCY_SUFFIX.sub("", str(value if value is not None else "").strip())
     if not text:
-        raise _error("Enter the amount that was paid.")
+        raise _error(missing)
     bad = _error(f"{text!r} is not an amount. Type it like 1 234,50 or 1234.50.")
     if isinstance(value, float) or re.search(r"[^\d\s\u00a0.,+-]", text):
         raise bad
@@ -215,6 +215,11 @@ def _parse_amount(value: Any, currency: str) -> Decimal:
     except MoneyError as exc:
         raise _error(str(exc)) from exc
     return from_minor(minor, currency)
+
+
+# An exact amount above 0 within bot.money's bounds, typed '1 234,50' or '1234.50' (a pydantic error
+# naming what is wrong): the amount fields of other dialogs (write-off, use credit) share it.
+parse_amount = _parse_amount
 
 
 def overpayment_unconfirmed(amount: Decimal, confirmation: str | None, context: dict[str, Any]) -> str | None:

@@ -11,7 +11,8 @@ CONTRACT FOR DIALOG AND VIEW COMMANDS (what a command module plugs in; nothing S
 
 Dialog commands (`Kind.DIALOG`, e.g. `invoice payment`)
 -------------------------------------------------------
-Registry entry (`bot/commands.py`): `spec=DialogSpec(form, service, prepare=, check=, blocks=)` (bot/specs.py)
+Registry entry (`bot/commands.py`): `spec=DialogSpec(form, service, prepare=, check=, blocks=, suggest=)`
+(bot/specs.py)
     service(rt, record: dict, form: BaseModel, actor: Actor, once: bot.once.Once) -> Outcome
         Runs after a valid submit, on the work pool, through `bot.runner.run_dialog` (the one dialog
         path of Slack and the CLI: run once per submission, audit, notify). It re-checks its own
@@ -32,6 +33,12 @@ Registry entry (`bot/commands.py`): `spec=DialogSpec(form, service, prepare=, ch
         the "Loading…" view. Return JSON-able scalars only and keep it small (< 1,500 characters as
         JSON): it is carried in the modal's private_metadata and handed back as validation context.
         Keys matching field names prefill those fields.
+    suggest(rt, prepared: dict, field: str, query: str) -> list[(text, value)]   (optional)
+        The options of the form's external selects as the user types (block_suggestion on the field's
+        `unique_id(FORM_FIELD, name)`, answered from the store within Slack's 3 s; ≤ 100 options,
+        texts ≤ 75 characters, e.g. record lines). Only someone allowed to run the command gets any.
+    A write Billecta keeps no token on (a payment match) records what `check` needs to find it with
+    `once.send(..., facts={...})`; `check` reads them back as `once.facts`.
 
 Blocks (optional): a module `blocks/forms/<name>.py`, named by `DialogSpec.blocks`, with
     def form_blocks(ctx: blocks.forms.FormContext) -> list[dict]

@@ -159,7 +159,7 @@ def test_payment_and_write_off_complete_the_invoice(h: Api) -> None:
                                               "Amount": {"CurrencyCode": "SEK", "Value": 400_000}})
     assert h.refused("POST", "/v1/invoice/payment", json={"ActionPublicId": aid,
                                                           "WriteOff": {"Value": 40_000}}) == \
-        "The write-off exceeds the remaining amount."
+        "The write-off exceeds the remaining amount (312,50\u00a0kr)."
     h.ok("POST", "/v1/invoice/payment", json={"ActionPublicId": aid, "Comment": "Small remainder",
                                               "WriteOff": {"CurrencyCode": "SEK", "Value": 31_250}})
     view = h.get(aid)

@@ -80,3 +80,38 @@ def test_incoming_payments(h: Api) -> None:
     assert "Reference" in h.refused("POST", "/_sandbox/payments", json={"Amount": 1.5, "Reference": "x"})
 
 
+def test_part_of_a_credit_invoices_balance_stays_linked_to_it(h: Api) -> None:
+    """A credit invoice's balance used on a smaller invoice: the rest is still that credit invoice's
+    balance (so it can be used later from it), and the credit invoice's log says where the credit went."""
+    small = h.new_invoice(debtor_ext="2", rows=[{"ArticleDescription": "Fee", "Quantity": 1.0, "VAT": 25.0,
+                                                 "UnitPrice": {"CurrencyCode": "SEK", "Value": 8000}}])  # 100.00
+    number = h.get(small)["InvoiceNumber"]
+    result = h.ok("POST", f"/v1/payments/matchpayments/{h.cid}",
+                  json=[{"UnhandledPaymentPublicId": BALANCE, "ActionPublicId": small}])[0]
+    assert result["Successfull"] and "400,00\u00a0kr remains" in result["ResponseMessage"]
+    credit_aid = h.aid(DEMO["credit"])
+    rest = [p for p in _unhandled(h).values() if p["UnhandledPaymentType"] == "BalanceFromInvoice"]
+    assert [(p["Amount"]["Value"], p["OverpaymentDetails"]["ActionPublicId"],
+             p["OverpaymentDetails"]["UsedOnActionPublicId"]) for p in rest] == [(40_000, credit_aid, None)]
+    logged = [e["Title"] for e in h.get(credit_aid)["Events"] if e["EventType"] == "Updated"]
+    assert logged == [f"100,00\u00a0kr of the debtor's balance used on invoice {number}"]
+    target = h.get(small)
+    assert target["State"]["Stage"] == "Completed" and target["PaidAmount"]["Value"] == 10_000
+
+
+def test_a_write_off_is_dated_and_keeps_its_comment(h: Api) -> None:
+    aid = h.aid(DEMO["open"])  # 1250.00 remaining
+    h.ok("POST", "/v1/invoice/payment", json={"ActionPublicId": aid, "Date": "2026-01-05 00:00:00+01:00",
+                                              "Amount": {"CurrencyCode": "SEK", "Value": 0},
+                                              "WriteOff": {"CurrencyCode": "SEK", "Value": 25_000},
+                                              "Comment": "Goodwill"})
+    view = h.get(aid)
+    assert (view["CurrentAmount"]["Value"], view["WriteOffAmount"]["Value"]) == (100_000, 25_000)
+    written = [e for e in view["Events"] if e["EventType"] == "WrittenOff"]
+    assert [(e["Title"], e["Content"]) for e in written] == [("250,00\u00a0kr written off",
+                                                              "Write-off date 2026-01-05. Goodwill")]
+    assert view["State"]["Stage"] != "Completed"
+    refused = {"ActionPublicId": h.aid(DEMO["completed"]), "WriteOff": {"CurrencyCode": "SEK", "Value": 100}}
+    assert h.refused("POST", "/v1/invoice/payment", json=refused) == "The invoice is already completed."
+    assert h.refused("POST", "/v1/invoice/payment", json={"ActionPublicId": aid, "WriteOff": {"Value": 100_001}}) \
+        == "The write-off exceeds the remaining amount (1\u00a0000,00\u00a0kr)."
