@@ -18,6 +18,7 @@ from bot.sandbox.shapes import amount, clean, complete, decimal_of, round_minor
 from bot.sandbox.state import Store
 
 Invoice = dict[str, Any]
+MAX_TERMS = 365
 
 
 def _act(store: Store, req: Request, rule: Any) -> tuple[Invoice, datetime]:
@@ -75,11 +76,16 @@ def postpone_date(req: Request, now: datetime, current: datetime | None) -> date
 
 
 def invoice_postpone(store: Store, req: Request) -> None:
-    inv, now = _act(store, req, rules.why_not_postpone)
-    step = rules.next_event(inv, now, parties.config(store, inv["CreditorPublicId"]))
-    new_date = postpone_date(req, now, step[2] if step else None)
-    inv["postponed_until"] = format_datetime(new_date)
-    journal.log(store, inv, "Updated", f"Next event postponed to {new_date.date().isoformat()}", now)
+    """Moves the next scheduled step (a due date, an automatic reminder or debt collection) to the date."""
+    inv, now = load(store, req.params["aid"]), store.now()
+    config = parties.config(store, inv["CreditorPublicId"])
+    rules.require(rules.why_not_postpone(inv, now, config))
+    step = rules.next_event(inv, now, config)
+    assert step is not None  # why_not_postpone refuses an invoice without one
+    new_date = postpone_date(req, now, step[2])
+    inv["postponed_until"], inv["postponed_event"] = format_datetime(new_date), step[0]
+    journal.log(store, inv, "Updated", f"{step[1]}: postponed from {step[2].date().isoformat()} to "
+                f"{new_date.date().isoformat()}", now)
     ledger.save_invoice(store, inv)
 
 
@@ -114,14 +120,17 @@ def send_reminder(store: Store, inv: Invoice, fee: int, terms: int, at: datetime
     reminder_id = store.new_action_id()
     inv["amounts"]["current"] += fee
     due = datetime.combine(at.date() + timedelta(days=terms), time(), STOCKHOLM)
-    doc = document(store, inv, "reminder", at, due, inv["amounts"]["current"], fee)
+    # Each reminder is a document of its own: its number is the invoice's with a running P(åminnelse) suffix.
+    number = f"{inv['InvoiceNumber']}-P{rules.reminders_sent(inv) + 1}"
+    doc = document(store, inv, "reminder", at, due, inv["amounts"]["current"], fee, number=number)
     inv["docs"].append(doc)
     inv["state"]["Stage"] = "ReminderInvoiceSent"
     inv["ReminderInvoiceActionPublicId"] = reminder_id
-    inv["postponed_until"] = None
+    inv["postponed_until"] = inv["postponed_event"] = None
     method = method or inv["entry"].get("DeliveryMethod", "Email")
-    journal.log(store, inv, "ReminderInvoiceSent", f"Reminder sent by {method} with a fee of {ledger.money(inv, fee)}",
-                at, by=by)
+    sent = "created for manual delivery" if method == "Manually" else f"sent by {method}"
+    journal.log(store, inv, "ReminderInvoiceSent", f"Reminder {number} {sent} with a fee of "
+                f"{ledger.money(inv, fee)}, due {due.date().isoformat()}", at, by=by)
     ledger.save_invoice(store, inv)
     return complete("ReminderInvoiceActionView", {
         "ActionPublicId": reminder_id, "SourceActionPublicId": inv["ActionPublicId"], "Created": format_datetime(at),
@@ -145,8 +154,8 @@ def invoice_reminder(store: Store, req: Request) -> dict[str, Any]:
     fee = _minor(inv, given, "reminder fee") if given is not None else default_fee(config, inv["currency"])
     terms = body.get("PaymentTermsInDays")
     terms = config["ReminderInvoicePaymentTermsInDays"] if terms is None else terms
-    if terms < 0:
-        raise bad_request("The payment terms cannot be negative.")
+    if not 0 <= terms <= MAX_TERMS:
+        raise bad_request(f"The payment terms must be between 0 and {MAX_TERMS} days.")
     return send_reminder(store, inv, fee, terms, now, method=body.get("DeliveryMethod"))
 
 

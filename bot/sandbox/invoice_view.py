@@ -32,13 +32,13 @@ def file_view(file_id: str | None, name: str | None = None) -> dict[str, Any] | 
 def document_view(inv: Invoice, doc: dict[str, Any], model: str = "InvoiceActionInvoiceView") -> dict[str, Any]:
     """One sent document as InvoiceActionInvoiceView (or ReminderInvoiceActionInvoiceView)."""
     label = "Invoice" if doc["kind"] == "invoice" else "Reminder"
-    entry = inv["entry"]
+    entry, number = inv["entry"], doc.get("Number") or inv["InvoiceNumber"]
     return complete(model, {
         **doc["address"], "InvoiceDate": doc["InvoiceDate"], "DueDate": doc["DueDate"],
-        "InvoiceNumber": inv["InvoiceNumber"], "InvoiceDecription": f"{label} {inv['InvoiceNumber']}",
+        "InvoiceNumber": number, "InvoiceDecription": f"{label} {number}",
         "PaymentTermsInDays": doc["PaymentTermsInDays"], "OurReference": entry.get("OurReference"),
         "YourReference": entry.get("YourReference"), "InvoicedAmount": amount(doc["InvoicedAmount"], inv["currency"]),
-        "InvoiceFile": file_view(doc["FileId"], f"{label}_{inv['InvoiceNumber']}.pdf"), "OCR": doc["OCR"],
+        "InvoiceFile": file_view(doc["FileId"], f"{label}_{number}.pdf"), "OCR": doc["OCR"],
     })
 
 
@@ -62,7 +62,7 @@ def render(store: Store, inv: Invoice, now: datetime) -> dict[str, Any]:
     entry, money, cur = inv["entry"], inv["amounts"], inv["currency"]
     source = store.get("invoice", inv["crediting"]) if inv.get("crediting") else None
     return complete("InvoiceActionView", {
-        **entry, **rules.flags(inv, now),
+        **entry, **rules.flags(inv, now, config),
         "ActionPublicId": inv["ActionPublicId"], "CreditorPublicId": inv["CreditorPublicId"],
         "ActionType": inv["ActionType"], "Created": inv["Created"], "InvoiceNumber": inv["InvoiceNumber"],
         "DeliveryMethod": entry.get("DeliveryMethod", "Email"), "Debtor": debtor,

@@ -177,7 +177,7 @@ def build(store: Store, raw: dict[str, Any], current: Invoice | None = None) -> 
     inv = current or {"ActionPublicId": store.new_action_id(), "Created": format_datetime(store.now()), "docs": [],
                       "ocr": None, "state": complete("InvoiceActionStateView", {"Stage": "Created"}),
                       "DebtCollectionActionPublicId": None, "ReminderInvoiceActionPublicId": None,
-                      "postponed_until": None, "due_logged": 0, "commented": False}
+                      "postponed_until": None, "postponed_event": None, "due_logged": 0, "commented": False}
     inv.update({
         "CreditorPublicId": cid, "DebtorPublicId": debtor_doc["DebtorPublicId"],
         "ActionType": "CreditInvoiceAction" if crediting else "InvoiceAction", "crediting": crediting,
@@ -196,15 +196,17 @@ def save(store: Store, inv: Invoice) -> None:
 # --- attest ----------------------------------------------------------------------------------------
 
 def document(store: Store, inv: Invoice, kind: str, at: datetime, due: datetime, total: int,
-             fee: int = 0) -> dict[str, Any]:
-    """A document sent to the debtor (the invoice or a reminder) with its PDF file."""
+             fee: int = 0, *, number: str | None = None) -> dict[str, Any]:
+    """A document sent to the debtor (the invoice or a reminder, which has a `number` of its own) with
+    its PDF file."""
     debtor = store.get("debtor", inv["DebtorPublicId"]) or {}
     override = inv["entry"].get("DeliveryAddressOverride") or {}
     file_id = store.new_guid()
     label = "Invoice" if kind == "invoice" else "Reminder"
-    store.put_file(file_id, f"{label}_{inv['InvoiceNumber']}.pdf", "application/pdf", inv["ActionPublicId"], None)
+    number = number or inv["InvoiceNumber"]
+    store.put_file(file_id, f"{label}_{number}.pdf", "application/pdf", inv["ActionPublicId"], None)
     invoice_date = parse_datetime(inv["entry"]["InvoiceDate"]) if kind == "invoice" else at
-    return {"kind": kind, "InvoiceDate": format_datetime(invoice_date), "DueDate": format_datetime(due),
+    return {"kind": kind, "Number": number, "InvoiceDate": format_datetime(invoice_date), "DueDate": format_datetime(due),
             "PaymentTermsInDays": (due.date() - invoice_date.date()).days, "InvoicedAmount": total,
             "ReminderFee": fee, "OCR": inv["ocr"], "FileId": file_id,
             "address": {k: override.get(k) or debtor.get(k) for k in _ADDRESS}}

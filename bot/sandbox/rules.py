@@ -18,6 +18,8 @@ Invoice = dict[str, Any]
 SENT = ("InvoiceSent", "ReminderInvoiceSent")
 CLOSED = ("Completed", "Cancelled")
 AUTOMATIC = ("WillSendReminderInvoice", "WillBeSentToDebtCollection")
+# Postponing one of these gives the debtor more time: the due date itself moves (and what follows it).
+DUE_EVENTS = ("OriginalInvoiceDue", "ReminderDue")
 
 
 def require(reason: str | None) -> None:
@@ -42,10 +44,12 @@ def reminders_sent(inv: Invoice) -> int:
 
 
 def effective_due(inv: Invoice) -> datetime:
-    """The due date of the latest document sent, or the date the next step was postponed to."""
+    """The due date of the latest document sent, or the date that due date was postponed to."""
     due = parse_datetime(inv["docs"][-1]["DueDate"] if inv["docs"] else inv["entry"]["DueDate"])
     postponed = inv.get("postponed_until")
-    return max(due, parse_datetime(postponed)) if postponed else due
+    if postponed and inv.get("postponed_event", DUE_EVENTS[0]) in DUE_EVENTS:
+        return max(due, parse_datetime(postponed))
+    return due
 
 
 def is_overdue(inv: Invoice, now: datetime) -> bool:
@@ -88,10 +92,16 @@ def why_not_undispute(inv: Invoice, now: datetime) -> str | None:
     return _not_open(inv) if is_disputed(inv) else "The invoice is not disputed."
 
 
-def why_not_postpone(inv: Invoice, now: datetime) -> str | None:
+def why_not_postpone(inv: Invoice, now: datetime, config: dict[str, Any]) -> str | None:
     if stage(inv) == "SentToDebtCollection":
         return "The invoice is in debt collection; postpone the debt collection case instead."
-    return _not_open(inv)
+    if reason := _not_open(inv):
+        return reason
+    if inv["state"]["IsPaused"]:
+        return "The invoice is paused; it has no next event to postpone."
+    if is_disputed(inv):
+        return "The invoice is disputed; it has no next event to postpone."
+    return None if next_event(inv, now, config) else "The invoice has no next event to postpone."
 
 
 def why_not_pay(inv: Invoice, now: datetime) -> str | None:
@@ -120,6 +130,8 @@ def why_not_remind(inv: Invoice, now: datetime) -> str | None:
         return "The invoice is disputed; no reminder can be sent."
     if stage(inv) == "SentToDebtCollection":
         return "The invoice is in debt collection."
+    if inv["state"]["IsPaused"]:
+        return "The invoice is paused; no reminder can be sent."
     if stage(inv) not in SENT:
         return "A reminder can only be sent for an invoice that has been sent."
     return None if is_overdue(inv, now) else "The invoice is not overdue yet."
@@ -148,15 +160,17 @@ def why_not_swish(inv: Invoice, now: datetime) -> str | None:
 
 FLAGS: dict[str, Callable[[Invoice, datetime], str | None]] = {
     "CanPause": why_not_pause, "CanResume": why_not_resume, "CanDispute": why_not_dispute,
-    "CanUnDispute": why_not_undispute, "CanPostpone": why_not_postpone, "CanRegisterPayment": why_not_pay,
+    "CanUnDispute": why_not_undispute, "CanRegisterPayment": why_not_pay,
     "CanCreateCreditInvoice": why_not_credit_invoice, "CanSendManualReminderInvoice": why_not_remind,
     "CanSendToDebtCollection": why_not_collect,
 }
 
 
-def flags(inv: Invoice, now: datetime) -> dict[str, bool]:
-    """The `Can*` flags the sandbox supports; the others (sale, autogiro, manual) stay false."""
-    return {name: rule(inv, now) is None for name, rule in FLAGS.items()}
+def flags(inv: Invoice, now: datetime, config: dict[str, Any]) -> dict[str, bool]:
+    """The `Can*` flags the sandbox supports; the others (sale, autogiro, manual) stay false.
+    Postponing needs a next event, which depends on the creditor's settings."""
+    return {**{name: rule(inv, now) is None for name, rule in FLAGS.items()},
+            "CanPostpone": why_not_postpone(inv, now, config) is None}
 
 
 # --- automation -----------------------------------------------------------------------------------
@@ -181,15 +195,25 @@ def collection_delay(inv: Invoice, config: dict[str, Any]) -> tuple[int, int] | 
     return int(config["SendInvoiceToDebtCollectionAfterDays"]), int(config["NumberOfReminders"])
 
 
-def next_event(inv: Invoice, now: datetime, config: dict[str, Any]) -> tuple[str, str, datetime] | None:
+Step = tuple[str, str, datetime]
+
+
+def next_event(inv: Invoice, now: datetime, config: dict[str, Any]) -> Step | None:
     """(EventType, title, date) of the invoice's next scheduled step; None when nothing is planned.
-    Paused and disputed invoices have none: their automation is stopped."""
+    Paused and disputed invoices have none: their automation is stopped. A postponed automatic step
+    (a reminder, debt collection) keeps its kind and waits for the date it was postponed to."""
+    step = _scheduled(inv, now, config)
+    postponed = inv.get("postponed_until")
+    if step is None or not postponed or inv.get("postponed_event") != step[0] or step[0] in DUE_EVENTS:
+        return step
+    return step[0], step[1], max(step[2], parse_datetime(postponed))
+
+
+def _scheduled(inv: Invoice, now: datetime, config: dict[str, Any]) -> Step | None:
     if _not_open(inv) or inv["state"]["IsPaused"] or is_disputed(inv) or stage(inv) == "SentToDebtCollection":
         return None
     due = effective_due(inv)
     if not is_overdue(inv, now):
-        if inv.get("postponed_until") and due == parse_datetime(inv["postponed_until"]):
-            return "InvoiceDue", "Payment due (postponed)", due
         if inv["docs"][-1]["kind"] == "reminder":
             return "ReminderDue", "Reminder due", due
         return "OriginalInvoiceDue", "Invoice due", due

@@ -275,3 +275,62 @@ def test_lookups_lists_and_dates(h: Api) -> None:
     by_debtor = h.ok("GET", f"/v1/invoice/closedbydebtor/{debtor_id('2')}")
     assert sorted(r["InvoiceNumber"] for r in by_debtor) == ["1005", "1006"]
     assert [r["InvoiceNumber"] for r in h.ok("GET", f"/v1/invoice/openbydebtor/{debtor_id('2')}")] == ["1001"]
+
+
+def test_a_reminder_is_a_document_with_its_own_number_fee_and_due_date(h: Api) -> None:
+    aid = h.aid(DEMO["overdue"])
+    reminder = h.ok("POST", "/v1/invoice/reminder", json={
+        "InvoiceActionPublicId": aid, "PaymentTermsInDays": 12, "DeliveryMethod": "Mail",
+        "ReminderFee": {"CurrencyCode": "SEK", "Value": 7500}})
+    (document,) = reminder["ReminderInvoices"]
+    due = (h.sb.now() + timedelta(days=12)).date().isoformat()
+    assert document["InvoiceNumber"] == f"{DEMO['overdue']}-P1" and document["DueDate"].startswith(due)
+    assert document["InvoiceFile"]["FileName"] == f"Reminder_{DEMO['overdue']}-P1.pdf"
+    view = h.get(aid)
+    assert [doc["InvoiceNumber"] for doc in view["Invoices"]] == [DEMO["overdue"], f"{DEMO['overdue']}-P1"]
+    sent = [e for e in view["Events"] if e["EventType"] == "ReminderInvoiceSent"][-1]
+    assert sent["Title"] == f"Reminder {DEMO['overdue']}-P1 sent by Mail with a fee of 75,00\u00a0kr, due {due}"
+    assert h.refused("POST", "/v1/invoice/reminder", json={"InvoiceActionPublicId": aid, "PaymentTermsInDays": 400,
+                                                           "ReminderFee": {"CurrencyCode": "SEK", "Value": 0}}) == \
+        "The invoice is not overdue yet."
+
+
+def test_no_reminder_for_a_paused_or_collected_invoice(h: Api) -> None:
+    aid = h.aid(DEMO["overdue"])
+    h.ok("PUT", f"/v1/invoice/pause/{aid}")
+    assert h.refused("POST", "/v1/invoice/reminder", json={"InvoiceActionPublicId": aid}) == \
+        "The invoice is paused; no reminder can be sent."
+    assert h.get(aid)["CanSendManualReminderInvoice"] is False
+    assert h.refused("POST", "/v1/invoice/reminder", json={"InvoiceActionPublicId": h.aid(DEMO["in_debt_collection"])}) \
+        == "The invoice is in debt collection."
+
+
+def test_postponing_an_automatic_reminder_keeps_it_a_reminder(h: Api) -> None:
+    config = h.ok("GET", f"/v1/creditors/defaultactionconfig/{h.cid}")
+    h.ok("PUT", "/v1/creditors/defaultactionconfig", json={**config, "SendReminderInvoice": True,
+                                                           "SendReminderInvoiceDaysAfterDueDate": 30})
+    aid = h.aid(DEMO["overdue"])  # 15 days overdue: the reminder is planned 15 days from now
+    state = h.get(aid)["State"]
+    assert state["NextEvent"] == "A reminder will be sent"
+    later = (h.sb.now() + timedelta(days=40)).date().isoformat()
+    h.ok("PUT", f"/v1/invoice/postpone/{aid}", params={"date": later})
+    view = h.get(aid)
+    assert view["State"]["NextEvent"] == "A reminder will be sent" and view["State"]["NextEventDate"].startswith(later)
+    assert view["CanSendManualReminderInvoice"], "still overdue: a manual reminder may still be sent"
+    h.sb.advance_days(39)
+    assert reminders_sent(h, aid) == 0, "not before the date it was postponed to"
+    h.sb.advance_days(1)
+    assert reminders_sent(h, aid) == 1
+
+
+def reminders_sent(h: Api, aid: str) -> int:
+    return sum(1 for e in h.get(aid)["Events"] if e["EventType"] == "ReminderInvoiceSent")
+
+
+def test_nothing_to_postpone_is_refused(h: Api) -> None:
+    later = {"date": (h.sb.now() + timedelta(days=40)).date().isoformat()}
+    for role, reason in (("overdue", "The invoice has no next event to postpone."),
+                         ("paused", "The invoice is paused; it has no next event to postpone."),
+                         ("disputed", "The invoice is disputed; it has no next event to postpone."),
+                         ("completed", "The invoice is already completed.")):
+        assert h.refused("PUT", f"/v1/invoice/postpone/{h.aid(DEMO[role])}", params=later) == reason, role
