@@ -315,7 +315,10 @@ class BillectaClient(CollectionCalls):
                                                        lambda v: not v.is_disputed))
 
     def postpone_invoice(self, action_id: str, new_date: date) -> None:
-        self._send("invoice_postpone", params={"date": format_date(new_date)}, aid=action_id)
+        """Move the invoice's next event to `new_date`. Sent again after it was applied, Billecta would
+        refuse it (the date is no longer after the next event's), so a lost reply is looked up first."""
+        self._send("invoice_postpone", params={"date": format_date(new_date)}, aid=action_id,
+                   resolve=self._outcomes.postponed(action_id, new_date))
 
     def credit_invoice(self, credit: CreditActionView) -> None:
         # A PUT, but not idempotent: crediting twice credits twice.

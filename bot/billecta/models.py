@@ -379,6 +379,8 @@ class ReminderInvoiceActionView(BillectaModel):
     source_action_public_id: str | None = None
     stage: InvoiceStage | None = None
     reminder_fee: AmountView | None = None
+    # The reminder documents, each with its own number and due date (ReminderInvoiceActionInvoiceView).
+    reminder_invoices: list[InvoiceActionInvoiceView] = []
 
 
 class CommentActionView(BillectaModel):

@@ -10,11 +10,13 @@ that is not visibly applied stays unknown, since "not visible yet" is not proof 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from datetime import date
 from typing import Protocol
 
 import httpx
 
 from bot.billecta import enums
+from bot.billecta.dates import STOCKHOLM
 from bot.billecta.models import (
     AmountView,
     CreditActionView,
@@ -152,6 +154,14 @@ class Outcomes:
 
         return _settled(find, action, EVENT_LOG)
 
+    def postponed(self, aid: str, new_date: date) -> Resolver:
+        """A postpone is applied when the invoice's next event falls on the new date."""
+
+        def done(view: InvoiceActionView) -> bool:
+            return next_event_day(view) == new_date
+
+        return self.state_change(aid, "postponing the next event of", done)
+
     def debt_collection(self, aid: str) -> Resolver:
         """An invoice goes to debt collection once; the case's id is then on the invoice."""
 
@@ -228,6 +238,12 @@ class Outcomes:
             return None
 
         return _settled(find, f"cancelling the Swish request {token}", "the Swish request's status in Billecta")
+
+
+def next_event_day(view: InvoiceActionView) -> date | None:
+    """The calendar day (Stockholm, as Billecta dates it) of the invoice's next event."""
+    when = view.state.next_event_date
+    return when.astimezone(STOCKHOLM).date() if when is not None else None
 
 
 def _settled(find: Callable[[], httpx.Response | None], action: str, where: str, *,

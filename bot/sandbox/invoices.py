@@ -206,7 +206,8 @@ def document(store: Store, inv: Invoice, kind: str, at: datetime, due: datetime,
     number = number or inv["InvoiceNumber"]
     store.put_file(file_id, f"{label}_{number}.pdf", "application/pdf", inv["ActionPublicId"], None)
     invoice_date = parse_datetime(inv["entry"]["InvoiceDate"]) if kind == "invoice" else at
-    return {"kind": kind, "Number": number, "InvoiceDate": format_datetime(invoice_date), "DueDate": format_datetime(due),
+    return {"kind": kind, "Number": number, "InvoiceDate": format_datetime(invoice_date),
+            "DueDate": format_datetime(due),
             "PaymentTermsInDays": (due.date() - invoice_date.date()).days, "InvoicedAmount": total,
             "ReminderFee": fee, "OCR": inv["ocr"], "FileId": file_id,
             "address": {k: override.get(k) or debtor.get(k) for k in _ADDRESS}}
