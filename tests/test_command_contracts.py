@@ -38,6 +38,8 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "register-manual-payments": ("invoice", "1001"),
     "register-writeoff-payments": ("invoice", "1002"),
     "use-credit-on-invoice": ("invoice", "1006"),
+    "create-reminder-invoice": ("invoice", "1002"),
+    "invoice-postpone-next-event": ("invoice", "1001"),
     "dispute-invoice": ("invoice", "1001"),
     "cancel-disputed-invoice": ("invoice", "1004"),
     "pause-invoice": ("invoice", "1001"),

@@ -143,7 +143,11 @@ def _follow_swish(rt: Runtime, request_id: int, args: argparse.Namespace) -> int
 
 def _given(form: BaseModel, values: dict[str, str], currency: str | None) -> str:
     """The fields the user gave, as the confirmation restates them: money in the one money format
-    ('1 250,00 kr', as the remaining amount beside it), not the form's '1250.00'."""
+    ('1 250,00 kr', as the remaining amount beside it), not the form's '1250.00'. A form whose fields
+    default to what the modal prefills (a reminder's fee) restates them all itself (`confirmation`)."""
+    restate = getattr(form, "confirmation", None)
+    if callable(restate):
+        return str(restate(currency))
     typed = form.model_dump(mode="json")
     shown = []
     for name in values:

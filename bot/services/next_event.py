@@ -72,28 +72,33 @@ def key_of(view: InvoiceActionView) -> str:
     return str(view.invoice_number or view.action_public_id)
 
 
-def closed_refusal(view: InvoiceActionView, name: str, doing: str, in_collection: str) -> InvoiceStateError | None:
-    """Why nothing like `doing` ('send a reminder for') applies: closed, a draft, or in debt collection
-    (`in_collection` then says what applies, with `{case}` for the case's id)."""
-    stage = view.state.stage
+def capital(name: str) -> str:
+    """'Invoice 1001' at the start of a sentence ('invoice 1001' inside one)."""
+    return name[:1].upper() + name[1:]
+
+
+def closed_refusal(view: InvoiceActionView, name: str, closed: str, draft: str,
+                   in_collection: str) -> InvoiceStateError | None:
+    """Why the invoice takes no collection step now: closed, a draft, or in debt collection; each
+    followed by the command's own words (`in_collection` may name the case as `{case}`)."""
+    stage, who = view.state.stage, capital(name)
     if view.is_closed:
-        return InvoiceStateError(f"{name} is {stage_words(stage)}; there is nothing to {doing} on a closed invoice.")
+        return InvoiceStateError(f"{who} is {stage_words(stage)}; {closed}")
     if stage is InvoiceStage.Created:
-        return InvoiceStateError(f"{name} is a draft that has not been attested yet; attest and send it before "
-                                 f"you {doing} it.")
+        return InvoiceStateError(f"{who} is a draft that has not been attested yet; {draft}")
     if stage is InvoiceStage.SentToDebtCollection or view.debt_collection_action_public_id:
         case = view.debt_collection_action_public_id or "its case"
-        return InvoiceStateError(f"{name} is in debt collection: {in_collection.format(case=case)}")
+        return InvoiceStateError(f"{who} is in debt collection: {in_collection.format(case=case)}")
     return None
 
 
 def paused_or_disputed(view: InvoiceActionView, name: str, what: str) -> InvoiceStateError | None:
     """A paused or disputed invoice has its automation stopped: say so, and what to do first."""
-    key = key_of(view)
+    key, who = key_of(view), capital(name)
     if view.is_disputed:
-        return InvoiceStateError(f"{name} is disputed, so {what}. End the dispute first "
+        return InvoiceStateError(f"{who} is disputed, so {what}. End the dispute first "
                                  f"(`invoice undispute {key}`).", instead="undispute", key=key)
     if view.state.is_paused:
-        return InvoiceStateError(f"{name} is paused, so {what}. Resume it first (`invoice resume {key}`).",
+        return InvoiceStateError(f"{who} is paused, so {what}. Resume it first (`invoice resume {key}`).",
                                  instead="resume", key=key)
     return None

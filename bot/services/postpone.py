@@ -29,7 +29,7 @@ from bot.services import Outcome
 from bot.services.invoices import fresh_view
 from bot.services.labels import label
 from bot.services.mirror import mirror_invoice
-from bot.services.next_event import NextEvent, closed_refusal, key_of, next_event, paused_or_disputed
+from bot.services.next_event import NextEvent, capital, closed_refusal, key_of, next_event, paused_or_disputed
 from bot.timefmt import format_day
 
 if TYPE_CHECKING:
@@ -124,7 +124,9 @@ def _event_day(context: Any) -> dt.date | None:
 def postpone_refusal(view: InvoiceActionView, name: str) -> InvoiceStateError | None:
     """Why the invoice has no next event that can be postponed now (with what applies), or None."""
     key = key_of(view)
-    refusal = closed_refusal(view, name, "postpone", "postpone the debt-collection case's next event instead "
+    refusal = closed_refusal(view, name, "nothing more is scheduled on it, so there is nothing to postpone.",
+                             "nothing is scheduled on it until it is attested and sent.",
+                             "postpone the debt-collection case's next event instead "
                              "(`debtcollection postpone {case}`).")
     refusal = refusal or paused_or_disputed(view, name, "nothing is scheduled to postpone")
     if refusal:
@@ -132,8 +134,8 @@ def postpone_refusal(view: InvoiceActionView, name: str) -> InvoiceStateError | 
     if next_event(view) is None:
         remind = f" To remind the debtor now: `invoice reminder {key}`." if view.can_send_manual_reminder_invoice \
             else ""
-        return InvoiceStateError(f"{name} has no next event scheduled (automatic reminders and debt collection are "
-                                 f"off for it), so there is nothing to postpone.{remind}")
+        return InvoiceStateError(f"{capital(name)} has no next event scheduled (automatic reminders and debt "
+                                 f"collection are off for it), so there is nothing to postpone.{remind}")
     if not view.can_postpone:
         return InvoiceStateError(f"Billecta does not allow postponing the next event of {name} now.")
     return None

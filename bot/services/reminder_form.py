@@ -71,14 +71,16 @@ class ReminderForm(BaseModel):
     model_config = ConfigDict(frozen=True)
     FIELDS: ClassVar[tuple[str, ...]] = ("fee", "payment_terms_days", "delivery_method")
 
-    fee: Decimal = Field(title="Reminder fee", description="added to what the debtor owes; 0 for none",
+    # Defaults are the prefill (filled in by `_defaults` from the prepared context), never None.
+    fee: Decimal = Field(None, validate_default=True, title="Reminder fee",
+                         description="added to what the debtor owes; 0 for none",
                          json_schema_extra={"kind": "amount", "default_text": "the creditor's reminder fee"})
-    payment_terms_days: int = Field(title="Payment terms (days)",
+    payment_terms_days: int = Field(None, validate_default=True, title="Payment terms (days)",
                                     description=f"days the debtor has to pay the reminder, {TERMS_MIN}-{TERMS_MAX}",
                                     json_schema_extra={"kind": "number",
                                                        "default_text": "the creditor's reminder terms"})
     delivery_method: DeliveryMethod = Field(
-        title="Delivery method", json_schema_extra={
+        None, validate_default=True, title="Delivery method", json_schema_extra={
             "choices": [method.value for method, _, _ in DELIVERY_METHODS],
             "default_text": "the invoice's own"})
 

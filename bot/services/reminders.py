@@ -41,7 +41,7 @@ from bot.services import Outcome
 from bot.services.invoices import fresh_view
 from bot.services.labels import label, stage_words
 from bot.services.mirror import mirror_invoice
-from bot.services.next_event import closed_refusal, paused_or_disputed
+from bot.services.next_event import capital, closed_refusal, paused_or_disputed
 from bot.services.reminder_form import TERMS_MAX, TERMS_MIN, ReminderForm, method_words
 from bot.timefmt import format_day
 
@@ -55,10 +55,6 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     return value.astimezone(STOCKHOLM).date() if value is not None else None
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(STOCKHOLM).date()
-
-
 def current_due(view: InvoiceActionView) -> dt.date | None:
     """The due date the debtor is held to: the latest document's (a reminder's, once one was sent)."""
     dated = [doc.due_date for doc in view.invoices if doc.due_date is not None]
@@ -66,26 +62,30 @@ def current_due(view: InvoiceActionView) -> dt.date | None:
 
 
 def reminder_refusal(view: InvoiceActionView, name: str) -> InvoiceStateError | None:
-    """Why no reminder can be sent for the invoice now (with what applies instead), or None."""
-    refusal = closed_refusal(view, name, "send a reminder for",
+    """Why no reminder can be sent for the invoice now (with what applies instead), or None.
+
+    Paused, disputed and collected invoices are refused whatever Billecta's flag says (their
+    collection is stopped or handed over); otherwise Billecta's `CanSendManualReminderInvoice`
+    decides, and its refusal is put in words."""
+    refusal = closed_refusal(view, name, "there is nothing left to remind the debtor of.",
+                             "it must be attested and sent before a reminder can follow it.",
                              "reminders now come from the debt-collection case (`debtcollection events {case}`).")
     refusal = refusal or paused_or_disputed(view, name, "no reminder can be sent")
-    if refusal:
+    if refusal or view.can_send_manual_reminder_invoice:
         return refusal
+    who = capital(name)
     if view.state.stage not in (InvoiceStage.InvoiceSent, InvoiceStage.ReminderInvoiceSent):
-        return InvoiceStateError(f"{name} is {stage_words(view.state.stage)} and has not been sent to the debtor; "
+        return InvoiceStateError(f"{who} is {stage_words(view.state.stage)} and has not been sent to the debtor; "
                                  "a reminder follows a sent invoice.")
     if view.current_amount.value <= 0:
-        return InvoiceStateError(f"{name} has nothing left to pay; there is nothing to remind about.")
+        return InvoiceStateError(f"{who} has nothing left to pay; there is nothing to remind the debtor of.")
     due = current_due(view)
-    if due is not None and _today() <= due:
+    if due is not None:  # sent, unpaid, not held: what is left is that it is not overdue yet
         what = "the reminder already sent is" if view.state.stage is InvoiceStage.ReminderInvoiceSent else "it is"
-        return InvoiceStateError(f"{name} is not past its due date: {what} due {format_day(due)}. A reminder "
-                                 f"can be sent from {format_day(due + dt.timedelta(days=1))}.")
-    if not view.can_send_manual_reminder_invoice:
-        return InvoiceStateError(f"Billecta does not allow a reminder for {name} while it is "
-                                 f"{stage_words(view.state.stage)}.")
-    return None
+        return InvoiceStateError(f"{who} is not past its due date: {what} due {format_day(due)}. A reminder "
+                                 f"can be sent once that day has passed.")
+    return InvoiceStateError(f"Billecta does not allow a reminder for {name} while it is "
+                             f"{stage_words(view.state.stage)}.")
 
 
 def prepare(rt: Runtime, record: dict[str, Any], *, refuse: bool = True) -> dict[str, Any]:
