@@ -301,8 +301,9 @@ def test_no_reminder_for_a_paused_or_collected_invoice(h: Api) -> None:
     assert h.refused("POST", "/v1/invoice/reminder", json={"InvoiceActionPublicId": aid}) == \
         "The invoice is paused; no reminder can be sent."
     assert h.get(aid)["CanSendManualReminderInvoice"] is False
-    assert h.refused("POST", "/v1/invoice/reminder", json={"InvoiceActionPublicId": h.aid(DEMO["in_debt_collection"])}) \
-        == "The invoice is in debt collection."
+    collected = h.aid(DEMO["in_debt_collection"])
+    assert h.refused("POST", "/v1/invoice/reminder", json={"InvoiceActionPublicId": collected}) == \
+        "The invoice is in debt collection."
 
 
 def test_postponing_an_automatic_reminder_keeps_it_a_reminder(h: Api) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import commands as registry
+from bot.billecta.dates import STOCKHOLM
 from bot.billecta.models import InvoiceActionView
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
@@ -80,7 +81,7 @@ def test_the_form_keeps_the_date_it_moves_from() -> None:
 
 
 def test_a_date_that_would_still_be_in_the_past_says_how_many_days_are_needed() -> None:
-    past = (dt.date.today() - dt.timedelta(days=5)).isoformat()
+    past = (dt.datetime.now(STOCKHOLM).date() - dt.timedelta(days=5)).isoformat()
     with pytest.raises(InvalidInput) as caught:
         PostponeForm.parse({"days": "3"}, {**CONTEXT, "event_date": past})
     assert "postpone by at least 6 days" in caught.value.field_errors["days"]
