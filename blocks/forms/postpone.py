@@ -26,7 +26,8 @@ def postpone_form_blocks(prepared: dict[str, Any], values: dict[str, Any] | None
     """The next event and its date, the days input, and the date it becomes with the days typed."""
     values, errors = values or {}, errors or {}
     event_day = _day(prepared.get("event_date"))
-    pairs = [("Next event", _escape(str(prepared.get("event") or "the next step"))),
+    event = str(prepared.get("event") or "the next step")
+    pairs = [("Next event", _escape(event[:1].upper() + event[1:])),
              ("On", timefmt.format_day(event_day) if event_day else "—")]
     if prepared.get("remaining"):
         pairs.append(("To pay", str(prepared["remaining"])))
