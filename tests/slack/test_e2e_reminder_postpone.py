@@ -97,7 +97,7 @@ def test_postpone_dialog_shows_the_new_date_as_the_days_are_typed(stack: Stack) 
     view_id = _open(stack, "invoice postpone 1001")
     form = stack.fake.view(view_id)
     event_day = dt.date.fromisoformat(resolve(stack.rt, "invoice", "1001")["next_event_date"][:10])
-    assert "the invoice falls due" in _text(form) and format_day(event_day) in _text(form)
+    assert "The invoice falls due" in _text(form) and format_day(event_day) in _text(form)
     days_input = _block(form, "days")["element"]
     assert days_input["type"] == "number_input"
     assert days_input["dispatch_action_config"] == {"trigger_actions_on": ["on_character_entered"]}
