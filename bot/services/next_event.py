@@ -97,8 +97,8 @@ def paused_or_disputed(view: InvoiceActionView, name: str, what: str) -> Invoice
     key, who = key_of(view), capital(name)
     if view.is_disputed:
         return InvoiceStateError(f"{who} is disputed, so {what}. End the dispute first "
-                                 f"(`invoice undispute {key}`).", instead="undispute", key=key)
+                                 f"(`/billecta invoice undispute {key}`).", instead="undispute", key=key)
     if view.state.is_paused:
-        return InvoiceStateError(f"{who} is paused, so {what}. Resume it first (`invoice resume {key}`).",
+        return InvoiceStateError(f"{who} is paused, so {what}. Resume it first (`/billecta invoice resume {key}`).",
                                  instead="resume", key=key)
     return None

@@ -127,12 +127,12 @@ def postpone_refusal(view: InvoiceActionView, name: str) -> InvoiceStateError | 
     refusal = closed_refusal(view, name, "nothing more is scheduled on it, so there is nothing to postpone.",
                              "nothing is scheduled on it until it is attested and sent.",
                              "postpone the debt-collection case's next event instead "
-                             "(`debtcollection postpone {case}`).")
+                             "(`/billecta debtcollection postpone {case}`).")
     refusal = refusal or paused_or_disputed(view, name, "nothing is scheduled to postpone")
     if refusal:
         return refusal
     if next_event(view) is None:
-        remind = f" To remind the debtor now: `invoice reminder {key}`." if view.can_send_manual_reminder_invoice \
+        remind = f" To remind the debtor now: `/billecta invoice reminder {key}`." if view.can_send_manual_reminder_invoice \
             else ""
         return InvoiceStateError(f"{capital(name)} has no next event scheduled (automatic reminders and debt "
                                  f"collection are off for it), so there is nothing to postpone.{remind}")

@@ -106,12 +106,12 @@ def test_prepare_shows_the_next_event_in_words_and_its_date(rt: Runtime, sandbox
 
 @pytest.mark.parametrize(("role", "says"), [
     ("overdue", "Invoice 1002 has no next event scheduled (automatic reminders and debt collection are off for "
-                "it), so there is nothing to postpone. To remind the debtor now: `invoice reminder 1002`."),
+                "it), so there is nothing to postpone. To remind the debtor now: `/billecta invoice reminder 1002`."),
     ("paused", "Invoice 1003 is paused, so nothing is scheduled to postpone. Resume it first "
-               "(`invoice resume 1003`)."),
+               "(`/billecta invoice resume 1003`)."),
     ("disputed", "Invoice 1004 is disputed, so nothing is scheduled to postpone. End the dispute first "
-                 "(`invoice undispute 1004`)."),
-    ("in_debt_collection", "postpone the debt-collection case's next event instead (`debtcollection postpone"),
+                 "(`/billecta invoice undispute 1004`)."),
+    ("in_debt_collection", "postpone the debt-collection case's next event instead (`/billecta debtcollection postpone"),
     ("completed", "Invoice 1008 is completed; nothing more is scheduled on it, so there is nothing to postpone."),
     ("draft", "Invoice 1010 is a draft that has not been attested yet; nothing is scheduled on it"),
 ])

@@ -134,8 +134,8 @@ def test_a_creditor_fee_of_zero_prefills_zero(rt: Runtime) -> None:
 
 @pytest.mark.parametrize(("role", "says"), [
     ("open", "not past its due date"),
-    ("paused", "is paused, so no reminder can be sent. Resume it first (`invoice resume 1003`)"),
-    ("disputed", "is disputed, so no reminder can be sent. End the dispute first (`invoice undispute 1004`)"),
+    ("paused", "is paused, so no reminder can be sent. Resume it first (`/billecta invoice resume 1003`)"),
+    ("disputed", "is disputed, so no reminder can be sent. End the dispute first (`/billecta invoice undispute 1004`)"),
     ("in_debt_collection", "is in debt collection: reminders now come from the debt-collection case"),
     ("completed", "Invoice 1008 is completed; there is nothing left to remind the debtor of."),
     ("credit", "completed"),
