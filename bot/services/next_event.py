@@ -99,6 +99,6 @@ def paused_or_disputed(view: InvoiceActionView, name: str, what: str) -> Invoice
         return InvoiceStateError(f"{who} is disputed, so {what}. End the dispute first "
                                  f"(`/billecta invoice undispute {key}`).", instead="undispute", key=key)
     if view.state.is_paused:
-        return InvoiceStateError(f"{who} is paused, so {what}. Resume it first (`/billecta invoice resume {key}`).",
-                                 instead="resume", key=key)
+        return InvoiceStateError(f"{who} is paused, so {what}. Resume it first "
+                                 f"(`/billecta invoice resume {key}`).", instead="resume", key=key)
     return None

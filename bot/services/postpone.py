@@ -132,8 +132,8 @@ def postpone_refusal(view: InvoiceActionView, name: str) -> InvoiceStateError | 
     if refusal:
         return refusal
     if next_event(view) is None:
-        remind = f" To remind the debtor now: `/billecta invoice reminder {key}`." if view.can_send_manual_reminder_invoice \
-            else ""
+        can_remind = view.can_send_manual_reminder_invoice
+        remind = f" To remind the debtor now: `/billecta invoice reminder {key}`." if can_remind else ""
         return InvoiceStateError(f"{capital(name)} has no next event scheduled (automatic reminders and debt "
                                  f"collection are off for it), so there is nothing to postpone.{remind}")
     if not view.can_postpone:

@@ -69,7 +69,8 @@ def reminder_refusal(view: InvoiceActionView, name: str) -> InvoiceStateError | 
     decides, and its refusal is put in words."""
     refusal = closed_refusal(view, name, "there is nothing left to remind the debtor of.",
                              "it must be attested and sent before a reminder can follow it.",
-                             "reminders now come from the debt-collection case (`/billecta debtcollection events {case}`).")
+                             "reminders now come from the debt-collection case "
+                             "(`/billecta debtcollection events {case}`).")
     refusal = refusal or paused_or_disputed(view, name, "no reminder can be sent")
     if refusal or view.can_send_manual_reminder_invoice:
         return refusal

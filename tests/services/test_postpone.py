@@ -111,7 +111,8 @@ def test_prepare_shows_the_next_event_in_words_and_its_date(rt: Runtime, sandbox
                "(`/billecta invoice resume 1003`)."),
     ("disputed", "Invoice 1004 is disputed, so nothing is scheduled to postpone. End the dispute first "
                  "(`/billecta invoice undispute 1004`)."),
-    ("in_debt_collection", "postpone the debt-collection case's next event instead (`/billecta debtcollection postpone"),
+    ("in_debt_collection", "postpone the debt-collection case's next event instead "
+                           "(`/billecta debtcollection postpone"),
     ("completed", "Invoice 1008 is completed; nothing more is scheduled on it, so there is nothing to postpone."),
     ("draft", "Invoice 1010 is a draft that has not been attested yet; nothing is scheduled on it"),
 ])
