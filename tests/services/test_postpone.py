@@ -15,8 +15,9 @@ from bot.billecta.models import InvoiceActionView
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import InvalidInput, InvoiceStateError, OutcomeUnknown, Unresolved
+from bot.process import this_process
 from bot.roles import Actor, Role
-from bot.runner import prepare_dialog, run_dialog
+from bot.runner import prepare_dialog, resolve_dead_claims, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import DEMO, Sandbox
 from bot.services.mirror import resolve
@@ -29,6 +30,7 @@ from tests.served import serving
 
 ACTOR = Actor("U123", Role.OPERATOR, "slack", name="Olle Operator")
 POSTPONE = registry.find("invoice", "postpone")
+DEAD = "999999/1/" + this_process().split("/")[2]  # a pid that is not running, on this boot
 
 
 @pytest.fixture
@@ -197,3 +199,16 @@ def test_an_automatic_reminder_postponed_stays_a_reminder(rt: Runtime, sandbox: 
     outcome = run_dialog(rt, prepare_dialog(rt, POSTPONE, "1002", {"days": "30"}, ACTOR), ACTOR)
     assert "a reminder is sent on" in outcome.message
     assert shown_next(sandbox, "1002")[0] == "A reminder will be sent"
+
+
+def test_a_bot_killed_mid_postpone_is_settled_from_billecta_on_restart(rt: Runtime, sandbox: Sandbox) -> None:
+    due = due_of(sandbox)
+    moved = due + dt.timedelta(days=9)
+    key = f"dialog:{POSTPONE.slug}:1001:killed"
+    assert rt.store.claim(key, owner=DEAD)
+    rt.store.mark_claim(key, "sending", {"token": "t", "reference": "postponing", "local": {},
+                                         "facts": {"from_day": due.isoformat(), "new_day": moved.isoformat()}})
+    rt.billecta.postpone_invoice(resolve(rt, "invoice", "1001")["action_public_id"], moved)  # before it died
+    done = dict(resolve_dead_claims(rt, f"dialog:{POSTPONE.slug}:"))[key]
+    assert done is not None and f"was postponed to {format_day(moved)}" in done.message
+    assert due_of(sandbox) == moved

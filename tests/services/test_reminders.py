@@ -14,11 +14,13 @@ import pytest
 from bot import commands as registry
 from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import DeliveryMethod
+from bot.billecta.models import AmountView, SendReminderInvoiceView
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import InvalidInput, InvoiceStateError, OutcomeUnknown, Unresolved
+from bot.process import this_process
 from bot.roles import Actor, Role
-from bot.runner import Dialog, prepare_dialog, run_dialog
+from bot.runner import Dialog, prepare_dialog, resolve_dead_claims, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import DEMO, Sandbox
 from bot.services import Outcome
@@ -31,6 +33,7 @@ from tests.served import serving
 
 ACTOR = Actor("U123", Role.OPERATOR, "slack", name="Olle Operator")
 REMINDER = registry.find("invoice", "reminder")
+DEAD = "999999/1/" + this_process().split("/")[2]  # a pid that is not running, on this boot
 PREPARED = {"record": "invoice 1002", "currency": "SEK", "allowed": True, "fee": "60.00",
             "payment_terms_days": "10", "delivery_method": "Email"}
 
@@ -236,3 +239,30 @@ def test_served_sandbox_losing_the_reply_creates_the_reminder_once(tmp_path: Pat
         finally:
             runtime.close()
     box.close()
+
+
+def test_a_bot_killed_mid_send_is_settled_from_billecta_on_restart(rt: Runtime, sandbox: Sandbox) -> None:
+    dialog = prepare_dialog(rt, REMINDER, "1002", {}, ACTOR)
+    row = dialog.record
+    sent_key = f"dialog:{REMINDER.slug}:1002:killed"
+    facts = {"reminder_before": row["reminder_invoice_action_public_id"], "documents_before": 1}
+    # What a process killed after `once.send` marked its claim leaves behind.
+    assert rt.store.claim(sent_key, owner=DEAD)
+    rt.store.mark_claim(sent_key, "sending", {"token": "t", "reference": "a reminder", "local": {}, "facts": facts})
+    rt.billecta.send_reminder(SendReminderInvoiceView(  # it reached Billecta before the bot died
+        invoice_action_public_id=row["action_public_id"], reminder_fee=AmountView.from_minor(6000, "SEK")))
+    settled = dict(resolve_dead_claims(rt, f"dialog:{REMINDER.slug}:"))
+    done = settled[sent_key]
+    assert done is not None and done.message.startswith("Reminder 1002-P1 was sent for invoice 1002, due")
+    assert rt.store.claim_row(sent_key)["status"] == "done"  # type: ignore[index]
+    assert reminders_sent(sandbox) == 1
+
+
+def test_a_bot_killed_before_its_reminder_reached_billecta_is_released_on_restart(rt: Runtime,
+                                                                                  sandbox: Sandbox) -> None:
+    key = f"dialog:{REMINDER.slug}:1002:killed"
+    assert rt.store.claim(key, owner=DEAD)
+    rt.store.mark_claim(key, "sending", {"token": "t", "reference": "a reminder", "local": {},
+                                         "facts": {"reminder_before": None, "documents_before": 1}})
+    assert dict(resolve_dead_claims(rt, f"dialog:{REMINDER.slug}:"))[key] is None
+    assert rt.store.claim_row(key) is None and reminders_sent(sandbox) == 0
