@@ -14,7 +14,7 @@ from bot.billecta.dates import STOCKHOLM
 from bot.billecta.models import InvoiceActionView
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
-from bot.errors import InvalidInput, InvoiceStateError, OutcomeUnknown, Unresolved
+from bot.errors import BillectaUnavailable, InvalidInput, InvoiceStateError, OutcomeUnknown, Unresolved
 from bot.process import this_process
 from bot.roles import Actor, Role
 from bot.runner import prepare_dialog, resolve_dead_claims, run_dialog
@@ -212,3 +212,27 @@ def test_a_bot_killed_mid_postpone_is_settled_from_billecta_on_restart(rt: Runti
     done = dict(resolve_dead_claims(rt, f"dialog:{POSTPONE.slug}:"))[key]
     assert done is not None and f"was postponed to {format_day(moved)}" in done.message
     assert due_of(sandbox) == moved
+
+
+def test_what_was_sent_survives_a_look_up_that_failed_too(rt: Runtime, sandbox: Sandbox,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    due = due_of(sandbox)
+    real = rt.billecta.postpone_invoice
+
+    def applied_then_lost(aid: str, day: dt.date) -> None:
+        real(aid, day)
+        raise OutcomeUnknown("postponing invoice 1001", "the invoice's event log in Billecta")
+
+    def billecta_down(aid: str) -> None:
+        raise BillectaUnavailable("Billecta is not answering")
+
+    dialog = prepare_dialog(rt, POSTPONE, "1001", {"days": "4"}, ACTOR)
+    monkeypatch.setattr(rt.billecta, "postpone_invoice", applied_then_lost)
+    with pytest.raises(Unresolved):
+        run_dialog(rt, dialog, ACTOR, attempt="k")
+    monkeypatch.setattr(rt.billecta, "get_invoice", billecta_down)
+    with pytest.raises(Unresolved):  # the resubmit cannot look it up either: still unknown
+        run_dialog(rt, dialog, ACTOR, attempt="k")
+    monkeypatch.undo()
+    again = run_dialog(rt, dialog, ACTOR, attempt="k")  # the new date was kept with the claim
+    assert again.details["resolved"] and due_of(sandbox) == due + dt.timedelta(days=4)
