@@ -84,11 +84,26 @@ def test_a_dead_connection_is_unavailable_after_the_retries() -> None:
         make_client(fake, max_attempts=2).get_invoice(AID)
 
 
-def test_idempotent_writes_are_retried() -> None:
-    fake = FakeBillecta().on("PUT", f"/v1/invoice/postpone/{AID}", httpx.ReadTimeout("slow"), error(504),
-                             error(503), httpx.Response(204))
+def test_a_postpone_not_applied_is_retried_after_looking() -> None:
+    # Sent again after it was applied, Billecta would refuse it (the date is no longer after the next
+    # event's), so each failure that may have applied it is looked up before the retry.
+    before = invoice_json(State={"Stage": "InvoiceSent", "NextEventDate": "2026-12-20 00:00:00+01:00"})
+    fake = (FakeBillecta()
+            .on("PUT", f"/v1/invoice/postpone/{AID}", httpx.ReadTimeout("slow"), error(504), error(503),
+                httpx.Response(204))
+            .on("GET", INVOICE, json_reply(before)))
     make_client(fake).postpone_invoice(AID, datetime(2026, 12, 24).date())
-    assert len(fake.requests) == 4
+    assert [r.method for r in fake.requests] == ["PUT", "GET", "PUT", "GET", "PUT", "GET", "PUT"]
+
+
+def test_a_postpone_whose_reply_was_lost_is_looked_up_not_sent_again() -> None:
+    moved = invoice_json(State={"Stage": "InvoiceSent", "NextEventDate": "2026-12-24 00:00:00+01:00"})
+    fake = (FakeBillecta()
+            .on("PUT", f"/v1/invoice/postpone/{AID}", error(503),
+                error(400, "The new date must be after the next event's date (2026-12-24)."))
+            .on("GET", INVOICE, json_reply(moved)))
+    make_client(fake).postpone_invoice(AID, datetime(2026, 12, 24).date())  # no refusal: the first did it
+    assert len(fake.calls("PUT")) == 1
 
 
 def test_a_state_action_whose_reply_was_lost_is_looked_up_not_sent_again() -> None:
