@@ -18,6 +18,10 @@ from bot import timefmt
 from bot.money import format_amount
 from bot.services.reminder_form import DELIVERY_METHODS, TERMS_MAX, TERMS_MIN
 
+# What an option says when the debtor cannot be reached that way (the whole reason shows if it is picked).
+UNREACHABLE = {"Email": "Not possible: the debtor has no e-mail address",
+               "SMS": "Not possible: the debtor has no phone number"}
+
 
 class ReminderField(StrEnum):
     """Block ids of the form's inputs: the `ReminderForm` field names."""
@@ -38,7 +42,7 @@ def reminder_form_blocks(prepared: dict[str, Any], values: dict[str, Any] | None
         return limits.check_blocks(blocks, limits.VIEW_BLOCKS)
     for field, block in ((ReminderField.FEE, _fee(prepared, values)),
                          (ReminderField.PAYMENT_TERMS_DAYS, _terms(prepared, values)),
-                         (ReminderField.DELIVERY_METHOD, _method(values))):
+                         (ReminderField.DELIVERY_METHOD, _method(prepared, values))):
         blocks.append(block)
         if errors.get(field):
             blocks.append(field_error(field, _escape(errors[field])))
@@ -93,8 +97,11 @@ def _terms(prepared: dict[str, Any], values: dict[str, Any]) -> Block:
                   "creditor's reminder terms.")
 
 
-def _method(values: dict[str, Any]) -> Block:
-    options = [{**option(words, method.value), "description": plain(note, limits.OPTION_TEXT)}
+def _method(prepared: dict[str, Any], values: dict[str, Any]) -> Block:
+    unreachable = prepared.get("unreachable") or {}
+    options = [{**option(words, method.value),
+                "description": plain(UNREACHABLE.get(method.value, note) if method.value in unreachable else note,
+                                     limits.OPTION_TEXT)}
                for method, words, note in DELIVERY_METHODS]
     chosen = str(values.get(ReminderField.DELIVERY_METHOD) or "")
     # Radio buttons, not a select: each method's note (Slack shows descriptions only there) says what it does.

@@ -156,7 +156,17 @@ def invoice_reminder(store: Store, req: Request) -> dict[str, Any]:
     terms = config["ReminderInvoicePaymentTermsInDays"] if terms is None else terms
     if not 0 <= terms <= MAX_TERMS:
         raise bad_request(f"The payment terms must be between 0 and {MAX_TERMS} days.")
-    return send_reminder(store, inv, fee, terms, now, method=body.get("DeliveryMethod"))
+    method = body.get("DeliveryMethod") or inv["entry"].get("DeliveryMethod", "Email")
+    _require_reachable(store.get("debtor", inv["DebtorPublicId"]) or {}, method)
+    return send_reminder(store, inv, fee, terms, now, method=method)
+
+
+def _require_reachable(debtor: dict[str, Any], method: str) -> None:
+    """An e-mail or a text message needs the debtor's address or number."""
+    if method == "Email" and not (debtor.get("Email") or "").strip():
+        raise bad_request("The debtor has no e-mail address; choose another delivery method.")
+    if method == "SMS" and not (debtor.get("Phone") or "").strip():
+        raise bad_request("The debtor has no phone number; choose another delivery method.")
 
 
 def invoice_payment(store: Store, req: Request) -> None:

@@ -49,6 +49,18 @@ FIELD_LABELS = {"fee": "reminder fee", "payment_terms_days": "payment terms", "d
 _CURRENCY_SUFFIX = re.compile(r"\s*(kr|sek|eur|nok|dkk|usd|gbp)\.?$", re.IGNORECASE)
 
 
+def unreachable(debtor_name: str, email: str | None, phone: str | None) -> dict[str, str]:
+    """The delivery methods that cannot reach the debtor (method → why, with what to do instead)."""
+    missing = {}
+    if not (email or "").strip():
+        missing[DeliveryMethod.Email.value] = (f"{debtor_name} has no e-mail address in Billecta; choose Letter, "
+                                               "or add the address to the debtor first.")
+    if not (phone or "").strip():
+        missing[DeliveryMethod.SMS.value] = (f"{debtor_name} has no phone number in Billecta; choose another "
+                                             "method, or add the number to the debtor first.")
+    return missing
+
+
 def method_words(method: DeliveryMethod | str | None) -> str:
     """'E-mail', 'Letter': a delivery method as the user reads it, never 'EInvoice'."""
     try:
@@ -118,14 +130,18 @@ class ReminderForm(BaseModel):
 
     @field_validator("delivery_method", mode="before")
     @classmethod
-    def _method(cls, value: Any) -> DeliveryMethod:
+    def _method(cls, value: Any, info: ValidationInfo) -> DeliveryMethod:
         text = str(value.value if isinstance(value, DeliveryMethod) else value or "").strip()
         choices = {method.value.lower(): method for method, _, _ in DELIVERY_METHODS} | _ALIASES
         if text.lower() not in choices:
             allowed = ", ".join(method.value for method, _, _ in DELIVERY_METHODS)
             raise _error(f"Choose how the reminder is delivered: {allowed}." if not text else
                          f"{text!r} is not a delivery method Billecta has; use one of {allowed}.")
-        return choices[text.lower()]
+        method = choices[text.lower()]
+        unreachable = (_context(info).get("unreachable") or {}).get(method.value)
+        if unreachable:
+            raise _error(unreachable)
+        return method
 
     def confirmation(self, currency: str | None) -> str:
         """What the CLI restates before asking to confirm (defaults included, in words)."""

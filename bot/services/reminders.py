@@ -42,7 +42,7 @@ from bot.services.invoices import fresh_view
 from bot.services.labels import label, stage_words
 from bot.services.mirror import mirror_invoice
 from bot.services.next_event import capital, closed_refusal, paused_or_disputed
-from bot.services.reminder_form import TERMS_MAX, TERMS_MIN, ReminderForm, method_words
+from bot.services.reminder_form import TERMS_MAX, TERMS_MIN, ReminderForm, method_words, unreachable
 from bot.timefmt import format_day
 
 if TYPE_CHECKING:
@@ -107,6 +107,9 @@ def prepare(rt: Runtime, record: dict[str, Any], *, refuse: bool = True) -> dict
     method = view.delivery_method if view.delivery_method not in (None, DeliveryMethod.Unknown) else \
         config.delivery_method or DeliveryMethod.Email
     due = current_due(view)
+    debtor = view.debtor
+    missing = unreachable(debtor.name or "The debtor", debtor.email or debtor.contact_email, debtor.phone) \
+        if debtor else {}
     return {
         "record": name, "currency": currency, "remaining_minor": view.current_amount.value,
         "remaining": format_amount(view.current_amount.value, currency), "due_date": due.isoformat() if due else None,
@@ -114,7 +117,8 @@ def prepare(rt: Runtime, record: dict[str, Any], *, refuse: bool = True) -> dict
         "reminders_sent": len(view.invoices[1:]), "allowed": refusal is None,
         "reason": refusal.user_message if refusal else None,
         "fee": f"{fee}", "payment_terms_days": str(terms if terms and TERMS_MIN <= terms <= TERMS_MAX else 10),
-        "delivery_method": str(method),
+        "delivery_method": str(method if str(method) not in missing else DeliveryMethod.Mail),
+        **({"unreachable": missing} if missing else {}),
     }
 
 
@@ -135,6 +139,11 @@ def send_reminder(rt: Runtime, record: dict[str, Any], form: ReminderForm, actor
     refusal = reminder_refusal(view, name)
     if refusal:
         raise refusal
+    debtor = view.debtor
+    why = unreachable(debtor.name or "The debtor", debtor.email or debtor.contact_email, debtor.phone) \
+        .get(form.delivery_method.value) if debtor else None
+    if why:  # the debtor changed since the form was opened (or the CLI named a method that cannot reach them)
+        raise InvalidInput(why, field_errors={"delivery_method": why})
     currency = (view.current_amount.currency_code or DEFAULT_CURRENCY).upper()
     try:
         fee = check_bounds(to_minor(form.fee, currency), currency)

@@ -81,3 +81,12 @@ def test_postpone_shows_the_date_the_typed_days_give() -> None:
     days = inputs(postpone_form_blocks(POSTPONE))["days"]
     assert days["dispatch_action"] and days["element"]["dispatch_action_config"]["trigger_actions_on"] == \
         ["on_character_entered"]
+
+
+def test_a_method_that_cannot_reach_the_debtor_says_so_on_its_option() -> None:
+    blocks = reminder_form_blocks({**REMINDER, "delivery_method": "Mail",
+                                   "unreachable": {"Email": "Anna Andersson has no e-mail address in Billecta."}})
+    options = {o["value"]: o for o in inputs(blocks)["delivery_method"]["element"]["options"]}
+    assert options["Email"]["description"]["text"] == "Not possible: the debtor has no e-mail address"
+    assert options["Mail"]["description"]["text"] == "Printed and posted by Billecta"
+    check_any(blocks)

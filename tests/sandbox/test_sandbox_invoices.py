@@ -335,3 +335,16 @@ def test_nothing_to_postpone_is_refused(h: Api) -> None:
                          ("disputed", "The invoice is disputed; it has no next event to postpone."),
                          ("completed", "The invoice is already completed.")):
         assert h.refused("PUT", f"/v1/invoice/postpone/{h.aid(DEMO[role])}", params=later) == reason, role
+
+
+def test_a_reminder_by_e_mail_or_sms_needs_the_debtors_address_or_number(h: Api) -> None:
+    view = h.invoice(DEMO["overdue"])
+    debtor = {**view["Debtor"], "Email": None, "Phone": ""}
+    h.ok("PUT", "/v1/debtors/debtor", json=debtor)
+    body = {"InvoiceActionPublicId": view["ActionPublicId"]}
+    assert h.refused("POST", "/v1/invoice/reminder", json=body) == \
+        "The debtor has no e-mail address; choose another delivery method."
+    assert h.refused("POST", "/v1/invoice/reminder", json={**body, "DeliveryMethod": "SMS"}) == \
+        "The debtor has no phone number; choose another delivery method."
+    assert h.ok("POST", "/v1/invoice/reminder", json={**body, "DeliveryMethod": "Mail"})["Stage"] == \
+        "ReminderInvoiceSent"

@@ -266,3 +266,29 @@ def test_a_bot_killed_before_its_reminder_reached_billecta_is_released_on_restar
                                          "facts": {"reminder_before": None, "documents_before": 1}})
     assert dict(resolve_dead_claims(rt, f"dialog:{REMINDER.slug}:"))[key] is None
     assert rt.store.claim_row(key) is None and reminders_sent(sandbox) == 0
+
+
+def _without_email(rt: Runtime, number: str = "1002") -> None:
+    debtor = rt.billecta.get_invoice(resolve(rt, "invoice", number)["action_public_id"]).debtor
+    assert debtor is not None
+    rt.billecta.update_debtor(debtor.model_copy(update={"email": None, "contact_email": None}))
+
+
+def test_a_debtor_without_an_e_mail_address_is_offered_a_letter(rt: Runtime) -> None:
+    _without_email(rt)
+    prepared = prepare(rt, resolve(rt, "invoice", "1002"))
+    assert prepared["delivery_method"] == "Mail" and "Email" in prepared["unreachable"]
+    with pytest.raises(InvalidInput) as caught:
+        ReminderForm.parse({"delivery_method": "Email"}, prepared)
+    assert caught.value.field_errors["delivery_method"] == ("Anna Andersson has no e-mail address in Billecta; "
+                                                            "choose Letter, or add the address to the debtor first.")
+    assert remind(rt).message.startswith("Reminder 1002-P1 for invoice 1002 sent by letter")
+
+
+def test_an_address_removed_after_the_form_opened_is_caught_under_the_method(rt: Runtime, sandbox: Sandbox) -> None:
+    dialog = prepare_dialog(rt, REMINDER, "1002", {"delivery_method": "Email"}, ACTOR)
+    _without_email(rt)
+    with pytest.raises(InvalidInput) as caught:
+        run_dialog(rt, dialog, ACTOR)
+    assert "has no e-mail address" in caught.value.field_errors["delivery_method"]
+    assert reminders_sent(sandbox) == 0
