@@ -133,3 +133,14 @@ def test_postpone_without_a_next_event_says_so_instead_of_a_form(stack: Stack) -
     shown = stack.fake.view(view_id)
     assert not any(b.get("type") == "input" for b in shown["blocks"])
     assert "no next event scheduled" in _text(shown) and "invoice reminder 1002" in _text(shown)
+
+
+def test_a_reminder_whose_reply_billecta_lost_is_sent_once_and_reported_sent(stack: Stack) -> None:
+    view_id = _open(stack, "invoice reminder 1002")
+    stack.sandbox.set_faults(lose_next=1, lose_reply_mode="503")  # applied, then answered 503
+    assert stack.client.submit(view_id, _reminder("60", "10", "Email")).json["response_action"] == "update"
+    stack.settle()
+    assert stack.sandbox.faults.lose_next == 0, "the reminder's reply was lost"
+    assert "Reminder 1002-P1 for invoice 1002 sent by e-mail" in _text(stack.fake.view(view_id))
+    assert stack.billecta.count("POST", "/v1/invoice/reminder") == 1, "looked up, not sent again"
+    assert not stack.posts("CALERT")
