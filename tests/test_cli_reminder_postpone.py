@@ -69,7 +69,7 @@ def test_reminder_defaults_are_stated_before_confirming(workdir: Path, capsys: p
     (("fee=abc",), "fee: 'abc' is not an amount"),
     (("payment_terms_days=0",), "payment_terms_days: Give between 1 and 365 days"),
     (("delivery_method=pigeon",), "delivery_method: 'pigeon' is not a delivery method"),
-    (("colour=red",), "has no field colour"),
+    (("colour=red",), "has no field `colour`"),
 ])
 def test_reminder_bad_input_goes_to_stderr(workdir: Path, capsys: pytest.CaptureFixture[str], words: tuple[str, ...],
                                            says: str) -> None:
