@@ -168,7 +168,8 @@ def postpone(rt: Runtime, record: dict[str, Any], form: PostponeForm, actor: Act
     event = _checked_event(view, name)
     if form.from_day is not None and form.from_day != event.day:
         text = (f"The next event moved since the form was opened: {event.words} on {format_day(event.day)} now. "
-                f"{form.days} days from then is {format_day(form.new_day(event.day))}; submit again to postpone it.")
+                f"Nothing was changed; start `/billecta invoice postpone {key_of(view)}` again to postpone it "
+                "from that date.")
         raise InvalidInput(text, field_errors={"days": text})
     new_day = form.new_day(event.day)
     _, problem = days_problem(form.days, event.day)
