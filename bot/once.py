@@ -12,7 +12,9 @@ store's `idempotency` table moves through these states:
 
 A repeat of a key finds the row: done → the first outcome again; claimed by a live owner → "still
 running"; claimed by a dead owner, or unknown → `resolve` asks the command's `check` to look in
-Billecta for the work, found by the `token` the service stamped into it (a payment's comment):
+Billecta for the work, found by the `token` the service stamped into it (a payment's comment) or,
+where Billecta keeps no text to stamp, by the `facts` the service kept with the claim when it sent
+(the reminder the invoice had before, the date a postpone moves to; kept through an unknown outcome):
 found → done (✅ with what was booked); not found → run again now (the user's retry); cannot tell →
 `Unresolved`, naming where to look. A dead claim that never reached `sending` changed nothing and is
 simply run again; one that reached `applied` is done in Billecta and only lacks the local record.
