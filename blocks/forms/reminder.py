@@ -82,9 +82,9 @@ def _fee(prepared: dict[str, Any], values: dict[str, Any]) -> Block:
     element: Block = {"type": "plain_text_input", "placeholder": plain("e.g. 60,00", limits.PLACEHOLDER)}
     if values.get(ReminderField.FEE) not in (None, ""):
         element["initial_value"] = str(values[ReminderField.FEE])
-    return _input(ReminderField.FEE, f"Reminder fee ({currency})", element,
-                  f"In {currency}, added to what the debtor owes; 0 for no fee. Prefilled with the creditor's "
-                  "reminder fee.")
+    hint = prepared.get("fee_note") or (f"In {currency}, added to what the debtor owes; 0 for no fee. Prefilled "
+                                        "with the creditor's reminder fee.")
+    return _input(ReminderField.FEE, f"Reminder fee ({currency})", element, str(hint))
 
 
 def _terms(prepared: dict[str, Any], values: dict[str, Any]) -> Block:

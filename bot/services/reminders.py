@@ -20,6 +20,7 @@ from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import DeliveryMethod, InvoiceStage
 from bot.billecta.models import (
     AmountView,
+    DefaultActionConfigView,
     InvoiceActionInvoiceView,
     InvoiceActionView,
     ReminderInvoiceActionView,
@@ -47,6 +48,9 @@ from bot.timefmt import format_day
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
+
+# Prefilled when the creditor's settings have no usable reminder terms (unset, or outside 1–365 days).
+DEFAULT_TERMS = 10
 
 __all__ = ["ReminderForm", "find_reminder", "prepare", "reminder_refusal", "send_reminder"]
 
@@ -102,24 +106,38 @@ def prepare(rt: Runtime, record: dict[str, Any], *, refuse: bool = True) -> dict
         raise refusal
     config = rt.billecta.get_default_config()
     currency = (view.current_amount.currency_code or view.invoiced_amount.currency_code or DEFAULT_CURRENCY).upper()
-    fee = from_minor(_fee_minor(config.reminder_invoice_fee, currency), currency)
-    terms = config.reminder_invoice_payment_terms_in_days
-    method = view.delivery_method if view.delivery_method not in (None, DeliveryMethod.Unknown) else \
-        config.delivery_method or DeliveryMethod.Email
-    due = current_due(view)
     debtor = view.debtor
     missing = unreachable(debtor.name or "The debtor", debtor.email or debtor.contact_email, debtor.phone) \
         if debtor else {}
+    due = current_due(view)
     return {
         "record": name, "currency": currency, "remaining_minor": view.current_amount.value,
         "remaining": format_amount(view.current_amount.value, currency), "due_date": due.isoformat() if due else None,
-        "debtor": view.debtor.name if view.debtor else record.get("debtor_name"),
-        "reminders_sent": len(view.invoices[1:]), "allowed": refusal is None,
-        "reason": refusal.user_message if refusal else None,
-        "fee": f"{fee}", "payment_terms_days": str(terms if terms and TERMS_MIN <= terms <= TERMS_MAX else 10),
-        "delivery_method": str(method if str(method) not in missing else DeliveryMethod.Mail),
+        "debtor": debtor.name if debtor else record.get("debtor_name"), "reminders_sent": len(view.invoices[1:]),
+        "allowed": refusal is None, "reason": refusal.user_message if refusal else None,
+        **_creditor_defaults(config, currency), "delivery_method": _method(view, config, missing),
         **({"unreachable": missing} if missing else {}),
     }
+
+
+def _creditor_defaults(config: DefaultActionConfigView, currency: str) -> dict[str, str | None]:
+    """The fee and terms that prefill the form. The creditor's fee is in the creditor's currency, so it
+    prefills only an invoice in that currency; another currency's fee is typed (a note says why)."""
+    home = (config.currency_code or DEFAULT_CURRENCY).upper()
+    fee = _fee_minor(config.reminder_invoice_fee, home)
+    terms = config.reminder_invoice_payment_terms_in_days
+    same = home == currency
+    return {"fee": f"{from_minor(fee, home)}" if same else None,
+            "fee_note": None if same else (f"The creditor's reminder fee is {format_amount(fee, home)}; this invoice "
+                                           f"is in {currency}, so type the fee in {currency}."),
+            "payment_terms_days": str(terms if terms and TERMS_MIN <= terms <= TERMS_MAX else DEFAULT_TERMS)}
+
+
+def _method(view: InvoiceActionView, config: DefaultActionConfigView, missing: dict[str, str]) -> str:
+    """The invoice's own delivery method (else the creditor's), or a letter when that cannot reach the debtor."""
+    method = view.delivery_method if view.delivery_method not in (None, DeliveryMethod.Unknown) else \
+        config.delivery_method or DeliveryMethod.Email
+    return str(DeliveryMethod.Mail if str(method) in missing else method)
 
 
 def _fee_minor(fee: Decimal | None, currency: str) -> int:

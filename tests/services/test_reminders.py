@@ -292,3 +292,26 @@ def test_an_address_removed_after_the_form_opened_is_caught_under_the_method(rt:
         run_dialog(rt, dialog, ACTOR)
     assert "has no e-mail address" in caught.value.field_errors["delivery_method"]
     assert reminders_sent(sandbox) == 0
+
+
+def test_an_invoice_in_another_currency_is_not_prefilled_with_the_creditors_fee(rt: Runtime,
+                                                                                sandbox: Sandbox) -> None:
+    past = dt.datetime.now(STOCKHOLM).date() - dt.timedelta(days=40)
+    with client_for(sandbox) as client:
+        api = Api(sandbox, client)
+        aid = api.ok("POST", "/v1/invoice/action", json={
+            "CreditorPublicId": sandbox.creditor_id, "DebtorPublicId": DEMO.debtors["2"],
+            "InvoiceDate": f"{past} 00:00:00", "DueDate": f"{past + dt.timedelta(days=10)} 00:00:00",
+            "Records": [{"ArticleDescription": "Export", "Quantity": 1.0, "VAT": 0.0,
+                         "UnitPrice": {"CurrencyCode": "EUR", "Value": 50_000}}]})["PublicId"]
+        api.ok("PUT", f"/v1/invoice/attest/{aid}")
+        number = api.get(aid)["InvoiceNumber"]
+    prepared = prepare(rt, resolve(rt, "invoice", number))
+    assert prepared["currency"] == "EUR" and prepared["fee"] is None
+    assert prepared["fee_note"] == ("The creditor's reminder fee is 60,00\u00a0kr; this invoice is in EUR, so type "
+                                    "the fee in EUR.")
+    with pytest.raises(InvalidInput) as caught:
+        ReminderForm.parse({}, prepared)
+    assert caught.value.field_errors["fee"] == "Enter the reminder fee (0 for none)."
+    outcome = remind(rt, number, fee="5")
+    assert "fee 5,00\u00a0€" in outcome.message and "505,00\u00a0€ is now to pay" in outcome.message
