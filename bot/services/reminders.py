@@ -106,9 +106,7 @@ def prepare(rt: Runtime, record: dict[str, Any], *, refuse: bool = True) -> dict
         raise refusal
     config = rt.billecta.get_default_config()
     currency = (view.current_amount.currency_code or view.invoiced_amount.currency_code or DEFAULT_CURRENCY).upper()
-    debtor = view.debtor
-    missing = unreachable(debtor.name or "The debtor", debtor.email or debtor.contact_email, debtor.phone) \
-        if debtor else {}
+    debtor, missing = view.debtor, _unreachable(view)
     due = current_due(view)
     return {
         "record": name, "currency": currency, "remaining_minor": view.current_amount.value,
@@ -140,6 +138,13 @@ def _method(view: InvoiceActionView, config: DefaultActionConfigView, missing: d
     return str(DeliveryMethod.Mail if str(method) in missing else method)
 
 
+def _unreachable(view: InvoiceActionView) -> dict[str, str]:
+    debtor = view.debtor
+    if debtor is None:
+        return {}
+    return unreachable(debtor.name or "The debtor", debtor.email or debtor.contact_email, debtor.phone)
+
+
 def _fee_minor(fee: Decimal | None, currency: str) -> int:
     """The creditor's ReminderInvoiceFee (a double in major units) in minor units; 0 when unset."""
     if fee is None:
@@ -157,9 +162,7 @@ def send_reminder(rt: Runtime, record: dict[str, Any], form: ReminderForm, actor
     refusal = reminder_refusal(view, name)
     if refusal:
         raise refusal
-    debtor = view.debtor
-    why = unreachable(debtor.name or "The debtor", debtor.email or debtor.contact_email, debtor.phone) \
-        .get(form.delivery_method.value) if debtor else None
+    why = _unreachable(view).get(form.delivery_method.value)
     if why:  # the debtor changed since the form was opened (or the CLI named a method that cannot reach them)
         raise InvalidInput(why, field_errors={"delivery_method": why})
     currency = (view.current_amount.currency_code or DEFAULT_CURRENCY).upper()
