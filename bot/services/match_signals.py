@@ -9,6 +9,7 @@ debtor's invoices.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -45,12 +46,18 @@ OCR_NEAR_VALID = 26.0  # one mistake away but the paid number passes its check d
 OCR_NEAR_OTHER = 10.0  # one mistake away, but the paid number is exactly another open invoice's OCR
 INVOICE_NUMBER = 45.0
 AMOUNT_EQUAL = 28.0
+# An amount shared by n open invoices tells 1/n as much (log-odds fall by ln n): 'equals 1 250,00 kr'
+# says little when five invoices are of 1 250,00 kr.
+AMOUNT_SHARED = 6.0
 AMOUNT_PART = 3.0
 AMOUNT_OVER = -4.0
+AMOUNT_FLOOR = -10.0  # an odd amount alone never buries an invoice the reference or the name points to
 NAME_SAME = 26.0
 NAME_CLOSE_FROM = 72  # % alike; below, a name says nothing
 NAME_OTHER_BELOW = 50  # % alike; below, the sender is likely someone else (a little against)
 NAME_OTHER = -4.0
+NAME_KNOWN_FROM = 90  # % alike; a sender this like one debtor is most likely that debtor ...
+NAME_ANOTHER = -8.0  # ... which speaks against the invoices of the debtors it is not like
 NAME_FORM = 2.5
 DEBTOR_SAME = 20.0
 DUE_NEAR = 10.0
@@ -86,7 +93,7 @@ class OcrIndex:
     def build(cls, reference: str | None, ocrs: Iterable[str | None]) -> OcrIndex:
         found = readings(reference)
         known = [digits(ocr) for ocr in ocrs if digits(ocr)]
-        exact = frozenset(r for r in found if r in set(known))
+        exact = frozenset(found) & frozenset(known)
         near = {r: sum(1 for ocr in known if one_mistake(r, ocr)) for r in found}
         return cls(found, exact, near)
 
@@ -129,16 +136,28 @@ def _near(index: OcrIndex, typed: str, own: str) -> Signal:
     return Signal(OCR_MISTYPED, lambda: f"{head}; the paid number fails its check digit; {share})")
 
 
-def amount(paid_minor: int, remaining_minor: int, currency: str) -> Signal:
-    def remaining() -> str:
-        return format_amount(remaining_minor, currency)
+def amount(paid_minor: int, remaining_minor: int, currency: str, *, sharing: int = 1) -> Signal:
+    """`sharing`: how many open invoices have exactly this remaining amount (this one included)."""
+    def money(minor: int) -> str:
+        return format_amount(minor, currency)
 
+    if paid_minor <= 0:
+        return NONE
     if paid_minor == remaining_minor:
-        return Signal(AMOUNT_EQUAL, lambda: f"amount equals the remaining {remaining()}")
+        others = sharing - 1
+        also = f" (as do {others} other open invoice{'s' if others > 1 else ''})" if others else ""
+        return Signal(AMOUNT_EQUAL - AMOUNT_SHARED * math.log(max(1, sharing)),
+                      lambda: f"amount equals the remaining {money(remaining_minor)}{also}")
     if paid_minor < remaining_minor:
-        return Signal(AMOUNT_PART, lambda: f"a part payment: {format_amount(paid_minor, currency)} of the "
-                                           f"remaining {remaining()}")
-    return Signal(AMOUNT_OVER)  # the suggestion's excess note says what happens to the rest
+        # With any share of the remaining amount as likely as another, the chance of this exact amount
+        # falls with the remaining amount: 747 kr is likelier a part of 1 000 kr than of 3 600 kr.
+        points = max(AMOUNT_FLOOR, AMOUNT_PART - AMOUNT_SHARED * math.log(remaining_minor / paid_minor))
+        return Signal(points, lambda: f"a part payment: {money(paid_minor)} of the remaining "
+                                           f"{money(remaining_minor)}, {money(remaining_minor - paid_minor)} "
+                                           f"stays open")
+    # A little too much (a fee, a rounding up) is common; twice the remaining amount much less so.
+    # The suggestion's excess note says what happens to the rest.
+    return Signal(max(AMOUNT_FLOOR, AMOUNT_OVER - AMOUNT_SHARED * math.log(paid_minor / remaining_minor)))
 
 
 # Company forms and words that say nothing about who paid; dropped before names are compared.
@@ -180,23 +199,30 @@ def similarity(a: str, b: str) -> float:
     return (fuzz.token_sort_ratio(x, y) + fuzz.WRatio(x, y)) / 2
 
 
-def name_scores(sender: str | None, debtor_names: Iterable[str]) -> dict[str, NameScore]:
+@dataclass(frozen=True)
+class Names:
     """Each debtor name against the sender, computed once per payment."""
-    if not sender or not normal_name(sender):
-        return {}
-    mine, my_form = normal_name(sender), company_form(sender)
-    scores = {}
-    for debtor_name in debtor_names:
-        theirs, their_form = normal_name(debtor_name), company_form(debtor_name)
-        form = 0 if not (my_form and their_form) else (1 if my_form == their_form else -1)
-        scores[debtor_name] = NameScore(similarity(sender, debtor_name), mine == theirs, form)
-    return scores
+
+    scores: dict[str, NameScore]
+    best: float  # how alike the most alike debtor is
+
+    @classmethod
+    def build(cls, sender: str | None, debtor_names: Iterable[str]) -> Names:
+        if not sender or not normal_name(sender):
+            return cls({}, 0.0)
+        mine, my_form = normal_name(sender), company_form(sender)
+        scores = {}
+        for debtor_name in debtor_names:
+            theirs, their_form = normal_name(debtor_name), company_form(debtor_name)
+            form = 0 if not (my_form and their_form) else (1 if my_form == their_form else -1)
+            scores[debtor_name] = NameScore(similarity(sender, debtor_name), mine == theirs, form)
+        return cls(scores, max((score.alike for score in scores.values()), default=0.0))
 
 
-def name(sender: str | None, debtor_name: str | None, scores: dict[str, NameScore]) -> Signal:
-    if not sender or not debtor_name or debtor_name not in scores:
+def name(sender: str | None, debtor_name: str | None, names: Names) -> Signal:
+    if not sender or not debtor_name or debtor_name not in names.scores:
         return NONE
-    score = scores[debtor_name]
+    score = names.scores[debtor_name]
     form = NAME_FORM * score.form  # 'HB' paying where the debtor is an 'AB' is a hint it is another company
     if score.same:
         return Signal(NAME_SAME + form, lambda: f"the sender {sender} is the debtor {debtor_name}")
@@ -204,6 +230,8 @@ def name(sender: str | None, debtor_name: str | None, scores: dict[str, NameScor
         points = NAME_SAME * (score.alike - 68) / 32 + form
         return Signal(points, lambda: f"the sender {sender} is close to the debtor {debtor_name} "
                                       f"({score.alike:.0f} % alike)")
+    if names.best >= NAME_KNOWN_FROM:
+        return Signal(NAME_ANOTHER)
     return Signal(NAME_OTHER) if score.alike < NAME_OTHER_BELOW else NONE
 
 

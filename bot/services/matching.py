@@ -20,7 +20,8 @@ gives none of them a high confidence. Invoices of another creditor or currency a
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -125,36 +126,40 @@ def suggest(payment: PaymentFacts, invoices: Iterable[OpenInvoice], *, limit: in
     """The likeliest invoices for the payment, best first, each with its confidence and reasons."""
     candidates = eligible(payment, invoices)
     ocr = signals.OcrIndex.build(payment.reference, (inv.ocr for inv in candidates))
-    names = _name_rank(payment, candidates)
-    scored = [_score(payment, inv, ocr, names) for inv in candidates]
-    kept = [s for s in scored if s[0] >= MIN_POINTS]
-    kept.sort(key=lambda s: (-s[0], s[2], s[1].number))
-    total = math.exp(NONE_POINTS / TEMPERATURE) + sum(math.exp(p / TEMPERATURE) for p, _, _, _ in kept)
-    return [_suggestion(payment, inv, pts, found, total) for pts, inv, _, found in kept[:limit]]
+    names = signals.Names.build(payment.sender_name, {inv.debtor_name for inv in candidates if inv.debtor_name})
+    amounts = Counter(inv.remaining_minor for inv in candidates)
+    kept = [s for s in (_score(payment, inv, ocr, names, amounts) for inv in candidates) if s.points >= MIN_POINTS]
+    kept.sort(key=lambda s: (-s.points, s.days_off, s.invoice.number))
+    total = math.exp(NONE_POINTS / TEMPERATURE) + sum(math.exp(s.points / TEMPERATURE) for s in kept)
+    ranked = [_suggestion(payment, s, total) for s in kept[:limit]]
+    # Under 1 % next to a likely first is noise in the modal; the first is kept whatever its confidence.
+    return ranked[:1] + [s for s in ranked[1:] if s.confidence >= 1]
 
 
-def _name_rank(payment: PaymentFacts, candidates: Sequence[OpenInvoice]) -> dict[str, signals.NameScore]:
-    names = {inv.debtor_name for inv in candidates if inv.debtor_name}
-    return signals.name_scores(payment.sender_name, names)
+@dataclass(frozen=True)
+class _Scored:
+    invoice: OpenInvoice
+    points: float
+    days_off: int  # from the due date; breaks ties between one debtor's invoices
+    signals: tuple[Signal, ...]
 
 
-def _score(payment: PaymentFacts, inv: OpenInvoice, ocr: signals.OcrIndex,
-           names: dict[str, signals.NameScore]) -> tuple[float, OpenInvoice, int, list[Signal]]:
-    found = [
+def _score(payment: PaymentFacts, inv: OpenInvoice, ocr: signals.OcrIndex, names: signals.Names,
+           amounts: Counter[int]) -> _Scored:
+    found = (
         signals.reference(ocr, ocr=inv.ocr, number=inv.number),
-        signals.amount(payment.amount_minor, inv.remaining_minor, inv.currency),
+        signals.amount(payment.amount_minor, inv.remaining_minor, inv.currency, sharing=amounts[payment.amount_minor]),
         signals.name(payment.sender_name, inv.debtor_name, names),
         signals.debtor(payment.debtor_id, inv.debtor_id),
         signals.due(payment.paid_on, inv.due_on),
-    ]
-    present = [s for s in found if s.points or s.reason]
+    )
     days_off = abs((payment.paid_on - inv.due_on).days) if inv.due_on else 10_000
-    return sum(s.points for s in present), inv, days_off, present
+    return _Scored(inv, sum(s.points for s in found), days_off, tuple(s for s in found if s.points or s.words))
 
 
-def _suggestion(payment: PaymentFacts, inv: OpenInvoice, points: float, found: list[Signal],
-                total: float) -> Suggestion:
-    confidence = round(100 * math.exp(points / TEMPERATURE) / total)
-    reasons = tuple(s.reason for s in sorted(found, key=lambda s: -s.points) if s.reason)
-    return Suggestion(inv, min(confidence, 99), reasons, max(0, payment.amount_minor - inv.remaining_minor),
-                      points)
+def _suggestion(payment: PaymentFacts, scored: _Scored, total: float) -> Suggestion:
+    confidence = min(99, round(100 * math.exp(scored.points / TEMPERATURE) / total))  # never certain
+    strongest = sorted(scored.signals, key=lambda s: -s.points)
+    reasons = tuple(reason for reason in (s.reason for s in strongest) if reason)
+    excess = max(0, payment.amount_minor - scored.invoice.remaining_minor)
+    return Suggestion(scored.invoice, confidence, reasons, excess, scored.points)
