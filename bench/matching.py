@@ -51,6 +51,7 @@ class Case:
     payment: PaymentFacts
     expected: OpenInvoice
     how: str  # how the reference was written, for the breakdown
+    clueless: bool = False  # no reference, not the debtor's name, not the full amount: nothing to go on
 
 
 def ocr_for(number: str) -> str:
@@ -156,23 +157,16 @@ def _plain(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
-def _sender(rng: random.Random, name: str) -> str | None:
+def _sender(rng: random.Random, name: str) -> tuple[str | None, bool]:
+    """The sender's name as the bank gives it, and whether it is the debtor's at all."""
     bare = " ".join(w for w in name.split() if w not in ("AB", "HB", "Ekonomisk", "förening"))
     how = rng.choices(("same", "bank", "bare", "cut", "typo", "someone else", "none"),
                       weights=(28, 20, 12, 10, 12, 11, 7))[0]
-    if how == "same":
-        return name
-    if how == "bank":
-        return _plain(name).upper()
-    if how == "bare":
-        return bare
-    if how == "cut":
-        return _plain(name).upper()[:14]
-    if how == "typo":
-        return mistype(rng, name, rng.choice(("swap", "wrong", "missing", "extra")))
-    if how == "someone else":
-        return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
-    return None
+    variants = {"same": lambda: name, "bank": lambda: _plain(name).upper(), "bare": lambda: bare,
+                "cut": lambda: _plain(name).upper()[:14],
+                "typo": lambda: mistype(rng, name, rng.choice(("swap", "wrong", "missing", "extra"))),
+                "someone else": lambda: f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"}
+    return (variants[how]() if how in variants else None), how not in ("someone else", "none")
 
 
 def _paid_amount(rng: random.Random, remaining: int) -> int:
@@ -189,11 +183,14 @@ def make_case(rng: random.Random, invoices: list[OpenInvoice]) -> Case:
     inv = rng.choice(invoices)
     late = rng.randrange(-8, 8) if rng.random() < 0.8 else rng.randrange(12, 45)
     reference, how = _reference(rng, inv)
+    paid = _paid_amount(rng, inv.remaining_minor)
+    sender, debtors_name = _sender(rng, inv.debtor_name or "")
     payment = PaymentFacts(
-        creditor_id=inv.creditor_id, amount_minor=_paid_amount(rng, inv.remaining_minor), currency=inv.currency,
+        creditor_id=inv.creditor_id, amount_minor=paid, currency=inv.currency,
         paid_on=(inv.due_on or date(2026, 12, 1)) + timedelta(days=late), reference=reference,
-        sender_name=_sender(rng, inv.debtor_name or ""))
-    return Case(payment, inv, how)
+        sender_name=sender)
+    clueless = how in ("none", "wrong number") and not debtors_name and paid != inv.remaining_minor
+    return Case(payment, inv, how, clueless)
 
 
 def generate(payments: int = 400, seed: int = 9) -> tuple[list[OpenInvoice], list[Case]]:
@@ -256,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     fig = evaluate(invoices, cases)
     n = fig.payments
     print(f"{n} payments (seed {args.seed}) against {len(invoices)} open invoices of {len(CREDITORS)} creditors")
-    print(f"right invoice first:    {fig.first}/{n} = {fig.first_rate:.1%} (target >= 95%)")
+    clueless = sum(case.clueless for case in cases)
+    print(f"right invoice first:    {fig.first}/{n} = {fig.first_rate:.1%} (target >= 95%); {clueless} payments "
+          f"({clueless / n:.1%}) have no clue at all (no reference, paid by someone else or no name, not the "
+          f"full amount)")
     print(f"right invoice in top 3: {fig.top3}/{n} = {fig.top3 / n:.1%}")
     print(f"right debtor first:     {fig.debtor_first}/{n} = {fig.debtor_first / n:.1%}")
     print(f"no suggestion:          {fig.none}")

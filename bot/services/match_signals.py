@@ -61,6 +61,8 @@ NAME_ANOTHER = -8.0  # ... which speaks against the invoices of the debtors it i
 NAME_FORM = 2.5
 DEBTOR_SAME = 20.0
 DUE_NEAR = 10.0
+DUE_LATE_DAYS = 30
+DUE_EARLY_DAYS = 20
 
 MIN_OCR_LENGTH = 5  # one mistake from a shorter number says little: most numbers that short are near
 _DIGIT_GROUP_GAP = re.compile(r"(?<=\d)[ \u00a0\-]+(?=\d)")  # '1234 5678-90': how OCRs get printed
@@ -242,11 +244,14 @@ def debtor(paid_by: str | None, debtor_id: str | None) -> Signal:
 
 
 def due(paid_on: date, due_on: date | None) -> Signal:
-    """Most payments arrive a few days either side of the due date; a month off says little."""
+    """Most payments arrive within a few days of the due date; late ones (after a reminder) are far
+    more common than early ones, so the points fade over DUE_LATE_DAYS after it and DUE_EARLY_DAYS before."""
     if due_on is None:
         return NONE
     late = (paid_on - due_on).days
-    points = DUE_NEAR * max(0.0, 1 - max(0, abs(late - 2) - 4) / 24)
+    off = late - 2  # the bank day or two a transfer takes
+    fade = DUE_LATE_DAYS if off > 0 else DUE_EARLY_DAYS
+    points = DUE_NEAR * max(0.0, 1 - max(0, abs(off) - 4) / fade)
     if points < 3:
         return Signal(points)
     when = "on the payment date" if late == 0 else (
