@@ -147,7 +147,8 @@ def amount(paid_minor: int, remaining_minor: int, currency: str, *, sharing: int
         return NONE
     if paid_minor == remaining_minor:
         others = sharing - 1
-        also = f" (as do {others} other open invoice{'s' if others > 1 else ''})" if others else ""
+        also = "" if not others else (" (as does 1 other open invoice)" if others == 1
+                                      else f" (as do {others} other open invoices)")
         return Signal(AMOUNT_EQUAL - AMOUNT_SHARED * math.log(max(1, sharing)),
                       lambda: f"amount equals the remaining {money(remaining_minor)}{also}")
     if paid_minor < remaining_minor:
