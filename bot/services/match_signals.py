@@ -4,7 +4,8 @@ The points are log-odds-like weights on one scale (`matching.NONE_POINTS` is the
 baseline): an exact OCR is near proof; an OCR one typing mistake away is strong when the paid number
 fails its Luhn check digit (it was certainly mistyped) and weaker when it passes (it may be another
 real OCR); an amount or a name alone is suggestive; the due date mostly breaks ties between one
-debtor's invoices.
+debtor's invoices. Swedish OCR numbers end in a Luhn (mod 10) check digit (Billecta's may also carry a
+length digit before it, which the Luhn check covers as any other digit).
 """
 
 from __future__ import annotations

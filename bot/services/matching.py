@@ -1,20 +1,23 @@
 """Which open invoice an unhandled payment was meant for: ranked suggestions for `payment match`.
 
 Pure: the caller passes the payment and the open invoices it has (from the store); nothing here reads
-the store or calls Billecta. Each invoice of the payment's creditor and currency is scored on four
+the store or calls Billecta. Each invoice of the payment's creditor and currency is scored on these
 signals, each worth points (`bot.services.match_signals`):
 
 - the reference: the invoice's OCR exactly, or within one typing mistake of it (two digits swapped,
   one wrong, missing or extra); the OCR's Luhn check digit tells whether the paid number itself
   was mistyped; or the invoice number written in the reference;
-- the amount: equal to the remaining amount, a part of it, or more than it (the excess is noted);
+- the amount: equal to the remaining amount (worth less when other open invoices have the same), a
+  part of it, or more than it (the excess is noted: Billecta keeps it as an overpayment);
 - the sender's name against the debtor's name, fuzzily (rapidfuzz), ignoring case, diacritics,
   punctuation and company forms ("NORDIC CAFE" ~ "Nordic Café AB");
-- the due date near the payment date.
+- the due date near the payment date;
+- the debtor, when Billecta itself recognised the sender (`UnhandledPaymentView.DebtorPublicId`).
 
 The points of all candidates, next to a "none of these" baseline, become each candidate's confidence
-by a softmax: two invoices with the same evidence share it, so an amount shared by three invoices
-gives none of them a high confidence. Invoices of another creditor or currency are never candidates.
+by a softmax: two invoices with the same evidence share it, so one mistyped OCR near two open OCRs
+gives neither a high confidence. Invoices of another creditor or currency are never candidates.
+`bench/matching.py` measures how often the right invoice comes first.
 """
 
 from __future__ import annotations

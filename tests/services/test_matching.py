@@ -209,6 +209,14 @@ def test_confidence_is_never_certain_and_levels_follow_it() -> None:
     assert Suggestion(NORDIC, 50, ()).level is Level.MEDIUM and Suggestion(NORDIC, 49, ()).level is Level.LOW
 
 
+def test_a_debtor_billecta_recognised_counts_for_that_debtors_invoices() -> None:
+    known = PaymentFacts(ME, 77_700, "SEK", FAR, debtor_id="debtor-nordic")
+    tagged = [OpenInvoice("1050", ME, "SEK", 90_000, "Nordic Café AB", ocr_for("1050"), None, "debtor-nordic"),
+              *WORLD]
+    best = first(known, tagged)
+    assert best.invoice.number == "1050" and "Billecta tied the sender to this debtor" in best.reasons
+
+
 def test_no_signal_no_suggestion() -> None:
     assert suggest(pay(reference="Tack!", sender="Someone Else Entirely"), WORLD) == []
 
