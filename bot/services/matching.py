@@ -24,15 +24,26 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from bot.money import format_amount, to_minor
+from bot.billecta.dates import STOCKHOLM, parse_datetime
+from bot.billecta.enums import InvoiceStage
+from bot.money import DEFAULT_CURRENCY, format_amount, to_minor
 from bot.services import match_signals as signals
 from bot.services.match_signals import Signal
+
+# The stages in which an invoice still waits for its money. Not drafts (no OCR yet), not closed ones,
+# not sold ones (the buyer is paid) nor those whose sale is pending; Billecta has the last word when
+# the match is sent.
+OPEN_STAGES = frozenset({
+    InvoiceStage.Attested, InvoiceStage.InvoiceSent, InvoiceStage.ReminderInvoiceSent, InvoiceStage.Manual,
+    InvoiceStage.SentToDebtCollection, InvoiceStage.SalesRequestedCancelled, InvoiceStage.SalesRequestedDenied,
+})
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,28 @@ class OpenInvoice:
     due_on: date | None = None
     debtor_id: str | None = None
     action_id: str | None = None  # Billecta's ActionPublicId, what the match call names
+
+
+def _local_day(value: str | None) -> date | None:
+    return parse_datetime(value).astimezone(STOCKHOLM).date() if value else None
+
+
+def payment_from_row(row: Mapping[str, Any], creditor_id: str) -> PaymentFacts:
+    """The store's payment mirror row (bot.services.mirror.payment_values) as the engine reads it."""
+    paid_on = _local_day(row.get("payment_date"))
+    if paid_on is None:
+        raise ValueError(f"payment {row.get('billecta_id')} has no payment date")
+    return PaymentFacts(creditor_id, int(row["amount"]), row.get("currency") or DEFAULT_CURRENCY, paid_on,
+                        row.get("reference"), row.get("sender_name"), row.get("debtor_public_id"))
+
+
+def open_invoices(rows: Iterable[Mapping[str, Any]], creditor_id: str) -> list[OpenInvoice]:
+    """The store's invoice mirror rows (bot.services.mirror.invoice_values) that can still take a payment."""
+    return [OpenInvoice(number=row["invoice_number"] or row["action_public_id"], creditor_id=creditor_id,
+                        currency=row.get("currency") or DEFAULT_CURRENCY, remaining_minor=row["current_amount"],
+                        debtor_name=row.get("debtor_name"), ocr=row.get("ocr"), due_on=_local_day(row.get("due_date")),
+                        debtor_id=row.get("debtor_public_id"), action_id=row["action_public_id"])
+            for row in rows if row.get("stage") in OPEN_STAGES and (row.get("current_amount") or 0) > 0]
 
 
 class Level(StrEnum):

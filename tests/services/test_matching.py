@@ -12,7 +12,16 @@ from stdnum import luhn
 
 from bench.matching import evaluate, generate, ocr_for
 from bot.services.match_signals import normal_name, one_mistake
-from bot.services.matching import Level, OpenInvoice, PaymentFacts, Suggestion, suggest
+from bot.services.matching import (
+    Level,
+    OpenInvoice,
+    PaymentFacts,
+    Suggestion,
+    open_invoices,
+    payment_from_row,
+    suggest,
+)
+from bot.store import Store
 
 NBSP = "\u00a0"
 ME, OTHER = "cred-1", "cred-2"
@@ -251,3 +260,27 @@ def test_the_right_invoice_is_first_for_at_least_95_percent_of_generated_payment
     assert figures.foreign == 0
     assert figures.first_rate >= 0.95, figures
     assert figures.top3 >= figures.first
+
+
+# --- from the store's mirror rows ------------------------------------------------------------------
+
+def test_the_store_rows_become_a_payment_and_the_open_invoices_only() -> None:
+    store = Store(":memory:")
+    common = {"debtor_name": "Nordic Café AB", "currency": "SEK", "invoiced_amount": 125_000,
+              "due_date": "2026-12-21 00:00:00+01:00"}
+    for number, stage, remaining in (("1007", "InvoiceSent", 125_000), ("1001", "Created", 125_000),
+                                     ("1002", "Completed", 0), ("1003", "SaleRequestAccepted", 125_000),
+                                     ("1004", "ReminderInvoiceSent", 60_000)):
+        store.mirror("invoice", "action_public_id", {**common, "action_public_id": f"a-{number}",
+                                                     "invoice_number": number, "stage": stage,
+                                                     "current_amount": remaining, "ocr": ocr_for(number)})
+    row = store.mirror("payment", "billecta_id", {
+        "billecta_id": "p-1", "kind": "unhandled", "amount": 125_000, "currency": "SEK",
+        "payment_date": "2026-12-21 23:30:00+01:00", "reference": "107068", "sender_name": "NORDIC CAFE"})
+    payment = payment_from_row(row, ME)
+    assert (payment.amount_minor, payment.paid_on, payment.reference) == (125_000, date(2026, 12, 21), "107068")
+    invoices = open_invoices(store.rows("invoice"), ME)
+    assert [inv.number for inv in invoices] == ["1007", "1004"]
+    assert invoices[0].due_on == date(2026, 12, 21) and invoices[0].action_id == "a-1007"
+    best = first(payment, invoices)
+    assert best.invoice.number == "1007" and best.level is Level.HIGH
