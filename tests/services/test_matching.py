@@ -255,11 +255,12 @@ def test_an_invoice_with_nothing_left_to_pay_is_not_suggested() -> None:
 # --- the benchmark's generator ---------------------------------------------------------------------
 
 def test_the_right_invoice_is_first_for_at_least_95_percent_of_generated_payments() -> None:
-    invoices, cases = generate(payments=400, seed=9)
-    figures = evaluate(invoices, cases)
-    assert figures.foreign == 0
-    assert figures.first_rate >= 0.95, figures
-    assert figures.top3 >= figures.first
+    # Three seeded worlds of 200 payments each, so the figure is not one world's luck.
+    figures = [evaluate(*generate(payments=200, seed=seed)) for seed in (1, 2, 3)]
+    assert all(f.foreign == 0 for f in figures)
+    rate = sum(f.first for f in figures) / sum(f.payments for f in figures)
+    assert rate >= 0.95, figures
+    assert all(f.top3 >= f.first for f in figures)
 
 
 # --- from the store's mirror rows ------------------------------------------------------------------
