@@ -10,9 +10,11 @@ import re
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.billecta import endpoint_file
+from bot.billecta.endpoints import ENDPOINTS, Endpoint
 from bot.errors import ConfigError
 
 
@@ -42,6 +44,9 @@ class Settings(BaseSettings):
     billecta_sandbox_db: Path | None = None
     billecta_concurrency: int = Field(default=4, ge=1, le=64)
     billecta_timeout_seconds: float = Field(default=20.0, gt=0)
+    # A TOML file correcting endpoint paths (bot/billecta/endpoint_file.py).
+    billecta_endpoints: Path | None = None
+    _endpoints: dict[str, Endpoint] = PrivateAttr(default_factory=lambda: dict(ENDPOINTS))
 
     slack_bot_token: str | None = Field(default=None, repr=False)
     slack_signing_secret: str | None = Field(default=None, repr=False)
@@ -116,6 +121,14 @@ class Settings(BaseSettings):
             raise ValueError(problem)
         return value
 
+    @field_validator("billecta_endpoints")
+    @classmethod
+    def _endpoint_file(cls, value: Path | None) -> Path | None:
+        if value is None or not str(value).strip():
+            return None
+        endpoint_file.load(value)  # fails here, at start, with the line to fix
+        return value
+
     @field_validator("display_timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
@@ -137,6 +150,17 @@ class Settings(BaseSettings):
         if self.billecta_env is BillectaEnv.PRODUCTION and not self.billecta_secure_token:
             raise ValueError("BILLECTA_SECURE_TOKEN is required when BILLECTA_ENV=production")
         return self
+
+    @model_validator(mode="after")
+    def _load_endpoints(self) -> Settings:
+        if self.billecta_endpoints is not None:
+            self._endpoints = endpoint_file.load(self.billecta_endpoints)
+        return self
+
+    @property
+    def endpoints(self) -> dict[str, Endpoint]:
+        """The endpoint table the client uses: the built-in one with BILLECTA_ENDPOINTS' corrections."""
+        return self._endpoints
 
     @property
     def uses_embedded_sandbox(self) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import TypeVar
 from urllib.parse import quote
@@ -21,7 +21,7 @@ import httpx
 from bot.billecta import enums
 from bot.billecta.client_collection import CollectionCalls, created_id
 from bot.billecta.dates import format_date
-from bot.billecta.endpoints import ENDPOINTS
+from bot.billecta.endpoints import ENDPOINTS, Endpoint
 from bot.billecta.models import (
     AmountView,
     BillectaModel,
@@ -75,11 +75,13 @@ class BillectaClient(CollectionCalls):
         backoff_cap: float = 20.0,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        endpoints: Mapping[str, Endpoint] = ENDPOINTS,
     ) -> None:
         backoff = Backoff(backoff_base, backoff_cap, rng or random.Random())
         self._transport = Transport(http, token=token, concurrency=concurrency,
                                     max_attempts=max_attempts, backoff=backoff, sleep=sleep)
         self._creditor_id = creditor_id or None
+        self.endpoints = dict(endpoints)
         self._creditor_lock = threading.Lock()
         self._outcomes = Outcomes(self)
 
@@ -94,7 +96,7 @@ class BillectaClient(CollectionCalls):
         http = httpx.Client(base_url=settings.base_url, timeout=settings.billecta_timeout_seconds,
                             transport=transport)
         return cls(http, token=settings.secure_token, creditor_id=settings.billecta_creditor_id,
-                   concurrency=settings.billecta_concurrency)
+                   concurrency=settings.billecta_concurrency, endpoints=settings.endpoints)
 
     def __repr__(self) -> str:
         return f"BillectaClient({self._transport!r}, creditor_id={self._creditor_id!r})"
@@ -139,7 +141,7 @@ class BillectaClient(CollectionCalls):
         resolve: Resolver | None = None,
         **path: str,
     ) -> httpx.Response:
-        endpoint = ENDPOINTS[name]
+        endpoint = self.endpoints[name]
         if "{cid}" in endpoint.path and "cid" not in path:
             path["cid"] = self.creditor_id
         if subject is None:
@@ -149,6 +151,12 @@ class BillectaClient(CollectionCalls):
             endpoint, url, params=params, body=None if body is None else wire_body(body),
             subject=subject, auth=auth, resolve=resolve,
         )
+
+    def exchange_once(self, endpoint: Endpoint, url: str, params: dict[str, str] | None = None,
+                      body: object = None, auth: str | None = None) -> httpx.Response:
+        """One request as given, answered with whatever status came back: no retry, no error mapping.
+        Only for probing whether a path exists (`billecta-bot endpoints --check`)."""
+        return self._transport.exchange_once(endpoint.method, url, params=params, body=body, auth=auth)
 
     def _by_external_id(self, name: str, external_id: str, model: type[C], plural: str) -> C | None:
         try:

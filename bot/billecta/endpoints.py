@@ -5,11 +5,14 @@ but the path is our suggestion, U = unconfirmed. A wrong P/U path is corrected h
 the sandbox routes the same table (plus `aliases`, the other spellings the API doc says to accept).
 Placeholders: {cid} creditor, {did} debtor, {pid} product, {aid} action, {fid} file, {upid}
 unhandled payment, {token} Swish request token.
+An operator corrects a path without a release through `BILLECTA_ENDPOINTS` (endpoint_file.py); the
+client then uses that table, while the sandbox keeps routing this one, as Billecta would.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -29,9 +32,15 @@ class Endpoint:
     # Write operations Billecta cannot de-duplicate; never blindly re-sent after an unknown outcome.
     creates: bool = False
     aliases: tuple[tuple[str, str], ...] = field(default=())
+    # Its method or path comes from BILLECTA_ENDPOINTS rather than this table.
+    overridden: bool = False
 
     def url(self, **params: str) -> str:
         return self.path.format(**params)
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        return placeholders(self.path)
 
 
 C, P, U = Confidence.CONFIRMED, Confidence.PARTLY, Confidence.UNCONFIRMED
@@ -116,6 +125,11 @@ ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in _TABLE}
 def unconfirmed() -> list[Endpoint]:
     """The endpoints whose path is still our suggestion (P) or a guess (U)."""
     return [e for e in _TABLE if e.confidence is not Confidence.CONFIRMED]
+
+
+def placeholders(path: str) -> frozenset[str]:
+    """The {names} in a path template; ValueError for a stray brace."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(path) if name is not None)
 
 
 def path_pattern(path: str) -> re.Pattern[str]:

@@ -109,6 +109,20 @@ class Transport:
                 raise error_for(outcome, subject)
             self._wait(endpoint, path, attempt, outcome)
 
+    def exchange_once(self, method: str, path: str, *, params: dict[str, str] | None = None,
+                      body: Any = None, auth: str | None = None) -> httpx.Response:
+        """One exchange, its reply returned whatever the status; BillectaUnavailable if none came."""
+        headers = {"Accept": "application/json", "Authorization": self._authorization(auth)}
+        started = time.monotonic()
+        try:
+            with self._slots:
+                response = self._http.request(method, path, params=params, json=body, headers=headers)
+        except httpx.HTTPError as exc:
+            _log_exchange(method, path, type(exc).__name__, 1, started)
+            raise BillectaUnavailable(Failure.of_exception(exc).detail) from None
+        _log_exchange(method, path, response.status_code, 1, started)
+        return response
+
     def _authorization(self, override: str | None) -> str:
         if override:
             return override

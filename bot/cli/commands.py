@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot import commands as registry
-from bot.billecta.endpoints import ENDPOINTS, Confidence
+from bot.billecta import probe
+from bot.billecta.endpoints import Confidence, Endpoint
 from bot.cli.jobs import run_job_command
 from bot.cli.views import confirm as _confirm
 from bot.cli.views import print_view, stamp, tabulate
@@ -286,9 +287,47 @@ CONFIDENCE_MEANING = {
 
 
 def endpoints(args: argparse.Namespace, settings: Settings) -> int:
-    shown = [endpoint for endpoint in ENDPOINTS.values()
+    table = settings.endpoints
+    shown = [endpoint for endpoint in table.values()
              if not (args.unconfirmed and endpoint.confidence is Confidence.CONFIRMED)]
+    if args.check:
+        return _check_endpoints(settings, shown)
     print(tabulate(("SURE", "METHOD", "PATH", "NAME"),
-                   [(e.confidence.value, e.method, e.path, e.name) for e in shown]))
-    print("\nSURE: " + "; ".join(f"{c.value} = {CONFIDENCE_MEANING[c]}" for c in Confidence) + ".")
+                   [(_sure(e), e.method, e.path, e.name) for e in shown]))
+    print("\nSURE: " + "; ".join(f"{c.value} = {CONFIDENCE_MEANING[c]}" for c in Confidence)
+          + f"; * = set in BILLECTA_ENDPOINTS ({settings.billecta_endpoints}).")
     return 0
+
+
+def _sure(endpoint: Endpoint) -> str:
+    return endpoint.confidence.value + ("*" if endpoint.overridden else "")
+
+
+def _check_endpoints(settings: Settings, shown: list[Endpoint]) -> int:
+    """Probe each path at the configured Billecta; 1 when any did not answer as a routed path does."""
+    runtime = build_runtime(settings)
+    try:
+        print(f"Checking {len(shown)} paths against {runtime.target_label} with requests that change nothing "
+              f"(GETs, and writes on an id no record has).\n")
+        probes = probe.check(shown, runtime.billecta.exchange_once, workers=settings.billecta_concurrency)
+    finally:
+        runtime.close()
+    print(tabulate(("RESULT", "SURE", "METHOD", "PATH", "NAME", "ANSWER"),
+                   [(p.verdict.value, _sure(p.endpoint), p.endpoint.method, p.endpoint.path, p.endpoint.name,
+                     p.answer) for p in probes]))
+    bad = [p for p in probes if p.verdict is not probe.Verdict.ROUTED]
+    print(f"\n{len(probes) - len(bad)} of {len(probes)} paths answered as expected.")
+    for p in bad:
+        print(_what_to_do(p, settings))
+    return 1 if bad else 0
+
+
+def _what_to_do(p: probe.Probe, settings: Settings) -> str:
+    e = p.endpoint
+    head = f"{p.verdict.value}: {e.name} ({e.method} {e.path}): {p.answer}."
+    if p.verdict is probe.Verdict.UNSURE:
+        return head
+    if e.overridden:
+        return f"{head} Its path comes from {settings.billecta_endpoints}: correct or remove its line."
+    return (f"{head} Once the right path is known, set it without a release in a TOML file named by "
+            f'BILLECTA_ENDPOINTS, one line: {e.name} = "{e.method} /v1/…"')

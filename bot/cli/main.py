@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("endpoints", help="list the Billecta endpoints used, with path confidence")
     p.add_argument("--unconfirmed", action="store_true", help="only paths not confirmed from a source")
+    p.add_argument("--check", action="store_true",
+                   help="ask the configured Billecta whether it routes each path (requests that change nothing); "
+                        "exit 1 when any path is wrong")
 
     from bot.cli import jobs, slack, swish
 
