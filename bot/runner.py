@@ -34,7 +34,7 @@ from bot.records import Targets
 from bot.roles import Actor, Role, require
 from bot.services import Outcome
 from bot.services.labels import enrich, label, listed
-from bot.services.mirror import resolve
+from bot.services.mirror import known, resolve
 from bot.targets import TargetSpec
 
 if TYPE_CHECKING:
@@ -102,6 +102,15 @@ def resolve_one(rt: Runtime, command: Command, key: str) -> dict[str, Any]:
     if command.needs_billecta_id and not has_billecta_id(command.record_type, row):
         raise NotInBillecta(f"{label(command.record_type, row)} is not in Billecta yet. "
                             f"{records.get(command.record_type).sync_text(row)}")
+    return row
+
+
+def known_one(rt: Runtime, command: Command, key: str) -> dict[str, Any] | None:
+    """`resolve_one` from the store alone (no Billecta call): None when the store does not know the
+    record or it is not in Billecta yet (then `resolve_one` says what to do)."""
+    row = known(rt, command.record_type, key)
+    if row is None or (command.needs_billecta_id and not has_billecta_id(command.record_type, row)):
+        return None
     return row
 
 
@@ -277,8 +286,20 @@ def prepare_dialog(rt: Runtime, command: Command, key: str, values: dict[str, An
 def load_dialog(rt: Runtime, command: Command, key: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The dialog's record and what its form shows (`prepare`, slow: a fresh read from Billecta)."""
     row = resolve_one(rt, command, key)
+    return row, prepared_fresh(rt, command, row)
+
+
+def prepared_fresh(rt: Runtime, command: Command, row: dict[str, Any]) -> dict[str, Any]:
+    """What the dialog's form shows, read fresh from Billecta (`prepare`; refusals raise)."""
     prepare = command.dialog.prepare
-    return row, prepare(rt, row) if prepare else {}
+    return prepare(rt, row) if prepare else {}
+
+
+def prepared_from_mirror(rt: Runtime, command: Command, row: dict[str, Any]) -> dict[str, Any] | None:
+    """The same from the store's mirror alone, marked `as_of` (bot.services.prefill); None when the
+    command has no such twin or the mirror cannot stand in for Billecta on this record."""
+    from_mirror = command.dialog.prepare_from_mirror
+    return from_mirror(rt, row) if from_mirror else None
 
 
 DIALOG_KEY = "dialog:"

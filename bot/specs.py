@@ -58,6 +58,10 @@ class Prepare(Protocol):
     def __call__(self, rt: Runtime, record: Record, /) -> dict[str, Any]: ...
 
 
+class PrepareFromMirror(Protocol):
+    def __call__(self, rt: Runtime, record: Record, /) -> dict[str, Any] | None: ...
+
+
 class Check(Protocol):
     def __call__(self, rt: Runtime, record: Record, once: Once, /) -> Found | None: ...
 
@@ -97,6 +101,10 @@ class DialogSpec:
     # The slow read of what the form shows or prefills (behind "Loading…"); small JSON-able scalars,
     # carried in the modal's private_metadata and handed to validators as context.
     prepare: Prepare | None = None
+    # The fast twin of `prepare`: the same keys from the store's mirror alone (no Billecta call), with
+    # `as_of` (bot.services.prefill), or None when the mirror cannot stand in. The modal then shows its
+    # form at once, marked "as of", while `prepare` runs behind it and every submit is checked fresh.
+    prepare_from_mirror: PrepareFromMirror | None = None
     # Whether the work of a claim left by a crash or a lost reply is in Billecta (bot.once).
     check: Check | None = None
     # Module with `form_blocks(ctx)`; None renders the form model (blocks.forms.generic).

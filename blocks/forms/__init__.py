@@ -15,7 +15,9 @@ from blocks import limits
 from blocks.common import Block, context, modal, plain, section
 from blocks.confirm import confirm_text
 from blocks.ids import CallbackId
+from bot import timefmt
 from bot.commands import Command
+from bot.services import prefill
 
 
 @dataclass
@@ -85,11 +87,27 @@ def form_view(ctx: FormContext, private_metadata: str) -> Block:
     """The dialog modal: record header, the dangerous warning, the form body, submit."""
     body = with_errors(form_module(ctx.command).form_blocks(ctx), ctx.errors)
     head = [section(confirm_text(ctx.command, label=f"*{ctx.record_label}*"))]
+    freshness = freshness_note(ctx.prepared)
+    if freshness:
+        head.append(context(freshness))
     if ctx.command.dangerous:
         head.append(context("Check the values: Billecta acts on them as soon as you submit."))
     return modal(ctx.command.title, [*head, *body][: limits.VIEW_BLOCKS - 1],
                  callback_id=CallbackId.DIALOG, submit=ctx.command.title, close="Cancel",
                  private_metadata=private_metadata)
+
+
+def freshness_note(prepared: dict[str, Any]) -> str | None:
+    """Where the form's figures come from, when they are the store's mirror or just changed."""
+    as_of = timefmt.format_moment(prepared[prefill.AS_OF]) if prepared.get(prefill.AS_OF) else None
+    if prepared.get(prefill.CHANGED):
+        return f"🔄 Updated from Billecta: {prepared[prefill.CHANGED]} (the bot's copy was as of {as_of})."
+    if not prefill.stale(prepared):
+        return None
+    if prepared.get(prefill.UNCHECKED):
+        return (f"⚠️ As of {as_of}, from the bot's copy: Billecta could not be asked just now. Your entry is "
+                "checked against Billecta's figures when you submit.")
+    return f"🕘 As of {as_of}, from the bot's copy; checking with Billecta…"
 
 
 def label_of(name: str, title: str | None) -> dict[str, Any]:

@@ -133,6 +133,8 @@ class Sandbox:
         query = {k.lower(): v for k, v in (query or {}).items()}
         api = not path.lower().startswith("/_sandbox")
         name = ""
+        if api:
+            self.faults.gate()  # before the request runs: it sees what changed while it was held
         try:
             name, handler, params = self._router.match(method, path)
             if name != "authenticate" and not self._authorized(headers):

@@ -7,6 +7,9 @@ Lost replies are the other kind: a write (POST, PUT or DELETE on /v1) is execute
 then its reply is lost, either answered 503 (`LoseReplyMode` "503") or cut off mid-response ("drop").
 `lose_reply_rate` loses that fraction of successful writes; `lose_next` the next N deterministically.
 That is the case a client must settle by looking, since sending it again could apply it twice.
+
+`hold()` is a latency fault the caller ends: /v1 requests wait, before they run, until `release()`
+(or HOLD_LIMIT_SECONDS), so a test decides when "Billecta" answers and what changed meanwhile.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from bot.sandbox.errors import ApiError
 _MESSAGES = {429: "Too many requests. Try again later.", 503: "The service is temporarily unavailable."}
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE"})
 LOSE_MODES = ("503", "drop")
+HOLD_LIMIT_SECONDS = 30.0
 _SETTINGS = frozenset({"latency_ms", "fail_rate", "rate_limit", "lose_reply_rate", "lose_reply_mode", "lose_next"})
 
 
@@ -49,6 +53,9 @@ class Faults:
         self.latency_ms, self.fail_rate = 0, 0.0
         self.rate_limit: int | None = None
         self.lose_reply_rate, self.lose_reply_mode, self.lose_next = 0.0, "503", 0
+        self._open = threading.Event()
+        self._open.set()
+        self._waiting = 0
         self.configure(latency_ms=latency_ms, fail_rate=fail_rate, rate_limit=rate_limit,
                        lose_reply_rate=lose_reply_rate, lose_reply_mode=lose_reply_mode)
 
@@ -83,6 +90,31 @@ class Faults:
         """Answer the next `fail_next` requests with `status` (a 429 carries Retry-After when given)."""
         with self._lock:
             self.fail_next, self.fail_status, self.retry_after = max(int(fail_next), 0), int(status), retry_after
+
+    def hold(self) -> None:
+        """From now on, /v1 requests wait in `gate()` until `release()`."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    @property
+    def waiting(self) -> int:
+        """How many requests are held at the gate right now."""
+        with self._lock:
+            return self._waiting
+
+    def gate(self) -> None:
+        """Wait while held (at most HOLD_LIMIT_SECONDS: a forgotten hold slows a test, never hangs it)."""
+        if self._open.is_set():
+            return
+        with self._lock:
+            self._waiting += 1
+        try:
+            self._open.wait(HOLD_LIMIT_SECONDS)
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     def check(self) -> None:
         """Raise the fault this request gets, if any."""

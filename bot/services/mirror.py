@@ -139,6 +139,11 @@ def resolve(rt: Runtime, record_type: str, key: str) -> dict[str, Any]:
     return row
 
 
+def known(rt: Runtime, record_type: str, key: str) -> dict[str, Any] | None:
+    """The record if the store knows it, without asking Billecta; None otherwise."""
+    return in_store(rt.store, records.get(record_type), key.strip())
+
+
 def in_store(store: Store, kind: RecordType, key: str) -> dict[str, Any] | None:
     for by in kind.by:
         if by is By.LOCAL_ID:

@@ -15,14 +15,14 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from bot.billecta.dates import STOCKHOLM
+from bot.billecta.dates import STOCKHOLM, parse_datetime
 from bot.billecta.enums import InvoiceStage, OvershootingAmountHandling
 from bot.billecta.models import AmountView, InvoiceActionView, RegisterPaymentView
 from bot.errors import BotError, InvalidInput, InvoiceStateError
 from bot.money import MoneyError, check_bounds, format_amount, from_minor, to_minor
 from bot.once import Found, Once
 from bot.roles import Actor
-from bot.services import Outcome
+from bot.services import Outcome, prefill
 from bot.services.invoices import fresh_view
 from bot.services.labels import label, stage_words
 from bot.services.mirror import mirror_invoice
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 # The form lives in bot.services.payment_form; these names stay importable from here.
 __all__ = ["FIELD_LABELS", "OVERPAYMENT_CHOICES", "PAYMENT_MEANS", "REFERENCE_MAX", "PaymentForm", "find_payment",
-           "payment_refusal", "prepare", "register_manual_payment", "stockholm_today"]
+           "payment_refusal", "prepare", "prepare_from_mirror", "register_manual_payment", "stockholm_today"]
 
 
 def _local_date(value: dt.datetime | None) -> dt.date | None:
@@ -76,20 +76,49 @@ def prepare(rt: Runtime, record: dict[str, Any], *, refuse: bool = True) -> dict
     view = fresh_view(rt, record)
     name = label("invoice", record)
     currency = (view.current_amount.currency_code or view.invoiced_amount.currency_code or "SEK").upper()
-    remaining = view.current_amount.value
     invoice_date = _local_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
-    due_date = _local_date(view.due_date)
     reason = payment_refusal(view, name)
     if reason and refuse:
         raise InvoiceStateError(reason)
+    return _prepared(name, currency, view.current_amount.value, view.invoiced_amount.value, invoice_date,
+                     _local_date(view.due_date), view.debtor.name if view.debtor else record.get("debtor_name"),
+                     reason)
+
+
+# Stages in which the mirror may stand in for Billecta: whether a payment is refused (closed, draft) is
+# Billecta's answer to give, from a fresh read, before any form is shown.
+_MIRROR_OPEN = frozenset(stage.value for stage in InvoiceStage) - {
+    InvoiceStage.Completed.value, InvoiceStage.Cancelled.value, InvoiceStage.Created.value}
+
+
+def prepare_from_mirror(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
+    """`prepare`'s keys from the store's mirror of the invoice alone (no Billecta call), marked `as_of`
+    when the mirror last heard from Billecta; None when it cannot stand in (never read from Billecta,
+    nothing left to pay, or a state in which the payment would be refused)."""
+    synced, remaining = record.get("last_synced_at"), record.get("current_amount")
+    if not synced or remaining is None or int(remaining) <= 0 or record.get("stage") not in _MIRROR_OPEN:
+        return None
+    currency = (record.get("currency") or "SEK").upper()
+    invoiced = record.get("invoiced_amount")
+    prepared = _prepared(label("invoice", record), currency, int(remaining),
+                         int(invoiced) if invoiced is not None else int(remaining),
+                         _stored_day(record.get("invoice_date")), _stored_day(record.get("due_date")),
+                         record.get("debtor_name"), None)
+    return {**prepared, prefill.AS_OF: str(synced)}
+
+
+def _stored_day(value: Any) -> dt.date | None:
+    return _local_date(parse_datetime(value)) if value else None
+
+
+def _prepared(name: str, currency: str, remaining: int, invoiced: int, invoice_date: dt.date | None,
+              due_date: dt.date | None, debtor: str | None, reason: str | None) -> dict[str, Any]:
     return {
-        "record": name, "currency": currency, "remaining_minor": remaining,
-        "invoiced_minor": view.invoiced_amount.value,
+        "record": name, "currency": currency, "remaining_minor": remaining, "invoiced_minor": invoiced,
         "remaining": format_amount(remaining, currency),
         "invoice_date": invoice_date.isoformat() if invoice_date else None,
         "due_date": due_date.isoformat() if due_date else None,
-        "debtor": view.debtor.name if view.debtor else record.get("debtor_name"),
-        "allowed": reason is None, "reason": reason,
+        "debtor": debtor, "allowed": reason is None, "reason": reason,
         "amount": f"{from_minor(remaining, currency)}" if remaining > 0 else None,
         "payment_date": stockholm_today().isoformat(), "overpayment": OvershootingAmountHandling.None_.value,
     }

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from blocks.status import error_message, error_view, refused_message, refused_view
@@ -23,6 +23,7 @@ from bot.jobs import JobQueue
 from bot.jobs.schedules import Schedules
 from bot.notify import Notifier
 from bot.runtime import Runtime
+from bot.slack.drafts import Drafts
 from bot.slack.errors import describe, headline
 from bot.slack.homewatch import HomeWatch
 from bot.slack.roles import SlackRoles
@@ -87,7 +88,7 @@ class Work:
         self._on_error = on_error
         self.open_within = OPEN_WITHIN_SECONDS
 
-    def run(self, where: Where, fn: Callable[[], None]) -> Future[Any]:
+    def run(self, where: Where, fn: Callable[[], object]) -> Future[Any]:
         return self.pool.submit(self._guard, where, fn)
 
     def open(self, where: Where, fn: Callable[[], object]) -> Future[Any]:
@@ -129,6 +130,7 @@ class Deps:
     listeners: TrackedPool  # Bolt's listener executor: listeners keep running after their ack
     schedules: Schedules | None = None  # for the App Home
     home: HomeWatch | None = None  # re-publishes recently opened App Home tabs as jobs move
+    drafts: Drafts = field(default_factory=Drafts)  # dialog modals filled from the mirror (handlers/flows/dialog.py)
 
     def shutdown(self) -> None:
         """Stop refreshing Homes, then stop the work pools (see `Work.shutdown`), then the notifier's

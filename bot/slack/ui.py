@@ -91,13 +91,20 @@ class Ui:
         response = self.client.views_open(trigger_id=trigger_id, view=self.view(view))
         return str(response["view"]["id"])
 
+    def open_with_hash(self, trigger_id: str, view: dict[str, Any]) -> tuple[str, str | None]:
+        """views.open, answering the view's id and hash (to update it later only if nothing else did)."""
+        response = self.client.views_open(trigger_id=trigger_id, view=self.view(view))
+        return str(response["view"]["id"]), response["view"].get("hash")
+
     def push(self, trigger_id: str, view: dict[str, Any]) -> str:
         response = self.client.views_push(trigger_id=trigger_id, view=self.view(view))
         return str(response["view"]["id"])
 
-    def update(self, view_id: str, view: dict[str, Any], view_hash: str | None = None) -> None:
+    def update(self, view_id: str, view: dict[str, Any], view_hash: str | None = None) -> str | None:
+        """Replace the modal's view (at `view_hash`, when given); the new view's hash."""
         kwargs: dict[str, Any] = {"hash": view_hash} if view_hash else {}
-        self.client.views_update(view_id=view_id, view=self.view(view), **kwargs)
+        response = self.client.views_update(view_id=view_id, view=self.view(view), **kwargs)
+        return (response.get("view") or {}).get("hash")
 
     def update_if_current(self, current: dict[str, Any], view: dict[str, Any]) -> bool:
         """Update the modal a user interacted with, unless it changed since (`hash_conflict`: a newer
@@ -110,11 +117,11 @@ class Ui:
             return False
         return True
 
-    def replace(self, where: Where, view: dict[str, Any]) -> None:
-        """Update the modal the user is looking at (after the ack's own view has settled)."""
+    def replace(self, where: Where, view: dict[str, Any]) -> str | None:
+        """Update the modal the user is looking at (after the ack's own view has settled); its new hash."""
         if where.after is not None:
             time.sleep(max(0.0, where.after - time.monotonic()))
-        self.update(where.view_id or "", view)
+        return self.update(where.view_id or "", view)
 
     def publish(self, user: str, view: dict[str, Any]) -> None:
         self.client.views_publish(user_id=user, view=self.view(view))

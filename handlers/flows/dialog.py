@@ -9,41 +9,153 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
+from slack_sdk.errors import SlackApiError
 
 from blocks.forms import FormContext, form_view
 from blocks.metadata import FlowState
 from blocks.status import loading_view, refused_view, result_view
 from bot.commands import Command
-from bot.errors import BotError, InvalidInput, StillRunning, is_refusal
+from bot.errors import BotError, InvalidInput, StillRunning, echo, is_refusal
 from bot.forms import validate_form
 from bot.roles import Actor
-from bot.runner import Dialog, load_dialog, resolve_one, run_dialog
+from bot.runner import Dialog, known_one, load_dialog, prepared_fresh, prepared_from_mirror, resolve_one, run_dialog
+from bot.services import prefill
 from bot.services.labels import label
 from bot.slack.deps import Deps
+from bot.slack.drafts import Draft
 from bot.slack.payload import values as state_values
 from bot.slack.ui import Where
-from handlers.flows.common import Start, allowed, command_for, one_key, open_then, with_channel
+from handlers.flows.common import Start, allowed, command_for, one_key, with_channel
 
 
 def start(deps: Deps, start: Start) -> None:
     state = FlowState(command=start.command.slug, record_type=start.record_type, key=one_key(start),
                       channel=start.where.channel, thread_ts=start.where.thread_ts,
                       alert=f"{start.where.channel} {start.where.message_ts}" if start.where.message_ts else None)
-    loading = loading_view(start.command.title, f"Loading {state.key}…")
     if start.trigger_id:
-        open_then(deps, start.trigger_id, start.where, loading, lambda modal: _load(deps, state, start.flags, modal))
+        trigger_id = start.trigger_id
+        deps.work.open(start.where, lambda: _open(deps, state, start.flags, trigger_id, start.where))
     else:
         deps.work.run(start.where, lambda: _load(deps, state, start.flags, start.where))
 
 
+def _open(deps: Deps, state: FlowState, flags: dict[str, str], trigger_id: str, where: Where) -> None:
+    """views.open with the form itself when the store's mirror can fill it (a store read, no Billecta
+    call), else with "Loading…"; the slow part then runs on the work pool: Billecta's fresh figures
+    behind the form, or the whole load."""
+    quick = _from_mirror(deps, state, flags)
+    if quick is None:
+        view_id = deps.ui.open(trigger_id, loading_view(command_for(state.command).title, f"Loading {state.key}…"))
+        modal = Where(user=where.user, view_id=view_id, channel=where.channel)
+        deps.work.run(modal, lambda: _load(deps, state, flags, modal))
+        return
+    row, values = quick
+    view_id, view_hash = deps.ui.open_with_hash(trigger_id, _form(state, values))
+    draft = deps.drafts.open(view_id, state.prepared, values)
+    draft.hash = view_hash
+    modal = Where(user=where.user, view_id=view_id, channel=where.channel)
+    deps.work.run(modal, lambda: _refresh(deps, state, flags, row, draft, modal))
+
+
 def _load(deps: Deps, state: FlowState, flags: dict[str, str], where: Where) -> None:
+    """Fill an open modal: from the mirror at once and then fresh, or fresh only."""
+    quick = _from_mirror(deps, state, flags) if where.view_id else None
+    if quick is not None:
+        row, values = quick
+        draft = deps.drafts.open(where.view_id or "", state.prepared, values)
+        with draft.lock:
+            draft.hash = deps.ui.replace(where, _form(state, values))
+        _refresh(deps, state, flags, row, draft, where)
+        return
     command = command_for(state.command)
     row, state.prepared = load_dialog(deps.rt, command, state.key or "")
     state.label = label(command.record_type, row)
+    deps.ui.replace(where, _form(state, _prefill(command, state.prepared, flags)))
+
+
+def _from_mirror(deps: Deps, state: FlowState, flags: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(record, form values) with `state.prepared` from the store's mirror, marked "as of"; None when
+    the store does not know the record or its mirror cannot stand in (then Billecta is asked first)."""
+    command = command_for(state.command)
+    try:
+        row = known_one(deps.rt, command, state.key or "")
+        prepared = prepared_from_mirror(deps.rt, command, row) if row is not None else None
+    except BotError:
+        return None  # the slow path meets the same problem and says it where the user looks
+    if row is None or prepared is None:
+        return None
+    state.label, state.prepared = label(command.record_type, row), prepared
+    return row, _prefill(command, prepared, flags)
+
+
+def _refresh(deps: Deps, state: FlowState, flags: dict[str, str], row: dict[str, Any], draft: Draft,
+             modal: Where) -> None:
+    """Billecta's fresh figures behind a form drawn from the mirror: redraw it with them, keeping what
+    the user typed; Billecta's refusal (paid in full meanwhile) replaces the form."""
+    command, mirror = command_for(state.command), state.prepared
+    try:
+        fresh = prefill.checked(prepared_fresh(deps.rt, command, row), mirror)
+    except BotError as exc:
+        if is_refusal(exc):
+            _end(deps, draft, modal, refused_view(command.title, exc.user_message))
+            return
+        # The form stays, marked unchecked: the submit is checked against Billecta in any case.
+        fresh = prefill.unchecked(mirror, echo(exc.user_message, 120))
+    before, after = _prefill(command, mirror, flags), _prefill(command, fresh, flags)
+    with draft.lock:
+        if draft.closed:
+            return
+        typed = {name: value for name, value in draft.values.items() if value != before.get(name)}
+        draft.values, draft.prepared = {**after, **typed}, fresh
+        state.prepared = fresh
+        view = _form(state, draft.values, _errors_shown(command, draft.values, fresh))
+        _redraw(deps, draft, modal.view_id or "", view, replacing=True)
+
+
+def _redraw(deps: Deps, draft: Draft, view_id: str, view: dict[str, Any], *, replacing: bool) -> None:
+    """Update the modal at the draft's hash (the draft's lock held); a modal that moved on without the
+    draft (submitted, closed) is left alone and the draft forgotten."""
+    try:
+        new_hash = deps.ui.update(view_id, view, draft.hash)
+    except SlackApiError as exc:
+        if exc.response.get("error") != "hash_conflict":
+            raise
+        draft.closed = True
+        deps.drafts.forget(view_id)
+        return
+    draft.replaced = draft.hash if replacing else None
+    draft.hash = new_hash
+
+
+def _end(deps: Deps, draft: Draft, modal: Where, view: dict[str, Any]) -> None:
+    with draft.lock:
+        if not draft.closed:
+            _redraw(deps, draft, modal.view_id or "", view, replacing=False)
+            draft.closed = True
+            deps.drafts.forget(modal.view_id)
+
+
+def _form(state: FlowState, values: dict[str, Any], errors: dict[str, str] | None = None) -> dict[str, Any]:
+    command = command_for(state.command)
+    ctx = FormContext(command, state.label or "", state.prepared, values, errors or {})
+    return form_view(ctx, state.pack())
+
+
+def _prefill(command: Command, prepared: dict[str, Any], flags: dict[str, str]) -> dict[str, Any]:
     fields = _fields(command)
-    prefill = {k: v for k, v in {**state.prepared, **flags}.items() if k in fields}
-    ctx = FormContext(command, state.label, state.prepared, prefill)
-    deps.ui.replace(where, form_view(ctx, state.pack()))
+    return {k: v for k, v in {**prepared, **flags}.items() if k in fields}
+
+
+def _errors_shown(command: Command, values: dict[str, Any], prepared: dict[str, Any]) -> dict[str, str]:
+    """The errors of the fields filled so far (an empty field is not yet an error while typing)."""
+    _, errors = validate(command, values, prepared)
+    return {k: v for k, v in errors.items() if values.get(k) not in (None, "", [])}
+
+
+def freshest(deps: Deps, view: dict[str, Any], state: FlowState) -> dict[str, Any]:
+    """The freshest prepared data for a modal: Billecta's, when it arrived after the view was drawn."""
+    draft = deps.drafts.get(view.get("id"))
+    return draft.prepared if draft is not None else state.prepared
 
 
 def _fields(command: Command) -> dict[str, Any]:
@@ -77,15 +189,23 @@ def invalid_view(command: Command, state: FlowState, values: dict[str, Any], err
 
 
 def on_change(deps: Deps, actor: Actor, view: dict[str, Any]) -> None:
-    """dispatch_action: show the errors of the fields filled so far (Slack ignores response_action here)."""
+    """dispatch_action: show the errors of the fields filled so far (Slack ignores response_action here),
+    against the freshest figures known for the modal."""
     state = FlowState.unpack(view.get("private_metadata"))
     command = command_for(state.command)
     allowed(command, actor, state.record_type)
     values = form_values(command, view)
-    _, errors = validate(command, values, state.prepared)
-    shown = {k: v for k, v in errors.items() if values.get(k) not in (None, "", [])}
-    ctx = FormContext(command, state.label or "", state.prepared, values, shown)
-    deps.ui.update_if_current(view, form_view(ctx, state.pack()))
+    draft = deps.drafts.get(view.get("id"))
+    if draft is None:
+        deps.ui.update_if_current(view, _form(state, values, _errors_shown(command, values, state.prepared)))
+        return
+    with draft.lock:
+        if not draft.current(view.get("hash")):
+            return  # a slower duplicate of an interaction already drawn
+        draft.values = {**draft.values, **values}
+        state.prepared = draft.prepared
+        _redraw(deps, draft, str(view.get("id")), _form(state, values, _errors_shown(command, values, state.prepared)),
+                replacing=False)
 
 
 def confirmed(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: dict[str, Any], where: Where,
@@ -105,7 +225,10 @@ def _run(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: di
     command = command_for(state.command)
     try:
         row = resolve_one(deps.rt, command, state.key or "")
-        dialog = Dialog(command, state.key or "", row, form, state.prepared)
+        checked = _checked_fresh(deps, state, row, values, where) if prefill.stale(state.prepared) else form
+        if checked is None:
+            return
+        dialog = Dialog(command, state.key or "", row, checked, state.prepared)
         outcome = run_dialog(deps.rt, dialog, actor, attempt=submission,
                              notify=lambda done: deps.notifier.action_done(done, actor))
     except InvalidInput as exc:
@@ -128,6 +251,18 @@ def _run(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: di
     channel = deps.settings.notify_channel
     note = f"Posted in <#{channel}>." if channel and not outcome.details.get("repeated") else None
     deps.ui.replace(where, result_view(command.title, outcome.message, note=note))
+
+
+def _checked_fresh(deps: Deps, state: FlowState, row: dict[str, Any], values: dict[str, Any],
+                   where: Where) -> BaseModel | None:
+    """A form submitted before Billecta's figures reached the modal, validated again against them: the
+    form again with the errors under its fields (None), or the form to run."""
+    command = command_for(state.command)
+    state.prepared = prefill.checked(prepared_fresh(deps.rt, command, row), state.prepared)
+    form, errors = validate(command, values, state.prepared)
+    if form is None:
+        deps.ui.replace(where, _form(state, values, errors))
+    return form
 
 
 def _retried(deps: Deps, state: FlowState, actor: Actor, outcome: str, *, ok: bool) -> None:

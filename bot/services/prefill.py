@@ -1,0 +1,55 @@
+"""A dialog's form filled from the store's mirror first, then from Billecta (handlers/flows/dialog.py).
+
+A dialog's `prepare` reads Billecta, which can take seconds; its `prepare_from_mirror` (DialogSpec)
+returns the same keys from the store's mirror at once, plus AS_OF: when the mirror last heard from
+Billecta. The modal shows that form straight away, marked "as of", while `prepare` runs behind it;
+`checked` then marks the fresh result (CHECKED_AT, and CHANGED when the money figures moved: someone
+paid meanwhile). Until then the prepared data is `stale`, and a submit made on stale data is checked
+against a fresh `prepare` before its service runs (which re-checks against its own fresh read anyway).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+AS_OF = "as_of"  # ISO moment the mirror's row was last written from Billecta
+CHECKED_AT = "checked_at"  # ISO moment the fresh read arrived
+CHANGED = "changed"  # what moved between the mirror and Billecta, in words
+UNCHECKED = "unchecked"  # why the fresh read could not be made
+MARKERS = (AS_OF, CHECKED_AT, CHANGED, UNCHECKED)
+# The money figures and the state a form's rules rest on: a change in these is worth telling the user.
+_FIGURES = ("currency", "allowed", "reason")
+
+
+def stale(prepared: dict[str, Any]) -> bool:
+    """Prepared from the mirror and not yet confirmed by Billecta."""
+    return bool(prepared.get(AS_OF)) and not prepared.get(CHECKED_AT)
+
+
+def figures(prepared: dict[str, Any]) -> dict[str, Any]:
+    """The money (keys in minor units, `*_minor`) and state keys of a prepared dict."""
+    return {key: value for key, value in prepared.items() if key.endswith("_minor") or key in _FIGURES}
+
+
+def checked(fresh: dict[str, Any], mirror: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """`prepare`'s fresh result, marked as checked, saying what moved since the mirror's figures."""
+    marked = {**{k: v for k, v in fresh.items() if k not in MARKERS},
+              CHECKED_AT: (now or datetime.now(UTC)).isoformat(timespec="seconds")}
+    if figures(mirror) != figures(fresh):
+        marked[AS_OF] = mirror.get(AS_OF)
+        marked[CHANGED] = change_text(mirror, fresh)
+    return marked
+
+
+def unchecked(mirror: dict[str, Any], reason: str) -> dict[str, Any]:
+    """The mirror's data, still stale, with why Billecta could not confirm it just now."""
+    return {**mirror, UNCHECKED: reason}
+
+
+def change_text(mirror: dict[str, Any], fresh: dict[str, Any]) -> str:
+    """'Remaining was 1 250,00 kr, now 250,00 kr' when a shown amount moved, else a general sentence."""
+    before, after = mirror.get("remaining"), fresh.get("remaining")
+    if before and after and before != after:
+        return f"Remaining was {before}, now {after}"
+    return "Billecta's figures differ from the bot's copy"
