@@ -53,6 +53,8 @@ class FlowState(Packed):
     channel: str | None = None  # where the request came from (None: global shortcut, App Home)
     thread_ts: str | None = None  # the message a message shortcut was used on: outcomes go in its thread
     prepared: dict[str, Any] = {}  # dialog: prepare()'s small dict, the form's validation context
+    # dialog: the key of its form's Draft (bot/slack/drafts.py) when the form was drawn from the mirror
+    draft: str | None = None
     options: dict[str, Any] = {}  # view: current filter values
     # bulk typed confirmation: the idempotency key of the message button that opened the modal, so two
     # modals opened from one confirmation (a double click) still start one job

@@ -113,7 +113,7 @@ def on_dialog_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps:
     state = FlowState.unpack(view.get("private_metadata"))
     command = command_for(state.command)
     values = dialog.form_values(command, view)
-    state.prepared = dialog.freshest(deps, view, state)
+    state.prepared = dialog.freshest(deps, state)
     form, errors = dialog.validate(command, values, state.prepared)
     if errors or form is None:
         shown = {block.get("block_id") for block in view.get("blocks") or []}
@@ -128,7 +128,7 @@ def on_dialog_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps:
         ack(response_action="update", view=deps.ui.view(error_view(headline(exc), exc.user_message)))
         return
     # The modal turns into "Working…": Billecta's figures arriving now must not redraw the form over it.
-    deps.drafts.close(view.get("id"))
+    deps.drafts.close(state.draft)
     # No claim here: the runner runs each submission once and resolves one left by a crash.
     _working(ack, deps, state)
     dialog.confirmed(deps, actor, state, form, values, _where(view, actor, state), submission_key(view))

@@ -50,9 +50,11 @@ def _open(deps: Deps, state: FlowState, flags: dict[str, str], trigger_id: str, 
         deps.work.run(modal, lambda: _load(deps, state, flags, modal))
         return
     row, values = quick
+    draft = deps.drafts.open(state.prepared, values)  # before the modal exists: it carries the key
+    state.draft = draft.key
     view_id, view_hash = deps.ui.open_with_hash(trigger_id, _form(state, values))
-    draft = deps.drafts.open(view_id, state.prepared, values)
-    draft.hash = view_hash
+    with draft.lock:
+        draft.hash = draft.hash or view_hash  # unless the user's first interaction has redrawn it already
     modal = Where(user=where.user, view_id=view_id, channel=where.channel)
     deps.work.run(modal, lambda: _refresh(deps, state, flags, row, draft, modal))
 
@@ -62,7 +64,8 @@ def _load(deps: Deps, state: FlowState, flags: dict[str, str], where: Where) -> 
     quick = _from_mirror(deps, state, flags) if where.view_id else None
     if quick is not None:
         row, values = quick
-        draft = deps.drafts.open(where.view_id or "", state.prepared, values)
+        draft = deps.drafts.open(state.prepared, values)
+        state.draft = draft.key
         with draft.lock:
             draft.hash = deps.ui.replace(where, _form(state, values))
         _refresh(deps, state, flags, row, draft, where)
@@ -112,16 +115,24 @@ def _refresh(deps: Deps, state: FlowState, flags: dict[str, str], row: dict[str,
         _redraw(deps, draft, modal.view_id or "", view, replacing=True)
 
 
-def _redraw(deps: Deps, draft: Draft, view_id: str, view: dict[str, Any], *, replacing: bool) -> None:
-    """Update the modal at the draft's hash (the draft's lock held); a modal that moved on without the
-    draft (submitted, closed) is left alone and the draft forgotten."""
+def _redraw(deps: Deps, draft: Draft, view_id: str, view: dict[str, Any], *, replacing: bool,
+            seen: str | None = None) -> None:
+    """Update the modal, the draft's lock held, at the draft's hash (or `seen`, the hash of the view the
+    user acted on, before views.open has answered). Only a submit replaces the form otherwise, and it
+    closes the draft first: so a hash the draft has not seen (Slack's answer to views.open came after
+    the user's first interaction) still shows this form, and the update is made without it."""
     try:
-        new_hash = deps.ui.update(view_id, view, draft.hash)
+        try:
+            new_hash = deps.ui.update(view_id, view, draft.hash or seen)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "hash_conflict":
+                raise
+            new_hash = deps.ui.update(view_id, view)
     except SlackApiError as exc:
-        if exc.response.get("error") != "hash_conflict":
+        if exc.response.get("error") != "not_found":
             raise
-        draft.closed = True
-        deps.drafts.forget(view_id)
+        draft.closed = True  # the user closed the modal: nothing to redraw
+        deps.drafts.forget(draft.key)
         return
     draft.replaced = draft.hash if replacing else None
     draft.hash = new_hash
@@ -132,7 +143,7 @@ def _end(deps: Deps, draft: Draft, modal: Where, view: dict[str, Any]) -> None:
         if not draft.closed:
             _redraw(deps, draft, modal.view_id or "", view, replacing=False)
             draft.closed = True
-            deps.drafts.forget(modal.view_id)
+            deps.drafts.forget(draft.key)
 
 
 def _form(state: FlowState, values: dict[str, Any], errors: dict[str, str] | None = None) -> dict[str, Any]:
@@ -152,9 +163,9 @@ def _errors_shown(command: Command, values: dict[str, Any], prepared: dict[str, 
     return {k: v for k, v in errors.items() if values.get(k) not in (None, "", [])}
 
 
-def freshest(deps: Deps, view: dict[str, Any], state: FlowState) -> dict[str, Any]:
+def freshest(deps: Deps, state: FlowState) -> dict[str, Any]:
     """The freshest prepared data for a modal: Billecta's, when it arrived after the view was drawn."""
-    draft = deps.drafts.get(view.get("id"))
+    draft = deps.drafts.get(state.draft)
     return draft.prepared if draft is not None else state.prepared
 
 
@@ -195,7 +206,7 @@ def on_change(deps: Deps, actor: Actor, view: dict[str, Any]) -> None:
     command = command_for(state.command)
     allowed(command, actor, state.record_type)
     values = form_values(command, view)
-    draft = deps.drafts.get(view.get("id"))
+    draft = deps.drafts.get(state.draft)
     if draft is None:
         deps.ui.update_if_current(view, _form(state, values, _errors_shown(command, values, state.prepared)))
         return
@@ -204,8 +215,8 @@ def on_change(deps: Deps, actor: Actor, view: dict[str, Any]) -> None:
             return  # a slower duplicate of an interaction already drawn
         draft.values = {**draft.values, **values}
         state.prepared = draft.prepared
-        _redraw(deps, draft, str(view.get("id")), _form(state, values, _errors_shown(command, values, state.prepared)),
-                replacing=False)
+        shown = _form(state, values, _errors_shown(command, values, state.prepared))
+        _redraw(deps, draft, str(view.get("id")), shown, replacing=False, seen=view.get("hash"))
 
 
 def confirmed(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: dict[str, Any], where: Where,
