@@ -15,6 +15,13 @@ ratios to the bare app's.
 
     .venv/bin/python bench/ack_latency.py [--requests 200] [--concurrency 20] [--latency-ms 2000]
                                           [--slack-latency-ms 150]
+
+`--forms` measures the dialogs alone (`invoice payment` on the open demo invoices, each bot's store
+filled by `billecta-bot pull` first, as a deployment's schedules keep it): time to form, from the
+request to the first view with the form's inputs (target: p99 within 1 s with Billecta at 2 s), and
+time to fresh, to the form redrawn with Billecta's figures. The same load goes, in the same run, to
+this tree's bot and to a bot built from `--before` (default: the commit before forms were filled from
+the mirror, checked out in a temporary git worktree).
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ from tests.slack.payloads import sign  # noqa: E402
 
 SECRET = "bench-signing-secret"
 COMMANDS = ("invoice payment 1001", "invoice events 1002", "")
+# The demo's open invoices: each user registers a payment on one of them.
+FORM_COMMANDS = tuple(f"invoice payment {number}" for number in ("1001", "1002", "1003", "1004", "1007"))
 
 
 def free_port() -> int:
@@ -118,7 +127,8 @@ def start(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Popen[by
     return children, fake, f"http://127.0.0.1:{bot_port}/slack/events", f"http://127.0.0.1:{bare_port}/slack/events"
 
 
-def load(url: str, fake: Fake, requests: int, concurrency: int) -> list[tuple[str, float, float]]:
+def load(url: str, fake: Fake, requests: int, concurrency: int,
+         commands: tuple[str, ...] = COMMANDS) -> list[tuple[str, float, float]]:
     """(trigger id, request start, time to the HTTP response) per request.
 
     A plain keep-alive http.client connection per worker thread: the load generator shares the
@@ -132,7 +142,7 @@ def load(url: str, fake: Fake, requests: int, concurrency: int) -> list[tuple[st
             local.conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=30)
         trigger = make_trigger()
         body = urlencode({"team_id": "T1", "channel_id": "CBENCH", "user_id": "UBENCH", "user_name": "bench",
-                          "command": "/billecta", "text": COMMANDS[i % len(COMMANDS)],
+                          "command": "/billecta", "text": commands[i % len(commands)],
                           "response_url": f"{fake.base}/_response/{i}", "trigger_id": trigger, "api_app_id": "A1"})
         headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)}
         started = time.monotonic()
@@ -203,6 +213,121 @@ def report(fake: Fake, sent: list[tuple[str, float, float]], bare_sent: list[tup
     return percentile(acks, 99) < 0.100 and within == len(sent)
 
 
+# --- --forms: time to form, this tree against the commit before forms came from the mirror ----------
+
+
+def before_ref() -> str:
+    """The parent of the commit that added bot/services/prefill.py (forms filled from the mirror)."""
+    added = subprocess.run(["git", "-C", str(ROOT), "log", "--diff-filter=A", "--format=%H", "--",
+                            "bot/services/prefill.py"], capture_output=True, text=True, check=True).stdout.split()
+    if not added:
+        raise SystemExit("no commit adds bot/services/prefill.py here: give --before REF")
+    return f"{added[-1]}~1"
+
+
+def start_forms(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Popen[bytes]], Fake, str, str, str]:
+    """The fake Slack, the sandbox (no latency yet), and two bots (this tree, `before`), stores pulled."""
+    fake_port, sandbox_port, after_port, before_port = free_port(), free_port(), free_port(), free_port()
+    fake, sandbox = Fake(fake_port), f"http://127.0.0.1:{sandbox_port}"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(tmp / "before"),
+                    args.before], check=True)
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BILLECTA_", "ROLE_"))}
+    base.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url,
+                BILLECTA_BASE_URL=sandbox, BILLECTA_SECURE_TOKEN="sandbox",
+                BILLECTA_CONCURRENCY=str(args.billecta_concurrency), NOTIFY_CHANNEL="CNOTIFY", ALERT_CHANNEL="CALERT")
+    envs = {"after": {**base, "BILLECTA_BOT_DB": str(tmp / "after.db"), "PYTHONPATH": str(ROOT)},
+            "before": {**base, "BILLECTA_BOT_DB": str(tmp / "before.db"), "PYTHONPATH": str(tmp / "before")}}
+    quiet: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": tmp}
+    children = [
+        subprocess.Popen([sys.executable, "-m", "tests.slack.fake_slack", str(fake_port), str(args.slack_latency_ms)],
+                         env=envs["after"], **quiet),
+        subprocess.Popen([sys.executable, "-m", "bot.cli", "sandbox", "--port", str(sandbox_port),
+                          "--db", str(tmp / "sandbox.db")], env=envs["after"], **quiet),
+    ]
+    _wait_up(f"{fake.base}/_calls")
+    _wait_up(f"{sandbox}/_sandbox/clock")
+    for name, port in (("after", after_port), ("before", before_port)):
+        subprocess.run([sys.executable, "-m", "bot.cli", "pull"], env=envs[name], check=True, **quiet)
+        children.append(subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1",
+                                          "--port", str(port)], env=envs[name], **quiet))
+        _wait_up(f"http://127.0.0.1:{port}/healthz")
+    httpx.post(f"{sandbox}/_sandbox/faults", json={"LatencyMs": args.latency_ms}, timeout=10,
+               headers={"Authorization": "SecureToken c2FuZGJveA=="}).raise_for_status()  # base64 of "sandbox"
+    return (children, fake, f"http://127.0.0.1:{after_port}/slack/events",
+            f"http://127.0.0.1:{before_port}/slack/events", str(tmp / "before"))
+
+
+def form_timings(fake: Fake, sent: list[tuple[str, float, float]]) -> tuple[list[float], list[float], int]:
+    """(request → first view with the form's inputs, request → the last update, modals never filled)."""
+    calls = httpx.get(f"{fake.base}/_calls", timeout=30).json()
+    opened = {c["trigger_id"]: c for c in calls if c["method"] == "views.open" and c["ok"]}
+    updates: dict[str, list[dict[str, Any]]] = {}
+    for c in calls:
+        if c["method"] == "views.update" and c["ok"]:
+            updates.setdefault(c["view_id"], []).append(c)
+    to_form, to_last, unfilled = [], [], 0
+    for trigger, at, _ in sent:
+        opening = opened.get(trigger)
+        if opening is None:
+            unfilled += 1
+            continue
+        shown = [opening, *updates.get(opening["opened"], [])]
+        form = next((c for c in shown if c["inputs"]), None)
+        if form is None:
+            unfilled += 1
+            continue
+        to_form.append(form["at"] - at)
+        to_last.append(shown[-1]["at"] - at)
+    return to_form, to_last, unfilled
+
+
+def wait_forms(fake: Fake, sent: list[tuple[str, float, float]], timeout: float) -> None:
+    """Until every modal got its form and no update arrived for 10 s (the fresh figures are slower)."""
+    deadline, last, quiet_since = time.monotonic() + timeout, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        calls = len(httpx.get(f"{fake.base}/_calls", timeout=30).json())
+        _, _, unfilled = form_timings(fake, sent)
+        if calls != last:
+            last, quiet_since = calls, time.monotonic()
+        elif unfilled == 0 and time.monotonic() - quiet_since > 10:
+            return
+        time.sleep(1)
+
+
+def forms(args: argparse.Namespace) -> int:
+    args.before = args.before or before_ref()
+    with tempfile.TemporaryDirectory() as tmp:
+        children, fake, after_url, before_url, worktree = start_forms(args, Path(tmp))
+        try:
+            results = {}
+            for name, url in (("before", before_url), ("after", after_url)):
+                sent = load(url, fake, args.requests, args.concurrency, FORM_COMMANDS)
+                wait_forms(fake, sent, args.fill_timeout)
+                results[name] = form_timings(fake, sent)
+        finally:
+            for child in children:
+                child.terminate()
+                try:
+                    child.wait(15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", worktree], check=False)
+    print(f"{args.requests} `invoice payment` dialogs, {args.concurrency} users at a time, sandbox latency "
+          f"{args.latency_ms} ms, Slack latency {args.slack_latency_ms} ms, "
+          f"BILLECTA_CONCURRENCY={args.billecta_concurrency}; before = {args.before}")
+    for name, (to_form, to_last, unfilled) in results.items():
+        print(f"{name}:")
+        if to_form:
+            print(line("form", to_form))
+            print(line("fresh", to_last))
+        print(f"  forms shown: {len(to_form)}/{args.requests}, within 1 s: {sum(v <= 1.0 for v in to_form)}, "
+              f"never shown: {unfilled}")
+    after_form, _, after_unfilled = results["after"]
+    ok = bool(after_form) and after_unfilled == 0 and percentile(after_form, 99) <= 1.0
+    print("target met: every form within 1 s (p99)" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
@@ -212,7 +337,13 @@ def main() -> int:
                         help="the fake Slack answers each Web API call after this long (the real one: 100-300)")
     parser.add_argument("--billecta-concurrency", type=int, default=4)
     parser.add_argument("--fill-timeout", type=float, default=240.0)
+    parser.add_argument("--forms", action="store_true",
+                        help="time to form of the payment dialog, this tree against --before, in one run")
+    parser.add_argument("--before", default=None,
+                        help="the git ref to compare with (default: before forms were filled from the mirror)")
     args = parser.parse_args()
+    if args.forms:
+        return forms(args)
     with tempfile.TemporaryDirectory() as tmp:
         children, fake, url, bare_url = start(args, Path(tmp))
         try:

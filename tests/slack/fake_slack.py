@@ -200,7 +200,7 @@ class FakeSlack:
             def do_GET(self) -> None:
                 data = json.dumps([{"method": c.method, "at": c.at, "ok": c.ok, "error": c.error,
                                     "trigger_id": c.args.get("trigger_id"), "view_id": c.args.get("view_id"),
-                                    "opened": (c.result.get("view") or {}).get("id")}
+                                    "opened": (c.result.get("view") or {}).get("id"), "inputs": _inputs(c.args)}
                                    for c in fake.calls()]).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -421,6 +421,13 @@ def _parse(content_type: str, body: bytes) -> dict[str, Any]:
     if "payload" in args:
         args["payload"] = json.loads(args["payload"])
     return args
+
+
+def _inputs(args: dict[str, Any]) -> int:
+    """How many input blocks the call's view has (a form, rather than "Loading…"), for benchmarks."""
+    view = args.get("view")
+    blocks = view.get("blocks") if isinstance(view, dict) else None
+    return sum(1 for b in blocks or [] if isinstance(b, dict) and b.get("type") == "input")
 
 
 if __name__ == "__main__":  # its own process, for benchmarks: python -m tests.slack.fake_slack PORT
