@@ -39,6 +39,9 @@ OPEN_WITHIN_SECONDS = 2.5
 # 170 ms but ack p99 100 ms (the opens' Python work competes with the acks for the GIL). 32 keeps
 # both targets (open within 1 s, ack p99 under 100 ms) with a margin.
 OPENER_THREADS = 32
+# Fresh reads behind forms drawn from the mirror: about as many as Billecta calls may be in flight
+# (BILLECTA_CONCURRENCY's default), more would only queue inside the client.
+REFRESH_THREADS = 4
 
 
 class TrackedPool(ThreadPoolExecutor):
@@ -85,11 +88,18 @@ class Work:
     def __init__(self, on_error: Callable[[Where, BaseException], None], workers: int = 8) -> None:
         self.pool = TrackedPool(workers, "slack-work")
         self.opener = TrackedPool(OPENER_THREADS, "slack-open")
+        # Reads that only refresh what a user already sees (a form drawn from the mirror): their own
+        # lane, so a burst of them never queues a submission or a first load behind it.
+        self.refresher = TrackedPool(REFRESH_THREADS, "slack-refresh")
         self._on_error = on_error
         self.open_within = OPEN_WITHIN_SECONDS
 
     def run(self, where: Where, fn: Callable[[], object]) -> Future[Any]:
         return self.pool.submit(self._guard, where, fn)
+
+    def refresh(self, where: Where, fn: Callable[[], object]) -> Future[Any]:
+        """`fn` brings fresh data to what the user already sees: slow, and second to everything else."""
+        return self.refresher.submit(self._guard, where, fn)
 
     def open(self, where: Where, fn: Callable[[], object]) -> Future[Any]:
         """`fn` opens a modal with this interaction's trigger id: skipped (and the user told) once the
@@ -110,11 +120,13 @@ class Work:
             self._on_error(where, exc)
 
     def drain(self, timeout: float = 30.0) -> bool:
-        return self.opener.drain(timeout) and self.pool.drain(timeout) and self.opener.drain(0.01)
+        return (self.opener.drain(timeout) and self.pool.drain(timeout) and self.refresher.drain(timeout)
+                and self.opener.drain(0.01) and self.pool.drain(0.01))
 
     def shutdown(self) -> None:
         """Stop: work not started yet is dropped (its modal keeps its Loading… view)."""
         self.opener.shutdown(wait=True, cancel_futures=True)
+        self.refresher.shutdown(wait=True, cancel_futures=True)
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -2,9 +2,9 @@
 
 Handlers parse the surface (slash command, shortcut, palette, button) into a `Start` and call
 `flows.start(deps, start)`; the flow does the rest. Nothing slow runs before `ack()` or `views.open`:
-a flow acks, opens a "Loading…" modal or answers ephemerally at once, and hands the slow part
-(record resolution, `prepare`, the service call) to `deps.work` (a small thread pool); bulk work goes
-to the job queue.
+a flow acks, opens a "Loading…" modal (or a dialog's form drawn from the store alone) or answers
+ephemerally at once, and hands the slow part (record resolution, `prepare`, the service call) to
+`deps.work` (a small thread pool); bulk work goes to the job queue.
 
 CONTRACT FOR DIALOG AND VIEW COMMANDS (what a command module plugs in; nothing Slack-specific)
 ===========================================================================================
@@ -39,6 +39,13 @@ Registry entry (`bot/commands.py`): `spec=DialogSpec(form, service, prepare=, ch
         texts ≤ 75 characters, e.g. record lines). Only someone allowed to run the command gets any.
     A write Billecta keeps no token on (a payment match) records what `check` needs to find it with
     `once.send(..., facts={...})`; `check` reads them back as `once.facts`.
+    prepare_from_mirror(rt, record: dict) -> dict | None   (optional, fast: the store only)
+        The same keys as `prepare`, from the store's mirror, plus `as_of` (bot/services/prefill.py);
+        None when the mirror cannot stand in (never read from Billecta, a state in which Billecta's
+        refusal is the answer). With it the modal opens with its form, marked "as of", and `prepare`
+        runs behind it: its figures redraw the form (what the user typed is kept, errors follow the
+        fresh figures), its refusal replaces the form, and a submit made before they arrived is
+        validated again against a fresh `prepare` before the service runs.
 
 Blocks (optional): a module `blocks/forms/<name>.py`, named by `DialogSpec.blocks`, with
     def form_blocks(ctx: blocks.forms.FormContext) -> list[dict]
@@ -55,7 +62,9 @@ Without a module the flow renders the form from the model (`blocks.forms.generic
 Decimal/int → number, date → datepicker, Enum/Literal → select, bool → checkbox; `Field(title=,
 description=)` give label and hint.
 
-Lifecycle: views.open(Loading) → resolve record + prepare (pool) → views.update(form) → on change:
+Lifecycle: views.open(Loading) → resolve record + prepare (pool) → views.update(form) (or, with
+`prepare_from_mirror` and a record the store knows: views.open(form as of …) → prepare (pool) →
+views.update(form with Billecta's figures), bot/slack/drafts.py keeping the two in order) → on change:
 validate, views.update with the field's error → submit: validate → `response_action: errors` under
 the fields, or `update` to a "Working…" view → service (pool) → views.update(result) + the outcome
 posted (requester, NOTIFY_CHANNEL / ALERT_CHANNEL). A resubmitted modal runs the service once.

@@ -2,6 +2,11 @@
 
 The contract for the command's service, form model, `prepare` and form blocks is in this package's
 docstring (handlers/flows/__init__.py).
+
+A dialog whose spec has `prepare_from_mirror` opens with its form drawn from the store (no Billecta
+call before views.open), marked "as of"; `_refresh` then redraws it with Billecta's figures. The
+modal's `Draft` (bot/slack/drafts.py) orders that redraw against the user's own interactions and the
+submit; a submit whose figures are still the mirror's is checked against a fresh `prepare` first.
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ def _open(deps: Deps, state: FlowState, flags: dict[str, str], trigger_id: str, 
     with draft.lock:
         draft.hash = draft.hash or view_hash  # unless the user's first interaction has redrawn it already
     modal = Where(user=where.user, view_id=view_id, channel=where.channel)
-    deps.work.run(modal, lambda: _refresh(deps, state, flags, row, draft, modal))
+    deps.work.refresh(modal, lambda: _refresh(deps, state, flags, row, draft, modal))
 
 
 def _load(deps: Deps, state: FlowState, flags: dict[str, str], where: Where) -> None:
@@ -68,7 +73,7 @@ def _load(deps: Deps, state: FlowState, flags: dict[str, str], where: Where) -> 
         state.draft = draft.key
         with draft.lock:
             draft.hash = deps.ui.replace(where, _form(state, values))
-        _refresh(deps, state, flags, row, draft, where)
+        deps.work.refresh(where, lambda: _refresh(deps, state, flags, row, draft, where))
         return
     command = command_for(state.command)
     row, state.prepared = load_dialog(deps.rt, command, state.key or "")
@@ -96,6 +101,8 @@ def _refresh(deps: Deps, state: FlowState, flags: dict[str, str], row: dict[str,
     """Billecta's fresh figures behind a form drawn from the mirror: redraw it with them, keeping what
     the user typed; Billecta's refusal (paid in full meanwhile) replaces the form."""
     command, mirror = command_for(state.command), state.prepared
+    if draft.closed:
+        return  # submitted (and checked fresh there) or closed before its turn came
     try:
         fresh = prefill.checked(prepared_fresh(deps.rt, command, row), mirror)
     except BotError as exc:
