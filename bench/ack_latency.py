@@ -225,9 +225,11 @@ def before_ref() -> str:
     return f"{added[-1]}~1"
 
 
-def start_forms(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Popen[bytes]], Fake, str, str, str]:
-    """The fake Slack, the sandbox (no latency yet), and two bots (this tree, `before`), stores pulled."""
+def start_forms(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Popen[bytes]], Fake, dict[str, str]]:
+    """The fake Slack, the sandbox (no latency yet), two bots (this tree, `before`) with their stores
+    pulled, and the bare Bolt app (the machine's floor: ack, then views.open); their URLs by name."""
     fake_port, sandbox_port, after_port, before_port = free_port(), free_port(), free_port(), free_port()
+    bare_port = free_port()
     fake, sandbox = Fake(fake_port), f"http://127.0.0.1:{sandbox_port}"
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(tmp / "before"),
                     args.before], check=True)
@@ -244,8 +246,11 @@ def start_forms(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Po
         subprocess.Popen([sys.executable, "-m", "bot.cli", "sandbox", "--port", str(sandbox_port),
                           "--db", str(tmp / "sandbox.db")], env=envs["after"], **quiet),
     ]
+    children.append(subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_bolt.py"), str(bare_port), fake.url,
+                                      SECRET], env=envs["after"], **quiet))
     _wait_up(f"{fake.base}/_calls")
     _wait_up(f"{sandbox}/_sandbox/clock")
+    _wait_up(f"http://127.0.0.1:{bare_port}/healthz")
     for name, port in (("after", after_port), ("before", before_port)):
         subprocess.run([sys.executable, "-m", "bot.cli", "pull"], env=envs[name], check=True, **quiet)
         children.append(subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1",
@@ -253,8 +258,9 @@ def start_forms(args: argparse.Namespace, tmp: Path) -> tuple[list[subprocess.Po
         _wait_up(f"http://127.0.0.1:{port}/healthz")
     httpx.post(f"{sandbox}/_sandbox/faults", json={"LatencyMs": args.latency_ms}, timeout=10,
                headers={"Authorization": "SecureToken c2FuZGJveA=="}).raise_for_status()  # base64 of "sandbox"
-    return (children, fake, f"http://127.0.0.1:{after_port}/slack/events",
-            f"http://127.0.0.1:{before_port}/slack/events", str(tmp / "before"))
+    urls = {name: f"http://127.0.0.1:{port}/slack/events"
+            for name, port in (("before", before_port), ("after", after_port), ("bare Bolt app", bare_port))}
+    return children, fake, urls
 
 
 def form_timings(fake: Fake, sent: list[tuple[str, float, float]]) -> tuple[list[float], list[float], int]:
@@ -296,14 +302,18 @@ def wait_forms(fake: Fake, sent: list[tuple[str, float, float]], timeout: float)
 
 def forms(args: argparse.Namespace) -> int:
     args.before = args.before or before_ref()
+    results: dict[str, tuple[list[float], list[float], list[float], list[float], int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        children, fake, after_url, before_url, worktree = start_forms(args, Path(tmp))
+        children, fake, urls = start_forms(args, Path(tmp))
         try:
-            results = {}
-            for name, url in (("before", before_url), ("after", after_url)):
+            for name, url in urls.items():
                 sent = load(url, fake, args.requests, args.concurrency, FORM_COMMANDS)
-                wait_forms(fake, sent, args.fill_timeout)
-                results[name] = form_timings(fake, sent)
+                if name in ("before", "after"):
+                    wait_forms(fake, sent, args.fill_timeout)
+                else:
+                    fake.wait_opened({t for t, _, _ in sent}, timeout=60)
+                acks, to_open, _ = timings(fake, sent)
+                results[name] = (acks, to_open, *form_timings(fake, sent))
         finally:
             for child in children:
                 child.terminate()
@@ -311,18 +321,24 @@ def forms(args: argparse.Namespace) -> int:
                     child.wait(15)
                 except subprocess.TimeoutExpired:
                     child.kill()
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", worktree], check=False)
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(Path(tmp) / "before")],
+                           check=False)
     print(f"{args.requests} `invoice payment` dialogs, {args.concurrency} users at a time, sandbox latency "
           f"{args.latency_ms} ms, Slack latency {args.slack_latency_ms} ms, "
           f"BILLECTA_CONCURRENCY={args.billecta_concurrency}; before = {args.before}")
-    for name, (to_form, to_last, unfilled) in results.items():
+    for name, (acks, to_open, to_form, to_last, unfilled) in results.items():
         print(f"{name}:")
+        print(line("ack", acks))
+        if to_open:
+            print(line("open", to_open))
+        if name == "bare Bolt app":
+            continue
         if to_form:
             print(line("form", to_form))
             print(line("fresh", to_last))
         print(f"  forms shown: {len(to_form)}/{args.requests}, within 1 s: {sum(v <= 1.0 for v in to_form)}, "
               f"never shown: {unfilled}")
-    after_form, _, after_unfilled = results["after"]
+    _, _, after_form, _, after_unfilled = results["after"]
     ok = bool(after_form) and after_unfilled == 0 and percentile(after_form, 99) <= 1.0
     print("target met: every form within 1 s (p99)" if ok else "TARGET MISSED")
     return 0 if ok else 1
