@@ -32,8 +32,8 @@ def rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     runtime.close()
 
 
-def test_the_payment_dialog_has_a_mirror_twin() -> None:
-    assert "register-manual-payments" in {c.slug for c in TWINS}
+def test_the_payment_and_writeoff_dialogs_have_mirror_twins() -> None:
+    assert {"register-manual-payments", "register-writeoff-payments"} <= {c.slug for c in TWINS}
 
 
 @pytest.mark.parametrize("command", TWINS, ids=lambda c: c.slug)

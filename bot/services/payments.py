@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from bot.billecta.dates import STOCKHOLM, parse_datetime
+from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import InvoiceStage, OvershootingAmountHandling
 from bot.billecta.models import AmountView, InvoiceActionView, RegisterPaymentView
 from bot.errors import BotError, InvalidInput, InvoiceStateError
@@ -102,13 +102,9 @@ def prepare_from_mirror(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] |
     invoiced = record.get("invoiced_amount")
     prepared = _prepared(label("invoice", record), currency, int(remaining),
                          int(invoiced) if invoiced is not None else int(remaining),
-                         _stored_day(record.get("invoice_date")), _stored_day(record.get("due_date")),
+                         prefill.stored_day(record.get("invoice_date")), prefill.stored_day(record.get("due_date")),
                          record.get("debtor_name"), None)
     return {**prepared, prefill.AS_OF: str(synced)}
-
-
-def _stored_day(value: Any) -> dt.date | None:
-    return _local_date(parse_datetime(value)) if value else None
 
 
 def _prepared(name: str, currency: str, remaining: int, invoiced: int, invoice_date: dt.date | None,

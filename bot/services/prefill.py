@@ -10,8 +10,10 @@ against a fresh `prepare` before its service runs (which re-checks against its o
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+
+from bot.billecta.dates import STOCKHOLM, parse_datetime
 
 AS_OF = "as_of"  # ISO moment the mirror's row was last written from Billecta
 CHECKED_AT = "checked_at"  # ISO moment the fresh read arrived
@@ -20,6 +22,11 @@ UNCHECKED = "unchecked"  # why the fresh read could not be made
 MARKERS = (AS_OF, CHECKED_AT, CHANGED, UNCHECKED)
 # The money figures and the state a form's rules rest on: a change in these is worth telling the user.
 _FIGURES = ("currency", "allowed", "reason")
+
+
+def stored_day(value: Any) -> date | None:
+    """A mirror row's date-time column as the calendar day in Stockholm, as `prepare` derives it."""
+    return parse_datetime(value).astimezone(STOCKHOLM).date() if value else None
 
 
 def stale(prepared: dict[str, Any]) -> bool:

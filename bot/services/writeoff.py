@@ -22,7 +22,7 @@ from bot.errors import BotError, InvalidInput, InvoiceStateError
 from bot.money import MoneyError, check_bounds, format_amount, to_minor
 from bot.once import Found, Once
 from bot.roles import Actor
-from bot.services import Outcome
+from bot.services import Outcome, prefill
 from bot.services.invoices import fresh_view
 from bot.services.labels import REGISTERED, label, stage_words
 from bot.services.mirror import mirror_invoice
@@ -33,7 +33,8 @@ from bot.store import utcnow
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
-__all__ = ["REASON_MAX", "WriteOffForm", "find_writeoff", "prepare", "write_off", "writeoff_refusal"]
+__all__ = ["REASON_MAX", "WriteOffForm", "find_writeoff", "prepare", "prepare_from_mirror", "write_off",
+           "writeoff_refusal"]
 
 KIND = "writeoff"
 
@@ -74,15 +75,38 @@ def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     if reason:
         raise InvoiceStateError(reason)
     currency = (view.current_amount.currency_code or view.invoiced_amount.currency_code or "SEK").upper()
-    remaining = view.current_amount.value
     invoice_date = _local_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
+    return _prepared(name, currency, view.current_amount.value, view.invoiced_amount.value, invoice_date,
+                     view.debtor.name if view.debtor else record.get("debtor_name"), view.state.stage.value)
+
+
+# Where the mirror may stand in for Billecta; why nothing can be written off is Billecta's to say, fresh.
+_MIRROR_OPEN = frozenset(stage.value for stage in InvoiceStage) - {
+    InvoiceStage.Completed.value, InvoiceStage.Cancelled.value, InvoiceStage.Created.value}
+
+
+def prepare_from_mirror(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
+    """`prepare`'s keys from the store's mirror alone (no Billecta call), marked `as_of`; None when the
+    mirror cannot stand in: never read from Billecta, a credit invoice, nothing left, a closed state."""
+    synced, remaining = record.get("last_synced_at"), record.get("current_amount")
+    if not synced or remaining is None or int(remaining) <= 0 or record.get("stage") not in _MIRROR_OPEN \
+            or record.get("action_type") == ActionType.CreditInvoiceAction.value:
+        return None
+    currency = (record.get("currency") or "SEK").upper()
+    invoiced = record.get("invoiced_amount")
+    prepared = _prepared(label("invoice", record), currency, int(remaining),
+                         int(invoiced) if invoiced is not None else int(remaining),
+                         prefill.stored_day(record.get("invoice_date")), record.get("debtor_name"), record["stage"])
+    return {**prepared, prefill.AS_OF: str(synced)}
+
+
+def _prepared(name: str, currency: str, remaining: int, invoiced: int, invoice_date: dt.date | None,
+              debtor: str | None, stage: str) -> dict[str, Any]:
     return {
         "record": name, "currency": currency, "remaining_minor": remaining,
-        "remaining": format_amount(remaining, currency),
-        "invoiced": format_amount(view.invoiced_amount.value, currency),
-        "invoice_date": invoice_date.isoformat() if invoice_date else None,
-        "debtor": view.debtor.name if view.debtor else record.get("debtor_name"),
-        "stage": view.state.stage.value, "date": stockholm_today().isoformat(), "allowed": True,
+        "remaining": format_amount(remaining, currency), "invoiced": format_amount(invoiced, currency),
+        "invoice_date": invoice_date.isoformat() if invoice_date else None, "debtor": debtor,
+        "stage": stage, "date": stockholm_today().isoformat(), "allowed": True,
     }
 
 

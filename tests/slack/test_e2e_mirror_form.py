@@ -41,10 +41,10 @@ def _texts(view: dict[str, Any]) -> str:
     return json.dumps(view["blocks"], ensure_ascii=False)
 
 
-def _open_held(stack: Stack, text: str = "invoice payment 1001") -> str:
+def _open_held(stack: Stack, text: str = "invoice payment 1001", user: str = "UOPER") -> str:
     """The command with Billecta holding its replies; returns the modal once its fresh read is held."""
     stack.sandbox.faults.hold()
-    reply, _ = stack.client.command(text)
+    reply, _ = stack.client.command(text, user=user)
     assert reply.status == 200
     view_id = str(stack.fake.wait_for("views.open")[0].result["view"]["id"])
     _until(lambda: stack.sandbox.faults.waiting >= 1, "the fresh read of the invoice reaching Billecta")
@@ -75,6 +75,16 @@ def test_the_form_shows_from_the_mirror_before_billecta_answers(stack: Stack) ->
     assert "As of " not in _texts(checked) and "Updated from Billecta" not in _texts(checked)
     assert _initial(checked, "amount") == "1250.00"
     assert len(stack.fake.calls("views.update", ok=True)) == 1
+
+
+def test_the_writeoff_form_shows_from_the_mirror_too(stack: Stack) -> None:
+    view_id = _open_held(stack, "invoice writeoff 1002", user="UADMIN")
+    opened = stack.fake.view(view_id)
+    assert any(b.get("block_id") == "amount" for b in opened["blocks"]) and "As of " in _texts(opened)
+    assert "4\u00a0312,50\u00a0kr" in _texts(opened)  # what remains, from the mirror
+    stack.sandbox.faults.release()
+    stack.settle()
+    assert "As of " not in _texts(stack.fake.view(view_id))
 
 
 def test_fresh_figures_that_differ_redraw_the_form_keeping_what_the_user_chose(stack: Stack) -> None:
