@@ -57,12 +57,12 @@ class Probe:
 Exchange = Callable[[Endpoint, str, dict[str, str] | None, Any, str | None], httpx.Response]
 
 
-def check(endpoints: Sequence[Endpoint], exchange: Exchange, *, workers: int = 4) -> list[Probe]:
-    """One probe per endpoint, in the table's order. Stops first with BillectaAuthFailed when the token
-    is refused, or BillectaUnavailable when nothing answers: then no answer would tell about the paths."""
-    by_name = {endpoint.name: endpoint for endpoint in endpoints}
-    first = by_name.get("creditors_list") or by_name.get("currencies")
-    if first is not None and exchange(first, *_request(first)).status_code == 401:
+def check(endpoints: Sequence[Endpoint], exchange: Exchange, *, token_check: Endpoint | None,
+          workers: int = 4) -> list[Probe]:
+    """One probe per endpoint, in the table's order. `token_check` (a GET without ids, e.g. the list of
+    creditors) is asked first: BillectaAuthFailed when it refuses the token, BillectaUnavailable when
+    nothing answers, since then no answer would tell about the paths."""
+    if token_check is not None and exchange(token_check, *_request(token_check)).status_code == 401:
         raise BillectaAuthFailed()
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         return list(pool.map(lambda endpoint: probe(endpoint, exchange), endpoints))

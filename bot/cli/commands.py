@@ -291,7 +291,7 @@ def endpoints(args: argparse.Namespace, settings: Settings) -> int:
     shown = [endpoint for endpoint in table.values()
              if not (args.unconfirmed and endpoint.confidence is Confidence.CONFIRMED)]
     if args.check:
-        return _check_endpoints(settings, shown)
+        return _check_endpoints(settings, shown, table.get("creditors_list"))
     print(tabulate(("SURE", "METHOD", "PATH", "NAME"),
                    [(_sure(e), e.method, e.path, e.name) for e in shown]))
     print("\nSURE: " + "; ".join(f"{c.value} = {CONFIDENCE_MEANING[c]}" for c in Confidence)
@@ -303,13 +303,14 @@ def _sure(endpoint: Endpoint) -> str:
     return endpoint.confidence.value + ("*" if endpoint.overridden else "")
 
 
-def _check_endpoints(settings: Settings, shown: list[Endpoint]) -> int:
+def _check_endpoints(settings: Settings, shown: list[Endpoint], token_check: Endpoint | None) -> int:
     """Probe each path at the configured Billecta; 1 when any did not answer as a routed path does."""
     runtime = build_runtime(settings)
     try:
         print(f"Checking {len(shown)} paths against {runtime.target_label} with requests that change nothing "
               f"(GETs, and writes on an id no record has).\n")
-        probes = probe.check(shown, runtime.billecta.exchange_once, workers=settings.billecta_concurrency)
+        probes = probe.check(shown, runtime.billecta.exchange_once, token_check=token_check,
+                             workers=settings.billecta_concurrency)
     finally:
         runtime.close()
     print(tabulate(("RESULT", "SURE", "METHOD", "PATH", "NAME", "ANSWER"),

@@ -166,6 +166,21 @@ def test_a_refused_token_stops_the_check_without_showing_it(tmp_path: Path, monk
     assert TOKEN not in out + err
 
 
+def test_only_the_unconfirmed_paths_are_probed_and_a_refused_token_still_stops_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
+    with Sandbox(tmp_path / "served.db", token=TOKEN, seed="demo") as box, serving(box) as server:
+        monkeypatch.setenv("BILLECTA_BASE_URL", server.url)
+        monkeypatch.setenv("BILLECTA_SECURE_TOKEN", TOKEN)
+        assert main(["endpoints", "--check", "--unconfirmed"]) == 0
+        rows = _rows(capsys.readouterr().out)
+        assert set(rows) == {e.name for e in ENDPOINTS.values() if e.confidence.value != "C"}
+        monkeypatch.setenv("BILLECTA_SECURE_TOKEN", TOKEN + "-old")
+        status = main(["endpoints", "--check", "--unconfirmed"])
+    out, err = capsys.readouterr()
+    assert status != 0 and not _rows(out) and "token" in err.lower()
+
+
 def test_a_billecta_that_does_not_answer_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as closed:
