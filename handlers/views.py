@@ -120,6 +120,8 @@ def on_dialog_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps:
         if set(errors) <= shown:
             ack(response_action="errors", errors=errors)
         else:  # e.g. the overpayment confirmation, which the form shows only once it is needed
+            # A view the draft never saw: from here on the modal is updated as one without a draft.
+            deps.drafts.close(state.draft)
             ack(response_action="update", view=deps.ui.view(dialog.invalid_view(command, state, values, errors)))
         return
     try:
