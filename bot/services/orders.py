@@ -43,7 +43,7 @@ def draft_entry(rt: Runtime, order: dict[str, Any]) -> InvoiceActionEntryView:
     if not debtor.get("billecta_id"):
         raise NotInBillecta(f"{label('debtor', debtor)} of order {order['id']} is not in Billecta yet. "
                             f"Run `debtor upsert {debtor['id']}` first.")
-    rows = rt.store.rows("orderrow", "order_id = ?", [order["id"]], order_by="id")
+    rows = rt.store.rows("orderrow", "order_id = ?", [order["id"]], order_by="position, id")
     if not rows:
         raise InvalidInput(f"order {order['id']} has no rows; an invoice needs at least one.")
     invoice_date = parse_datetime(order["order_date"])
@@ -131,7 +131,7 @@ def flag_changed_rows(store: Store) -> int:
 
 def _rows_version(store: Store, order_id: int) -> list[tuple[Any, ...]]:
     with store.lock:
-        rows = store.db.conn.execute("SELECT updated_at, * FROM orderrow WHERE order_id = ? ORDER BY id",
+        rows = store.db.conn.execute("SELECT updated_at, * FROM orderrow WHERE order_id = ? ORDER BY position, id",
                                      [order_id]).fetchall()
     return [tuple(row) for row in rows]
 

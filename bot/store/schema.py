@@ -186,6 +186,22 @@ def _m009_swish_request(db: sqlite_utils.Database) -> None:
     db["swish_request"].create_index(["finished_at", "next_poll_at"])  # type: ignore[union-attr]
 
 
+def _m011_orderrow_position(db: sqlite_utils.Database) -> None:
+    """Order rows keep their place on the invoice (`position`, 1… within the order), so a message row can go
+    after a given row and the rows after it move down. Existing rows keep the order they had (by id); a
+    row inserted without a position (an import, a link) is appended after its order's last row.
+    `claim_token`: the run-once token of the dialog that added a row (bot.once), so a repeat finds it."""
+    db["orderrow"].add_column("position", int)  # type: ignore[union-attr]
+    db["orderrow"].add_column("claim_token", str)  # type: ignore[union-attr]
+    db.execute("UPDATE orderrow SET position = (SELECT COUNT(*) FROM orderrow AS earlier "
+               "WHERE earlier.order_id IS orderrow.order_id AND earlier.id <= orderrow.id)")
+    db.execute("CREATE TRIGGER orderrow_appended AFTER INSERT ON orderrow WHEN NEW.position IS NULL BEGIN "
+               "UPDATE orderrow SET position = (SELECT COALESCE(MAX(position), 0) + 1 FROM orderrow AS other "
+               "WHERE other.order_id IS NEW.order_id AND other.id != NEW.id) WHERE id = NEW.id; END")
+    db["orderrow"].create_index(["order_id", "position"])  # type: ignore[union-attr]
+    db["orderrow"].create_index(["claim_token"])  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -196,4 +212,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("007_job_item_amount", _m007_job_item_amount),
     ("008_job_item_error_kind", _m008_job_item_error_kind),
     ("009_swish_request", _m009_swish_request),
+    ("011_orderrow_position", _m011_orderrow_position),
 ]
