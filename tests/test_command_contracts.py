@@ -46,6 +46,7 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "resume-paused-invoice": ("invoice", "1003"),
     "show-event-log": ("invoice", "1001"),
     "swish-request": ("invoice", "1002"),
+    "add-message-to-orderrow": ("orderrow", "101001"),
 }
 
 AVAILABLE = [command for command in registry.COMMANDS if command.available]

@@ -47,6 +47,9 @@ __all__ = ["KIND_WORDS", "MESSAGE_MAX", "MessageKind", "OrderRowMessageForm", "a
            "prepare"]
 
 MESSAGE_ROW = enums.RecordType.Message.value
+# Rows the bot adds take ids above any the CRM's import uses (and above the `order_id * 100 + n` of rows
+# linked from Billecta), so importing the CRM's rows later never takes a message row over by its id.
+BOT_ROW_IDS = 9_000_000_000
 
 
 def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
@@ -146,8 +149,10 @@ def _insert_after(rt: Runtime, row: dict[str, Any], text: str, token: str) -> in
     store, now = rt.store, utcnow()
     with store.transaction():
         ids = [other["id"] for other in _rows(rt, row["order_id"])]
+        highest = store.db.execute("SELECT MAX(id) FROM orderrow WHERE id > ?", [BOT_ROW_IDS]).fetchone()[0]
         new_id = store.insert("orderrow", {
-            "order_id": row["order_id"], "description": text, "record_type": MESSAGE_ROW, "position": 0,
+            "id": (highest or BOT_ROW_IDS) + 1, "order_id": row["order_id"], "description": text,
+            "record_type": MESSAGE_ROW, "position": 0,
             "claim_token": token, "sync_status": SyncStatus.NEW, "updated_at": now})
         ids.insert(ids.index(row["id"]) + 1, new_id)
         for position, row_id in enumerate(ids, start=1):

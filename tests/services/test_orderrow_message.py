@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import sqlite_utils
 
 from bot import commands as registry
 from bot.config import Settings
@@ -23,8 +25,9 @@ from bot.runner import load_dialog, prepare_dialog, resolve_one, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
 from bot.services import credit, orders
+from bot.services.orderrow_message import BOT_ROW_IDS
 from bot.services.orderrow_message_form import MESSAGE_MAX, OrderRowMessageForm
-from bot.store import Store, SyncStatus
+from bot.store import MIGRATIONS, Store, SyncStatus
 from tests.sandbox.helpers import client_for
 from tests.wire_schemas import assert_valid
 
@@ -126,10 +129,32 @@ def test_after_the_last_row_it_is_the_last(rt: Runtime) -> None:
     assert texts(rt) == [FIRST, SECOND, "Thank you for your order"]
 
 
-def test_rows_imported_later_go_after_the_message(rt: Runtime) -> None:
-    add(rt, FIRST, message="Note")
+def test_rows_imported_later_go_after_the_message_and_never_take_it_over(rt: Runtime) -> None:
+    added = add(rt, FIRST, message="Note").details["row_id"]
+    assert added > BOT_ROW_IDS  # clear of the CRM's row ids
     rt.store.upsert_records("orderrow", [{"id": 101009, "order_id": 1010, "quantity": "1", "unit_price": "10.00"}])
     assert texts(rt) == [FIRST, "Note", SECOND, "101009"]
+
+
+def test_the_migration_keeps_the_rows_of_an_existing_store_in_their_order(tmp_path: Path) -> None:
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    for name, migration in MIGRATIONS[:[n for n, _ in MIGRATIONS].index("011_orderrow_position")]:
+        migration(db)
+        db.execute("INSERT INTO _migrations VALUES (?, ?)", [name, "2026-11-30T00:00:00+00:00"])
+    db["debtor"].insert({"id": 1, "name": "Kund AB"})
+    db["order"].insert_all([{"id": 1, "debtor_id": 1}, {"id": 2, "debtor_id": 1}])
+    db["orderrow"].insert_all([{"id": rid, "order_id": oid, "quantity": "1"} for rid, oid in
+                               ((5, 1), (3, 1), (4, 2), (9, 1))])
+    db.conn.commit()
+    db.close()
+    store = Store(tmp_path / "old.db")
+    try:
+        placed = [(row["order_id"], row["id"], row["position"])
+                  for row in store.rows("orderrow", order_by="order_id, id")]
+    finally:
+        store.close()
+    assert placed == [(1, 3, 1), (1, 5, 2), (1, 9, 3), (2, 4, 1)]
 
 
 def test_a_second_delivery_of_the_submission_adds_one_row(rt: Runtime) -> None:

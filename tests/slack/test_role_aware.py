@@ -43,7 +43,7 @@ def test_the_palette_offers_a_viewer_only_what_a_viewer_may_run() -> None:
     palette = picker_view(PickerState(), viewer=viewer)
     [types] = [b for b in palette["blocks"] if b.get("block_id") == BlockId.PICKER_TYPE]
     assert "article" not in [o["value"] for o in types["element"]["options"]]
-    assert "Commands on article need a higher role" in _texts(picker_view(PickerState(), viewer=viewer))
+    assert "Commands on article, orderrow need a higher role" in _texts(picker_view(PickerState(), viewer=viewer))
 
 
 def test_the_palette_over_http_is_role_aware(stack: Stack) -> None:
