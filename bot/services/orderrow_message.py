@@ -79,17 +79,26 @@ def invoice_state(rt: Runtime, order: dict[str, Any]) -> tuple[InvoiceState, Inv
             view = None  # the draft was deleted in Billecta's portal: the next upsert creates it again
     if view is None:
         return InvoiceState.NEW, None
-    name = f"order {order['id']}'s {_invoice_name(view)}"
-    if view.state.stage is enums.InvoiceStage.Cancelled:
-        raise InvoiceStateError(f"{name} is cancelled; nothing can be added to it. Put the message on a new "
-                                f"order instead (`invoice events {_key(view)}` shows what happened).")
-    if view.credited_amount.value > 0:
-        raise InvoiceStateError(f"{name} has been credited; nothing can be added to it. Put the message on a new "
-                                f"order instead (`invoice events {_key(view)}` shows the credit).")
+    reason = refusal(view, order["id"])
+    if reason:
+        raise InvoiceStateError(reason)
     if view.state.stage is enums.InvoiceStage.Created:
         return InvoiceState.DRAFT, view
     rt.store.mirror("invoice", "action_public_id", {**invoice_values(view), "order_id": order["id"]})
     return InvoiceState.ATTESTED, view
+
+
+def refusal(view: InvoiceActionView, order_id: int) -> str | None:
+    """Why nothing can be added for an order whose invoice is `view` (cancelled, credited), with what applies."""
+    name = f"order {order_id}'s {_invoice_name(view)}"
+    if view.state.stage is enums.InvoiceStage.Cancelled:
+        return (f"{name} is cancelled; nothing can be added to it. Put the message on a new order instead "
+                f"(`invoice events {_key(view)}` shows what happened).")
+    # Partly credited, it is still open and a comment applies; credited in full, it is done with.
+    if view.credited_amount.value > 0 and view.current_amount.value <= 0:
+        return (f"{name} has been credited; nothing can be added to it. Put the message on a new order instead "
+                f"(`invoice events {_key(view)}` shows the credit).")
+    return None
 
 
 def add_message(rt: Runtime, record: dict[str, Any], form: OrderRowMessageForm, actor: Actor,
@@ -115,7 +124,7 @@ def find_message(rt: Runtime, record: dict[str, Any], once: Once) -> Found | Non
     carrying it in the invoice's log in Billecta."""
     added = rt.store.find_by("orderrow", "claim_token", once.token)
     if added is not None:
-        return Found(f"Added the message row “{added['description']}” to order {added['order_id']} "
+        return Found(f"Added the message row {quoted(str(added['description']))} to order {added['order_id']} "
                      f"as row {added['position']}", {"row_id": added["id"], "kind": MessageKind.ROW.value})
     if once.facts.get("kind") != MessageKind.COMMENT.value:
         return None  # a row is local: not in the store means not added
@@ -137,7 +146,7 @@ def _comment(rt: Runtime, record: dict[str, Any], order: dict[str, Any], view: I
     with contextlib.suppress(BotError):  # the comment is in Billecta; the mirror catches up at the next pull
         rt.store.mirror("invoice", "action_public_id",
                         {**invoice_values(rt.billecta.get_invoice(view.action_public_id)), "order_id": order["id"]})
-    return Outcome(f"Commented on {name} (order {order['id']}): “{text}”. Its rows stay as they are: an attested "
+    return Outcome(f"Commented on {name} (order {order['id']}): {quoted(text)}. Its rows stay as they are: an attested "
                    "invoice cannot change.", "orderrow", [str(record["id"])],
                    details={"kind": MessageKind.COMMENT.value, "order_id": order["id"],
                             "action_public_id": view.action_public_id})
@@ -169,7 +178,7 @@ def _row_outcome(rt: Runtime, record: dict[str, Any], order: dict[str, Any], sta
     added = rt.store.require("orderrow", new_id)
     position, count = _place(rt, added)
     oid = order["id"]
-    message = (f"Added the message row “{text}” to order {oid} after {_row_words(record, position - 1)}: "
+    message = (f"Added the message row {quoted(text)} to order {oid} after {_row_words(record, position - 1)}: "
                f"it is row {position} of {count}.")
     if state is InvoiceState.DRAFT:
         message += (f" The draft invoice in Billecta gets it at the next `order upsert {oid}`; until then it "
@@ -201,9 +210,18 @@ def _place(rt: Runtime, row: dict[str, Any]) -> tuple[int, int]:
     return ids.index(row["id"]) + 1, len(ids)
 
 
+def quoted(text: str, limit: int = 80) -> str:
+    """The user's text echoed in an outcome, which Slack shows as mrkdwn: `<` and `>` would make
+    `<!channel>` ping everyone, so they are shown as look-alikes (the row keeps the exact text)."""
+    shown = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return "“" + shown.replace("<", "‹").replace(">", "›") + "”"
+
+
 def _row_words(row: dict[str, Any], position: int) -> str:
     text = f"row {position}"
-    return f"{text} (“{row['description']}”)" if row.get("description") else f"{text} (orderrow {row['id']})"
+    if row.get("description"):
+        return f"{text} ({quoted(str(row['description']), 40)})"
+    return f"{text} (orderrow {row['id']})"
 
 
 def _invoice_name(view: InvoiceActionView | None) -> str:

@@ -16,6 +16,7 @@ import pytest
 import sqlite_utils
 
 from bot import commands as registry
+from bot.billecta.models import InvoiceActionView
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import AlreadyDone, InvalidInput, InvoiceStateError, NotFound, Unresolved
@@ -25,7 +26,7 @@ from bot.runner import load_dialog, prepare_dialog, resolve_one, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
 from bot.services import credit, orders
-from bot.services.orderrow_message import BOT_ROW_IDS
+from bot.services.orderrow_message import BOT_ROW_IDS, refusal
 from bot.services.orderrow_message_form import MESSAGE_MAX, OrderRowMessageForm
 from bot.store import MIGRATIONS, Store, SyncStatus
 from tests.sandbox.helpers import client_for
@@ -269,6 +270,31 @@ def test_a_credited_invoice_is_refused_before_the_form(rt: Runtime) -> None:
     with pytest.raises(InvoiceStateError) as caught:
         load_dialog(rt, MESSAGE, FIRST)
     assert "has been credited" in caught.value.user_message and "new order" in caught.value.user_message
+
+
+def _view(stage: str, credited: int = 0, current: int = 0) -> InvoiceActionView:
+    return InvoiceActionView.model_validate({
+        "ActionPublicId": "a1", "InvoiceNumber": "1011", "State": {"Stage": stage},
+        "CreditedAmount": {"Value": credited, "CurrencyCode": "SEK"},
+        "CurrentAmount": {"Value": current, "CurrencyCode": "SEK"}})
+
+
+@pytest.mark.parametrize(("view", "says"), [
+    (_view("Cancelled"), "order 5's invoice 1011 is cancelled; nothing can be added to it. Put the message on a new "
+                         "order instead (`invoice events 1011` shows what happened)."),
+    (_view("Completed", credited=10_000), "order 5's invoice 1011 has been credited; nothing can be added"),
+    (_view("InvoiceSent", credited=10_000, current=5_000), None),  # partly credited: a comment still applies
+    (_view("InvoiceSent", current=5_000), None),
+])
+def test_a_cancelled_or_credited_invoice_takes_nothing(view: InvoiceActionView, says: str | None) -> None:
+    reason = refusal(view, 5)
+    assert (reason is None) if says is None else (reason is not None and reason.startswith(says))
+
+
+def test_the_outcome_cannot_ping_a_channel_but_the_row_keeps_the_text(rt: Runtime) -> None:
+    outcome = add(rt, FIRST, message="<!channel> fragile <3")
+    assert "<!channel>" not in outcome.message and "‹!channel› fragile ‹3" in outcome.message
+    assert "<!channel> fragile <3" in texts(rt)
 
 
 def test_an_unknown_row_is_refused_before_the_form(rt: Runtime) -> None:
