@@ -44,11 +44,12 @@ def count_text(typed: Any) -> str:
 
 
 def _where_text(prepared: dict[str, Any]) -> str:
-    order, invoice = prepared.get("order") or "the order", prepared.get("invoice") or "its invoice"
+    order = str(prepared.get("order") or "the order")
+    order = order[:1].upper() + order[1:]
     state = prepared.get("state")
     if state == InvoiceState.ATTESTED:
-        return (f"⛔ {order} is {invoice}, already attested: its rows cannot change. The text can be a comment "
-                "on the invoice instead (chosen below).")
+        return (f"⛔ {order} became {prepared.get('invoice') or 'an invoice'}, which is attested: its rows cannot "
+                "change. The text can be a comment on the invoice instead (chosen below).")
     if state == InvoiceState.DRAFT:
         return (f"{order} is a draft invoice in Billecta: the message row is on it at the next "
                 f"`order upsert {prepared.get('order_id')}`.")

@@ -62,7 +62,7 @@ def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     position, count = _place(rt, row)
     invoice = _invoice_name(view)
     return {
-        "order_id": order["id"], "order": f"order {order['id']}", "row": _row_words(row, position),
+        "order_id": order["id"], "order": f"order {order['id']}", "row": _row_words(rt, row, position),
         "position": position, "rows": count, "state": state.value, "invoice": invoice,
         "action_public_id": view.action_public_id if view else None, "max": MESSAGE_MAX,
         "kind": (MessageKind.COMMENT if state is InvoiceState.ATTESTED else MessageKind.ROW).value,
@@ -178,7 +178,7 @@ def _row_outcome(rt: Runtime, record: dict[str, Any], order: dict[str, Any], sta
     added = rt.store.require("orderrow", new_id)
     position, count = _place(rt, added)
     oid = order["id"]
-    message = (f"Added the message row {quoted(text)} to order {oid} after {_row_words(record, position - 1)}: "
+    message = (f"Added the message row {quoted(text)} to order {oid} after {_row_words(rt, record, position - 1)}: "
                f"it is row {position} of {count}.")
     if state is InvoiceState.DRAFT:
         message += (f" The draft invoice in Billecta gets it at the next `order upsert {oid}`; until then it "
@@ -217,11 +217,11 @@ def quoted(text: str, limit: int = 80) -> str:
     return "“" + shown.replace("<", "‹").replace(">", "›") + "”"
 
 
-def _row_words(row: dict[str, Any], position: int) -> str:
-    text = f"row {position}"
-    if row.get("description"):
-        return f"{text} ({quoted(str(row['description']), 40)})"
-    return f"{text} (orderrow {row['id']})"
+def _row_words(rt: Runtime, row: dict[str, Any], position: int) -> str:
+    """'row 1 (“Coffee machine service”)': the row's place and its text, or its article's name."""
+    article = rt.store.get("article", row["article_id"]) if row.get("article_id") else None
+    text = row.get("description") or (article or {}).get("name")
+    return f"row {position} ({quoted(str(text), 40)})" if text else f"row {position} (orderrow {row['id']})"
 
 
 def _invoice_name(view: InvoiceActionView | None) -> str:

@@ -99,7 +99,7 @@ def test_an_attested_invoice_offers_the_comment_and_posts_it_once(stack: Stack) 
     orders.attest_order(stack.rt, "1010")
     view_id = _open(stack, "orderrow message 101001")
     form = stack.fake.view(view_id)
-    assert "already attested: its rows cannot change" in _text(form)
+    assert "which is attested: its rows cannot change" in _text(form)
     assert _block(form, "kind")["element"]["initial_option"]["value"] == "comment"
 
     row = stack.client.submit(view_id, _values("Delivered late", "row"))
