@@ -21,12 +21,14 @@ from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import AlreadyDone, InvalidInput, InvoiceStateError, NotFound, Unresolved
 from bot.forms import validate_form
+from bot.once import Once
+from bot.process import this_process
 from bot.roles import Actor, Role
-from bot.runner import load_dialog, prepare_dialog, resolve_one, run_dialog
+from bot.runner import load_dialog, prepare_dialog, resolve_dead_claims, resolve_one, run_dialog
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
 from bot.services import credit, orders
-from bot.services.orderrow_message import BOT_ROW_IDS, refusal
+from bot.services.orderrow_message import BOT_ROW_IDS, _insert_after, refusal
 from bot.services.orderrow_message_form import MESSAGE_MAX, OrderRowMessageForm
 from bot.store import MIGRATIONS, Store, SyncStatus
 from tests.sandbox.helpers import client_for
@@ -302,3 +304,32 @@ def test_an_unknown_row_is_refused_before_the_form(rt: Runtime) -> None:
     with pytest.raises(NotFound) as caught:
         resolve_one(rt, MESSAGE, "999")
     assert caught.value.user_message == "There is no orderrow 999 in the bot's store."
+
+
+# -- a bot killed mid-write ------------------------------------------------------------------------------
+
+DEAD = "999999/1/" + this_process().split("/")[2]  # a pid that is not running, on this boot
+
+
+def _killed(rt: Runtime, name: str) -> tuple[str, Once]:
+    key = f"dialog:{MESSAGE.slug}:{FIRST}:{name}"
+    assert rt.store.claim(key, owner=DEAD)
+    rt.store.mark_claim(key, "sending", {"token": Once(rt.store, key).token, "reference": "a message row",
+                                         "local": {}, "facts": {"kind": "row"}})
+    return key, Once(rt.store, key)
+
+
+def test_a_row_added_by_a_bot_killed_before_it_could_say_so_is_found_not_added_again(rt: Runtime) -> None:
+    key, once = _killed(rt, "killed-after")
+    _insert_after(rt, rt.store.require("orderrow", int(FIRST)), "Killed after", once.token)  # before it died
+    done = dict(resolve_dead_claims(rt, f"dialog:{MESSAGE.slug}:"))[key]
+    assert done is not None and "Added the message row “Killed after” to order 1010 as row 2" in done.message
+    assert texts(rt) == [FIRST, "Killed after", SECOND]
+
+
+def test_a_row_a_killed_bot_never_wrote_is_released_and_added_once_on_retry(rt: Runtime) -> None:
+    key, _ = _killed(rt, "killed-before")
+    assert dict(resolve_dead_claims(rt, f"dialog:{MESSAGE.slug}:"))[key] is None  # not in the store: not added
+    assert rt.store.claim_row(key) is None
+    add(rt, FIRST, message="Retried")
+    assert texts(rt) == [FIRST, "Retried", SECOND]
