@@ -187,7 +187,7 @@ def _row_outcome(rt: Runtime, record: dict[str, Any], order: dict[str, Any], sta
         message += f" The order is not in Billecta yet; `order upsert {oid}` makes its draft invoice with it."
     return Outcome(message, "orderrow", [str(record["id"])],
                    details={"kind": MessageKind.ROW.value, "order_id": oid, "position": position,
-                            "row_id": added["id"], "next": f"order upsert {oid}"})
+                            "row_id": added["id"]})
 
 
 def _row_and_order(rt: Runtime, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
