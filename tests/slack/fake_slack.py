@@ -10,7 +10,8 @@ bot was never invited); `rate_limit()` makes a method answer 429 with Retry-Afte
 T seconds; a response_url (`response_url()`) takes at most 5 messages within 30 minutes, each
 checked like a chat message. Files go through the files_upload_v2 flow only: getUploadURLExternal (a
 filename and a length of at least one byte), the upload of exactly that many bytes, then
-completeUploadExternal of uploaded files, once.
+completeUploadExternal of uploaded files, once, shared to a channel given by its ID (a name such as
+`#general` is `channel_not_found`) that the bot is in, a thread only with its channel.
 
 Waits (`wait_for`, `wait_quiet`) raise on timeout, as bolt-python's mock server does. Per-method
 behaviour lives in `answer`: add a method there (or a hook in `handle`, which every Web API call
@@ -27,6 +28,7 @@ import contextlib
 import itertools
 import json
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ from .slack_rules import limit as _limit
 TRIGGER_SECONDS = 3.0
 RESPONSE_USES = 5  # a response_url takes 5 messages within 30 minutes
 RESPONSE_SECONDS = 30 * 60
+CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]+$")  # public, DM and private/group channel ids
 POLL_SECONDS = 0.02  # serve_forever's shutdown check: the default 0.5 s made every teardown wait
 _JSON_FIELDS = ("view", "blocks", "attachments", "files")
 log = logging.getLogger("fake_slack")  # each refusal with its detail: pytest shows it under a failing test
@@ -62,6 +65,12 @@ class Upload:
     length: int
     content: bytes | None = None  # None until the bytes were posted to the upload URL
     completed: bool = False
+    # Set by completeUploadExternal: where the file was shared (None: uploaded but shared nowhere),
+    # its title, the message beside it and the thread it went into.
+    channel: str | None = None
+    title: str | None = None
+    comment: str | None = None
+    thread_ts: str | None = None
 
 
 @dataclass
@@ -382,15 +391,21 @@ class FakeSlack:
 
     def _complete_upload(self, args: dict[str, Any]) -> None:
         files = args.get("files")
+        channel = args.get("channel_id") or None
         _limit(isinstance(files, list) and bool(files), "invalid_arguments: files is required")
-        _limit(args.get("channel_id") not in self.state.outside, "not_in_channel")
+        _limit(channel is None or bool(CHANNEL_ID.match(str(channel))), f"channel_not_found: {channel!r} is not "
+               "a channel ID")
+        _limit(channel not in self.state.outside, "not_in_channel")
+        _limit(not args.get("thread_ts") or channel is not None, "invalid_arguments: thread_ts needs channel_id")
         with self.state.lock:
             for item in files:  # type: ignore[union-attr]
                 upload = self.state.uploads.get(item.get("id"))
                 _limit(upload is not None and upload.content is not None, "file_not_found: nothing uploaded")
                 _limit(not upload.completed, "file_already_completed")  # type: ignore[union-attr]
             for item in files:  # type: ignore[union-attr]
-                self.state.uploads[item["id"]].completed = True
+                upload = self.state.uploads[item["id"]]
+                upload.completed, upload.channel, upload.title = True, channel, item.get("title")
+                upload.comment, upload.thread_ts = args.get("initial_comment"), args.get("thread_ts") or None
 
 
 _triggers = itertools.count(1)

@@ -330,6 +330,25 @@ def test_files_go_through_the_v2_flow_and_an_empty_file_is_refused(client: WebCl
     assert _error(lambda: client.files_completeUploadExternal(files=[{"id": shared}])) == "file_already_completed"
 
 
+def test_a_file_is_shared_to_a_channel_id_the_bot_is_in_with_its_title_and_comment(
+        client: WebClient, fake_slack: FakeSlack) -> None:
+    for channel, error in (("#general", "channel_not_found"), ("general", "channel_not_found")):
+        assert _error(lambda c=channel: client.files_upload_v2(channel=c, filename="a.pdf", content=b"%PDF")) == error
+    fake_slack.state.outside.add("COUT")
+    assert _error(lambda: client.files_upload_v2(channel="COUT", filename="a.pdf", content=b"%PDF")) \
+        == "not_in_channel"
+    assert _error(lambda: client.files_completeUploadExternal(
+        files=[{"id": client.files_getUploadURLExternal(filename="b.pdf", length=1)["file_id"]}],
+        thread_ts="1.2")) == "invalid_arguments"
+    assert not fake_slack.uploaded()  # nothing refused was shared
+    client.files_upload_v2(channel="C1", file_uploads=[{"content": b"%PDF-1", "filename": "a.pdf", "title": "A"},
+                                                       {"content": b"%PDF-22", "filename": "b.pdf", "title": "B"}],
+                           initial_comment="two files", thread_ts="1.5")
+    shared = sorted(fake_slack.uploaded().values(), key=lambda u: u.filename)
+    assert [(u.filename, u.length, u.channel, u.title, u.comment, u.thread_ts) for u in shared] == [
+        ("a.pdf", 6, "C1", "A", "two files", "1.5"), ("b.pdf", 7, "C1", "B", "two files", "1.5")]
+
+
 def test_a_response_url_takes_five_messages(fake_slack: FakeSlack) -> None:
     from slack_sdk.webhook import WebhookClient
 
