@@ -192,7 +192,8 @@ def _run(store: Store, key: str, work: Work, subject: Subject) -> Outcome:
             text += f" (reference `{reference}`)"
         _mark_unknown(store, key, text)
         raise Unresolved(text) from exc
-    store.settle(key, {**asdict(outcome), "recorded": True})
+    # Files (bytes) are not kept with the claim: a repeat says what was done, it does not deliver again.
+    store.settle(key, {**asdict(outcome), "files": [], "recorded": True})
     return outcome
 
 

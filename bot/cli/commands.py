@@ -21,6 +21,7 @@ from bot.commands import Command, Kind
 from bot.config import Settings
 from bot.demo import link_demo
 from bot.errors import InvoiceStateError, UsageError
+from bot.files import audit_delivery, files_of, save_files
 from bot.forms import form_help
 from bot.grammar import Invocation, one_target, parse_words
 from bot.roles import Actor, shell_actor
@@ -99,7 +100,10 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
         return run_job_command(rt, command, parse_targets(target_words), args)
     key = one_target(command, record_type, target_words)
     if command.kind is Kind.VIEW:
-        print_view(run_view(rt, command, record_type, key, actor, dict(values)), args.json, values)
+        result = run_view(rt, command, record_type, key, actor, dict(values))
+        written = deliver_files(rt, command, record_type, actor, result, args.out)
+        print_view(result, args.json, values)
+        _print_written(written, args.json)
         return 0
     assert key is not None
     if command.kind is Kind.DIALOG:
@@ -115,7 +119,7 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
         record = _precheck(rt, command, key, actor)
         _confirm(command, 1, record_line(command.record_type, record), args.yes)
         outcome = run_action(rt, command, key, actor)
-    _print_outcome(outcome, args.json)
+    _print_outcome(outcome, args.json, deliver_files(rt, command, record_type, actor, outcome, args.out))
     return 0
 
 
@@ -192,12 +196,37 @@ def _precheck(rt: Runtime, command: Command, key: str, actor: Actor) -> dict[str
         raise
 
 
-def _print_outcome(outcome: Outcome, as_json: bool) -> None:
+def _print_outcome(outcome: Outcome, as_json: bool, written: list[Path]) -> None:
     if as_json:
         print(json.dumps({"ok": outcome.ok, "message": outcome.message, "record_type": outcome.record_type,
-                          "records": outcome.record_ids, "details": outcome.details}, indent=2))
-    else:
-        print(outcome.message)
+                          "records": outcome.record_ids, "details": outcome.details,
+                          "written": [str(path) for path in written]}, indent=2))
+        return
+    print(outcome.message)
+    _print_written(written, as_json)
+
+
+def _print_written(written: list[Path], as_json: bool) -> None:
+    """The paths of the files written, one a line, last: what a script takes (`$(… | tail -1)`). Beside
+    a view's JSON they go to stderr, so stdout stays one JSON document."""
+    for path in written:
+        print(path, file=sys.stderr if as_json else sys.stdout)
+
+
+def deliver_files(rt: Runtime, command: Command, record_type: str, actor: Actor, result: object,
+                  out: str | None) -> list[Path]:
+    """Write the files a result carries to `--out` (bot.files.save_files) and audit each one."""
+    files, name = files_of(result), display_name(command, record_type)
+    if not files:
+        if out:
+            print(f"--out {out}: `{name}` made no file, so nothing was written.", file=sys.stderr)
+        return []
+    written = save_files(files, out)
+    ids = list(getattr(result, "record_ids", []) or [])
+    for file, path in zip(files, written, strict=True):
+        audit_delivery(rt.store, file, str(path.resolve()), actor=actor.id, source=actor.source,
+                       command=name, record_type=record_type, record_ids=ids)
+    return written
 
 
 def sandbox(args: argparse.Namespace, settings: Settings) -> int:

@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--changed", action="store_true", help="records changed since their last sync")
     p.add_argument("--detach", action="store_true",
                    help="bulk commands: queue the job and return at once; `invoice swish`: do not wait for the payer")
+    p.add_argument("--out", metavar="PATH", default=None,
+                   help="where a command's file goes (invoice pdf: default ./invoice-<number>.pdf); "
+                        "a directory when it makes several")
 
     p = sub.add_parser("list", help="what the store knows of a record type: id, record, Billecta id, status")
     p.add_argument("record_type", metavar="TYPE", help=f"one of {', '.join(LISTED_TYPES)}")

@@ -5,16 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.files import OutcomeFile
+
 
 @dataclass
 class Outcome:
-    """What a one-record command did, in words for the user (naming the record, e.g. 'invoice 1001')."""
+    """What a one-record command did, in words for the user (naming the record, e.g. 'invoice 1001'),
+    and the files it produced (an invoice's PDF), which the CLI writes and Slack uploads (bot.files)."""
 
     message: str
     record_type: str
     record_ids: list[str]
     ok: bool = True
     details: dict[str, Any] = field(default_factory=dict)
+    files: list[OutcomeFile] = field(default_factory=list)
 
 
 @dataclass

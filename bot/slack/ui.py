@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +24,13 @@ from slack_sdk.webhook import WebhookClient
 
 from blocks import limits
 from blocks.common import section, with_sandbox
+from bot.files import OutcomeFile
 from bot.slack.seal import Sealer
 
 log = logging.getLogger(__name__)
 Msg = dict[str, Any]
+# The message beside shared files is a chat message's text: kept well inside its 40,000 characters.
+COMMENT_MAX = 3000
 
 
 @dataclass
@@ -160,17 +164,20 @@ class Ui:
         else:
             self.dm(where.user, msg)
 
-    def upload(self, channel: str | None, user: str, filename: str, content: bytes, comment: str) -> str:
-        """A file in `channel` (files_upload_v2), or in `user`'s DMs when the bot cannot post there."""
-        prefix = "[sandbox] " if self.sandbox else ""
+    def upload(self, channel: str | None, user: str, files: Sequence[OutcomeFile], comment: str, *,
+               thread_ts: str | None = None) -> str:
+        """`files` shared in `channel` (in the thread of `thread_ts`) with `comment` beside them, through
+        files_upload_v2; in `user`'s DMs when there is no channel or the bot cannot post there. Returns
+        the channel they went to."""
+        uploads = [{"content": f.data, "filename": f.name, "title": f.title} for f in files]
+        text = ("[sandbox] " if self.sandbox else "") + limits.clip(comment, COMMENT_MAX)
         if channel:
             try:
-                self.client.files_upload_v2(channel=channel, filename=filename, content=content, title=filename,
-                                            initial_comment=prefix + comment)
+                self.client.files_upload_v2(channel=channel, file_uploads=uploads, initial_comment=text,
+                                            thread_ts=thread_ts)
                 return channel
             except SlackApiError as exc:  # not_in_channel, channel_not_found…: the user still gets it
                 log.info("cannot upload to %s (%s); sending a DM", channel, exc.response.get("error"))
         dm = self.dm_channel(user)
-        self.client.files_upload_v2(channel=dm, filename=filename, content=content, title=filename,
-                                    initial_comment=prefix + comment)
+        self.client.files_upload_v2(channel=dm, file_uploads=uploads, initial_comment=text)
         return dm

@@ -85,8 +85,19 @@ Blocks: a module named by `ViewSpec.blocks` (the event log: `blocks.events`) wit
         Export: buttons with action_id `unique_id(VIEW_EXPORT, fmt)` and value = format ("csv", "json").
         Refresh: a button with action_id `ActionId.VIEW_REFRESH`.
     def export(ctx: blocks.views.ViewContext, fmt: str) -> tuple[str, bytes]
-        (filename, content): the flow uploads it with files_upload_v2 to the channel the view was
-        opened from (or a DM) naming the record.
+        (filename, content): the flow uploads it with files_upload_v2 to the requester's DMs, naming
+        the record, through `bot.slack.files.deliver` (audited).
+
+Files (`bot.files`)
+-------------------
+Any command's result may carry files: `Outcome.files` (or a view result's `files` list), each a
+`bot.files.OutcomeFile(name, mime, title, content= or path=)`. The CLI writes them to `--out` (a path
+for one file, a directory for several; by default each under its own name in the current folder)
+and prints the paths; the action flow uploads them beside the outcome's message to the channel the
+command came from (the thread of a message shortcut's message), or the requester's DMs when there
+is none or the bot cannot post there (`bot.slack.files.deliver_outcome`). Every delivery is audited
+with the file's name, size, SHA-256 and where it went. Files to keep go through
+`bot.services.stored_files.keep` (the `files/` folder beside the database).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from bot.runner import audit, precheck_action, run_action
 from bot.services.labels import enrich, listed
 from bot.slack.deps import Deps
 from bot.slack.errors import describe
+from bot.slack.files import deliver_outcome
 from bot.slack.ui import Where
 from handlers.flows.common import Start, command_for, confirm_once, one_key
 
@@ -74,9 +75,13 @@ def _run(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
         deps.notifier.alert_retried(where.channel, where.message_ts, actor, f"{state.label}: {message}", ok=False)
         _show(deps, where, command.title, message, ok=False)
         return
-    deps.notifier.action_done(outcome, actor)
+    text = outcome.message
+    if outcome.files:
+        text = deliver_outcome(deps, actor, command, outcome)
+    else:
+        deps.notifier.action_done(outcome, actor)
     deps.notifier.alert_retried(where.channel, where.message_ts, actor, outcome.message, ok=True)
-    _show(deps, where, command.title, outcome.message, ok=True)
+    _show(deps, where, command.title, text, ok=True)
 
 
 def _show(deps: Deps, where: Where, title: str, text: str, *, ok: bool) -> None:

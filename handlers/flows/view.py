@@ -12,10 +12,12 @@ from blocks.status import loading_view
 from blocks.views import ViewContext, export_comment, export_empty, view_modal, view_module
 from bot.commands import Command
 from bot.errors import UsageError, echo
+from bot.files import OutcomeFile
 from bot.roles import Actor
 from bot.services.labels import label
 from bot.services.mirror import resolve
 from bot.slack.deps import Deps
+from bot.slack.files import deliver
 from bot.slack.payload import values as state_values
 from bot.slack.ui import Where
 from handlers.flows.common import Start, allowed, command_for, one_key, open_then
@@ -75,7 +77,9 @@ def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Wher
         if exported.rows == 0:
             deps.ui.dm(actor.id, export_empty(what, exported.filters))
             return
-        deps.ui.upload(None, actor.id, exported.filename, exported.content, export_comment(what, exported))
+        file = OutcomeFile(exported.filename, exported.mimetype, exported.filename, content=exported.content)
+        deliver(deps, actor, command, [file], export_comment(what, exported), record_type=state.record_type,
+                record_ids=[state.key] if state.key else [], to_requester_only=True)
 
     deps.work.run(where, upload)
 
