@@ -186,6 +186,18 @@ def _m009_swish_request(db: sqlite_utils.Database) -> None:
     db["swish_request"].create_index(["finished_at", "next_poll_at"])  # type: ignore[union-attr]
 
 
+def _m010_stored_files(db: sqlite_utils.Database) -> None:
+    """Files the bot keeps (an invoice's PDFs, from Billecta): the file is in the folder beside the
+    database (`bot.services.stored_files`), the row says which record and document it is, its name,
+    size and SHA-256. One row per (record, document): fetching again replaces it."""
+    db["stored_file"].create(  # type: ignore[union-attr]
+        {"id": int, "record_type": str, "record_key": str, "document": str, "billecta_file_id": str,
+         "name": str, "path": str, "mime": str, "title": str, "size": int, "sha256": str, "fetched_at": str},
+        pk="id",
+    )
+    db["stored_file"].create_index(["record_type", "record_key", "document"], unique=True)  # type: ignore[union-attr]
+
+
 def _m011_orderrow_position(db: sqlite_utils.Database) -> None:
     """Order rows keep their place on the invoice (`position`, 1… within the order), so a message row can go
     after a given row and the rows after it move down. Existing rows keep the order they had (by id); a
@@ -212,5 +224,6 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("007_job_item_amount", _m007_job_item_amount),
     ("008_job_item_error_kind", _m008_job_item_error_kind),
     ("009_swish_request", _m009_swish_request),
+    ("010_stored_files", _m010_stored_files),
     ("011_orderrow_position", _m011_orderrow_position),
 ]
