@@ -16,6 +16,7 @@ import pytest
 from bot.billecta.models import AmountView, SendReminderInvoiceView
 from bot.cli import main
 from bot.config import load_settings
+from bot.demo import link_demo
 from bot.files import OutcomeFile, save_files
 from bot.runtime import build_runtime
 from bot.sandbox import Sandbox
@@ -81,6 +82,7 @@ def test_out_names_the_file_or_the_folder_it_goes_in(workdir: Path, capsys: pyte
 def test_an_invoice_with_a_reminder_gives_two_files_in_a_directory(workdir: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     rt = build_runtime(load_settings(billecta_bot_db=workdir / "bot.db"))
+    link_demo(rt)
     try:
         aid = rt.store.find_by("invoice", "invoice_number", "1002")["action_public_id"]
         rt.billecta.send_reminder(SendReminderInvoiceView(invoice_action_public_id=aid,

@@ -35,6 +35,7 @@ from tests.slack.slack_rules import check_message, check_view
 # A record of the embedded demo (bot/sandbox/seed.py) each one-record command can act on, as
 # (record type, target). A command wired without one fails here: add the demo record it takes.
 SAMPLES: dict[str, tuple[str, str]] = {
+    "fetch-and-save-invoice-pdf": ("invoice", "1001"),
     "register-manual-payments": ("invoice", "1001"),
     "register-writeoff-payments": ("invoice", "1002"),
     "use-credit-on-invoice": ("invoice", "1006"),

@@ -38,7 +38,7 @@ def test_the_palette_offers_a_viewer_only_what_a_viewer_may_run() -> None:
     assert [o["value"] for o in commands["element"]["options"]] == ["show-event-log"]
     # Which operator commands there are grows with the registry: the ones a viewer is told about, by name.
     needs = _texts(view).split("Need the operator role: ", 1)[1].split(" (ask", 1)[0].split(", ")
-    assert {"use-credit", "payment", "dispute", "undispute", "pause", "resume"} <= set(needs)
+    assert {"pdf", "use-credit", "payment", "dispute", "undispute", "pause", "resume"} <= set(needs)
     assert "writeoff" in _texts(view).split("Need the admin role: ", 1)[1].split(" (ask", 1)[0].split(", ")
     palette = picker_view(PickerState(), viewer=viewer)
     [types] = [b for b in palette["blocks"] if b.get("block_id") == BlockId.PICKER_TYPE]
@@ -61,7 +61,7 @@ def test_the_palette_over_http_is_role_aware(stack: Stack) -> None:
 def test_help_marks_what_needs_a_role() -> None:
     text = str(help_blocks.overview(role=Role.VIEWER, grants="an admin (<@UADMIN>)")["blocks"])
     invoice = text.split("*invoice*: events · 🔒 operator: ", 1)[1].split(" · ", 2)
-    assert {"use-credit", "payment", "dispute", "undispute", "pause", "resume"} <= set(invoice[0].split(", "))
+    assert {"pdf", "use-credit", "payment", "dispute", "undispute", "pause", "resume"} <= set(invoice[0].split(", "))
     assert "writeoff" in invoice[1].removeprefix("🔒 admin: ").split(", ") and "<@UADMIN>" in text
     assert "needs the operator role" in str(help_blocks.for_type("invoice", role=Role.VIEWER)["blocks"])
     assert "🔒" not in str(help_blocks.for_type("invoice", role=Role.ADMIN)["blocks"])
@@ -70,5 +70,5 @@ def test_help_marks_what_needs_a_role() -> None:
 def test_did_you_mean_suggests_only_commands_the_user_can_run() -> None:
     assert "invoice pause" in closest("invoice paus", role=Role.OPERATOR)
     assert "invoice pause" not in closest("invoice paus", role=Role.VIEWER)
-    assert "invoice pdf" not in closest("invoice pdf2", role=Role.ADMIN)  # not available yet
+    assert "payment match" not in closest("payment mach", role=Role.ADMIN)  # not available yet
     assert "invoice events" in unknown("invoice evnts", Role.VIEWER)
