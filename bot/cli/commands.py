@@ -164,7 +164,8 @@ def _given(form: BaseModel, values: dict[str, str], currency: str | None) -> str
 
 
 RUN_HELP = """usage: billecta-bot run <type> <verb> <targets> [field=value …] [--yes] [--json] [--all|--changed]
-       [--detach]
+       [--detach] [--out PATH]
+       --out: where a command's file goes (invoice pdf: ./invoice-<number>.pdf); a directory for several
        billecta-bot run <type> <verb> --help   (what the command does and its form fields)
 `billecta-bot commands` lists the commands."""
 
