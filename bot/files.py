@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from bot.errors import UsageError
 
@@ -63,20 +63,10 @@ class OutcomeFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
-class CarriesFiles(Protocol):
-    """A command's result that has files to deliver (an Outcome, a report's result)."""
-
-    files: list[OutcomeFile]
-
-
-def files_of(result: Any) -> list[OutcomeFile]:
+def files_of(result: object) -> list[OutcomeFile]:
+    """The files a command's result carries: an Outcome's, or any result with a `files` list (a report)."""
     files = getattr(result, "files", None)
     return [f for f in files if isinstance(f, OutcomeFile)] if isinstance(files, list) else []
-
-
-def describe(file: OutcomeFile) -> str:
-    """'invoice-1001.pdf (24.1 kB, sha256 9f2c…)': what the audit and the CLI say of a file."""
-    return f"{file.name} ({size_text(file.size)}, sha256 {file.sha256})"
 
 
 def size_text(size: int) -> str:

@@ -32,12 +32,15 @@ PDF = "application/pdf"
 
 def precheck_pdf(rt: Runtime, invoice: dict[str, Any]) -> None:
     """Refuse, from a fresh read, an invoice Billecta has no PDF of (a draft), before anyone confirms."""
-    _documents(rt, fresh_view(rt, invoice), invoice)
+    _documents(rt, fresh_view(rt, invoice))
 
 
 def fetch_pdf(rt: Runtime, invoice: dict[str, Any], actor: Actor) -> Outcome:
     view = fresh_view(rt, invoice)
-    kept = [_fetch(rt, view, document, index, count) for document, index, count in _documents(rt, view, invoice)]
+    # Every document is downloaded and checked before any is kept: a refetch never leaves half old, half new.
+    fetched = [_fetch(rt, view, document, index, count) for document, index, count in _documents(rt, view)]
+    kept = [keep(rt, record_type="invoice", record_key=view.action_public_id, document=slot, file=file,
+                 billecta_file_id=file_id) for file, slot, file_id in fetched]
     number = _number(view)
     row = rt.store.find_by("invoice", "action_public_id", view.action_public_id)
     if row is not None:  # the invoice's own PDF, where the store's invoice row has always had room for it
@@ -47,23 +50,22 @@ def fetch_pdf(rt: Runtime, invoice: dict[str, Any], actor: Actor) -> Outcome:
         files=kept)
 
 
-def _documents(rt: Runtime, view: InvoiceActionView,
-               invoice: dict[str, Any]) -> list[tuple[InvoiceActionInvoiceView, int, int]]:
+def _documents(rt: Runtime, view: InvoiceActionView) -> list[tuple[InvoiceActionInvoiceView, int, int]]:
     """The documents that have a file, each with its position and how many there are; refuses an
     invoice with none, saying why and what to do."""
     name = f"Invoice {_number(view)}"
     if view.state.stage is enums.InvoiceStage.Created:
         raise InvoiceStateError(f"{name} is a draft that has not been attested yet, so Billecta has made no PDF "
-                                f"of it. {_how_to_attest(rt, view, invoice)}", key=_number(view))
+                                f"of it. {_how_to_attest(rt, view)}", key=_number(view))
     documents = [d for d in view.invoices if d.invoice_file is not None and d.invoice_file.file_public_id]
     if not documents:
         raise InvoiceStateError(f"{name} is {stage_words(view.state.stage)}, but Billecta has no PDF of it yet "
-                                "(it makes one when the invoice is sent). Try again in a few minutes.",
+                                "(it makes one once the invoice is attested and sent). Try again in a few minutes.",
                                 key=_number(view))
     return [(document, index, len(documents)) for index, document in enumerate(documents)]
 
 
-def _how_to_attest(rt: Runtime, view: InvoiceActionView, invoice: dict[str, Any]) -> str:
+def _how_to_attest(rt: Runtime, view: InvoiceActionView) -> str:
     order = rt.store.find_by("order", "billecta_id", view.action_public_id)
     if order is not None:
         return f"Attest it first: `order attest {order['id']}` (it books the invoice and sends it to the debtor)."
@@ -71,17 +73,16 @@ def _how_to_attest(rt: Runtime, view: InvoiceActionView, invoice: dict[str, Any]
 
 
 def _fetch(rt: Runtime, view: InvoiceActionView, document: InvoiceActionInvoiceView, index: int,
-           count: int) -> OutcomeFile:
+           count: int) -> tuple[OutcomeFile, str, str]:
+    """The document's PDF from the files endpoint, with its slot in the store and Billecta's file id."""
     file = document.invoice_file
     assert file is not None and file.file_public_id
     content = rt.billecta.get_file(file.file_public_id)
     if not content.startswith(b"%PDF"):
-        raise BillectaError(f"Billecta sent {_what(view, index, count)} of invoice {_number(view)} as "
-                            f"{len(content)} bytes that are not a PDF; nothing was kept. Try again later.")
+        raise BillectaError(f"The file Billecta sent for {_what(view, index, count)} ({len(content)} bytes) is not "
+                            "a PDF; nothing was kept. Try again later.")
     name, slot = _name(view, index, count)
-    made = OutcomeFile(name, PDF, _title(view, document, index, count), content=content)
-    return keep(rt, record_type="invoice", record_key=view.action_public_id, document=slot, file=made,
-                billecta_file_id=file.file_public_id)
+    return OutcomeFile(name, PDF, _title(view, document, index, count), content=content), slot, file.file_public_id
 
 
 def _number(view: InvoiceActionView) -> str:
@@ -99,9 +100,11 @@ def _name(view: InvoiceActionView, index: int, count: int) -> tuple[str, str]:
 
 
 def _what(view: InvoiceActionView, index: int, count: int) -> str:
+    """'invoice 1001', 'credit invoice 1006', 'the reminder of invoice 1002', 'reminder 2 of invoice 1002'."""
+    number = _number(view)
     if index == 0:
-        return "the credit invoice" if _is_credit(view) else "the invoice"
-    return "the reminder" if count == 2 else f"reminder {index}"
+        return f"{'credit invoice' if _is_credit(view) else 'invoice'} {number}"
+    return f"{'the reminder' if count == 2 else f'reminder {index}'} of invoice {number}"
 
 
 def _is_credit(view: InvoiceActionView) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from bot import commands as registry
 from bot.billecta.models import AmountView, InvoiceActionEntryView, InvoiceActionRecordView, SendReminderInvoiceView
 from bot.config import load_settings
 from bot.demo import mirror_demo_into_store
-from bot.errors import InvoiceStateError, NotInBillecta
+from bot.errors import BillectaError, InvoiceStateError, NotInBillecta
 from bot.roles import Actor, Role
 from bot.runner import precheck_action, run_action
 from bot.runtime import Runtime, build_runtime
@@ -45,6 +46,34 @@ class LosesFirstFileReply(httpx.BaseTransport):
                 self.lost += 1
                 raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
         return response
+
+
+class Rewrites(httpx.BaseTransport):
+    """Billecta's answers changed on the way: file downloads replaced by `file_body`, or the invoice's
+    documents shown without their InvoiceFile (attested, the PDF not made yet)."""
+
+    def __init__(self, inner: httpx.BaseTransport, *, file_body: bytes | None = None, no_files: bool = False) -> None:
+        self.inner, self.file_body, self.no_files = inner, file_body, no_files
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        response.read()
+        path = request.url.path
+        if self.file_body is not None and path.startswith("/v1/files/file/"):
+            return httpx.Response(200, content=self.file_body, headers={"Content-Type": "text/html"})
+        if self.no_files and path.startswith("/v1/invoice/action") and response.status_code == 200:
+            view = response.json()
+            for document in view.get("Invoices") or []:
+                document["InvoiceFile"] = None
+            return httpx.Response(200, json=view)
+        return response
+
+
+def rewritten(tmp_path: Path, box: Sandbox, **changes: Any) -> Runtime:
+    runtime = build_runtime(load_settings(billecta_bot_db=tmp_path / "bot.db"),
+                            transport=Rewrites(box.transport(), **changes))
+    mirror_demo_into_store(runtime)
+    return runtime
 
 
 @pytest.fixture
@@ -202,3 +231,26 @@ def test_served_over_http_the_sandbox_gives_the_same_pdf(tmp_path: Path, box: Sa
     pdf = read_pdf(file.data)
     assert pdf.title == "Invoice 1001" and "1001" in pdf.text
     assert file.path is not None and file.path.read_bytes() == file.data
+
+
+def test_an_answer_that_is_not_a_pdf_is_refused_and_keeps_nothing(tmp_path: Path, box: Sandbox) -> None:
+    runtime = rewritten(tmp_path, box, file_body=b"<html>Gateway timeout</html>")
+    try:
+        with pytest.raises(BillectaError, match=r"sent for invoice 1001 \(28 bytes\) is not a PDF; nothing was kept"):
+            fetch(runtime, "1001")
+        assert not runtime.store.rows("stored_file") and not (tmp_path / "files").exists()
+        assert [r["outcome"] for r in runtime.store.rows("audit", "command = 'invoice pdf'")] == ["failed"]
+    finally:
+        runtime.close()
+
+
+def test_an_attested_invoice_whose_pdf_billecta_has_not_made_yet_says_to_try_again(tmp_path: Path,
+                                                                                  box: Sandbox) -> None:
+    runtime = rewritten(tmp_path, box, no_files=True)
+    try:
+        with pytest.raises(InvoiceStateError) as caught:
+            precheck_action(runtime, PDF, "1001", OPERATOR)
+    finally:
+        runtime.close()
+    assert caught.value.user_message == ("Invoice 1001 is sent, but Billecta has no PDF of it yet (it makes one "
+                                         "once the invoice is attested and sent). Try again in a few minutes.")
