@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -117,12 +118,14 @@ def _write(path: Path, data: bytes) -> Path:
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """`data` at `path` through a temporary file renamed over it: a reader sees the old file or the new
-    one, never half of one (a refetch replaces a kept PDF while Slack may be reading it)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    one, never half of one (a refetch replaces a kept PDF while Slack may be reading it). The temporary
+    name is unique, so two threads writing the same file at once each rename a whole one."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
-        temporary.write_bytes(data)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(temporary, path)
     except OSError:
-        temporary.unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
         raise
     return path

@@ -153,3 +153,15 @@ def test_a_bot_process_against_the_served_sandbox_writes_the_pdf(tmp_path: Path)
     assert done.stdout.strip().splitlines()[-1] == str(tmp_path / "from-http.pdf")
     assert read_pdf((tmp_path / "from-http.pdf").read_bytes()).title == "Invoice 1001"
     assert os.path.getsize(tmp_path / "from-http.pdf") > 2000
+
+
+def test_files_written_at_once_by_many_threads_are_each_whole(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.files import write_atomic
+
+    versions = [bytes([n]) * 200_000 for n in range(16)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda data: write_atomic(tmp_path / "same.pdf", data), versions))
+    assert (tmp_path / "same.pdf").read_bytes() in versions
+    assert [p.name for p in tmp_path.iterdir()] == ["same.pdf"]
