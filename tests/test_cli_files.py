@@ -165,3 +165,17 @@ def test_files_written_at_once_by_many_threads_are_each_whole(tmp_path: Path) ->
         list(pool.map(lambda data: write_atomic(tmp_path / "same.pdf", data), versions))
     assert (tmp_path / "same.pdf").read_bytes() in versions
     assert [p.name for p in tmp_path.iterdir()] == ["same.pdf"]
+
+
+def test_a_views_out_writes_the_files_its_export_buttons_send(workdir: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "run", "invoice", "events", "1001", "--out", "log")
+    assert status == 0, err
+    written = [Path(line) for line in out.strip().splitlines()[-2:]]
+    assert [p.parent for p in written] == [workdir / "log"] * 2
+    assert sorted(p.suffix for p in written) == [".csv", ".json"]
+    csv_file = next(p for p in written if p.suffix == ".csv")
+    assert csv_file.name.startswith("events-invoice-1001-") and csv_file.read_bytes().count(b"\r\n") > 1
+    assert json.loads(next(p for p in written if p.suffix == ".json").read_text())
+    assert sorted(r["detail"].rsplit(" · to ", 1)[1] for r in deliveries(workdir)) == sorted(map(str, written))
+    assert {r["command"] for r in deliveries(workdir)} == {"invoice events"}

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from blocks.views import ViewContext, view_module
 from bot import commands as registry
 from bot.billecta import probe
 from bot.billecta.endpoints import Confidence, Endpoint
@@ -21,7 +22,7 @@ from bot.commands import Command, Kind
 from bot.config import Settings
 from bot.demo import link_demo
 from bot.errors import InvoiceStateError, UsageError
-from bot.files import audit_delivery, files_of, save_files
+from bot.files import OutcomeFile, audit_delivery, files_of, save_files
 from bot.forms import form_help
 from bot.grammar import Invocation, one_target, parse_words
 from bot.roles import Actor, shell_actor
@@ -101,9 +102,10 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
     key = one_target(command, record_type, target_words)
     if command.kind is Kind.VIEW:
         result = run_view(rt, command, record_type, key, actor, dict(values))
-        written = deliver_files(rt, command, record_type, actor, result, args.out)
         print_view(result, args.json, values)
-        _print_written(written, args.json)
+        files = view_exports(command, record_type, key, result, values) if args.out else files_of(result)
+        _print_written(deliver_files(rt, command, record_type, actor, files, args.out, [key] if key else []),
+                       args.json)
         return 0
     assert key is not None
     if command.kind is Kind.DIALOG:
@@ -119,7 +121,8 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
         record = _precheck(rt, command, key, actor)
         _confirm(command, 1, record_line(command.record_type, record), args.yes)
         outcome = run_action(rt, command, key, actor)
-    _print_outcome(outcome, args.json, deliver_files(rt, command, record_type, actor, outcome, args.out))
+    written = deliver_files(rt, command, record_type, actor, outcome.files, args.out, outcome.record_ids)
+    _print_outcome(outcome, args.json, written)
     return 0
 
 
@@ -166,6 +169,7 @@ def _given(form: BaseModel, values: dict[str, str], currency: str | None) -> str
 RUN_HELP = """usage: billecta-bot run <type> <verb> <targets> [field=value …] [--yes] [--json] [--all|--changed]
        [--detach] [--out PATH]
        --out: where a command's file goes (invoice pdf: ./invoice-<number>.pdf); a directory for several
+              (a view writes its exports there: run invoice events 1001 --out DIR)
        billecta-bot run <type> <verb> --help   (what the command does and its form fields)
 `billecta-bot commands` lists the commands."""
 
@@ -214,19 +218,30 @@ def _print_written(written: list[Path], as_json: bool) -> None:
         print(path, file=sys.stderr if as_json else sys.stdout)
 
 
-def deliver_files(rt: Runtime, command: Command, record_type: str, actor: Actor, result: object,
-                  out: str | None) -> list[Path]:
-    """Write the files a result carries to `--out` (bot.files.save_files) and audit each one."""
-    files, name = files_of(result), display_name(command, record_type)
+def view_exports(command: Command, record_type: str, key: str | None, result: object,
+                 options: dict[str, str]) -> list[OutcomeFile]:
+    """A view's files for --out: those its result carries, else the files its exports make (the event
+    log's CSV and JSON, a report's) with the options given, as Slack's export buttons would send them;
+    empty ones are left out."""
+    if files_of(result):
+        return files_of(result)
+    ctx = ViewContext(command, f"{record_type} {key}" if key else None, result, dict(options))
+    made = [view_module(command).export(ctx, fmt) for fmt in command.view.exports]
+    return [exported.as_file() for exported in made if exported.rows]
+
+
+def deliver_files(rt: Runtime, command: Command, record_type: str, actor: Actor, files: list[OutcomeFile],
+                  out: str | None, record_ids: list[str]) -> list[Path]:
+    """Write a command's files to `--out` (bot.files.save_files) and audit each one."""
+    name = display_name(command, record_type)
     if not files:
         if out:
             print(f"--out {out}: `{name}` made no file, so nothing was written.", file=sys.stderr)
         return []
     written = save_files(files, out)
-    ids = list(getattr(result, "record_ids", []) or [])
     for file, path in zip(files, written, strict=True):
         audit_delivery(rt.store, file, str(path.resolve()), actor=actor.id, source=actor.source,
-                       command=name, record_type=record_type, record_ids=ids)
+                       command=name, record_type=record_type, record_ids=record_ids)
     return written
 
 

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from bot.files import OutcomeFile
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -27,6 +29,10 @@ class ExportFile(NamedTuple):
     mimetype: str
     rows: int  # records in the file (0: there is nothing to send)
     filters: Mapping[str, str] | None = None  # what narrowed it (option name → value), said beside the file
+
+    def as_file(self) -> OutcomeFile:
+        """The export as a file to deliver (bot.files): Slack uploads it, the CLI writes it to --out."""
+        return OutcomeFile(self.filename, self.mimetype, self.filename, content=self.content)
 
 
 def safe_cell(value: Any) -> str:

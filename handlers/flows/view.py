@@ -12,7 +12,6 @@ from blocks.status import loading_view
 from blocks.views import ViewContext, export_comment, export_empty, view_modal, view_module
 from bot.commands import Command
 from bot.errors import UsageError, echo
-from bot.files import OutcomeFile
 from bot.roles import Actor
 from bot.services.labels import label
 from bot.services.mirror import resolve
@@ -77,9 +76,8 @@ def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Wher
         if exported.rows == 0:
             deps.ui.dm(actor.id, export_empty(what, exported.filters))
             return
-        file = OutcomeFile(exported.filename, exported.mimetype, exported.filename, content=exported.content)
-        deliver(deps, actor, command, [file], export_comment(what, exported), record_type=state.record_type,
-                record_ids=[state.key] if state.key else [], to_requester_only=True)
+        deliver(deps, actor, command, [exported.as_file()], export_comment(what, exported),
+                record_type=state.record_type, record_ids=[state.key] if state.key else [], to_requester_only=True)
 
     deps.work.run(where, upload)
 
