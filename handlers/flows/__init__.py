@@ -93,10 +93,11 @@ Files (`bot.files`)
 Any command's result may carry files: `Outcome.files` (or a view result's `files` list), each a
 `bot.files.OutcomeFile(name, mime, title, content= or path=)`. The CLI writes them to `--out` (a path
 for one file, a directory for several; by default each under its own name in the current folder)
-and prints the paths (a view without files of its own writes its `export` formats there instead); the action flow uploads them beside the outcome's message to the channel the
-command came from (the thread of a message shortcut's message), or the requester's DMs when there
-is none or the bot cannot post there (`bot.slack.files.deliver_outcome`). Every delivery is audited
-with the file's name, size, SHA-256 and where it went. Files to keep go through
+and prints the paths; a view without files of its own writes its `export` formats there instead.
+The action flow uploads them beside the outcome's message to the channel the command came from (the
+thread of a message shortcut's message), or the requester's DMs when there is none or the bot
+cannot post there (`bot.slack.files.deliver_outcome`). Every delivery is audited with the file's
+name, size, SHA-256 and where it went. Files to keep go through
 `bot.services.stored_files.keep` (the `files/` folder beside the database).
 """
 
