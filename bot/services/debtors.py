@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from bot.billecta import enums
 from bot.billecta.models import DebtorView
 from bot.errors import BillectaNotFound, BillectaRejected
-from bot.services import ItemResult, known
+from bot.services import ItemResult, known, stored_files
 from bot.services.labels import label
 from bot.services.mirror import resolve_source
 from bot.store import SyncStatus
@@ -115,7 +115,7 @@ def anonymize_debtor(rt: Runtime, record_id: str, *, resumed: bool = False) -> I
 
 def _erase_locally(rt: Runtime, debtor_id: int, billecta_id: str | None, name: str) -> None:
     """The debtor row, the mirrored invoices, cases and payments that show its name, job labels naming it,
-    and its cached event log (fetched again from Billecta when next asked for)."""
+    its cached event log (fetched again from Billecta when next asked for) and its invoices' kept PDFs."""
     store = rt.store
     with store.transaction():
         store.update("debtor", debtor_id, {"name": name, **dict.fromkeys(_LOCAL_PERSONAL)})
@@ -130,3 +130,5 @@ def _erase_locally(rt: Runtime, debtor_id: int, billecta_id: str | None, name: s
             store.db.execute("UPDATE payment SET sender_name = ? WHERE debtor_public_id = ? "
                              "AND sender_name IS NOT NULL", [name, billecta_id])
             store.db.execute("DELETE FROM event WHERE object_type = 'debtor' AND object_key = ?", [billecta_id])
+    if billecta_id:
+        stored_files.forget_invoices_of(store, billecta_id)  # the kept PDFs carry the name and address too

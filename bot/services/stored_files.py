@@ -7,6 +7,7 @@ are kept relative to the folder, so moving the database with its folder keeps th
 
 from __future__ import annotations
 
+import json
 import tempfile
 import weakref
 from pathlib import Path
@@ -66,3 +67,18 @@ def kept_files(store: Store, record_type: str, record_key: str) -> list[dict[str
     root = files_dir(store)
     rows = store.rows("stored_file", "record_type = ? AND record_key = ?", [record_type, record_key], order_by="id")
     return [{**row, "full_path": root / row["path"]} for row in rows]
+
+
+def forget_invoices_of(store: Store, debtor_public_id: str) -> int:
+    """Delete the kept files of a debtor's invoices (an anonymized debtor's PDFs name and address them);
+    Billecta's own copies stay and can be fetched again. Returns how many files went."""
+    root = files_dir(store)
+    with store.transaction():
+        rows = store.rows("stored_file", "record_type = 'invoice' AND record_key IN "
+                          "(SELECT action_public_id FROM invoice WHERE debtor_public_id = ?)", [debtor_public_id])
+        store.db.execute("DELETE FROM stored_file WHERE id IN (SELECT value FROM json_each(?))",
+                         [json.dumps([row["id"] for row in rows])])
+        store.db.execute("UPDATE invoice SET pdf_path = NULL WHERE debtor_public_id = ?", [debtor_public_id])
+    for row in rows:
+        (root / row["path"]).unlink(missing_ok=True)
+    return len(rows)

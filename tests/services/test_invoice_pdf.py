@@ -254,3 +254,18 @@ def test_an_attested_invoice_whose_pdf_billecta_has_not_made_yet_says_to_try_aga
         runtime.close()
     assert caught.value.user_message == ("Invoice 1001 is sent, but Billecta has no PDF of it yet (it makes one "
                                          "once the invoice is attested and sent). Try again in a few minutes.")
+
+
+def test_anonymizing_the_debtor_deletes_the_kept_pdfs_of_its_invoices(rt: Runtime) -> None:
+    from bot.services.debtors import anonymize_debtor
+
+    (kept,) = fetch(rt, "1001").files
+    (other,) = fetch(rt, "1002").files  # Anna Andersson's, not Nordic Café's
+    invoice = rt.store.find_by("invoice", "invoice_number", "1001")
+    debtor = rt.store.find_by("debtor", "billecta_id", invoice["debtor_public_id"])
+    anonymize_debtor(rt, str(debtor["id"]))
+    assert kept.path is not None and not kept.path.exists()
+    assert not kept_files(rt.store, "invoice", invoice["action_public_id"])
+    assert rt.store.find_by("invoice", "invoice_number", "1001")["pdf_path"] is None
+    assert other.path is not None and other.path.exists()
+    assert [r["name"] for r in rt.store.rows("stored_file")] == ["invoice-1002.pdf"]
