@@ -7,7 +7,6 @@ are kept relative to the folder, so moving the database with its folder keeps th
 
 from __future__ import annotations
 
-import json
 import tempfile
 import weakref
 from pathlib import Path
@@ -73,11 +72,11 @@ def forget_invoices_of(store: Store, debtor_public_id: str) -> int:
     """Delete the kept files of a debtor's invoices (an anonymized debtor's PDFs name and address them);
     Billecta's own copies stay and can be fetched again. Returns how many files went."""
     root = files_dir(store)
+    theirs = ("record_type = 'invoice' AND record_key IN "
+              "(SELECT action_public_id FROM invoice WHERE debtor_public_id = ?)")
     with store.transaction():
-        rows = store.rows("stored_file", "record_type = 'invoice' AND record_key IN "
-                          "(SELECT action_public_id FROM invoice WHERE debtor_public_id = ?)", [debtor_public_id])
-        store.db.execute("DELETE FROM stored_file WHERE id IN (SELECT value FROM json_each(?))",
-                         [json.dumps([row["id"] for row in rows])])
+        rows = store.rows("stored_file", theirs, [debtor_public_id])
+        store.db.execute(f"DELETE FROM stored_file WHERE {theirs}", [debtor_public_id])
         store.db.execute("UPDATE invoice SET pdf_path = NULL WHERE debtor_public_id = ?", [debtor_public_id])
     for row in rows:
         (root / row["path"]).unlink(missing_ok=True)
