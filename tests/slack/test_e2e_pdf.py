@@ -38,7 +38,11 @@ def delivered(stack: Stack) -> list[dict[str, Any]]:
 
 
 def test_the_pdf_is_uploaded_to_the_channel_with_the_outcome_beside_it_and_audited(stack: Stack) -> None:
+    before = len(stack.billecta.calls)
     final = run_pdf(stack, "1001")
+    asked = stack.billecta.calls[before:]
+    # Reads only: the invoice before confirming, again when confirmed, then its one file.
+    assert {method for method, _ in asked} == {"GET"} and stack.billecta.count("GET", "/v1/files/file/") == 1
     (shared,) = stack.fake.uploaded().values()
     assert (shared.filename, shared.channel, shared.thread_ts) == ("invoice-1001.pdf", CHANNEL, None)
     assert plain(shared.title or "") == "Invoice 1001 · Nordic Café AB · 1 250,00 kr · due 22 Dec"
