@@ -115,7 +115,7 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
         _confirm(command, 1, f"{record_label(command.record_type, dialog.record)} ({given}{left})", args.yes)
         outcome = run_dialog(rt, dialog, actor)
         if outcome.details.get("swish_request_id") and not outcome.details.get("repeated"):
-            _print_outcome(outcome, args.json)
+            _print_outcome(outcome, args.json, [])
             return _follow_swish(rt, int(outcome.details["swish_request_id"]), args)
     else:
         record = _precheck(rt, command, key, actor)
