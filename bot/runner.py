@@ -23,6 +23,7 @@ from bot.errors import (
     BotError,
     NotFound,
     NotInBillecta,
+    StillRunning,
     Unexpected,
     Unresolved,
     UsageError,
@@ -322,6 +323,8 @@ def run_dialog(rt: Runtime, dialog: Dialog, actor: Actor, *, attempt: str | None
     try:
         outcome = once.run_once(rt.store, key, lambda o: service(rt, dialog.record, dialog.form, actor, o),
                                 _bound_check(rt, command, dialog.record), subject)
+    except StillRunning:
+        raise  # a second delivery of a submission that is running: the running one is audited when it ends
     except BotError as exc:
         ended = "unknown" if isinstance(exc, Unresolved) else "refused" if exc.is_refusal else "failed"
         audit(rt, command, actor, [dialog.key], ended, exc.user_message)

@@ -314,6 +314,9 @@ def test_a_request_lost_before_billecta_is_sent_again_on_the_resubmit(rt: Runtim
 def test_a_submission_still_running_is_not_sent_twice(rt: Runtime) -> None:
     row = invoice(rt)
     assert rt.store.claim(f"dialog:{PAYMENT.slug}:1001:k")  # this (live) process holds it
+    audited = len(rt.store.rows("audit"))
     with pytest.raises(StillRunning, match="right now"):
         pay(rt, row, form(prepare(rt, row)), "k")
     assert paid(rt, row) == 0
+    # A second delivery is not an attempt of its own: the running one is audited when it ends.
+    assert len(rt.store.rows("audit")) == audited
