@@ -15,6 +15,7 @@ from bot.errors import UsageError
 from bot.roles import Role
 from bot.services import (
     articles,
+    collection,
     credit,
     creditor,
     debtors,
@@ -206,7 +207,10 @@ COMMANDS: tuple[Command, ...] = (
                             blocks="blocks.forms.swish")),
     Command(18, "send-to-debt-collection", "invoice", "debt-collection", "Send to debt collection", D,
             ADMIN, "Send {label} to debt collection. The debtor receives a collection notice.",
-            dangerous=True),
+            dangerous=True,
+            spec=DialogSpec(collection.DebtCollectionForm, collection.send_to_debt_collection,
+                            prepare=collection.prepare, check=collection.find_case,
+                            blocks="blocks.forms.debt_collection")),
     Command(19, "debtcollection-postpone-next-event", "debtcollection", "postpone", "Postpone next event",
             D, OPERATOR, "Postpone the next event of {label}."),
     Command(20, "cancel-debtcollection", "debtcollection", "cancel", "Cancel debt collection", A, ADMIN,
