@@ -251,6 +251,10 @@ COMMANDS: tuple[Command, ...] = (
                                                   options=events.OPTIONS, exports=("csv", "json"))),
 )
 
+# Reversible changes: the command that undoes each (its result offers an Undo for a few minutes).
+UNDONE_BY = {"pause-invoice": "resume-paused-invoice", "resume-paused-invoice": "pause-invoice",
+             "dispute-invoice": "cancel-disputed-invoice", "cancel-disputed-invoice": "dispute-invoice"}
+
 RECORD_TYPES = records.NAMES
 
 
@@ -269,6 +273,13 @@ def by_slug(slug: str) -> Command | None:
         if slug in (command.slug, command.full_seed_id):
             return command
     return None
+
+
+def undone_by(command: Command) -> Command | None:
+    """The command that undoes `command`'s change, when it is reversible and available."""
+    slug = UNDONE_BY.get(command.slug)
+    found = by_slug(slug) if slug else None
+    return found if found is not None and found.available else None
 
 
 def find(record_type: str, verb: str) -> Command:

@@ -24,8 +24,9 @@ from collections.abc import Callable
 from typing import Any
 
 from blocks import notices
-from blocks.metadata import FlowState
+from blocks.metadata import FlowState, UndoState
 from blocks.swish import swish_message
+from blocks.undo import undone_followup, undone_message, with_undo, without_undo
 from bot.commands import Command
 from bot.config import Settings
 from bot.jobs.model import Job, JobItem
@@ -177,7 +178,26 @@ class SlackNotifier(Notifier):
             self.outbox.post(actor.channel, msg, thread_ts=actor.thread_ts, dm_user=actor.id)
             if actor.channel == self.settings.notify_channel:
                 return
-        self._post(self.settings.notify_channel, msg)
+        undo = outcome.details.get("undo")  # a reversible change: the channel's post offers its Undo too
+        if undo:
+            self._post(self.settings.notify_channel, with_undo(msg, undo), ref=UndoState.unpack(undo).ref)
+        else:
+            self._post(self.settings.notify_channel, msg)
+
+    def undone(self, ref: str, actor: Actor, outcome: str) -> None:
+        """Edit the undone result in place (no Undo, who undid it) and say it in its thread."""
+        content = self.outbox.content(ref)
+        if content is None:
+            return
+        self.outbox.edit(ref, undone_message(content, actor.id, outcome))
+        where = self.outbox.posted(ref)
+        if where is not None:
+            self.outbox.post(where["channel"], undone_followup(actor.id, outcome), thread_ts=where["ts"])
+
+    def undo_expired(self, ref: str) -> None:
+        content = self.outbox.content(ref)
+        if content is not None:
+            self.outbox.edit(ref, without_undo(content))
 
     def action_failed(self, command: Command, actor: Actor, message: str) -> None:
         keys = find_ids(message, command.record_type)
