@@ -69,7 +69,7 @@ def _percentage(text: str) -> Decimal:
     if value <= 0 or value > INTEREST_MAX:
         raise _error(f"The interest percentage must be above 0 and at most {INTEREST_MAX}; for no interest "
                      f"write {NO_INTEREST}.")
-    return value.normalize() if value == value.to_integral() else value
+    return Decimal(f"{value.normalize():f}")  # 8.50 → 8.5, 10 → 10 (never 1E+1)
 
 
 def interest_text(kind: InterestType | str | None, percentage: Decimal | float | str | None) -> str:
@@ -77,8 +77,7 @@ def interest_text(kind: InterestType | str | None, percentage: Decimal | float |
     kind = InterestType(kind) if kind else InterestType.NoInterest
     if kind is InterestType.NoInterest or percentage in (None, ""):
         return NO_INTEREST
-    value = Decimal(str(percentage))
-    plain = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    plain = f"{Decimal(str(percentage)).normalize():f}"
     return f"ref+{plain}" if kind is InterestType.AboveEffectiveReference else plain
 
 
@@ -91,7 +90,7 @@ def interest_words(text: str) -> str:
     kind, percentage = interest_terms(text)
     if kind is InterestType.NoInterest:
         return "no interest"
-    shown = f"{percentage}".replace(".", ",")
+    shown = f"{percentage:f}".replace(".", ",")
     if kind is InterestType.AboveEffectiveReference:
         return f"the reference rate + {shown} % a year"
     return f"{shown} % a year (fixed)"

@@ -20,7 +20,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.sandbox import DEMO, Sandbox
 from bot.services import Outcome
 from bot.services.collection import find_case, prepare
-from bot.services.collection_form import DebtCollectionForm, interest_terms
+from bot.services.collection_form import DebtCollectionForm, interest_terms, interest_words
 from bot.services.mirror import resolve
 from bot.store import Store
 
@@ -100,6 +100,8 @@ def test_reference_and_reason_lengths_and_an_empty_reason() -> None:
     ("reference + 8,5 %", InterestType.AboveEffectiveReference, Decimal("8.5"), "ref+8.5"),
     ("8 above reference", InterestType.AboveEffectiveReference, Decimal(8), "ref+8"),
     ("12", InterestType.Fixed, Decimal(12), "12"),
+    ("10", InterestType.Fixed, Decimal(10), "10"),
+    ("ref+8,50", InterestType.AboveEffectiveReference, Decimal("8.5"), "ref+8.5"),
     ("fixed 9.75%", InterestType.Fixed, Decimal("9.75"), "9.75"),
     ("none", InterestType.NoInterest, None, "none"),
     ("No interest", InterestType.NoInterest, None, "none"),
@@ -108,6 +110,7 @@ def test_interest_as_billecta_models_it(typed: str, kind: InterestType, percenta
                                         text: str) -> None:
     form = DebtCollectionForm.parse({"interest": typed}, PREPARED)
     assert form.interest == text and interest_terms(text) == (kind, percentage)
+    assert "E+" not in interest_words(text)
 
 
 @pytest.mark.parametrize(("typed", "says"), [
