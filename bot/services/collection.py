@@ -65,7 +65,7 @@ def _due(view: InvoiceActionView) -> dt.date | None:
 
 
 def _command(verb: str, key: str) -> str:
-    return f"`/billecta invoice {verb} {key}`"
+    return f"`invoice {verb} {key}`"
 
 
 def collection_refusal(view: InvoiceActionView, key: str) -> Refusal | None:
@@ -83,7 +83,7 @@ def collection_refusal(view: InvoiceActionView, key: str) -> Refusal | None:
     if stage is InvoiceStage.SentToDebtCollection or view.debt_collection_action_public_id:
         case = view.debt_collection_action_public_id or ""
         return Refusal(f"{name} is already in debt collection (case {case}). Follow the case with "
-                       f"`/billecta debtcollection events {key}`.")
+                       f"`debtcollection events {key}`.")
     if view.action_type is ActionType.CreditInvoiceAction:
         return Refusal(f"{name} is a credit invoice; there is no debt to collect.")
     if view.is_disputed:
@@ -184,7 +184,7 @@ def _opened(rt: Runtime, record: dict[str, Any], before: InvoiceActionView, case
     else:
         message += (f" A collection notice goes to {debtor} by {method}; the case's amounts could not be read "
                     "from Billecta just now.")
-    message += f" Interest: {interest_words(form.interest)}. Follow it with `/billecta debtcollection events {number}`."
+    message += f" Interest: {interest_words(form.interest)}. Follow it with `debtcollection events {number}`."
     return Outcome(message, "invoice", [number], details={
         "case_id": case_id, "debtcollection_id": row["id"], "currency": currency,
         "debt_minor": case.debt_amount.value if case and case.debt_amount else before.current_amount.value,

@@ -55,7 +55,7 @@ def _confirm(deps: Deps, state: FlowState, where: Where, actor: Actor) -> None:
     except BotError as exc:
         if not is_refusal(exc):
             raise
-        _refused(deps, where, command.title, exc, state, actor)
+        refused(deps, where, command.title, exc, state, actor)
         return
     [row] = enrich(deps.rt.store, command.record_type, [row])
     state.label = listed(command.record_type, row)
@@ -80,7 +80,7 @@ def _run(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
         outcome = run_action(deps.rt, command, state.key or "", actor)
     except Exception as exc:
         if is_refusal(exc):  # audited as refused by run_action; an answer for the requester, not a new alert
-            text = _refused(deps, where, command.title, exc, state, actor)
+            text = refused(deps, where, command.title, exc, state, actor)
             deps.notifier.alert_retried(where.channel, where.message_ts, actor, f"{state.label}: {text}", ok=False)
             return
         message = describe(exc)
@@ -126,7 +126,7 @@ def _show(deps: Deps, where: Where, title: str, text: str, *, ok: bool) -> None:
     deps.ui.show(where, outcome_message(text, ok=ok), status_view=result_view(title, text, ok=ok))
 
 
-def _refused(deps: Deps, where: Where, title: str, exc: BaseException, state: FlowState, actor: Actor) -> str:
+def refused(deps: Deps, where: Where, title: str, exc: BaseException, state: FlowState, actor: Actor) -> str:
     """Billecta's rules say no: tell the requester (the text returned), offering the command that applies
     if they may run it."""
     text = describe(exc)

@@ -134,8 +134,8 @@ def test_several_bad_fields_are_reported_together() -> None:
 
 @pytest.mark.parametrize(("role", "says", "instead"), [
     ("open", "is not overdue: it is due on", None),
-    ("paused", "is paused: resume it first (`/billecta invoice resume 1003`)", "resume"),
-    ("disputed", "is disputed: end the dispute first (`/billecta invoice undispute 1004`)", "undispute"),
+    ("paused", "is paused: resume it first (`invoice resume 1003`)", "resume"),
+    ("disputed", "is disputed: end the dispute first (`invoice undispute 1004`)", "undispute"),
     ("in_debt_collection", "is already in debt collection (case ", None),
     ("completed", "is completed; there is nothing left to collect", None),
     ("draft", "is a draft: attest and send it first", None),
@@ -151,7 +151,7 @@ def test_a_not_yet_due_invoice_names_the_day_it_can_go_and_the_reminder(rt: Runt
     with pytest.raises(InvoiceStateError) as caught:
         prepare(rt, resolve(rt, "invoice", "1001"))
     assert "can go to debt collection from" in caught.value.user_message
-    assert "`/billecta invoice reminder 1001`" in caught.value.user_message
+    assert "`invoice reminder 1001`" in caught.value.user_message
 
 
 def test_an_overdue_invoice_paused_or_disputed_since_is_refused(rt: Runtime) -> None:

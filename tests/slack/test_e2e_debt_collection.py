@@ -10,7 +10,7 @@ from typing import Any
 from blocks.ids import ActionId
 
 from .conftest import Stack
-from .payloads import field
+from .payloads import field, find_element
 
 ADMIN = "UADMIN"
 
@@ -106,3 +106,17 @@ def test_only_an_admin_may_send_to_collection(stack: Stack) -> None:
     stack.settle()
     said = str(stack.responses(response_url)) + reply.text
     assert "admin" in said.lower() and not stack.fake.calls("views.open", ok=True)
+
+
+def test_a_paused_invoice_is_offered_resume_instead_of_the_form(stack: Stack) -> None:
+    reply, _ = stack.client.command("invoice debt-collection 1003", user=ADMIN)
+    stack.settle()
+    view_id = str(stack.fake.calls("views.update", ok=True)[-1].args["view_id"])
+    shown = stack.fake.view(view_id)
+    offer = find_element(shown["blocks"], ActionId.OPEN_COMMAND)
+    assert offer["text"]["text"] == "Resume invoice" and "resume it first" in _text(shown["blocks"])
+    stack.client.view_action(view_id, offer["action_id"], action_value=offer["value"].rpartition("~")[0],
+                             user=ADMIN)
+    stack.settle()
+    confirm = stack.fake.view(view_id)
+    assert confirm["callback_id"] == "action-confirm-view" and "Resume invoice 1003" in _text(confirm["blocks"])
