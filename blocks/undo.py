@@ -12,6 +12,7 @@ from typing import Any
 from blocks import limits
 from blocks.common import Block, actions, button, context, message, section
 from blocks.ids import ActionId
+from blocks.status import result_view
 
 UNDONE = "↩️"
 
@@ -65,6 +66,12 @@ def result_message(text: str, value: str | None) -> dict[str, Any]:
     """The requester's result of a reversible change, with its Undo while it lasts."""
     msg = message(text, [section(f"✅ {text}")])
     return with_undo(msg, value) if value else msg
+
+
+def result_view_with_undo(title: str, text: str, value: str | None) -> Block:
+    """The result in the modal the change was confirmed in, with its Undo while it lasts."""
+    view = result_view(title, text)
+    return {**view, "blocks": [*view["blocks"], actions(undo_button(value))]} if value else view
 
 
 def expired_text(command_name: str, key: str) -> str:

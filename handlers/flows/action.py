@@ -18,7 +18,7 @@ from blocks import limits
 from blocks.confirm import action_message, action_view
 from blocks.metadata import FlowState, UndoState
 from blocks.status import outcome_message, refused_message, refused_view, result_view
-from blocks.undo import result_message, undone_message
+from blocks.undo import result_message, result_view_with_undo, undone_message
 from bot import commands as registry
 from bot.commands import Command
 from bot.errors import BotError, InvoiceStateError, is_refusal
@@ -97,7 +97,7 @@ def _run(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
     deps.notifier.alert_retried(where.channel, where.message_ts, actor, outcome.message, ok=True)
     _undone(deps, state, actor, outcome)
     deps.ui.show(where, result_message(outcome.message, undo),
-                 status_view=result_view(command.title, outcome.message, ok=True))
+                 status_view=result_view_with_undo(command.title, outcome.message, undo))
 
 
 def _undo_for(deps: Deps, command: Command, state: FlowState, outcome: Outcome, actor: Actor) -> str | None:

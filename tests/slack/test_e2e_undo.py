@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from blocks.ids import ActionId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.metadata import UndoState
 from handlers import undo as undo_handler
 
 from .conftest import Stack
-from .payloads import find_element
+from .payloads import field, find_element
 
 
 def _text(msg: Any) -> str:
@@ -137,3 +137,29 @@ def test_an_undo_after_the_state_changed_elsewhere_is_refused_by_the_resume_prec
     stack.settle()
     said = _text(stack.responses(undo_url)[-1])
     assert "is not paused, so there is nothing to resume" in said and ActionId.ACTION_CONFIRM not in said
+
+
+def test_in_the_palette_the_result_modal_offers_undo_and_it_continues_there(stack: Stack) -> None:
+    stack.client.command("")
+    stack.settle()
+    view_id = stack.fake.opened()
+    chosen = {**field(BlockId.PICKER_TYPE, ActionId.PICKER_TYPE, "static_select", "invoice"),
+              **field(BlockId.PICKER_COMMAND, ActionId.PICKER_COMMAND, "static_select", "pause-invoice"),
+              **field(BlockId.PICKER_RECORD, ActionId.PICKER_RECORD, "external_select", "1001")}
+    stack.client.view_action(view_id, ActionId.PICKER_TYPE, block_id=BlockId.PICKER_TYPE, values=chosen)
+    stack.settle()
+    stack.client.submit(view_id, chosen)
+    stack.settle()
+    assert stack.fake.view(view_id)["callback_id"] == CallbackId.ACTION_CONFIRM
+    stack.client.submit(view_id)
+    stack.settle()
+    result = stack.fake.view(view_id)
+    assert "invoice 1001 is paused" in _text(result["blocks"]) and _is_paused(stack)
+    undo = find_element(result["blocks"], ActionId.UNDO)
+    stack.client.view_action(view_id, ActionId.UNDO, action_value=undo["value"].rpartition("~")[0])
+    stack.settle()
+    asked = stack.fake.view(view_id)
+    assert asked["callback_id"] == CallbackId.ACTION_CONFIRM and "Resume" in _text(asked) and _is_paused(stack)
+    stack.client.submit(view_id)
+    stack.settle()
+    assert not _is_paused(stack) and "invoice 1001 is resumed" in _text(stack.fake.view(view_id)["blocks"])
