@@ -82,7 +82,7 @@ def collection_refusal(view: InvoiceActionView, key: str) -> Refusal | None:
         return Refusal(f"{name} is a draft: attest and send it first; only an overdue invoice goes to collection.")
     if stage is InvoiceStage.SentToDebtCollection or view.debt_collection_action_public_id:
         case = view.debt_collection_action_public_id or ""
-        return Refusal(f"{name} is already in debt collection (case {case}). Follow the case with "
+        return Refusal(f"{name} is already in debt collection (debtcollection {case}). Follow the case with "
                        f"`debtcollection events {key}`.")
     if view.action_type is ActionType.CreditInvoiceAction:
         return Refusal(f"{name} is a credit invoice; there is no debt to collect.")

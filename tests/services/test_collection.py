@@ -136,7 +136,7 @@ def test_several_bad_fields_are_reported_together() -> None:
     ("open", "is not overdue: it is due on", None),
     ("paused", "is paused: resume it first (`invoice resume 1003`)", "resume"),
     ("disputed", "is disputed: end the dispute first (`invoice undispute 1004`)", "undispute"),
-    ("in_debt_collection", "is already in debt collection (case ", None),
+    ("in_debt_collection", "is already in debt collection (debtcollection ", None),
     ("completed", "is completed; there is nothing left to collect", None),
     ("draft", "is a draft: attest and send it first", None),
     ("credit", "nothing left to collect", None),
