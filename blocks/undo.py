@@ -32,6 +32,11 @@ def with_undo(msg: dict[str, Any], value: str) -> dict[str, Any]:
     return message(str(msg.get("text") or ""), blocks)
 
 
+def has_undo(msg: dict[str, Any]) -> bool:
+    return any(element.get("action_id") == ActionId.UNDO for block in msg.get("blocks") or []
+               if block.get("type") == "actions" for element in block.get("elements") or [])
+
+
 def without_undo(msg: dict[str, Any]) -> dict[str, Any]:
     """`msg` without its Undo button (a row left empty goes too)."""
     blocks = []

@@ -5,12 +5,14 @@ expired Undo names the command to run and loses its button; a viewer's Undo is r
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.metadata import UndoState
+from bot.slack.notifier import SlackNotifier
 from handlers import undo as undo_handler
 
 from .conftest import Stack
@@ -163,3 +165,24 @@ def test_in_the_palette_the_result_modal_offers_undo_and_it_continues_there(stac
     stack.client.submit(view_id)
     stack.settle()
     assert not _is_paused(stack) and "invoice 1001 is resumed" in _text(stack.fake.view(view_id)["blocks"])
+
+
+def _slack_notifier(stack: Stack) -> SlackNotifier:
+    notifier: Any = stack.bot.deps.notifier
+    while not isinstance(notifier, SlackNotifier):
+        notifier = notifier.inner
+    return notifier
+
+
+def test_expired_undo_buttons_are_taken_off_the_channels_posts(stack: Stack) -> None:
+    _paused(stack)
+    posted = _notify_post(stack, "invoice 1001 is paused")
+    notifier = _slack_notifier(stack)
+    assert notifier.expire_undos() == 0, "not before it expires"
+    later = datetime.now(UTC) + timedelta(minutes=stack.bot.deps.settings.undo_minutes, seconds=1)
+    assert notifier.expire_undos(later) == 1
+    stack.settle()
+    updates = [c.args for c in stack.fake.calls("chat.update", ok=True) if c.args["ts"] == posted.result["ts"]]
+    assert updates and ActionId.UNDO not in _text(updates[-1]["blocks"])
+    assert "invoice 1001 is paused" in updates[-1]["text"] and ActionId.OPEN_EVENTS in _text(updates[-1]["blocks"])
+    assert notifier.expire_undos(later) == 0, "once"
