@@ -258,3 +258,14 @@ def collection_entry(rt: Runtime) -> Any:
     from bot.billecta.models import DebtCollectionFromInvoiceEntryView
 
     return DebtCollectionFromInvoiceEntryView(source_public_id=resolve(rt, "invoice", "1002")["action_public_id"])
+
+
+def test_the_event_logs_name_who_sent_it_to_collection_not_the_api(rt: Runtime) -> None:
+    from bot.runner import run_view
+
+    send(rt)
+    for record_type in ("invoice", "debtcollection"):
+        log = run_view(rt, registry.find(record_type, "events"), record_type, "1002", ADMIN)
+        kinds = {"invoice": "SentToDebtCollection", "debtcollection": "Created"}
+        event = next(e for e in log.events if e.event_type == kinds[record_type])
+        assert event.asked_by == "UADMIN", (record_type, event)
