@@ -59,7 +59,7 @@ def test_help_names_the_fields(workdir: Path, capsys: pytest.CaptureFixture[str]
     ("reference=" + "r" * 51, "reference: Use at most 50 characters"),
     ("reason= ", "reason: Say what the claim is for"),
     ("interest=lots", "interest: 'lots' is not an interest rate"),
-    ("colour=red", "has no field colour"),
+    ("colour=red", "has no field `colour`"),
 ])
 def test_bad_input_is_named_by_field(workdir: Path, capsys: pytest.CaptureFixture[str], word: str, says: str) -> None:
     status, _, err = run(capsys, "run", "invoice", "debt-collection", "1002", word, "--yes")
