@@ -7,6 +7,11 @@ outcome; the notifier posts it to the channels.
 
 A refusal (a paused invoice asked to pause) is an answer to the requester, with a button for the
 command that applies; it is audited as refused and never alerted, since a retry cannot change it.
+
+A reversible change's result (pause ↔ resume, dispute ↔ undispute: `commands.UNDONE_BY`) offers an Undo
+for `UNDO_MINUTES`, on the requester's result and the channel's post. Pressed (handlers/undo.py), it
+starts the opposite command here (`start_undo`): the same role check, fresh precheck and confirmation;
+once that has run, both results say they were undone.
 """
 
 from __future__ import annotations
