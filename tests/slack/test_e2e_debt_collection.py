@@ -120,3 +120,15 @@ def test_a_paused_invoice_is_offered_resume_instead_of_the_form(stack: Stack) ->
     stack.settle()
     confirm = stack.fake.view(view_id)
     assert confirm["callback_id"] == "action-confirm-view" and "Resume invoice 1003" in _text(confirm["blocks"])
+
+
+def test_a_lost_reply_in_slack_opens_one_case_and_says_it_was_sent(stack: Stack) -> None:
+    view_id = _open(stack, "1002")
+    stack.sandbox.set_faults(lose_next=1, lose_reply_mode="503")
+    stack.client.submit(view_id, _values(), user=ADMIN)
+    stack.settle()
+    assert stack.sandbox.faults.lose_next == 0, "the write's reply was lost"
+    result = _text(stack.fake.view(view_id)["blocks"])
+    assert "Sent invoice 1002 to debt collection: debtcollection" in result, result
+    assert len(stack.sandbox._store.find("debtcollection")) == 2  # the demo's 1007 and this one
+    assert not stack.posts("CALERT")
