@@ -16,7 +16,7 @@ from slack_bolt import Ack, App
 from blocks.common import context, message
 from blocks.ids import ActionId
 from blocks.metadata import UndoState
-from blocks.undo import expired_message, expired_text, result_message, without_undo
+from blocks.undo import expired_message, expired_text, result_message
 from bot.roles import Actor
 from bot.slack import payload
 from bot.slack.deps import Deps
@@ -42,19 +42,21 @@ def on_undo(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, 
     ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
     where = payload.where(body)
     if now() > undo.until:
-        _expired(deps, undo, command.name, ephemeral, where.response_url, where)
+        _expired(deps, undo, command.name, where, ephemeral=ephemeral)
         return
     allowed(command, actor)  # before anything is shown: a viewer's Undo is refused here
     start = Start(command, with_channel(actor, where.channel), where, command.record_type, [undo.key])
     action_flow.start_undo(deps, start, undo, where.response_url if ephemeral else None)
 
 
-def _expired(deps: Deps, undo: UndoState, name: str, ephemeral: bool, reply: str | None, where: Where) -> None:
-    """Name the command that applies, and take the button off the message it was pressed on."""
-    if ephemeral and reply:
-        shown = without_undo(result_message(undo.text, None))
-        text = expired_text(name, undo.key)
-        deps.ui.respond(reply, message(shown["text"], [*shown["blocks"], context(text)]), replace=True)
+def _expired(deps: Deps, undo: UndoState, name: str, where: Where, *, ephemeral: bool) -> None:
+    """Name the command that applies, and take the button off the message it was pressed on: the
+    requester's result says it in place; on the channel's post the presser is told."""
+    if ephemeral and where.response_url:
+        shown = result_message(undo.text, None)
+        deps.ui.respond(where.response_url, message(shown["text"], [*shown["blocks"],
+                                                                    context(expired_text(name, undo.key))]),
+                        replace=True)
         return
     if undo.ref:
         deps.notifier.undo_expired(undo.ref)
