@@ -14,7 +14,6 @@ collection once, and the case's id is then on the invoice.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot import timefmt
@@ -37,7 +36,7 @@ from bot.services.collection_form import (
     interest_text,
     interest_words,
 )
-from bot.services.invoices import fresh_view
+from bot.services.invoices import Refusal, fresh_view
 from bot.services.labels import label, stage_words
 from bot.services.mirror import mirror_debtcollection, mirror_invoice
 from bot.timefmt import format_day
@@ -50,12 +49,6 @@ STATUTORY_FEE_MINOR = {"SEK": 18_000}
 DEFAULT_TERMS_DAYS = 10  # what Billecta uses when the creditor has no DebtCollectionPaymentTermsInDays
 
 __all__ = ["DebtCollectionForm", "collection_refusal", "find_case", "prepare", "send_to_debt_collection"]
-
-
-@dataclass(frozen=True)
-class Refusal:
-    message: str
-    instead: str | None = None  # the invoice verb that applies now, for a button where one is offered
 
 
 def _due(view: InvoiceActionView) -> dt.date | None:
