@@ -22,6 +22,7 @@ from bot.services.collection_form import (
     REASON_MAX,
     REFERENCE_MAX,
     interest_words,
+    method_value,
 )
 
 FIELDS = ("delivery_method", "reference", "reason", "interest")
@@ -55,7 +56,7 @@ def _next_steps(prepared: dict[str, Any], values: dict[str, Any]) -> str:
     """What Billecta does once this is submitted, with the figures it will use."""
     currency = prepared.get("currency")
     debtor = _escape(str(prepared.get("debtor") or "the debtor"))
-    method = METHOD_WORDS.get(str(values.get("delivery_method") or ""), "the method chosen below").lower()
+    method = METHOD_WORDS.get(method_value(values.get("delivery_method")) or "", "the method chosen below").lower()
     lines = [f"*What happens next*\n• Billecta opens a debt-collection case and sends {debtor} a collection "
              f"notice (inkassokrav) by {method}."]
     fee = prepared.get("fee_minor")
@@ -83,7 +84,7 @@ def _method(values: dict[str, Any]) -> Block:
     options = [option(words, method.value) for method, words in DELIVERY_METHODS]
     element: Block = {"type": "static_select", "options": options,
                       "placeholder": plain("How the notice is sent", limits.PLACEHOLDER),
-                      **initial_option(options, values.get("delivery_method"))}
+                      **initial_option(options, method_value(values.get("delivery_method")))}
     return _input("delivery_method", "Send the collection notice by", element,
                   hint="Prefilled with how the invoice was sent.")
 

@@ -36,6 +36,14 @@ _METHOD_ALIASES = {
     "einvoice": DeliveryMethod.EInvoice, "e-invoice": DeliveryMethod.EInvoice,
 }
 METHOD_CHOICES = "Email (e-mail), Mail (letter by post), Kivra, EInvoice (e-invoice)"
+
+
+def method_value(text: object) -> str | None:
+    """Billecta's name of a delivery method typed in words or as its name ('post' → 'Mail'), else None."""
+    method = _METHOD_ALIASES.get(str(text or "").strip().lower())
+    return method.value if method else None
+
+
 REFERENCE_MAX = 50
 REASON_MAX = 200
 INTEREST_MAX = Decimal(100)
@@ -145,9 +153,10 @@ class DebtCollectionForm(BaseModel):
         text = str(value.value if isinstance(value, DeliveryMethod) else value or "").strip()
         if not text:
             raise _error(f"Choose how the debtor gets the collection notice: {METHOD_CHOICES}.")
-        method = _METHOD_ALIASES.get(text.lower())
-        if method is None:
+        name = method_value(text)
+        if name is None:
             raise _error(f"{text!r} is not a way to send a collection notice; use one of {METHOD_CHOICES}.")
+        method = DeliveryMethod(name)
         context = _context(info)
         debtor = context.get("debtor") or "The debtor"
         if method is DeliveryMethod.Email and context.get("debtor_email") is False:

@@ -132,3 +132,14 @@ def test_a_lost_reply_in_slack_opens_one_case_and_says_it_was_sent(stack: Stack)
     assert "Sent invoice 1002 to debt collection: debtcollection" in result, result
     assert len(stack.sandbox._store.find("debtcollection")) == 2  # the demo's 1007 and this one
     assert not stack.posts("CALERT")
+
+
+def test_fields_typed_after_the_slash_command_prefill_the_form(stack: Stack) -> None:
+    reply, _ = stack.client.command("invoice debt-collection 1002 delivery_method=post interest=10", user=ADMIN)
+    assert reply.status == 200
+    stack.settle()
+    form = stack.fake.view(str(stack.fake.calls("views.update", ok=True)[-1].args["view_id"]))
+    inputs = {b["block_id"]: b for b in form["blocks"] if b.get("type") == "input"}
+    assert inputs["delivery_method"]["element"]["initial_option"]["value"] == "Mail"
+    assert inputs["interest"]["element"]["initial_value"] == "10"
+    assert "by letter by post" in _text(form["blocks"]) and "10 % a year (fixed)" in _text(form["blocks"])
