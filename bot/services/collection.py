@@ -36,9 +36,10 @@ from bot.services.collection_form import (
     interest_text,
     interest_words,
 )
-from bot.services.invoices import Refusal, fresh_view
+from bot.services.invoices import fresh_view
 from bot.services.labels import label, stage_words
 from bot.services.mirror import mirror_debtcollection, mirror_invoice
+from bot.services.next_event import capital, closed_refusal, key_of, paused_or_disputed
 from bot.timefmt import format_day
 
 if TYPE_CHECKING:
@@ -57,52 +58,37 @@ def _due(view: InvoiceActionView) -> dt.date | None:
     return timefmt.local(moment).date() if moment else None
 
 
-def _command(verb: str, key: str) -> str:
-    return f"`invoice {verb} {key}`"
-
-
-def collection_refusal(view: InvoiceActionView, key: str) -> Refusal | None:
+def collection_refusal(view: InvoiceActionView, name: str) -> InvoiceStateError | None:
     """Why the invoice cannot go to debt collection now, with what applies instead; None when it can.
 
-    Billecta's `CanSendToDebtCollection` decides; the state only picks the words."""
-    name = f"Invoice {view.invoice_number or key}"
-    stage, due, today = view.state.stage, _due(view), timefmt.today()
-    late = due is not None and today > due
-    not_due = "" if late or due is None else f" It is due on {format_day(due)}."
-    if view.is_closed:
-        return Refusal(f"{name} is {stage_words(stage)}; there is nothing left to collect.")
-    if stage is InvoiceStage.Created:
-        return Refusal(f"{name} is a draft: attest and send it first; only an overdue invoice goes to collection.")
-    if stage is InvoiceStage.SentToDebtCollection or view.debt_collection_action_public_id:
-        case = view.debt_collection_action_public_id or ""
-        return Refusal(f"{name} is already in debt collection (debtcollection {case}). Follow the case with "
-                       f"`debtcollection events {key}`.")
-    if view.action_type is ActionType.CreditInvoiceAction:
-        return Refusal(f"{name} is a credit invoice; there is no debt to collect.")
-    if view.is_disputed:
-        return Refusal(f"{name} is disputed: end the dispute first ({_command('undispute', key)}), then send it "
-                       f"to collection.{not_due}", "undispute")
-    if view.state.is_paused:
-        return Refusal(f"{name} is paused: resume it first ({_command('resume', key)}), then send it to "
-                       f"collection.{not_due}", "resume")
-    if view.can_send_to_debt_collection:
-        return None
-    if due is not None and not late:
-        return Refusal(f"{name} is not overdue: it is due on {format_day(due)} and can go to debt collection "
-                       f"from {format_day(due + dt.timedelta(days=1))}. Once it is overdue, the usual first step "
-                       f"is a reminder ({_command('reminder', key)}).")
+    Billecta's `CanSendToDebtCollection` decides; the state only picks the words (closed, draft, in
+    collection, paused and disputed as the reminder and postpone commands say them)."""
+    key, who, due, today = key_of(view), capital(name), _due(view), timefmt.today()
+    refusal = closed_refusal(view, name, "there is nothing left to collect.",
+                             "only an invoice that was sent and is overdue can go to debt collection.",
+                             f"it went there already, as debtcollection {{case}}. Follow the case with "
+                             f"`/billecta debtcollection events {key}`.")
+    if refusal is None and view.action_type is ActionType.CreditInvoiceAction:
+        refusal = InvoiceStateError(f"{who} is a credit invoice; there is no debt to collect.")
+    refusal = refusal or paused_or_disputed(view, name, "it cannot go to debt collection")
+    if refusal is not None or view.can_send_to_debt_collection:
+        return refusal
+    if due is not None and today <= due:
+        return InvoiceStateError(
+            f"{who} is not overdue: it is due on {format_day(due)} and can go to debt collection from "
+            f"{format_day(due + dt.timedelta(days=1))}. Once it is overdue, the usual first step is a reminder "
+            f"(`/billecta invoice reminder {key}`).")
     if view.current_amount.value <= 0:
-        return Refusal(f"{name} has nothing left to pay; there is nothing to collect.")
-    return Refusal(f"Billecta does not allow sending {name.lower()} to debt collection while it is "
-                   f"{stage_words(stage)}.")
+        return InvoiceStateError(f"{who} has nothing left to pay; there is nothing to collect.")
+    return InvoiceStateError(f"Billecta does not allow sending {name} to debt collection while it is "
+                             f"{stage_words(view.state.stage)}.")
 
 
 def _checked_view(rt: Runtime, record: dict[str, Any]) -> InvoiceActionView:
     view = fresh_view(rt, record)
-    key = str(record.get("invoice_number") or view.invoice_number or view.action_public_id)
-    refused = collection_refusal(view, key)
-    if refused is not None:
-        raise InvoiceStateError(refused.message, instead=refused.instead, key=key)
+    refusal = collection_refusal(view, label("invoice", record))
+    if refusal is not None:
+        raise refusal
     return view
 
 
@@ -177,7 +163,7 @@ def _opened(rt: Runtime, record: dict[str, Any], before: InvoiceActionView, case
     else:
         message += (f" A collection notice goes to {debtor} by {method}; the case's amounts could not be read "
                     "from Billecta just now.")
-    message += f" Interest: {interest_words(form.interest)}. Follow it with `debtcollection events {number}`."
+    message += f" Interest: {interest_words(form.interest)}. Follow it with `/billecta debtcollection events {number}`."
     return Outcome(message, "invoice", [number], details={
         "case_id": case_id, "debtcollection_id": row["id"], "currency": currency,
         "debt_minor": case.debt_amount.value if case and case.debt_amount else before.current_amount.value,

@@ -134,11 +134,13 @@ def test_several_bad_fields_are_reported_together() -> None:
 
 @pytest.mark.parametrize(("role", "says", "instead"), [
     ("open", "is not overdue: it is due on", None),
-    ("paused", "is paused: resume it first (`invoice resume 1003`)", "resume"),
-    ("disputed", "is disputed: end the dispute first (`invoice undispute 1004`)", "undispute"),
-    ("in_debt_collection", "is already in debt collection (debtcollection ", None),
+    ("paused", "is paused, so it cannot go to debt collection. Resume it first "
+               "(`/billecta invoice resume 1003`)", "resume"),
+    ("disputed", "is disputed, so it cannot go to debt collection. End the dispute first "
+                 "(`/billecta invoice undispute 1004`)", "undispute"),
+    ("in_debt_collection", "is in debt collection: it went there already, as debtcollection ", None),
     ("completed", "is completed; there is nothing left to collect", None),
-    ("draft", "is a draft: attest and send it first", None),
+    ("draft", "is a draft that has not been attested yet", None),
     ("credit", "nothing left to collect", None),
 ])
 def test_each_state_is_refused_with_what_applies(rt: Runtime, role: str, says: str, instead: str | None) -> None:
@@ -151,17 +153,17 @@ def test_a_not_yet_due_invoice_names_the_day_it_can_go_and_the_reminder(rt: Runt
     with pytest.raises(InvoiceStateError) as caught:
         prepare(rt, resolve(rt, "invoice", "1001"))
     assert "can go to debt collection from" in caught.value.user_message
-    assert "`invoice reminder 1001`" in caught.value.user_message
+    assert "`/billecta invoice reminder 1001`" in caught.value.user_message
 
 
 def test_an_overdue_invoice_paused_or_disputed_since_is_refused(rt: Runtime) -> None:
     row = resolve(rt, "invoice", "1002")
     rt.billecta.pause_invoice(row["action_public_id"])
-    with pytest.raises(InvoiceStateError, match="resume it first"):
+    with pytest.raises(InvoiceStateError, match="Resume it first"):
         prepare(rt, row)
     rt.billecta.resume_invoice(row["action_public_id"])
     rt.billecta.dispute_invoice(row["action_public_id"])
-    with pytest.raises(InvoiceStateError, match="end the dispute first"):
+    with pytest.raises(InvoiceStateError, match="End the dispute first"):
         prepare(rt, row)
 
 
@@ -193,7 +195,7 @@ def test_the_case_is_opened_linked_and_found_by_the_invoice_number(rt: Runtime, 
     assert resolve(rt, "invoice", "1002")["stage"] == "SentToDebtCollection"
     audited = rt.store.rows("audit", "command = 'invoice debt-collection'", order_by="id desc", limit=1)[0]
     assert audited["outcome"] == "ok" and case_id in audited["detail"]
-    with pytest.raises(InvoiceStateError, match="already in debt collection"):
+    with pytest.raises(InvoiceStateError, match="in debt collection: it went there already"):
         send(rt, attempt="k2")
     assert cases(sandbox) == before + 1
 

@@ -92,8 +92,8 @@ def _refusal(stack: Stack, number: str) -> str:
 
 
 def test_every_refused_state_is_answered_before_the_form(stack: Stack) -> None:
-    for number, says in (("1001", "is not overdue"), ("1003", "resume it first"), ("1004", "end the dispute first"),
-                         ("1007", "already in debt collection"), ("1008", "nothing left to collect"),
+    for number, says in (("1001", "is not overdue"), ("1003", "Resume it first"), ("1004", "End the dispute first"),
+                         ("1007", "it went there already"), ("1008", "nothing left to collect"),
                          ("1010", "is a draft")):
         shown = _refusal(stack, number)
         assert says in shown and "delivery_method" not in shown, (number, shown)
@@ -114,7 +114,7 @@ def test_a_paused_invoice_is_offered_resume_instead_of_the_form(stack: Stack) ->
     view_id = str(stack.fake.calls("views.update", ok=True)[-1].args["view_id"])
     shown = stack.fake.view(view_id)
     offer = find_element(shown["blocks"], ActionId.OPEN_COMMAND)
-    assert offer["text"]["text"] == "Resume invoice" and "resume it first" in _text(shown["blocks"])
+    assert offer["text"]["text"] == "Resume invoice" and "Resume it first" in _text(shown["blocks"])
     stack.client.view_action(view_id, offer["action_id"], action_value=offer["value"].rpartition("~")[0],
                              user=ADMIN)
     stack.settle()
