@@ -38,7 +38,7 @@ def test_sent_from_the_shell_with_fields_as_words(workdir: Path, capsys: pytest.
     assert status == 0, err
     result = json.loads(out)
     assert result["message"].startswith("Sent invoice 1002 to debt collection: debtcollection ")
-    assert "by letter by post" in result["message"] and result["details"]["fee_minor"] == 18_000
+    assert "by letter;" in result["message"] and result["details"]["fee_minor"] == 18_000
     case_id = result["details"]["case_id"]
     status, out, err = run(capsys, "run", "debtcollection", "events", "1002")
     assert status == 0 and f"debtcollection {case_id}" in out, err

@@ -24,7 +24,7 @@ from bot.billecta.models import (
     DefaultActionConfigView,
     InvoiceActionView,
 )
-from bot.errors import BotError, InvoiceStateError
+from bot.errors import BotError, InvalidInput, InvoiceStateError
 from bot.money import format_amount
 from bot.once import Found, Once
 from bot.roles import Actor
@@ -40,6 +40,7 @@ from bot.services.invoices import fresh_view
 from bot.services.labels import label, stage_words
 from bot.services.mirror import mirror_debtcollection, mirror_invoice
 from bot.services.next_event import capital, closed_refusal, key_of, paused_or_disputed
+from bot.services.reminder_form import unreachable
 from bot.timefmt import format_day
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     number = str(view.invoice_number or record.get("invoice_number") or view.action_public_id)
     due = _due(view)
     method = view.delivery_method or config.delivery_method
+    missing = _unreachable(view)
     terms = config.debt_collection_payment_terms_in_days or DEFAULT_TERMS_DAYS
     return {
         "record": label("invoice", record), "currency": currency,
@@ -109,14 +111,22 @@ def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
         "due_date": due.isoformat() if due else None,
         "days_late": (timefmt.today() - due).days if due else None,
         "debtor": debtor.name if debtor and debtor.name else record.get("debtor_name"),
-        "debtor_email": bool(debtor and (debtor.email or debtor.contact_email)) if debtor else None,
-        "debtor_address": bool(debtor and debtor.address and debtor.zip_code and debtor.city) if debtor else None,
-        "fee_minor": STATUTORY_FEE_MINOR.get(currency), "terms_days": terms,
-        "delivery_method": method.value if method and method.value in METHOD_WORDS else DeliveryMethod.Mail.value,
+        "unreachable": missing, "fee_minor": STATUTORY_FEE_MINOR.get(currency), "terms_days": terms,
+        "delivery_method": method.value if method and method.value in METHOD_WORDS and method.value not in missing
+        else DeliveryMethod.Mail.value,
         "reference": config.our_reference or None,
         "reason": config.reason_description or f"Unpaid invoice {number}",
         "interest": interest_text(config.interest_type, config.interest_percentage),
     }
+
+
+def _unreachable(view: InvoiceActionView) -> dict[str, str]:
+    """The offered methods that cannot reach the debtor, with why (the reminder form's rule)."""
+    debtor = view.debtor
+    if debtor is None:
+        return {}
+    found = unreachable(debtor.name or "The debtor", debtor.email or debtor.contact_email, debtor.phone)
+    return {method: why for method, why in found.items() if method in METHOD_WORDS}
 
 
 def _entry(view: InvoiceActionView, form: DebtCollectionForm, config: DefaultActionConfigView) -> \
@@ -136,6 +146,9 @@ def send_to_debt_collection(rt: Runtime, record: dict[str, Any], form: DebtColle
                             once: Once) -> Outcome:
     """Open the case once (`bot.once`), checked against a fresh read (the form may be minutes old)."""
     view = _checked_view(rt, record)
+    why = _unreachable(view).get(form.delivery_method or "")
+    if why:  # the debtor changed since the form was opened, or the command line named that method
+        raise InvalidInput(why, field_errors={"delivery_method": why})
     config = rt.billecta.get_default_config()
     entry = _entry(view, form, config)
     name = label("invoice", record)

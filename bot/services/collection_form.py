@@ -21,21 +21,19 @@ from pydantic_core import PydanticCustomError
 
 from bot.billecta.enums import DeliveryMethod, InterestType
 from bot.forms import validate_form
+from bot.services.reminder_form import method_words
 
-# The ways Billecta can send a collection notice, in words. SMS and "Manually" are not a claim letter.
-DELIVERY_METHODS: tuple[tuple[DeliveryMethod, str], ...] = (
-    (DeliveryMethod.Email, "E-mail"),
-    (DeliveryMethod.Mail, "Letter by post"),
-    (DeliveryMethod.Kivra, "Kivra (digital mailbox)"),
-    (DeliveryMethod.EInvoice, "E-invoice (the debtor's bank)"),
-)
+# The ways Billecta can send a collection notice, worded as the reminder form words them. SMS and
+# "Manually" are not a claim letter.
+COLLECTION_METHODS = (DeliveryMethod.Email, DeliveryMethod.Mail, DeliveryMethod.Kivra, DeliveryMethod.EInvoice)
+DELIVERY_METHODS: tuple[tuple[DeliveryMethod, str], ...] = tuple((m, method_words(m)) for m in COLLECTION_METHODS)
 METHOD_WORDS = {method.value: words for method, words in DELIVERY_METHODS}
 _METHOD_ALIASES = {
     "email": DeliveryMethod.Email, "e-mail": DeliveryMethod.Email, "mail": DeliveryMethod.Mail,
     "post": DeliveryMethod.Mail, "letter": DeliveryMethod.Mail, "kivra": DeliveryMethod.Kivra,
     "einvoice": DeliveryMethod.EInvoice, "e-invoice": DeliveryMethod.EInvoice,
 }
-METHOD_CHOICES = "Email (e-mail), Mail (letter by post), Kivra, EInvoice (e-invoice)"
+METHOD_CHOICES = "Email (e-mail), Mail (letter), Kivra, EInvoice (e-invoice)"
 
 
 def method_value(text: object) -> str | None:
@@ -157,12 +155,9 @@ class DebtCollectionForm(BaseModel):
         if name is None:
             raise _error(f"{text!r} is not a way to send a collection notice; use one of {METHOD_CHOICES}.")
         method = DeliveryMethod(name)
-        context = _context(info)
-        debtor = context.get("debtor") or "The debtor"
-        if method is DeliveryMethod.Email and context.get("debtor_email") is False:
-            raise _error(f"{debtor} has no e-mail address in Billecta; choose Mail (letter by post).")
-        if method is DeliveryMethod.Mail and context.get("debtor_address") is False:
-            raise _error(f"{debtor} has no postal address in Billecta; choose another way or add the address.")
+        why = (_context(info).get("unreachable") or {}).get(method.value)
+        if why:  # the reminder form's rule (reminder_form.unreachable): one place says who cannot be reached
+            raise _error(why)
         return method.value
 
     @field_validator("reference", mode="before")

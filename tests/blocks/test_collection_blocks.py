@@ -25,8 +25,8 @@ from tests.slack.slack_rules import check_any
 GOLDEN = Path(__file__).parent / "golden"
 PREPARED: dict[str, Any] = {
     "record": "invoice 1002", "currency": "SEK", "remaining_minor": 431250, "remaining": "4\u00a0312,50\u00a0kr",
-    "due_date": "2026-11-17", "days_late": 14, "debtor": "Anna Andersson", "debtor_email": True,
-    "debtor_address": True, "fee_minor": 18000, "terms_days": 10, "delivery_method": "Email", "reference": None,
+    "due_date": "2026-11-17", "days_late": 14, "debtor": "Anna Andersson", "unreachable": {},
+    "fee_minor": 18000, "terms_days": 10, "delivery_method": "Email", "reference": None,
     "reason": "Unpaid invoice 1002", "interest": "ref+8",
 }
 COMMAND = by_slug("send-to-debt-collection")
@@ -59,7 +59,7 @@ def test_form_golden_and_its_inputs_are_the_form_fields() -> None:
 
 def test_what_happens_next_follows_the_values_typed() -> None:
     text = _text(form_view(_ctx({"delivery_method": "Mail", "interest": "12"}), "{}"))
-    assert "collection notice (inkassokrav) by letter by post" in text and "12 % a year (fixed)" in text
+    assert "collection notice (inkassokrav) by letter." in text and "12 % a year (fixed)" in text
     assert "The statutory collection fee of 180,00\u00a0kr" in text and "14 days overdue" in text
     no_fee = form_view(FormContext(COMMAND, "invoice 1002", {**PREPARED, "fee_minor": None, "currency": "EUR"},  # type: ignore[arg-type]
                                    {}, {}), "{}")

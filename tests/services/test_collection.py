@@ -26,8 +26,8 @@ from bot.store import Store
 
 ADMIN = Actor("UADMIN", Role.ADMIN, "slack", name="Ada Admin")
 COLLECT = registry.find("invoice", "debt-collection")
-PREPARED = {"record": "invoice 1002", "currency": "SEK", "debtor": "Anna Andersson", "debtor_email": True,
-            "debtor_address": True, "delivery_method": "Email", "reason": "Unpaid invoice 1002",
+PREPARED = {"record": "invoice 1002", "currency": "SEK", "debtor": "Anna Andersson", "unreachable": {},
+            "delivery_method": "Email", "reason": "Unpaid invoice 1002",
             "interest": "ref+8", "reference": None}
 
 
@@ -77,14 +77,12 @@ def test_delivery_methods_in_words_or_billectas_names(typed: str, method: str) -
 
 
 def test_bad_delivery_methods_are_refused_under_the_field() -> None:
-    assert "Email (e-mail), Mail (letter by post), Kivra, EInvoice" in field_error("delivery_method",
-                                                                                  delivery_method="fax")
+    assert "Email (e-mail), Mail (letter), Kivra, EInvoice" in field_error("delivery_method", delivery_method="fax")
     assert "not a way" in field_error("delivery_method", delivery_method="SMS")
-    no_email = {**PREPARED, "debtor_email": False}
-    assert field_error("delivery_method", no_email, delivery_method="Email") == \
-        "Anna Andersson has no e-mail address in Billecta; choose Mail (letter by post)."
-    no_address = {**PREPARED, "debtor_address": False}
-    assert "no postal address" in field_error("delivery_method", no_address, delivery_method="Mail")
+    no_email = {**PREPARED, "unreachable": {"Email": "Anna Andersson has no e-mail address in Billecta; choose "
+                                                     "Letter, or add the address to the debtor first."}}
+    assert field_error("delivery_method", no_email, delivery_method="Email").startswith(
+        "Anna Andersson has no e-mail address in Billecta; choose Letter")
 
 
 def test_reference_and_reason_lengths_and_an_empty_reason() -> None:
@@ -185,7 +183,7 @@ def test_the_case_is_opened_linked_and_found_by_the_invoice_number(rt: Runtime, 
     assert outcome.message.startswith(f"Sent invoice 1002 to debt collection: debtcollection {case_id} "
                                       "(invoice 1002). Owed now ")
     assert "4\u00a0312,50\u00a0kr debt + 180,00\u00a0kr fee + " in outcome.message
-    assert "by letter by post" in outcome.message and "12 % a year (fixed)" in outcome.message
+    assert "by letter;" in outcome.message and "12 % a year (fixed)" in outcome.message
     assert cases(sandbox) == before + 1
     case = rt.billecta.get_debt_collection(case_id)
     assert case.reason_description == "Unpaid consulting" and case.invoice_source_public_id
@@ -271,3 +269,25 @@ def test_the_event_logs_name_who_sent_it_to_collection_not_the_api(rt: Runtime) 
         kinds = {"invoice": "SentToDebtCollection", "debtcollection": "Created"}
         event = next(e for e in log.events if e.event_type == kinds[record_type])
         assert event.asked_by == "UADMIN", (record_type, event)
+
+
+def _without_email(rt: Runtime, number: str = "1002") -> None:
+    debtor = rt.billecta.get_invoice(resolve(rt, "invoice", number)["action_public_id"]).debtor
+    assert debtor is not None
+    rt.billecta.update_debtor(debtor.model_copy(update={"email": None, "contact_email": None}))
+
+
+def test_a_debtor_without_an_e_mail_address_is_sent_a_letter(rt: Runtime) -> None:
+    _without_email(rt)
+    prepared = prepare(rt, resolve(rt, "invoice", "1002"))
+    assert prepared["delivery_method"] == "Mail" and "Email" in prepared["unreachable"]
+    assert "by letter;" in send(rt).message
+
+
+def test_an_address_removed_after_the_form_opened_is_caught_under_the_method(rt: Runtime, sandbox: Sandbox) -> None:
+    before = cases(sandbox)
+    dialog = prepare_dialog(rt, COLLECT, "1002", {"delivery_method": "Email"}, ADMIN)
+    _without_email(rt)
+    with pytest.raises(InvalidInput) as caught:
+        run_dialog(rt, dialog, ADMIN, attempt="k")
+    assert "no e-mail address" in caught.value.field_errors["delivery_method"] and cases(sandbox) == before

@@ -51,7 +51,7 @@ def test_the_form_says_what_happens_next_and_the_case_is_linked(stack: Stack) ->
     ids = [b.get("block_id") for b in form["blocks"]]
     assert {"delivery_method", "reference", "reason", "interest"} <= set(ids)
     methods = next(b for b in form["blocks"] if b.get("block_id") == "delivery_method")["element"]
-    assert [o["text"]["text"] for o in methods["options"]][:2] == ["E-mail", "Letter by post"]
+    assert [o["text"]["text"] for o in methods["options"]][:2] == ["E-mail", "Letter"]
 
     for name, bad in (("delivery_method", _values(method="fax")), ("reference", _values(reference="r" * 51)),
                       ("reason", _values(reason=" ")), ("interest", _values(interest="lots"))):
@@ -142,4 +142,4 @@ def test_fields_typed_after_the_slash_command_prefill_the_form(stack: Stack) -> 
     inputs = {b["block_id"]: b for b in form["blocks"] if b.get("type") == "input"}
     assert inputs["delivery_method"]["element"]["initial_option"]["value"] == "Mail"
     assert inputs["interest"]["element"]["initial_value"] == "10"
-    assert "by letter by post" in _text(form["blocks"]) and "10 % a year (fixed)" in _text(form["blocks"])
+    assert "by letter." in _text(form["blocks"]) and "10 % a year (fixed)" in _text(form["blocks"])
