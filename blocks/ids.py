@@ -62,6 +62,7 @@ class ActionId(StrEnum):
     JOB_CANCEL = "job-cancel"
     OPEN_EVENTS = "open-events"
     OPEN_COMMAND = "open-command"  # start a command's flow again (a failed dialog's "Open the form again")
+    UNDO = "result-undo"  # a reversible change's result: run the opposite command, for a few minutes
     HOME_OPEN_PALETTE = "home-open-palette"
     HOME_COMMAND = "home-command"
     HOME_REFRESH = "home-refresh"

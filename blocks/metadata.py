@@ -65,6 +65,23 @@ class FlowState(Packed):
     # dialog: the failure alert ("<channel> <ts>") whose "Open the form again" opened this form, so the
     # alert can say how the new attempt ended
     alert: str | None = None
+    # action: this confirmation undoes a result (its Undo was pressed): the NOTIFY post under `undo_ref`
+    # and the requester's result behind `undo_reply` (a response_url) say so once it has run
+    undo_ref: str | None = None
+    undo_reply: str | None = None
+    undo_text: str | None = None  # the result being undone, as its message said it
+
+
+class UndoState(Packed):
+    """The Undo button on a reversible change's result (pause ↔ resume, dispute ↔ undispute)."""
+
+    command: str  # the slug of the command that undoes it (resume for a pause)
+    key: str  # the record, as the result named it
+    text: str  # the result being undone, to show again when its message is edited
+    by: str  # who made the change
+    until: float  # epoch seconds; after this the button only names the command to run
+    ref: str | None = None  # the NOTIFY post that carries the same button (edited in place, threaded)
+    channel: str | None = None  # where the change was asked for (its confirmation goes there)
 
 
 class PickerState(Packed):

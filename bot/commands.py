@@ -15,6 +15,7 @@ from bot.errors import UsageError
 from bot.roles import Role
 from bot.services import (
     articles,
+    collection,
     credit,
     creditor,
     debtors,
@@ -208,7 +209,10 @@ COMMANDS: tuple[Command, ...] = (
                             blocks="blocks.forms.swish")),
     Command(18, "send-to-debt-collection", "invoice", "debt-collection", "Send to debt collection", D,
             ADMIN, "Send {label} to debt collection. The debtor receives a collection notice.",
-            dangerous=True),
+            dangerous=True,
+            spec=DialogSpec(collection.DebtCollectionForm, collection.send_to_debt_collection,
+                            prepare=collection.prepare, check=collection.find_case,
+                            blocks="blocks.forms.debt_collection")),
     Command(19, "debtcollection-postpone-next-event", "debtcollection", "postpone", "Postpone next event",
             D, OPERATOR, "Postpone the next event of {label}."),
     Command(20, "cancel-debtcollection", "debtcollection", "cancel", "Cancel debt collection", A, ADMIN,
@@ -249,6 +253,10 @@ COMMANDS: tuple[Command, ...] = (
                                                   options=events.OPTIONS, exports=("csv", "json"))),
 )
 
+# Reversible changes: the command that undoes each (its result offers an Undo for a few minutes).
+UNDONE_BY = {"pause-invoice": "resume-paused-invoice", "resume-paused-invoice": "pause-invoice",
+             "dispute-invoice": "cancel-disputed-invoice", "cancel-disputed-invoice": "dispute-invoice"}
+
 RECORD_TYPES = records.NAMES
 
 
@@ -267,6 +275,13 @@ def by_slug(slug: str) -> Command | None:
         if slug in (command.slug, command.full_seed_id):
             return command
     return None
+
+
+def undone_by(command: Command) -> Command | None:
+    """The command that undoes `command`'s change, when it is reversible and available."""
+    slug = UNDONE_BY.get(command.slug)
+    found = by_slug(slug) if slug else None
+    return found if found is not None and found.available else None
 
 
 def find(record_type: str, verb: str) -> Command:

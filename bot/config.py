@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     swish_default_message: str = "Payment of invoice {invoice_number}"
     swish_poll_seconds: float = Field(default=3.0, gt=0, le=60)
     swish_timeout_minutes: float = Field(default=5.0, gt=0, le=60)
+    # How long a reversible change's result (pause, dispute…) offers its Undo button.
+    undo_minutes: int = Field(default=5, ge=1, le=60)
 
     @field_validator("billecta_base_url", "slack_api_url")
     @classmethod

@@ -59,6 +59,12 @@ class Notifier:
         """A Swish request was sent or moved on (`request.status`; `request.finished` once it ended): the
         requester's one message about it says so."""
 
+    def undone(self, ref: str, actor: Actor, outcome: str) -> None:
+        """The result posted under `ref` was undone by `actor` (`outcome` says how): edit it, follow up."""
+
+    def undo_expired(self, ref: str) -> None:
+        """The Undo of the result posted under `ref` has expired: its button goes."""
+
     def follow(self, job_id: int, show: Callable[[Job], None]) -> None:
         """Call `show(job)` once job `job_id` has finished (at once if it has): where it was started from
         (a modal that said 'started') ends on its result."""
@@ -186,6 +192,12 @@ class Forwarding(Notifier):
 
     def swish_changed(self, request: SwishRequest) -> None:
         self.inner.swish_changed(request)
+
+    def undone(self, ref: str, actor: Actor, outcome: str) -> None:
+        self.inner.undone(ref, actor, outcome)
+
+    def undo_expired(self, ref: str) -> None:
+        self.inner.undo_expired(ref)
 
     def follow(self, job_id: int, show: Callable[[Job], None]) -> None:
         self.inner.follow(job_id, show)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import buttons, home, palette, shortcuts, slash, views
+from handlers import buttons, home, palette, shortcuts, slash, undo, views
 
-MODULES = (slash, shortcuts, palette, buttons, views, home)
+MODULES = (slash, shortcuts, palette, buttons, undo, views, home)
 
 
 def register_all(app: App) -> None:

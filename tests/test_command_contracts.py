@@ -41,6 +41,7 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "use-credit-on-invoice": ("invoice", "1006"),
     "create-reminder-invoice": ("invoice", "1002"),
     "invoice-postpone-next-event": ("invoice", "1001"),
+    "send-to-debt-collection": ("invoice", "1002"),
     "dispute-invoice": ("invoice", "1001"),
     "cancel-disputed-invoice": ("invoice", "1004"),
     "pause-invoice": ("invoice", "1001"),

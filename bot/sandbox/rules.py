@@ -145,6 +145,8 @@ def why_not_collect(inv: Invoice, now: datetime) -> str | None:
         return "A disputed invoice cannot be sent to debt collection."
     if stage(inv) == "SentToDebtCollection":
         return "The invoice is already in debt collection."
+    if inv["state"]["IsPaused"]:
+        return "The invoice is paused; resume it before sending it to debt collection."
     if stage(inv) not in SENT or is_credit_note(inv):
         return "Only a sent invoice can be sent to debt collection."
     return None if is_overdue(inv, now) else "The invoice is not overdue yet."

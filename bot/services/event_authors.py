@@ -28,6 +28,10 @@ CAUSED_BY: dict[str, tuple[str, ...]] = {
     "OverPayment": ("invoice payment",),
     "Credited": ("invoice credit",),
     "Attested": ("order attest", "order upsert-attest"),
+    "SentToDebtCollection": ("invoice debt-collection",),
+    # A case's own first event; only a case's log is matched against requests named by its invoice's
+    # number, and an invoice's own "Created" cannot be within minutes of sending it to collection.
+    "Created": ("invoice debt-collection",),
 }
 # The bot writes its audit entry after Billecta answers; a clock skew between the two is allowed too.
 WINDOW = timedelta(minutes=10)

@@ -136,6 +136,9 @@ def _authors(rt: Runtime, kind: RecordType, record: dict[str, Any], events: list
         return attribute(rt, events, {None: tuple(str(k) for k in (number, record.get("id")) if k)})
     if invoice and invoice.get("invoice_number"):
         return attribute(rt, events, {None: _invoice_keys(rt, str(invoice["invoice_number"]))})
+    if kind.event_object == "debtcollection" and record.get("invoice_number"):
+        # A case is opened by `invoice debt-collection`, which names the invoice it came from.
+        return attribute(rt, events, {None: (str(record["invoice_number"]),)})
     return events
 
 

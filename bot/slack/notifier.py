@@ -21,11 +21,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from blocks import notices
-from blocks.metadata import FlowState
+from blocks.metadata import FlowState, UndoState
 from blocks.swish import swish_message
+from blocks.undo import has_undo, undone_followup, undone_message, with_undo, without_undo
 from bot.commands import Command
 from bot.config import Settings
 from bot.jobs.model import Job, JobItem
@@ -44,6 +46,7 @@ DONE_LABELS = 5
 EDIT_GAP_SECONDS = 1.5
 MAX_REFS = 5000  # ids read to name a job's records; the reference is cut to ~1,500 characters anyway
 LISTED_FAILURES = 50
+UNDO_SWEEP_SECONDS = 30.0  # how often expired Undo buttons are taken off the channel's posts
 
 
 def job_ref(job_id: int) -> str:
@@ -67,6 +70,8 @@ class SlackNotifier(Notifier):
         self._last_edit: float | None = None  # the last progress edit, of any job
         self._retries_noted: set[int] = set()  # running retries already written onto their parent
         self._followers: dict[int, Callable[[Job], None]] = {}
+        self._sweeper: threading.Thread | None = None
+        self._closing = threading.Event()
 
     # -- jobs -----------------------------------------------------------------------------
     def job_progress(self, job: Job) -> None:
@@ -177,7 +182,58 @@ class SlackNotifier(Notifier):
             self.outbox.post(actor.channel, msg, thread_ts=actor.thread_ts, dm_user=actor.id)
             if actor.channel == self.settings.notify_channel:
                 return
-        self._post(self.settings.notify_channel, msg)
+        undo = outcome.details.get("undo")  # a reversible change: the channel's post offers its Undo too
+        if undo:
+            self._post(self.settings.notify_channel, with_undo(msg, undo), ref=UndoState.unpack(undo).ref)
+            self._sweep_undos()
+        else:
+            self._post(self.settings.notify_channel, msg)
+
+    def undone(self, ref: str, actor: Actor, outcome: str) -> None:
+        """Edit the undone result in place (no Undo, who undid it) and say it in its thread."""
+        content = self.outbox.content(ref)
+        if content is None:
+            return
+        self.outbox.edit(ref, undone_message(content, actor.id, outcome))
+        where = self.outbox.posted(ref)
+        if where is not None:
+            self.outbox.post(where["channel"], undone_followup(actor.id, outcome), thread_ts=where["ts"])
+
+    def undo_expired(self, ref: str) -> None:
+        content = self.outbox.content(ref)
+        if content is not None and has_undo(content):
+            self.outbox.edit(ref, without_undo(content))
+
+    def expire_undos(self, now: datetime | None = None) -> int:
+        """Take the Undo off every channel post whose Undo has expired; how many. Posts of the last day
+        only: older ones were swept before (or by a process that is gone, and are left as they are)."""
+        moment = now or datetime.now(UTC)
+        expired = moment - timedelta(minutes=self.settings.undo_minutes)
+        since = (moment - timedelta(days=1)).isoformat(timespec="seconds")
+        rows = self.store.rows("slack_message", "ref LIKE 'result:%' AND created_at <= ? AND created_at > ?",
+                               [expired.isoformat(timespec="seconds"), since])
+        swept = 0
+        for row in rows:
+            content = self.outbox.content(row["ref"])
+            if content is not None and has_undo(content):
+                self.outbox.edit(row["ref"], without_undo(content))
+                swept += 1
+        return swept
+
+    def _sweep_undos(self) -> None:
+        """Started with the first Undo posted: sweeps expired ones until the notifier closes."""
+        with self._lock:
+            if self._sweeper is not None:
+                return
+            self._sweeper = threading.Thread(target=self._sweep_loop, name="undo-sweep", daemon=True)
+        self._sweeper.start()
+
+    def _sweep_loop(self) -> None:
+        while not self._closing.wait(UNDO_SWEEP_SECONDS):
+            try:
+                self.expire_undos()
+            except Exception:  # the store or the outbox hiccuped: the next round tries again
+                log.warning("could not take expired Undo buttons off their posts", exc_info=True)
 
     def action_failed(self, command: Command, actor: Actor, message: str) -> None:
         keys = find_ids(message, command.record_type)
@@ -225,6 +281,7 @@ class SlackNotifier(Notifier):
             self.outbox.post(channel, msg, ref=ref)
 
     def close(self) -> None:
+        self._closing.set()
         self.outbox.close()
 
 

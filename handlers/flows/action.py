@@ -7,17 +7,29 @@ outcome; the notifier posts it to the channels.
 
 A refusal (a paused invoice asked to pause) is an answer to the requester, with a button for the
 command that applies; it is audited as refused and never alerted, since a retry cannot change it.
+
+A reversible change's result (pause ↔ resume, dispute ↔ undispute: `commands.UNDONE_BY`) offers an Undo
+for `UNDO_MINUTES`, on the requester's result and the channel's post. Pressed (handlers/undo.py), it
+starts the opposite command here (`start_undo`): the same role check, fresh precheck and confirmation;
+once that has run, both results say they were undone.
 """
 
 from __future__ import annotations
 
+import time
+import uuid
+
+from blocks import limits
 from blocks.confirm import action_message, action_view
-from blocks.metadata import FlowState
+from blocks.metadata import FlowState, UndoState
 from blocks.status import outcome_message, refused_message, refused_view, result_view
+from blocks.undo import result_message, result_view_with_undo, undone_message
 from bot import commands as registry
+from bot.commands import Command
 from bot.errors import BotError, InvoiceStateError, is_refusal
 from bot.roles import Actor
 from bot.runner import audit, precheck_action, run_action
+from bot.services import Outcome
 from bot.services.labels import enrich, listed
 from bot.slack.deps import Deps
 from bot.slack.errors import describe
@@ -33,6 +45,15 @@ def start(deps: Deps, start: Start) -> None:
     deps.work.run(start.where, lambda: _confirm(deps, state, start.where, start.actor))
 
 
+def start_undo(deps: Deps, start: Start, undo: UndoState, reply_url: str | None) -> None:
+    """The flow of the command that undoes a result (its Undo was pressed): the same checks and
+    confirmation as when typed; once it has run, the undone result says so (`_undone`)."""
+    state = FlowState(command=start.command.slug, record_type=start.record_type, key=undo.key,
+                      channel=start.where.channel, undo_ref=undo.ref, undo_reply=reply_url,
+                      undo_text=limits.clip(undo.text, 500))
+    deps.work.run(start.where, lambda: _confirm(deps, state, start.where, start.actor))
+
+
 def _confirm(deps: Deps, state: FlowState, where: Where, actor: Actor) -> None:
     command = command_for(state.command)
     try:
@@ -40,7 +61,7 @@ def _confirm(deps: Deps, state: FlowState, where: Where, actor: Actor) -> None:
     except BotError as exc:
         if not is_refusal(exc):
             raise
-        _refused(deps, where, command.title, exc, state, actor)
+        refused(deps, where, command.title, exc, state, actor)
         return
     [row] = enrich(deps.rt.store, command.record_type, [row])
     state.label = listed(command.record_type, row)
@@ -65,7 +86,7 @@ def _run(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
         outcome = run_action(deps.rt, command, state.key or "", actor)
     except Exception as exc:
         if is_refusal(exc):  # audited as refused by run_action; an answer for the requester, not a new alert
-            text = _refused(deps, where, command.title, exc, state, actor)
+            text = refused(deps, where, command.title, exc, state, actor)
             deps.notifier.alert_retried(where.channel, where.message_ts, actor, f"{state.label}: {text}", ok=False)
             return
         message = describe(exc)
@@ -75,13 +96,40 @@ def _run(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
         deps.notifier.alert_retried(where.channel, where.message_ts, actor, f"{state.label}: {message}", ok=False)
         _show(deps, where, command.title, message, ok=False)
         return
-    text = outcome.message
-    if outcome.files:
+    if outcome.files:  # a file's outcome goes with the file, where the file went (bot.slack.files)
         text = deliver_outcome(deps, actor, command, outcome)
-    else:
-        deps.notifier.action_done(outcome, actor)
+        deps.notifier.alert_retried(where.channel, where.message_ts, actor, outcome.message, ok=True)
+        _show(deps, where, command.title, text, ok=True)
+        return
+    undo = _undo_for(deps, command, state, outcome, actor)
+    if undo is not None:
+        outcome.details["undo"] = undo
+    deps.notifier.action_done(outcome, actor)
     deps.notifier.alert_retried(where.channel, where.message_ts, actor, outcome.message, ok=True)
-    _show(deps, where, command.title, text, ok=True)
+    _undone(deps, state, actor, outcome)
+    deps.ui.show(where, result_message(outcome.message, undo),
+                 status_view=result_view_with_undo(command.title, outcome.message, undo))
+
+
+def _undo_for(deps: Deps, command: Command, state: FlowState, outcome: Outcome, actor: Actor) -> str | None:
+    """The Undo button's value for a reversible change's result, valid for `undo_minutes`."""
+    opposite = registry.undone_by(command)
+    if opposite is None or not outcome.record_ids:
+        return None
+    undo = UndoState(command=opposite.slug, key=outcome.record_ids[0], text=limits.clip(outcome.message, 500),
+                     by=actor.id, until=time.time() + deps.settings.undo_minutes * 60,
+                     ref=f"result:{uuid.uuid4().hex[:16]}", channel=state.channel)
+    return undo.pack(limits.BUTTON_VALUE)
+
+
+def _undone(deps: Deps, state: FlowState, actor: Actor, outcome: Outcome) -> None:
+    """This run undid a result: its messages say so, edited in place (the requester's, and the channel's
+    post with a follow-up in its thread)."""
+    if state.undo_reply:
+        original = result_message(state.undo_text or "", None)
+        deps.ui.respond(state.undo_reply, undone_message(original, actor.id, outcome.message), replace=True)
+    if state.undo_ref:
+        deps.notifier.undone(state.undo_ref, actor, outcome.message)
 
 
 def _show(deps: Deps, where: Where, title: str, text: str, *, ok: bool) -> None:
@@ -89,7 +137,7 @@ def _show(deps: Deps, where: Where, title: str, text: str, *, ok: bool) -> None:
     deps.ui.show(where, outcome_message(text, ok=ok), status_view=result_view(title, text, ok=ok))
 
 
-def _refused(deps: Deps, where: Where, title: str, exc: BaseException, state: FlowState, actor: Actor) -> str:
+def refused(deps: Deps, where: Where, title: str, exc: BaseException, state: FlowState, actor: Actor) -> str:
     """Billecta's rules say no: tell the requester (the text returned), offering the command that applies
     if they may run it."""
     text = describe(exc)

@@ -20,7 +20,7 @@ from blocks.forms import FormContext, form_view
 from blocks.metadata import FlowState
 from blocks.status import loading_view, refused_view, result_view
 from bot.commands import Command
-from bot.errors import BotError, InvalidInput, StillRunning, echo, is_refusal
+from bot.errors import BotError, InvalidInput, InvoiceStateError, StillRunning, echo, is_refusal
 from bot.forms import validate_form
 from bot.roles import Actor
 from bot.runner import Dialog, known_one, load_dialog, prepared_fresh, prepared_from_mirror, resolve_one, run_dialog
@@ -30,6 +30,7 @@ from bot.slack.deps import Deps
 from bot.slack.drafts import Draft
 from bot.slack.payload import values as state_values
 from bot.slack.ui import Where
+from handlers.flows.action import refused
 from handlers.flows.common import Start, allowed, command_for, one_key, with_channel
 
 
@@ -39,12 +40,13 @@ def start(deps: Deps, start: Start) -> None:
                       alert=f"{start.where.channel} {start.where.message_ts}" if start.where.message_ts else None)
     if start.trigger_id:
         trigger_id = start.trigger_id
-        deps.work.open(start.where, lambda: _open(deps, state, start.flags, trigger_id, start.where))
+        deps.work.open(start.where, lambda: _open(deps, state, start.flags, trigger_id, start.where, start.actor))
     else:
-        deps.work.run(start.where, lambda: _load(deps, state, start.flags, start.where))
+        deps.work.run(start.where, lambda: _load(deps, state, start.flags, start.where, start.actor))
 
 
-def _open(deps: Deps, state: FlowState, flags: dict[str, str], trigger_id: str, where: Where) -> None:
+def _open(deps: Deps, state: FlowState, flags: dict[str, str], trigger_id: str, where: Where,
+          actor: Actor) -> None:
     """views.open with the form itself when the store's mirror can fill it (a store read, no Billecta
     call), else with "Loading…"; the slow part then runs on the work pool: Billecta's fresh figures
     behind the form, or the whole load."""
@@ -52,7 +54,7 @@ def _open(deps: Deps, state: FlowState, flags: dict[str, str], trigger_id: str, 
     if quick is None:
         view_id = deps.ui.open(trigger_id, loading_view(command_for(state.command).title, f"Loading {state.key}…"))
         modal = Where(user=where.user, view_id=view_id, channel=where.channel)
-        deps.work.run(modal, lambda: _load(deps, state, flags, modal))
+        deps.work.run(modal, lambda: _load(deps, state, flags, modal, actor))
         return
     row, values = quick
     draft = deps.drafts.open(state.prepared, values)  # before the modal exists: it carries the key
@@ -64,7 +66,7 @@ def _open(deps: Deps, state: FlowState, flags: dict[str, str], trigger_id: str, 
     deps.work.refresh(modal, lambda: _refresh(deps, state, flags, row, draft, modal))
 
 
-def _load(deps: Deps, state: FlowState, flags: dict[str, str], where: Where) -> None:
+def _load(deps: Deps, state: FlowState, flags: dict[str, str], where: Where, actor: Actor) -> None:
     """Fill an open modal: from the mirror at once and then fresh, or fresh only."""
     quick = _from_mirror(deps, state, flags) if where.view_id else None
     if quick is not None:
@@ -76,7 +78,13 @@ def _load(deps: Deps, state: FlowState, flags: dict[str, str], where: Where) -> 
         deps.work.refresh(where, lambda: _refresh(deps, state, flags, row, draft, where))
         return
     command = command_for(state.command)
-    row, state.prepared = load_dialog(deps.rt, command, state.key or "")
+    try:
+        row, state.prepared = load_dialog(deps.rt, command, state.key or "")
+    except InvoiceStateError as exc:
+        if not exc.instead:
+            raise
+        refused(deps, where, command.title, exc, state, actor)  # with a button for the command that applies
+        return
     state.label = label(command.record_type, row)
     deps.ui.replace(where, _form(state, _prefill(command, state.prepared, flags)))
 

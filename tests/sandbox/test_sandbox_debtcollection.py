@@ -49,6 +49,16 @@ def test_refused_sources(h: Api, role: str, message: str) -> None:
         == message
 
 
+def test_a_paused_overdue_invoice_is_resumed_before_collection(h: Api) -> None:
+    aid = h.aid(DEMO["overdue"])
+    h.ok("PUT", f"/v1/invoice/pause/{aid}")
+    assert h.invoice(DEMO["overdue"])["CanSendToDebtCollection"] is False
+    assert h.refused("POST", "/v1/debtcollection/actionfrominvoice", json={"SourcePublicId": aid}) == \
+        "The invoice is paused; resume it before sending it to debt collection."
+    h.ok("PUT", f"/v1/invoice/resume/{aid}")
+    assert h.invoice(DEMO["overdue"])["CanSendToDebtCollection"] is True
+
+
 def test_the_clock_moves_a_case_to_ready_for_bailiff(h: Api) -> None:
     case_id = _open_case(h, PaymentTermsInDays=10)
     assert h.refused("PUT", f"/v1/debtcollection/SendToBailiff/{case_id}") == \
