@@ -108,7 +108,10 @@ def mirror_debtcollection(rt: Runtime, view: DebtCollectionActionView) -> dict[s
 
 
 def payment_values(view: UnhandledPaymentView) -> dict[str, Any]:
+    used_on = (view.overpayment_details or {}).get("UsedOnActionPublicId")
     return {
+        # A payment used on an invoice lives on that invoice: its log is the invoice's.
+        **({"action_public_id": used_on} if used_on else {}),
         "billecta_id": view.unhandled_payment_public_id,
         "kind": "unhandled",
         "payment_type": view.unhandled_payment_type.value,

@@ -1,0 +1,198 @@
+"""Match an unhandled payment to an open invoice (command 24, `payment match <id> [invoice=] [amount=]`).
+
+`prepare` reads the payment fresh (refusing one already used, deleted or repaid) and ranks the open
+invoices of the store's mirror with the suggestion engine (`bot.services.matching`: OCR, amount,
+sender name, due date, each suggestion with its confidence and why); `suggest` is the modal's search
+among all open invoices, from the store within Slack's 3 seconds. `match_payment` checks the invoice
+against a fresh read and sends one `PaymentMatchView` (`POST /v1/payments/matchpayments/{cid}`)
+through `bot.once`; a match Billecta refuses comes back under the field with its `ResponseMessage`.
+A match carries no amount: the whole payment goes to the invoice, up to its remaining amount, and
+the excess stays the debtor's as an overpayment (a new unhandled payment). `find_match` finds a match
+whose reply was lost: the payment's state is UsedOnInvoice on that invoice.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.billecta.enums import InvoiceStage, UnhandledPaymentState, UnhandledPaymentType
+from bot.billecta.models import InvoiceActionView, UnhandledPaymentView
+from bot.errors import BillectaRejected, BotError, InvalidInput, InvoiceStateError, NotFound
+from bot.money import format_amount, to_minor
+from bot.once import Found, Once
+from bot.roles import Actor
+from bot.services import Outcome, matching
+from bot.services.invoices import fresh_view
+from bot.services.labels import OPTION_TEXT, label, line
+from bot.services.mirror import mirror_invoice, mirror_payment, payment_values, resolve_invoice
+from bot.services.payment_match_form import MatchPaymentForm, whole_payment_problem
+from bot.services.unhandled import fresh_unhandled, shown
+from bot.services.use_credit import target_refusal_of
+from bot.services.use_credit_form import target_key
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+__all__ = ["MatchPaymentForm", "find_match", "match_payment", "prepare", "suggest"]
+
+SHOWN_SUGGESTIONS = 3  # radio buttons in the modal; the search finds any other open invoice
+WHY_CARRIED = 280  # characters of each suggestion's reasons carried in private_metadata
+SEARCH_OPTIONS = 100  # Slack shows at most 100 options
+
+
+def _facts(rt: Runtime, view: UnhandledPaymentView) -> matching.PaymentFacts:
+    values = payment_values(view)
+    try:
+        return matching.payment_from_row(values, rt.billecta.creditor_id)
+    except ValueError:  # no payment date: the engine weighs the due date against today instead
+        from bot.timefmt import today
+
+        return matching.PaymentFacts(rt.billecta.creditor_id, view.amount.value, values["currency"] or "SEK",
+                                     today(), view.reference, view.sender_name, view.debtor_public_id)
+
+
+def _open(rt: Runtime) -> list[matching.OpenInvoice]:
+    return matching.open_invoices(rt.store.rows("invoice", "COALESCE(sync_status, '') != 'deleted'"),
+                                  rt.billecta.creditor_id)
+
+
+def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
+    """The payment read fresh and the ranked suggestions (slow: behind "Loading…"); small JSON."""
+    view = fresh_unhandled(rt, record, "matched")
+    payment, name = _facts(rt, view), label("payment", record)
+    candidates = matching.eligible(payment, _open(rt))
+    if not candidates:
+        raise InvoiceStateError(
+            f"There is no open invoice in {payment.currency} to match {name} to: every invoice in the bot's store "
+            f"is paid, closed or a draft (`billecta-bot pull` refreshes the store from Billecta). The payment stays "
+            f"unhandled; if it is not the creditor's money, `payment delete {record['id']}` removes it.")
+    ranked = matching.suggest(payment, candidates, limit=SHOWN_SUGGESTIONS)
+    suggested = [{"n": s.invoice.number, "c": s.confidence, "level": s.level.value, "why": s.why[:WHY_CARRIED],
+                  "left": s.invoice.remaining_minor, "debtor": s.invoice.debtor_name} for s in ranked]
+    prepared: dict[str, Any] = {"record": name, **shown(view), "suggested": suggested, "open_count": len(candidates)}
+    if ranked and ranked[0].level is matching.Level.HIGH:
+        prepared["suggestion"] = ranked[0].invoice.number  # prefills the radio buttons
+    return prepared
+
+
+def suggest(rt: Runtime, prepared: dict[str, Any], field: str, query: str) -> list[tuple[str, str]]:
+    """The search among all open invoices in the payment's currency: (record line, invoice number)."""
+    if field != "invoice":
+        return []
+    currency = str(prepared.get("currency") or "SEK").upper()
+    numbers = {inv.number for inv in _open(rt) if inv.currency.upper() == currency}
+    first = {str(s["n"]): rank for rank, s in enumerate(prepared.get("suggested") or [])}
+
+    def number(row: dict[str, Any]) -> str:
+        return str(row.get("invoice_number") or row.get("action_public_id"))
+
+    # The suggestions first, in their rank; the rest by due date (a stable sort keeps that order).
+    rows = sorted((row for row in rt.store.rows("invoice", order_by="due_date") if number(row) in numbers),
+                  key=lambda row: first.get(number(row), len(first)))
+    words = query.casefold().split()
+    found = []
+    for row in rows:
+        text = line("invoice", row, limit=OPTION_TEXT)
+        searched = text.replace("\u00a0", " ").casefold()  # amounts are shown with no-break spaces
+        if all(word in searched for word in words):
+            found.append((text, number(row)))
+    return found[:SEARCH_OPTIONS]
+
+
+def match_payment(rt: Runtime, record: dict[str, Any], form: MatchPaymentForm, actor: Actor, once: Once) -> Outcome:
+    """Match the payment once (`bot.once`), after checking both against a fresh read."""
+    view = fresh_unhandled(rt, record, "matched")
+    facts = shown(view)
+    field = "suggestion" if form.suggestion and form.suggestion == form.chosen else "invoice"
+    if form.amount is not None and (problem := whole_payment_problem(to_minor(form.amount, facts["currency"]),
+                                                                     facts)):
+        raise InvalidInput(problem, field_errors={"amount": problem})
+    target = _target(rt, form.chosen, facts, field)
+    pid, aid = view.unhandled_payment_public_id, target.action_public_id
+    number = str(target.invoice_number or aid)
+    name = label("payment", record)
+    try:
+        once.send(lambda: rt.billecta.match_payment(pid, aid), f"{facts['amount_text']} of {name} on invoice {number}",
+                  facts={"payment": pid, "invoice": aid})
+    except BillectaRejected as exc:  # Billecta's rules: nothing changed; its reason goes under the field
+        message = f"Billecta refused to match {name} to invoice {number}: {exc.billecta_message}"
+        raise InvalidInput(message, field_errors={field: message}) from exc
+    return _matched(rt, record, view, target)
+
+
+def find_match(rt: Runtime, record: dict[str, Any], once: Once) -> Found | None:
+    """Whether the payment of `once` is used on its invoice (Billecta keeps no token on a match)."""
+    pid, aid = once.facts.get("payment"), once.facts.get("invoice")
+    if not pid or not aid:
+        return None
+    view = rt.billecta.get_unhandled_payment(str(pid))
+    if view.state is not UnhandledPaymentState.UsedOnInvoice or \
+            (view.overpayment_details or {}).get("UsedOnActionPublicId") != aid:
+        return None
+    mirror_payment(rt, view)
+    after = mirror_invoice(rt, rt.billecta.get_invoice(str(aid)))
+    return Found(f"Matched {label('payment', record)} to invoice {after.get('invoice_number')}; {_left_on(after)}",
+                 {"remaining_minor": after.get("current_amount")})
+
+
+def _target(rt: Runtime, key: str, facts: dict[str, Any], field: str) -> InvoiceActionView:
+    """The invoice read fresh, or why the payment cannot go there (under the field it was picked in)."""
+    def refused(problem: str) -> InvalidInput:
+        return InvalidInput(problem, field_errors={field: problem})
+
+    try:
+        row = resolve_invoice(rt, target_key(key))
+    except NotFound as exc:
+        raise refused(exc.user_message) from exc
+    view = fresh_view(rt, row)
+    name = f"Invoice {view.invoice_number or view.action_public_id}"
+    currency = (view.current_amount.currency_code or "SEK").upper()
+    if (why := target_refusal_of(view.state.stage, view.action_type, view.current_amount.value)) is not None:
+        raise refused(f"{name} {why}; pick an open invoice.")
+    if currency != facts["currency"]:
+        raise refused(f"{name} is in {currency}; the payment is in {facts['currency']}.")
+    if not view.can_register_payment:
+        raise refused(f"Billecta takes no payment on {name} in its current stage.")
+    return view
+
+
+def _matched(rt: Runtime, record: dict[str, Any], before: UnhandledPaymentView, target: InvoiceActionView) -> Outcome:
+    """Mirror the payment, the invoice and the overpayment the excess became; say what went where."""
+    facts = shown(before)
+    currency, total = facts["currency"], facts["amount_minor"]
+    remaining_before = target.current_amount.value
+    used, excess = min(total, remaining_before), max(0, total - remaining_before)
+    number = str(target.invoice_number or target.action_public_id)
+    after: dict[str, Any] | None
+    try:
+        mirror_payment(rt, rt.billecta.get_unhandled_payment(before.unhandled_payment_public_id))
+        after = mirror_invoice(rt, rt.billecta.get_invoice(target.action_public_id))
+        _mirror_overpayments(rt, target.action_public_id)
+    except BotError:
+        after = None
+    sender = f" from {facts['sender']}" if facts.get("sender") else ""
+    message = f"Matched {label('payment', record)} ({facts['amount_text']}{sender}) to invoice {number}: "
+    message += _left_on(after) if after else f"{format_amount(used, currency)} was booked on it"
+    if excess:
+        debtor = target.debtor.name if target.debtor else "the debtor"
+        message += (f"; the {format_amount(excess, currency)} more than remained is kept as an overpayment, "
+                    f"a balance of {debtor} (a new unhandled payment)")
+    return Outcome(message + ".", "payment", [str(record["id"])], details={
+        "amount_minor": total, "used_minor": used, "excess_minor": excess, "currency": currency, "invoice": number,
+        "remaining_minor": after.get("current_amount") if after else None})
+
+
+def _mirror_overpayments(rt: Runtime, action_id: str) -> None:
+    for payment in rt.billecta.list_unhandled_payments():
+        details = payment.overpayment_details or {}
+        if payment.unhandled_payment_type is UnhandledPaymentType.OverPayment and details.get("ActionPublicId") == \
+                action_id:
+            mirror_payment(rt, payment)
+
+
+def _left_on(invoice: dict[str, Any]) -> str:
+    remaining = int(invoice.get("current_amount") or 0)
+    if remaining > 0:
+        return f"{format_amount(remaining, invoice.get('currency'))} remains to pay on it"
+    return "it is now fully paid" if invoice.get("stage") == InvoiceStage.Completed.value else "nothing remains on it"
+
