@@ -164,30 +164,38 @@ def _matched(rt: Runtime, record: dict[str, Any], before: UnhandledPaymentView, 
     used, excess = min(total, remaining_before), max(0, total - remaining_before)
     number = str(target.invoice_number or target.action_public_id)
     after: dict[str, Any] | None
+    kept: list[dict[str, Any]] = []
     try:
         mirror_payment(rt, rt.billecta.get_unhandled_payment(before.unhandled_payment_public_id))
         after = mirror_invoice(rt, rt.billecta.get_invoice(target.action_public_id))
-        _mirror_overpayments(rt, target.action_public_id)
-    except BotError:
+        kept = _mirror_overpayments(rt, target.action_public_id) if excess else []
+    except BotError:  # done in Billecta: the next pull brings the mirror up to date
         after = None
     sender = f" from {facts['sender']}" if facts.get("sender") else ""
     message = f"Matched {label('payment', record)} ({facts['amount_text']}{sender}) to invoice {number}: "
     message += _left_on(after) if after else f"{format_amount(used, currency)} was booked on it"
     if excess:
         debtor = target.debtor.name if target.debtor else "the debtor"
+        new = f"payment {kept[0]['id']}" if len(kept) == 1 else "a new unhandled payment"
         message += (f"; the {format_amount(excess, currency)} more than remained is kept as an overpayment, "
-                    f"a balance of {debtor} (a new unhandled payment)")
+                    f"a balance of {debtor} ({new})")
     return Outcome(message + ".", "payment", [str(record["id"])], details={
         "amount_minor": total, "used_minor": used, "excess_minor": excess, "currency": currency, "invoice": number,
         "remaining_minor": after.get("current_amount") if after else None})
 
 
-def _mirror_overpayments(rt: Runtime, action_id: str) -> None:
+def _mirror_overpayments(rt: Runtime, action_id: str) -> list[dict[str, Any]]:
+    """The invoice's overpayments mirrored; returns those the store did not know (the match's excess)."""
+    new = []
     for payment in rt.billecta.list_unhandled_payments():
         details = payment.overpayment_details or {}
         if payment.unhandled_payment_type is UnhandledPaymentType.OverPayment and details.get("ActionPublicId") == \
                 action_id:
-            mirror_payment(rt, payment)
+            known = rt.store.find_by("payment", "billecta_id", payment.unhandled_payment_public_id)
+            row = mirror_payment(rt, payment)
+            if known is None:
+                new.append(row)
+    return new
 
 
 def _left_on(invoice: dict[str, Any]) -> str:

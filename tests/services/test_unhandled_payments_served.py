@@ -93,12 +93,12 @@ def test_a_larger_payment_pays_the_invoice_and_keeps_the_excess_as_an_overpaymen
     assert prepared["bank_account"] == "5402-8812" and prepared["suggested"][0]["n"] == "1001"
     assert "250,00\u00a0kr more than the remaining amount" in prepared["suggested"][0]["why"]
     outcome = run_dialog(rt, prepare_dialog(rt, MATCH, str(row["id"]), {"suggestion": "1001"}, ADMIN), ADMIN)
-    assert outcome.message == (f"Matched payment {row['id']} (1\u00a0500,00\u00a0kr from Nordic Cafe AB) to invoice "
-                               "1001: it is now fully paid; the 250,00\u00a0kr more than remained is kept as an "
-                               "overpayment, a balance of Nordic Café AB (a new unhandled payment).")
-    assert outcome.details["used_minor"] == 125_000 and outcome.details["excess_minor"] == 25_000
     kept = rt.store.rows("payment", "payment_type = 'OverPayment' AND amount = 25000")
     assert len(kept) == 1 and kept[0]["state"] == "Unhandled" and kept[0]["debtor_public_id"] == DEMO.debtors["2"]
+    assert outcome.message == (f"Matched payment {row['id']} (1\u00a0500,00\u00a0kr from Nordic Cafe AB) to invoice "
+                               "1001: it is now fully paid; the 250,00\u00a0kr more than remained is kept as an "
+                               f"overpayment, a balance of Nordic Café AB (payment {kept[0]['id']}).")
+    assert outcome.details["used_minor"] == 125_000 and outcome.details["excess_minor"] == 25_000
 
 
 def test_the_check_finds_a_match_or_delete_left_unknown(box: Sandbox, rt: Runtime) -> None:
