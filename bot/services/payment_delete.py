@@ -26,12 +26,12 @@ from bot.services import Outcome
 from bot.services.labels import label
 from bot.services.mirror import mirror_payment
 from bot.services.payment_form import parse_amount
-from bot.services.unhandled import fresh_unhandled, shown
+from bot.services.unhandled import fresh_unhandled, shown, shown_from_mirror
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
-__all__ = ["DeletePaymentForm", "delete_payment", "find_deleted", "prepare"]
+__all__ = ["DeletePaymentForm", "delete_payment", "find_deleted", "prepare", "prepare_from_mirror"]
 
 NOT_MATCHED = "The money will not be matched to any invoice."
 
@@ -73,6 +73,12 @@ def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     """The payment read fresh (slow: behind "Loading…"), or the reason it cannot be deleted."""
     view = fresh_unhandled(rt, record, "deleted")
     return {"record": label("payment", record), **shown(view)}
+
+
+def prepare_from_mirror(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
+    """`prepare`'s keys from the store alone (the form at once, "as of"); None when it cannot stand in."""
+    facts = shown_from_mirror(record)
+    return {"record": label("payment", record), **facts} if facts else None
 
 
 def delete_payment(rt: Runtime, record: dict[str, Any], form: DeletePaymentForm, actor: Actor, once: Once) -> Outcome:

@@ -26,14 +26,14 @@ from bot.services.invoices import fresh_view
 from bot.services.labels import OPTION_TEXT, label, line
 from bot.services.mirror import mirror_invoice, mirror_payment, payment_values, resolve_invoice
 from bot.services.payment_match_form import MatchPaymentForm, whole_payment_problem
-from bot.services.unhandled import fresh_unhandled, shown
+from bot.services.unhandled import fresh_unhandled, shown, shown_from_mirror
 from bot.services.use_credit import target_refusal_of
 from bot.services.use_credit_form import target_key
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
-__all__ = ["MatchPaymentForm", "find_match", "match_payment", "prepare", "suggest"]
+__all__ = ["MatchPaymentForm", "find_match", "match_payment", "prepare", "prepare_from_mirror", "suggest"]
 
 SHOWN_SUGGESTIONS = 3  # radio buttons in the modal; the search finds any other open invoice
 WHY_CARRIED = 280  # characters of each suggestion's reasons carried in private_metadata
@@ -59,7 +59,25 @@ def _open(rt: Runtime) -> list[matching.OpenInvoice]:
 def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     """The payment read fresh and the ranked suggestions (slow: behind "Loading…"); small JSON."""
     view = fresh_unhandled(rt, record, "matched")
-    payment, name = _facts(rt, view), label("payment", record)
+    return _prepared(rt, record, _facts(rt, view), shown(view))
+
+
+def prepare_from_mirror(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
+    """`prepare`'s keys from the store alone (the form at once, "as of"): the suggestions come from the
+    store's mirror of open invoices either way. None when the mirror cannot stand in for Billecta."""
+    facts = shown_from_mirror(record)
+    if facts is None or not record.get("payment_date"):
+        return None
+    payment = matching.payment_from_row(record, rt.billecta.creditor_id)
+    try:
+        return _prepared(rt, record, payment, facts)
+    except InvoiceStateError:  # no open invoice in the store: Billecta's fresh read gives the answer
+        return None
+
+
+def _prepared(rt: Runtime, record: dict[str, Any], payment: matching.PaymentFacts,
+              facts: dict[str, Any]) -> dict[str, Any]:
+    name = label("payment", record)
     candidates = matching.eligible(payment, _open(rt))
     if not candidates:
         raise InvoiceStateError(
@@ -69,7 +87,7 @@ def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     ranked = matching.suggest(payment, candidates, limit=SHOWN_SUGGESTIONS)
     suggested = [{"n": s.invoice.number, "c": s.confidence, "level": s.level.value, "why": s.why[:WHY_CARRIED],
                   "left": s.invoice.remaining_minor, "debtor": s.invoice.debtor_name} for s in ranked]
-    prepared: dict[str, Any] = {"record": name, **shown(view), "suggested": suggested, "open_count": len(candidates)}
+    prepared: dict[str, Any] = {"record": name, **facts, "suggested": suggested, "open_count": len(candidates)}
     if ranked and ranked[0].level is matching.Level.HIGH:
         prepared["suggestion"] = ranked[0].invoice.number  # prefills the radio buttons
     return prepared

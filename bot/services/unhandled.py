@@ -3,20 +3,21 @@
 `fresh_unhandled` reads the payment the store's row names, mirrors it, and refuses with the reason
 when it is no longer unhandled (used on an invoice, deleted, being repaid): a form for it would only
 be refused by Billecta. `shown` is what the modals show of it so the user can tell it is the payment
-they mean: amount, payment date, sender, OCR or reference, the account it came from.
+they mean: amount, payment date, sender, OCR or reference, the account it came from;
+`shown_from_mirror` the same from the store alone, for the form drawn before Billecta answers.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import UnhandledPaymentState, UnhandledPaymentType
 from bot.billecta.models import UnhandledPaymentView
 from bot.errors import BillectaNotFound, InvoiceStateError
 from bot.money import format_amount
+from bot.services import prefill
 from bot.services.labels import label
-from bot.services.mirror import mirror_payment
+from bot.services.mirror import mirror_payment, payment_values
 from bot.timefmt import format_day
 
 if TYPE_CHECKING:
@@ -77,18 +78,31 @@ def used_on_number(rt: Runtime, view: UnhandledPaymentView) -> str | None:
 
 def shown(view: UnhandledPaymentView) -> dict[str, Any]:
     """The payment as the modals show it (small JSON: it travels in private_metadata)."""
-    currency = (view.amount.currency_code or "SEK").upper()
-    paid = view.payment_date.astimezone(STOCKHOLM).date().isoformat() if view.payment_date else None
-    address = ", ".join(part for part in (view.sender_address, " ".join(
-        p for p in (view.sender_zip_code, view.sender_city) if p)) if part)
-    source = (view.overpayment_details or {}).get("InvoiceNumber")
-    return {
-        "payment_id": view.unhandled_payment_public_id, "amount_minor": view.amount.value, "currency": currency,
-        "amount_text": format_amount(view.amount.value, currency),
-        "paid_on": paid, "paid_on_text": format_day(paid) if paid else None,
-        "sender": view.sender_name, "sender_org_no": view.sender_org_no, "sender_address": address or None,
-        "reference": view.reference, "bank_account": view.sender_bankgiro_no,
-        "kind": TYPE_WORDS.get(view.unhandled_payment_type, view.unhandled_payment_type.value)
-        + (f" (from invoice {source})" if source else ""),
-        "debtor_public_id": view.debtor_public_id,
-    }
+    return _shown(payment_values(view))
+
+
+def shown_from_mirror(row: dict[str, Any]) -> dict[str, Any] | None:
+    """`shown` from the store's payment row alone, marked `as_of`, for the form drawn at once. None when
+    the mirror cannot stand in: not an unhandled payment Billecta told us of, or no longer unhandled."""
+    if row.get("kind") != "unhandled" or row.get("state") != UnhandledPaymentState.Unhandled.value or \
+            not row.get("billecta_id") or not row.get("last_synced_at") or row.get("amount") is None:
+        return None
+    return {**_shown(row), prefill.AS_OF: str(row["last_synced_at"])}
+
+
+def _shown(values: dict[str, Any]) -> dict[str, Any]:
+    """From the mirror's columns (`payment_values`), so a form drawn from the store shows what a fresh read does."""
+    try:
+        kind = TYPE_WORDS[UnhandledPaymentType(values.get("payment_type") or "UnmatchedPayment")]
+    except ValueError:
+        kind = str(values.get("payment_type"))
+    source = values.get("source_invoice_number")
+    paid = prefill.stored_day(values.get("payment_date"))
+    currency = (values.get("currency") or "SEK").upper()
+    minor = int(values.get("amount") or 0)
+    return {"payment_id": values["billecta_id"], "amount_minor": minor, "currency": currency,
+            "amount_text": format_amount(minor, currency), "paid_on": paid.isoformat() if paid else None,
+            "paid_on_text": format_day(paid) if paid else None, "sender": values.get("sender_name"),
+            "reference": values.get("reference"), "kind": kind + (f" (from invoice {source})" if source else ""),
+            "debtor_public_id": values.get("debtor_public_id"), "sender_org_no": values.get("sender_org_no"),
+            "sender_address": values.get("sender_address"), "bank_account": values.get("sender_bankgiro_no")}
