@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+
+from bot.sandbox import invoices, ledger
 from bot.sandbox.seed import DEMO
 
 from .helpers import Api, debtor_id
@@ -152,3 +155,16 @@ def test_an_incoming_payment_keeps_what_the_bank_said_of_the_sender(h: Api) -> N
     assert (stored["SenderBankgiroNo"], stored["SenderOrgNo"], stored["SenderCity"]) == \
         ("123-4567", "556000-0001", "Lund")
     assert _unhandled(h)[UNMATCHED]["SenderBankgiroNo"] == "5402-8812"
+
+
+def test_matching_refuses_another_creditors_invoice(h: Api) -> None:
+    """An invoice of another creditor on the same Billecta installation is not this creditor's to match to."""
+    store = h.sb._store
+    with store.transaction():
+        theirs = copy.deepcopy(invoices.load(store, h.aid(DEMO["open"])))
+        theirs.update(ActionPublicId="7777777777", CreditorPublicId="11111111-2222-3333-4444-555555555555")
+        ledger.save_invoice(store, theirs)
+    result = h.ok("POST", f"/v1/payments/matchpayments/{h.cid}",
+                  json=[{"UnhandledPaymentPublicId": UNMATCHED, "ActionPublicId": "7777777777"}])[0]
+    assert (result["Successfull"], result["ResponseMessage"]) == (False, "The invoice 7777777777 does not exist.")
+    assert h.ok("GET", f"/v1/payments/unhandledpayment/{UNMATCHED}")["State"] == "Unhandled"

@@ -175,3 +175,12 @@ def test_billectas_refusal_of_a_match_shows_under_the_field(rt: Runtime) -> None
     assert _paid_on(rt, "1002") == 0
     # Nothing changed, so the same values may be sent again (the claim was released).
     assert rt.store.count("idempotency", "key LIKE 'dialog:match-unhandled-payments:%'") == 0
+
+
+def test_a_payment_gone_from_billecta_says_so_and_is_mirrored_deleted(rt: Runtime) -> None:
+    gone = rt.store.mirror("payment", "billecta_id", {"billecta_id": "00000000-0000-4000-8000-000000000001",
+                                                      "kind": "unhandled", "state": "Unhandled", "amount": 5_000,
+                                                      "currency": "SEK", "payment_date": "2026-11-01T00:00:00+01:00"})
+    with pytest.raises(InvoiceStateError, match=f"payment {gone['id']} is no longer in Billecta"):
+        prepare_dialog(rt, DELETE, str(gone["id"]), {"amount": "50"}, ADMIN)
+    assert rt.store.require("payment", gone["id"])["state"] == "Deleted"
