@@ -67,10 +67,17 @@ def _suggestion_line(s: dict[str, Any], prepared: dict[str, Any]) -> str:
             f"{left} remaining\n      _{escape(str(s.get('why') or ''))}_")
 
 
+def _excess_kept(prepared: dict[str, Any]) -> str:
+    """Where Billecta keeps what exceeds the invoice: a balance keeps its rest; a bank payment's is an overpayment."""
+    if prepared.get("source_invoice"):
+        return f"stays the debtor's balance from invoice {escape(str(prepared['source_invoice']))}"
+    return "is kept as the debtor's overpayment (a new unhandled payment they can use later)"
+
+
 def _what_happens(prepared: dict[str, Any], picked: str | None) -> str:
     amount = prepared.get("amount_text") or "The payment"
     text = (f"Billecta matches the whole payment, {amount}, to the invoice picked; if that is more than remains on "
-            "it, the excess is kept as the debtor's overpayment (a new unhandled payment they can use later).")
+            f"it, the excess {_excess_kept(prepared)}.")
     chosen = next((s for s in prepared.get("suggested") or [] if str(s["n"]) == picked), None)
     if chosen is None:
         return text
@@ -78,8 +85,7 @@ def _what_happens(prepared: dict[str, Any], picked: str | None) -> str:
     total, left = int(prepared.get("amount_minor") or 0), int(chosen["left"])
     if total > left:
         return (f"*{format_amount(left, currency)}* goes to invoice {escape(picked or '')}, which is then fully "
-                f"paid; the *{format_amount(total - left, currency)}* more is kept as the debtor's overpayment "
-                "(a new unhandled payment they can use later).")
+                f"paid; the *{format_amount(total - left, currency)}* more {_excess_kept(prepared)}.")
     rest = f"{format_amount(left - total, currency)} then remains to pay on it" if left > total else \
         "it is then fully paid"
     return f"*{amount}* goes to invoice {escape(picked or '')}: {rest}."

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.billecta.enums import InvoiceStage, UnhandledPaymentState, UnhandledPaymentType
+from bot.billecta.enums import InvoiceStage, UnhandledPaymentState
 from bot.billecta.models import InvoiceActionView, UnhandledPaymentView
 from bot.errors import BillectaRejected, BotError, InvalidInput, InvoiceStateError, NotFound
 from bot.money import format_amount, to_minor
@@ -183,18 +183,21 @@ def _target(rt: Runtime, key: str, facts: dict[str, Any], field: str) -> Invoice
 
 
 def _matched(rt: Runtime, record: dict[str, Any], before: UnhandledPaymentView, target: InvoiceActionView) -> Outcome:
-    """Mirror the payment, the invoice and the overpayment the excess became; say what went where."""
+    """Mirror the payment, the invoice and the unhandled payment the excess became; say what went where."""
     facts = shown(before)
     currency, total = facts["currency"], facts["amount_minor"]
     remaining_before = target.current_amount.value
     used, excess = min(total, remaining_before), max(0, total - remaining_before)
     number = str(target.invoice_number or target.action_public_id)
+    # A balance left by an invoice (a credit's surplus, an earlier overpayment) keeps its rest as the same
+    # balance; a bank payment's excess becomes the debtor's overpayment on the invoice it was matched to.
+    source = (before.overpayment_details or {}).get("ActionPublicId")
     after: dict[str, Any] | None
     kept: list[dict[str, Any]] = []
     try:
         mirror_payment(rt, rt.billecta.get_unhandled_payment(before.unhandled_payment_public_id))
         after = mirror_invoice(rt, rt.billecta.get_invoice(target.action_public_id))
-        kept = _mirror_overpayments(rt, target.action_public_id) if excess else []
+        kept = _mirror_rest(rt, source or target.action_public_id) if excess else []
     except BotError:  # done in Billecta: the next pull brings the mirror up to date
         after = None
     sender = f" from {facts['sender']}" if facts.get("sender") else ""
@@ -203,24 +206,26 @@ def _matched(rt: Runtime, record: dict[str, Any], before: UnhandledPaymentView, 
     if excess:
         debtor = target.debtor.name if target.debtor else "the debtor"
         new = f"payment {kept[0]['id']}" if len(kept) == 1 else "a new unhandled payment"
-        message += (f"; the {format_amount(excess, currency)} more than remained is kept as an overpayment, "
-                    f"a balance of {debtor} ({new})")
+        rest = f"the {format_amount(excess, currency)} more than remained"
+        message += (f"; {rest} stays {debtor}'s balance from invoice {facts['source_invoice']} ({new})"
+                    if source and facts.get("source_invoice") else
+                    f"; {rest} is kept as an overpayment, a balance of {debtor} ({new})")
     return Outcome(message + ".", "payment", [str(record["id"])], details={
         "amount_minor": total, "used_minor": used, "excess_minor": excess, "currency": currency, "invoice": number,
         "remaining_minor": after.get("current_amount") if after else None})
 
 
-def _mirror_overpayments(rt: Runtime, action_id: str) -> list[dict[str, Any]]:
-    """The invoice's overpayments mirrored; returns those the store did not know (the match's excess)."""
+def _mirror_rest(rt: Runtime, action_id: str) -> list[dict[str, Any]]:
+    """The unhandled payments left by invoice `action_id`, mirrored; returns those the store did not know
+    (what a match's excess became)."""
     new = []
     for payment in rt.billecta.list_unhandled_payments():
-        details = payment.overpayment_details or {}
-        if payment.unhandled_payment_type is UnhandledPaymentType.OverPayment and details.get("ActionPublicId") == \
-                action_id:
-            known = rt.store.find_by("payment", "billecta_id", payment.unhandled_payment_public_id)
-            row = mirror_payment(rt, payment)
-            if known is None:
-                new.append(row)
+        if (payment.overpayment_details or {}).get("ActionPublicId") != action_id:
+            continue
+        known = rt.store.find_by("payment", "billecta_id", payment.unhandled_payment_public_id)
+        row = mirror_payment(rt, payment)
+        if known is None:
+            new.append(row)
     return new
 
 

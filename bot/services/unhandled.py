@@ -104,5 +104,6 @@ def _shown(values: dict[str, Any]) -> dict[str, Any]:
             "amount_text": format_amount(minor, currency), "paid_on": paid.isoformat() if paid else None,
             "paid_on_text": format_day(paid) if paid else None, "sender": values.get("sender_name"),
             "reference": values.get("reference"), "kind": kind + (f" (from invoice {source})" if source else ""),
+            "source_invoice": source,
             "debtor_public_id": values.get("debtor_public_id"), "sender_org_no": values.get("sender_org_no"),
             "sender_address": values.get("sender_address"), "bank_account": values.get("sender_bankgiro_no")}

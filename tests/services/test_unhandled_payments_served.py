@@ -184,3 +184,19 @@ def test_a_payment_gone_from_billecta_says_so_and_is_mirrored_deleted(rt: Runtim
     with pytest.raises(InvoiceStateError, match=f"payment {gone['id']} is no longer in Billecta"):
         prepare_dialog(rt, DELETE, str(gone["id"]), {"amount": "50"}, ADMIN)
     assert rt.store.require("payment", gone["id"])["state"] == "Deleted"
+
+
+def test_a_balance_larger_than_the_invoice_keeps_its_rest_as_the_same_balance(box: Sandbox, rt: Runtime) -> None:
+    """Nordic Café's 500,00 kr credit from invoice 1006 onto 1001, of which only 250,00 kr is left to pay."""
+    box.register_incoming_payment(100_000, str(resolve(rt, "invoice", "1001")["ocr"]))
+    from bot.services.pull import pull
+
+    pull(rt)
+    prepared = payment_match.prepare(rt, resolve(rt, "payment", BALANCE))
+    assert prepared["source_invoice"] == "1006" and "(from invoice 1006)" in prepared["kind"]
+    outcome = run_dialog(rt, prepare_dialog(rt, MATCH, BALANCE, {"invoice": "1001"}, ADMIN), ADMIN)
+    rest = [r for r in rt.store.rows("payment", "payment_type = 'BalanceFromInvoice' AND state = 'Unhandled'")]
+    assert [(r["amount"], r["source_invoice_number"]) for r in rest] == [(25_000, "1006")]
+    assert outcome.message == ("Matched payment 1 (500,00\u00a0kr) to invoice 1001: it is now fully paid; the "
+                               "250,00\u00a0kr more than remained stays Nordic Café AB's balance from invoice 1006 "
+                               f"(payment {rest[0]['id']}).")
