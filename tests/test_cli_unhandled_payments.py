@@ -91,3 +91,13 @@ def test_help_lists_the_fields(workdir: Path, capsys: pytest.CaptureFixture[str]
     assert "default the whole payment" in fields["amount"] and "no other amount" in fields["amount"]
     status, out, _ = run(capsys, "run", "payment", "delete", "--help")
     assert status == 0 and "amount" in out and "required" in out
+
+
+def test_a_matched_payment_is_listed_with_its_invoice(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "list", "payment")
+    pid = str(mirrored("payment", UNMATCHED)["id"])
+    assert run(capsys, "run", "payment", "match", pid, "invoice=1001", "--yes")[0] == 0
+    status, out, _ = run(capsys, "list", "payment", "--json")
+    listed = next(row for row in json.loads(out) if str(row["id"]) == pid)
+    assert status == 0 and listed["status_text"] == "used on invoice 1001"
+    assert listed["line"].endswith("· used on invoice 1001")
