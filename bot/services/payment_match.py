@@ -93,12 +93,23 @@ def _prepared(rt: Runtime, record: dict[str, Any], payment: matching.PaymentFact
             f"still waits for money (`billecta-bot pull` refreshes it from Billecta). The payment stays unhandled; "
             f"if it is not the creditor's money, `payment delete {record['id']}` removes it.")
     ranked = matching.suggest(payment, candidates, limit=SHOWN_SUGGESTIONS)
-    suggested = [{"n": s.invoice.number, "c": s.confidence, "level": s.level.value, "why": s.why[:WHY_CARRIED],
-                  "left": s.invoice.remaining_minor, "debtor": s.invoice.debtor_name} for s in ranked]
+    suggested = [{"n": s.invoice.number, "c": s.confidence, "level": s.level.value,
+                  "why": _why(s, facts.get("source_invoice"))[:WHY_CARRIED], "left": s.invoice.remaining_minor,
+                  "debtor": s.invoice.debtor_name} for s in ranked]
     prepared: dict[str, Any] = {"record": name, **facts, "suggested": suggested, "open_count": len(candidates)}
     if ranked and ranked[0].level is matching.Level.HIGH:
         prepared["suggestion"] = ranked[0].invoice.number  # prefills the radio buttons
     return prepared
+
+
+def _why(suggestion: matching.Suggestion, source_invoice: str | None) -> str:
+    """The engine's reasons; a balance's excess is not a new overpayment: it stays the same balance."""
+    if not source_invoice or suggestion.excess_minor <= 0:
+        return suggestion.why
+    excess = format_amount(suggestion.excess_minor, suggestion.invoice.currency)
+    text = "; ".join([*suggestion.reasons, f"the balance is {excess} more than the remaining amount: that rest stays "
+                                           f"the debtor's balance from invoice {source_invoice}"])
+    return text[:1].upper() + text[1:]
 
 
 def suggest(rt: Runtime, prepared: dict[str, Any], field: str, query: str) -> list[tuple[str, str]]:

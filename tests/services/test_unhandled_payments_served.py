@@ -194,6 +194,9 @@ def test_a_balance_larger_than_the_invoice_keeps_its_rest_as_the_same_balance(bo
     pull(rt)
     prepared = payment_match.prepare(rt, resolve(rt, "payment", BALANCE))
     assert prepared["source_invoice"] == "1006" and "(from invoice 1006)" in prepared["kind"]
+    first = prepared["suggested"][0]
+    assert first["n"] == "1001" and "that rest stays the debtor's balance from invoice 1006" in first["why"]
+    assert "overpayment" not in first["why"]
     outcome = run_dialog(rt, prepare_dialog(rt, MATCH, BALANCE, {"invoice": "1001"}, ADMIN), ADMIN)
     rest = [r for r in rt.store.rows("payment", "payment_type = 'BalanceFromInvoice' AND state = 'Unhandled'")]
     assert [(r["amount"], r["source_invoice_number"]) for r in rest] == [(25_000, "1006")]
