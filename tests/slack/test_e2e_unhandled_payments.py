@@ -191,3 +191,29 @@ def test_delete_is_for_admins(stack: Stack) -> None:
     assert not stack.fake.calls("views.open", ok=True)
     said = json.dumps([c.args for c in stack.fake.calls("_response", ok=True)], ensure_ascii=False)
     assert "payment delete" in said and "admin" in said.lower()
+
+
+def test_a_match_whose_reply_billecta_lost_is_reported_done_once(stack: Stack) -> None:
+    pid = _payment_id(stack)
+    view_id = _open(stack, f"payment match {pid}")
+    stack.sandbox.set_faults(lose_next=1, lose_reply_mode="503")  # matched, then answered 503
+    assert stack.client.submit(view_id, _match("1001")).json["response_action"] == "update"
+    stack.settle()
+    assert stack.sandbox.faults.lose_next == 0, "the match's reply was lost"
+    message = f"Matched payment {pid} (1\u00a0250,00\u00a0kr from Nordic Cafe) to invoice 1001: it is now fully paid."
+    assert message in _shown(stack, view_id)
+    assert len([post for post in stack.posts("CNOTIFY") if message in post["text"]]) == 1
+    assert stack.billecta.count("POST", "matchpayments") == 1  # looked up, not sent again
+    assert resolve(stack.rt, "invoice", "1001")["current_amount"] == 0
+
+
+def test_a_delete_whose_reply_billecta_lost_is_reported_done_once(stack: Stack) -> None:
+    pid = _payment_id(stack)
+    view_id = _open(stack, f"payment delete {pid}", user="UADMIN")
+    stack.sandbox.set_faults(lose_next=1)
+    assert stack.client.submit(view_id, _delete("1250"), user="UADMIN").json["response_action"] == "update"
+    stack.settle()
+    assert stack.sandbox.faults.lose_next == 0, "the delete's reply was lost"
+    assert f"Deleted payment {pid} (1\u00a0250,00\u00a0kr from Nordic Cafe" in _shown(stack, view_id)
+    assert stack.billecta.count("DELETE", "unhandledpayment") == 1
+    assert resolve(stack.rt, "payment", pid)["state"] == "Deleted"
