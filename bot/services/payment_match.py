@@ -6,8 +6,10 @@ sender name, due date, each suggestion with its confidence and why); `suggest` i
 among all open invoices, from the store within Slack's 3 seconds. `match_payment` checks the invoice
 against a fresh read and sends one `PaymentMatchView` (`POST /v1/payments/matchpayments/{cid}`)
 through `bot.once`; a match Billecta refuses comes back under the field with its `ResponseMessage`.
-A match carries no amount: the whole payment goes to the invoice, up to its remaining amount, and
-the excess stays the debtor's as an overpayment (a new unhandled payment). `find_match` finds a match
+A match carries no amount: the whole payment goes to the invoice, up to its remaining amount; a bank
+payment's excess becomes the debtor's overpayment on that invoice (a new unhandled payment), a balance's
+rest stays the balance of the invoice it came from. `prepare_from_mirror` draws the same form from the
+store at once. `find_match` finds a match
 whose reply was lost: the payment's state is UsedOnInvoice on that invoice.
 """
 
@@ -29,6 +31,7 @@ from bot.services.payment_match_form import MatchPaymentForm, whole_payment_prob
 from bot.services.unhandled import fresh_unhandled, shown, shown_from_mirror
 from bot.services.use_credit import target_refusal_of
 from bot.services.use_credit_form import target_key
+from bot.timefmt import today
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -45,8 +48,6 @@ def _facts(rt: Runtime, view: UnhandledPaymentView) -> matching.PaymentFacts:
     try:
         return matching.payment_from_row(values, rt.billecta.creditor_id)
     except ValueError:  # no payment date: the engine weighs the due date against today instead
-        from bot.timefmt import today
-
         return matching.PaymentFacts(rt.billecta.creditor_id, view.amount.value, values["currency"] or "SEK",
                                      today(), view.reference, view.sender_name, view.debtor_public_id)
 
