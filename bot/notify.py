@@ -84,7 +84,8 @@ def describe_change(change: Change) -> str:
         amount = format_amount(after.get("amount") or 0, after.get("currency"))
         sender = after.get("sender_name") or "an unknown sender"
         return (f"payment {after.get('id')}: new unhandled payment of {amount} from {sender} "
-                f"(reference {after.get('reference') or 'none'}).")
+                f"(reference {after.get('reference') or 'none'}); `payment match {after.get('id')}` puts it on "
+                "an invoice.")
     name = f"invoice {after.get('invoice_number') or after.get('action_public_id')}"
     if after.get("stage") == "SentToDebtCollection" and (before or {}).get("stage") != "SentToDebtCollection":
         return f"{name} was sent to debt collection outside the bot."

@@ -147,7 +147,11 @@ TYPES: tuple[RecordType, ...] = (
     # Unhandled payments (Billecta's) and the ones the bot registered on an invoice (its log is the invoice's).
     RecordType("payment", Side.MIRROR, (By.LOCAL_ID, By.BILLECTA_ID), event_object="invoice",
                event_key_column="action_public_id", search_columns=("reference", "sender_name", "billecta_id"),
-               status_column="state", bot_history=True, needs_action=(("kind", "unhandled"), ("state", "Unhandled"))),
+               status_column="state", bot_history=True, needs_action=(("kind", "unhandled"), ("state", "Unhandled")),
+               # Only Billecta's unhandled payments have an id there; one the bot registered lives on its invoice.
+               sync_hint="It is a payment the bot registered on an invoice, not one of Billecta's unhandled payments "
+                         "(which have a Billecta id); only those can be matched or deleted. `billecta-bot list "
+                         "payment` lists them."),
     _source("order", search=("your_reference", "our_reference"), aside=None, event_object="invoice",
             invoice_link="order_id", rows="orderrow"),
     # Order rows are pushed with their order: no Billecta id or sync of their own.

@@ -49,6 +49,9 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "show-event-log": ("invoice", "1001"),
     "swish-request": ("invoice", "1002"),
     "add-message-to-orderrow": ("orderrow", "101001"),
+    # The demo's unmatched bank payment (DEMO.unhandled_payments["unmatched"]).
+    "delete-unhandled-payment": ("payment", "c23aa651-dca7-5dcf-8235-ab7f8bf892bd"),
+    "match-unhandled-payments": ("payment", "c23aa651-dca7-5dcf-8235-ab7f8bf892bd"),
 }
 
 AVAILABLE = [command for command in registry.COMMANDS if command.available]

@@ -82,6 +82,18 @@ class CollectionCalls:
             raise BillectaRejected(reasons)
         return results
 
+    def match_payment(self, payment_id: str, action_id: str, on: datetime | None = None) -> PaymentMatchResultView:
+        """Match one unhandled payment to an invoice, in full: a match has no amount, and what exceeds the
+        invoice's remaining amount stays the debtor's (billecta-api.md §2.6). Raises BillectaRejected with
+        Billecta's `ResponseMessage` when it refuses the match (nothing changed)."""
+        results = self.match_payments([PaymentMatchView(unhandled_payment_public_id=payment_id,
+                                                        action_public_id=action_id, payment_date=on)])
+        result = next((r for r in results if r.unhandled_payment_public_id in (payment_id, None)),
+                      results[0] if results else PaymentMatchResultView(response_message="Billecta answered nothing."))
+        if not result.successfull:
+            raise BillectaRejected(result.response_message or "Billecta did not match the payment.")
+        return result
+
     def delete_unhandled_payment(self, payment_id: str) -> None:
         self._send("unhandled_payment_delete", upid=payment_id, resolve=self._outcomes.unhandled_deleted(payment_id))
 

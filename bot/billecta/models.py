@@ -444,6 +444,10 @@ class UnhandledPaymentView(BillectaModel):
     creditor_name: str | None = None
     sender_name: str | None = None
     sender_org_no: str | None = None
+    sender_address: str | None = None
+    sender_zip_code: str | None = None
+    sender_city: str | None = None
+    sender_bankgiro_no: str | None = None  # the account it was paid from, as the bank reported it
     debtor_public_id: str | None = None
     amount: AmountView = AmountView()
     payment_date: BDateTime | None = None

@@ -96,15 +96,18 @@ class Sandbox:
         self.faults.configure(**settings)
 
     def register_incoming_payment(self, amount_minor: int, reference: str, payment_date: date | str | None = None,
-                                  sender_name: str | None = None, currency: str = "SEK") -> dict[str, Any]:
-        """A bank payment arrives: matched by OCR or invoice number, or kept as an unhandled payment.
+                                  sender_name: str | None = None, currency: str = "SEK",
+                                  sender: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A bank payment arrives: matched by OCR or invoice number, or kept as an unhandled payment
+        (`sender`: payments.SENDER_FIELDS, e.g. {"SenderBankgiroNo": "5050-1055"}).
         Returns {Outcome, ActionPublicId, InvoiceNumber, AppliedAmount, UnhandledPaymentPublicId,
         UnhandledAmount}; amounts in minor units."""
         with self._store.transaction():
             self._catch_up()
             when = parse_datetime(payment_date) if payment_date else None
             return payments.register_incoming(self._store, self._creditor_id, int(amount_minor), str(reference),
-                                              payment_date=when, sender_name=sender_name, currency=currency)
+                                              payment_date=when, sender_name=sender_name, currency=currency,
+                                              sender=sender)
 
     def set_debtcollection_stage(self, action_public_id: str, stage_name: str) -> None:
         with self._store.transaction():
@@ -231,8 +234,8 @@ class Sandbox:
         return {"Now": format_datetime(self._store.now()), "OffsetDays": self._store.offset_days}
 
     def _control_payment(self, store: Store, req: Request) -> dict[str, Any]:
-        body = clean_plain(req.object(), {k.lower(): k for k in
-                                          ("Amount", "Reference", "PaymentDate", "SenderName", "Currency")})
+        body = clean_plain(req.object(), {k.lower(): k for k in ("Amount", "Reference", "PaymentDate", "SenderName",
+                                                                 "Currency", *payments.SENDER_FIELDS)})
         minor, reference = body.get("Amount"), body.get("Reference")
         if not isinstance(minor, int) or isinstance(minor, bool) or not reference:
             raise bad_request("Give Amount (minor units, a whole number) and Reference.")
@@ -241,7 +244,8 @@ class Sandbox:
         except (TypeError, ValueError):
             raise bad_request("PaymentDate is not a valid date.") from None
         return payments.register_incoming(store, self._creditor_id, minor, str(reference), payment_date=when,
-                                          sender_name=body.get("SenderName"), currency=body.get("Currency", "SEK"))
+                                          sender_name=body.get("SenderName"), currency=body.get("Currency", "SEK"),
+                                          sender={k: str(body[k]) for k in payments.SENDER_FIELDS if body.get(k)})
 
     def _control_clock(self, store: Store, req: Request) -> dict[str, Any]:
         days = clean_plain(req.object(), {"days": "Days"}).get("Days")

@@ -95,8 +95,10 @@ def save_unhandled(store: Store, doc: dict[str, Any]) -> None:
 
 def new_unhandled(store: Store, creditor_id: str, minor: int, currency: str, at: datetime, *, kind: str,
                   reference: str | None, sender_name: str | None = None, debtor_id: str | None = None,
-                  source: Invoice | None = None, payment_date: datetime | None = None) -> dict[str, Any]:
-    """Record an unhandled payment (UnmatchedPayment, OverPayment or BalanceFromInvoice)."""
+                  source: Invoice | None = None, payment_date: datetime | None = None,
+                  sender: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Record an unhandled payment (UnmatchedPayment, OverPayment or BalanceFromInvoice); `sender`: what
+    the bank told of the payer besides the name (SenderBankgiroNo, SenderOrgNo, SenderAddress, ...)."""
     creditor_doc = store.get("creditor", creditor_id) or {}
     details = None
     if source is not None:
@@ -107,7 +109,7 @@ def new_unhandled(store: Store, creditor_id: str, minor: int, currency: str, at:
         "CreditorName": creditor_doc.get("Name"), "SenderName": sender_name, "DebtorPublicId": debtor_id,
         "Amount": amount(minor, currency), "PaymentDate": format_datetime(payment_date or at),
         "Reference": reference, "CreatedBy": journal.AUTOMATION, "UnhandledPaymentType": kind,
-        "OverpaymentDetails": details, "AdditionalInformations": [], "State": "Unhandled",
+        "OverpaymentDetails": details, "AdditionalInformations": [], "State": "Unhandled", **(sender or {}),
     })
     save_unhandled(store, doc)
     return doc

@@ -2,7 +2,9 @@
 
 An incoming payment is matched on its reference (OCR or invoice number) to an open invoice and
 registered there; what exceeds the remaining amount becomes an OverPayment, and a payment that
-matches nothing stays an UnmatchedPayment.
+matches nothing stays an UnmatchedPayment. Matching one by hand (matchpayments) follows the same
+rule: what exceeds the invoice's remaining amount becomes the debtor's OverPayment on that invoice
+(a balance's rest stays the balance of the invoice it came from).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from bot.sandbox.shapes import amount, clean, complete, enum_name, guid
 from bot.sandbox.state import Store
 
 _BALANCES = ("OverPayment", "ManualBalance", "BalanceFromInvoice")
+# What the bank tells of a payer besides the name (the `/_sandbox/payments` body may give them).
+SENDER_FIELDS = ("SenderOrgNo", "SenderAddress", "SenderZipCode", "SenderCity", "SenderCountryCode",
+                 "SenderBankgiroNo")
 _MOBILE = re.compile(r"^(?:46|0)(7\d{8})$")
 
 
@@ -86,13 +91,20 @@ def _match_one(store: Store, cid: str, item: dict[str, Any], now: datetime) -> s
     _log_on_source(store, source, inv, used, now)
     if total == used:
         return f"Matched to invoice {inv['InvoiceNumber']}."
+    paid_on = parse_datetime(payment["PaymentDate"])
+    if not source:  # a bank payment larger than the invoice: the excess is the debtor's overpayment on it
+        over = ledger.overpay(store, inv, total - used, now, reference=payment["Reference"],
+                              sender_name=payment["SenderName"], payment_date=paid_on)
+        ledger.save_invoice(store, inv)
+        return (f"Matched {ledger.money(inv, used)} to invoice {inv['InvoiceNumber']}; "
+                f"{ledger.money(inv, total - used)} is kept as an overpayment ({over['UnhandledPaymentPublicId']}).")
     rest = ledger.new_unhandled(
         store, cid, total - used, inv["currency"], now, kind=payment["UnhandledPaymentType"],
         reference=payment["Reference"], sender_name=payment["SenderName"], debtor_id=payment["DebtorPublicId"],
-        payment_date=parse_datetime(payment["PaymentDate"]))
-    if source:  # the rest is still the balance of the same credit invoice (or overpaid invoice)
-        rest["OverpaymentDetails"] = {**source, "UsedOnActionPublicId": None}
-        ledger.save_unhandled(store, rest)
+        payment_date=paid_on)
+    # The rest is still the balance of the same credit invoice (or overpaid invoice).
+    rest["OverpaymentDetails"] = {**source, "UsedOnActionPublicId": None}
+    ledger.save_unhandled(store, rest)
     return (f"Matched {ledger.money(inv, used)} to invoice {inv['InvoiceNumber']}; "
             f"{ledger.money(inv, total - used)} remains as an unhandled payment.")
 
@@ -139,15 +151,18 @@ def _invoice_for(store: Store, creditor_id: str, reference: str, currency: str) 
 
 
 def register_incoming(store: Store, creditor_id: str, minor: int, reference: str, *, payment_date: datetime | None,
-                      sender_name: str | None, currency: str = "SEK") -> dict[str, Any]:
-    """A bank payment arriving: registered on the invoice it names, or kept as an unhandled payment."""
+                      sender_name: str | None, currency: str = "SEK",
+                      sender: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A bank payment arriving: registered on the invoice it names, or kept as an unhandled payment
+    (`sender`: the payer's account, org. number and address, as `UnhandledPaymentView` names them)."""
     if minor <= 0:
         raise bad_request("The amount must be more than zero.")
     now = store.now()
     inv = _invoice_for(store, creditor_id, reference, currency.upper())
     if inv is None:
         doc = ledger.new_unhandled(store, creditor_id, minor, currency.upper(), now, kind="UnmatchedPayment",
-                                   reference=reference, sender_name=sender_name, payment_date=payment_date)
+                                   reference=reference, sender_name=sender_name, payment_date=payment_date,
+                                   sender=sender)
         return {"Outcome": "Unmatched", "ActionPublicId": None, "InvoiceNumber": None, "AppliedAmount": 0,
                 "UnhandledPaymentPublicId": doc["UnhandledPaymentPublicId"], "UnhandledAmount": minor}
     applied, over = ledger.pay_with_excess(

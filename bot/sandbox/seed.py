@@ -17,8 +17,8 @@ Demo facts (`DEMO`; ids are uuid5 so tests can rely on them, invoice numbers are
   (Bergström, 3550.00, case in ReadyForBailiff); completed 1008 (Anna, 623.75, paid by bank);
   overpaid 1009 (Lund, 875.00, paid 1075.00); draft 1010 (Lund, ExternalReference "order:1010", so the
   bot's store gets it as order 1010, clear of the ids of examples/orders.csv).
-- Unhandled payments by role (`DEMO.unhandled_payments`): unmatched (1250.00 from "Nordic Cafe" with
-  a mistyped OCR), overpayment (200.00 from Lund Fastigheter), balance (500.00 for Nordic Café).
+- Unhandled payments by role (`DEMO.unhandled_payments`): unmatched (1250.00 from "Nordic Cafe", Bankgiro
+  5402-8812, with a mistyped OCR), overpayment (200.00 from Lund Fastigheter), balance (500.00 for Nordic Café).
 """
 
 from __future__ import annotations
@@ -227,7 +227,8 @@ class _Story:
             wrong = ocr[:-1] + str((int(ocr[-1]) + 1) % 10)
         self.store.preset_guid("unhandled", DEMO.unhandled_payments["unmatched"])
         payments.register_incoming(self.store, DEMO.creditor_id, 125_000, wrong, payment_date=None,
-                                   sender_name="Nordic Cafe")
+                                   sender_name="Nordic Cafe", sender={"SenderBankgiroNo": "5402-8812",
+                                                                      "SenderCity": "Stockholm"})
 
 
 def _product(ext: str, quantity: float) -> dict[str, Any]:

@@ -224,6 +224,8 @@ def _payment(row: dict[str, Any]) -> tuple[str, str, list[str]]:
     state = payment_state(row.get("state"))
     if row.get("kind") in ON_INVOICE and row.get("invoice_number"):
         state = f"{ON_INVOICE[row['kind']]} {row['invoice_number']}"
+    elif row.get("state") == UnhandledPaymentState.UsedOnInvoice.value and row.get("invoice_number"):
+        state = f"used on invoice {row['invoice_number']}"
     return (str(row.get("id")), "", [money(row.get("amount"), row.get("currency")), day, sender, reference, state])
 
 
@@ -303,4 +305,13 @@ def _row_sums(store: Store, order_ids: list[int]) -> dict[int, int]:
 
 
 # What a type's line shows from other tables, by type (the rest show their own row only).
-_ENRICHED = {"order": _orders}
+def _payments(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An unhandled payment used on an invoice names it (its `action_public_id` is that invoice's)."""
+    used = sorted({row["action_public_id"] for row in rows if row.get("action_public_id")
+                   and not row.get("invoice_number")})
+    numbers = _by_id(store, "invoice", "action_public_id", used, "invoice_number")
+    return [{**row, "invoice_number": numbers.get(row.get("action_public_id"))} if row.get("action_public_id")
+            and not row.get("invoice_number") else row for row in rows]
+
+
+_ENRICHED = {"order": _orders, "payment": _payments}

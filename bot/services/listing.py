@@ -99,6 +99,8 @@ def _payment_status(listed: Listed) -> str:
     invoice = listed.row.get("invoice_number")
     if listed.row.get("kind") in ON_INVOICE and invoice:
         return f"{ON_INVOICE[listed.row['kind']]} {invoice}"
+    if listed.status == "UsedOnInvoice" and invoice:
+        return f"used on invoice {invoice}"
     return payment_state(listed.status)
 
 

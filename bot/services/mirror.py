@@ -108,7 +108,10 @@ def mirror_debtcollection(rt: Runtime, view: DebtCollectionActionView) -> dict[s
 
 
 def payment_values(view: UnhandledPaymentView) -> dict[str, Any]:
+    used_on = (view.overpayment_details or {}).get("UsedOnActionPublicId")
     return {
+        # A payment used on an invoice lives on that invoice: its log is the invoice's.
+        **({"action_public_id": used_on} if used_on else {}),
         "billecta_id": view.unhandled_payment_public_id,
         "kind": "unhandled",
         "payment_type": view.unhandled_payment_type.value,
@@ -119,7 +122,17 @@ def payment_values(view: UnhandledPaymentView) -> dict[str, Any]:
         "reference": view.reference,
         "sender_name": view.sender_name,
         "debtor_public_id": view.debtor_public_id,
+        "sender_org_no": view.sender_org_no,
+        "sender_address": sender_address(view),
+        "sender_bankgiro_no": view.sender_bankgiro_no,
+        "source_invoice_number": (view.overpayment_details or {}).get("InvoiceNumber"),
     }
+
+
+def sender_address(view: UnhandledPaymentView) -> str | None:
+    """'Storgatan 1, 111 22 Stockholm', from the parts the bank gave (None when it gave none)."""
+    town = " ".join(part for part in (view.sender_zip_code, view.sender_city) if part)
+    return ", ".join(part for part in (view.sender_address, town) if part) or None
 
 
 def mirror_payment(rt: Runtime, view: UnhandledPaymentView) -> dict[str, Any]:

@@ -214,6 +214,13 @@ def _m011_orderrow_position(db: sqlite_utils.Database) -> None:
     db["orderrow"].create_index(["claim_token"])  # type: ignore[union-attr]
 
 
+def _m013_payment_sender(db: sqlite_utils.Database) -> None:
+    """What the bank told of an unhandled payment's sender besides the name, and the invoice a balance came
+    from: the `payment delete`/`payment match` forms show them, drawn from the store before Billecta answers."""
+    for column in ("sender_org_no", "sender_address", "sender_bankgiro_no", "source_invoice_number"):
+        db["payment"].add_column(column, str)  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -226,4 +233,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("009_swish_request", _m009_swish_request),
     ("010_stored_files", _m010_stored_files),
     ("011_orderrow_position", _m011_orderrow_position),
+    ("013_payment_sender", _m013_payment_sender),
 ]

@@ -64,4 +64,5 @@ def test_pull_changes_read_as_sentences_naming_the_record() -> None:
         "invoice 1004 was sent to debt collection outside the bot.")
     payment = {"id": 3, "amount": 35000, "currency": "SEK", "sender_name": "Okänd AB", "reference": "123"}
     assert describe_change(("payment", None, payment)) == (
-        "payment 3: new unhandled payment of 350,00\u00a0kr from Okänd AB (reference 123).")
+        "payment 3: new unhandled payment of 350,00\u00a0kr from Okänd AB (reference 123); `payment match 3` puts "
+        "it on an invoice.")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+
+from bot.sandbox import invoices, ledger
 from bot.sandbox.seed import DEMO
 
 from .helpers import Api, debtor_id
@@ -115,3 +118,53 @@ def test_a_write_off_is_dated_and_keeps_its_comment(h: Api) -> None:
     assert h.refused("POST", "/v1/invoice/payment", json=refused) == "The invoice is already completed."
     assert h.refused("POST", "/v1/invoice/payment", json={"ActionPublicId": aid, "WriteOff": {"Value": 100_001}}) \
         == "The write-off exceeds the remaining amount (1\u00a0000,00\u00a0kr)."
+
+
+def test_a_bank_payment_matched_to_a_smaller_invoice_leaves_the_debtors_overpayment(h: Api) -> None:
+    """What exceeds the invoice is the debtor's balance on that invoice (as when the bank payment had
+    been matched on arrival), not an unmatched payment of nobody's."""
+    small = h.new_invoice(debtor_ext="2", rows=[{"ArticleDescription": "Fee", "Quantity": 1.0, "VAT": 25.0,
+                                                 "UnitPrice": {"CurrencyCode": "SEK", "Value": 80_000}}])  # 1000.00
+    result = h.ok("POST", f"/v1/payments/matchpayments/{h.cid}",
+                  json=[{"UnhandledPaymentPublicId": UNMATCHED, "ActionPublicId": small}])[0]
+    assert result["Successfull"] and "250,00\u00a0kr is kept as an overpayment" in result["ResponseMessage"]
+    used = h.ok("GET", f"/v1/payments/unhandledpayment/{UNMATCHED}")
+    assert used["State"] == "UsedOnInvoice" and used["Amount"]["Value"] == 100_000
+    rest = [p for p in _unhandled(h).values() if p["UnhandledPaymentType"] == "OverPayment"
+            and p["OverpaymentDetails"]["ActionPublicId"] == small]
+    assert [(p["Amount"]["Value"], p["DebtorPublicId"], p["SenderName"]) for p in rest] == \
+        [(25_000, debtor_id("2"), "Nordic Cafe")]
+    assert "OverPayment" in [e["EventType"] for e in h.get(small)["Events"]]
+
+
+def test_matching_refuses_a_closed_invoice_and_a_draft(h: Api) -> None:
+    results = h.ok("POST", f"/v1/payments/matchpayments/{h.cid}", json=[
+        {"UnhandledPaymentPublicId": UNMATCHED, "ActionPublicId": h.aid(DEMO["completed"])},
+        {"UnhandledPaymentPublicId": UNMATCHED, "ActionPublicId": h.aid(DEMO["draft"])},
+    ])
+    assert [(r["Successfull"], r["ResponseMessage"]) for r in results] == [
+        (False, "The invoice is already completed."), (False, "The invoice is a draft; attest it first.")]
+    assert h.ok("GET", f"/v1/payments/unhandledpayment/{UNMATCHED}")["State"] == "Unhandled"
+
+
+def test_an_incoming_payment_keeps_what_the_bank_said_of_the_sender(h: Api) -> None:
+    made = h.ok("POST", "/_sandbox/payments", json={"Amount": 4_200, "Reference": "invoice 99 maybe",
+                                                     "SenderName": "Okänd AB", "SenderBankgiroNo": "123-4567",
+                                                     "SenderOrgNo": "556000-0001", "SenderCity": "Lund"})
+    stored = _unhandled(h)[made["UnhandledPaymentPublicId"]]
+    assert (stored["SenderBankgiroNo"], stored["SenderOrgNo"], stored["SenderCity"]) == \
+        ("123-4567", "556000-0001", "Lund")
+    assert _unhandled(h)[UNMATCHED]["SenderBankgiroNo"] == "5402-8812"
+
+
+def test_matching_refuses_another_creditors_invoice(h: Api) -> None:
+    """An invoice of another creditor on the same Billecta installation is not this creditor's to match to."""
+    store = h.sb._store
+    with store.transaction():
+        theirs = copy.deepcopy(invoices.load(store, h.aid(DEMO["open"])))
+        theirs.update(ActionPublicId="7777777777", CreditorPublicId="11111111-2222-3333-4444-555555555555")
+        ledger.save_invoice(store, theirs)
+    result = h.ok("POST", f"/v1/payments/matchpayments/{h.cid}",
+                  json=[{"UnhandledPaymentPublicId": UNMATCHED, "ActionPublicId": "7777777777"}])[0]
+    assert (result["Successfull"], result["ResponseMessage"]) == (False, "The invoice 7777777777 does not exist.")
+    assert h.ok("GET", f"/v1/payments/unhandledpayment/{UNMATCHED}")["State"] == "Unhandled"
