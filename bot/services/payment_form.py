@@ -13,7 +13,6 @@ date rules again against a fresh read (`amount_problem`), since what was prepare
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -24,16 +23,13 @@ from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import OvershootingAmountHandling
 from bot.forms import validate_form
 from bot.money import (
-    AmbiguousAmount,
-    AmountTooLarge,
     MoneyError,
-    check_bounds,
-    decimals_for,
     format_amount,
     from_minor,
     parse_decimal,
     to_minor,
 )
+from bot.services.form_amount import parse_amount
 
 # Payment means are creditor-defined codes (Billecta's accounting "payment means", each booked to its
 # own account). Billecta books an unknown code without complaint, to no account anyone looks at, so
@@ -60,7 +56,6 @@ FIELD_LABELS = {"amount": "amount", "payment_date": "payment date", "payment_mea
                 "confirm_overpayment": "overpayment confirmation"}
 MEANS_CODES = tuple(code for code, _ in PAYMENT_MEANS)
 
-_CURRENCY_SUFFIX = re.compile(r"\s*(kr|sek|eur|nok|dkk|usd|gbp)\.?$", re.IGNORECASE)
 
 
 def stockholm_today() -> dt.date:
@@ -191,35 +186,9 @@ class PaymentForm(BaseModel):
         return form
 
 
-def _parse_amount(value: Any, currency: str, missing: str = "Enter the amount that was paid.") -> Decimal:
-    text = _CURRENCY_SUFFIX.sub("", str(value if value is not None else "").strip())
-    if not text:
-        raise _error(missing)
-    bad = _error(f"{text!r} is not an amount. Type it like 1 234,50 or 1234.50.")
-    if isinstance(value, float) or re.search(r"[^\d\s\u00a0.,+-]", text):
-        raise bad
-    try:
-        amount = parse_decimal(text)
-    except AmbiguousAmount as exc:
-        raise _error(exc.user_text) from exc
-    except MoneyError as exc:
-        raise (_error(str(exc)) if isinstance(exc, AmountTooLarge) else bad) from exc
-    if amount <= 0:
-        raise _error("The amount must be more than 0.")
-    try:
-        minor = to_minor(amount, currency)
-    except MoneyError as exc:
-        raise _error(f"Use at most {decimals_for(currency)} decimals for {currency}.") from exc
-    try:
-        check_bounds(minor, currency)
-    except MoneyError as exc:
-        raise _error(str(exc)) from exc
-    return from_minor(minor, currency)
-
-
-# An exact amount above 0 within bot.money's bounds, typed '1 234,50' or '1234.50' (a pydantic error
-# naming what is wrong): the amount fields of other dialogs (write-off, use credit) share it.
-parse_amount = _parse_amount
+# An exact amount above 0 within bot.money's bounds (a pydantic error naming what is wrong): the amount
+# fields of other dialogs (write-off, use credit, payment match) import it from here or bot.services.form_amount.
+_parse_amount = parse_amount
 
 
 def overpayment_unconfirmed(amount: Decimal, confirmation: str | None, context: dict[str, Any]) -> str | None:

@@ -17,16 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from bot.billecta.enums import DeliveryMethod
 from bot.forms import validate_form
-from bot.money import (
-    AmbiguousAmount,
-    AmountTooLarge,
-    MoneyError,
-    check_bounds,
-    decimals_for,
-    from_minor,
-    parse_decimal,
-    to_minor,
-)
+from bot.services.form_amount import parse_amount
 from bot.services.labels import major_money
 
 # Billecta's delivery methods (DeliveryMethodType), in words; `Unknown` is not one a user can pick.
@@ -46,7 +37,6 @@ _ALIASES = {"e-mail": DeliveryMethod.Email, "post": DeliveryMethod.Mail, "letter
 TERMS_MIN, TERMS_MAX = 1, 365
 FIELD_LABELS = {"fee": "reminder fee", "payment_terms_days": "payment terms", "delivery_method": "delivery method"}
 
-_CURRENCY_SUFFIX = re.compile(r"\s*(kr|sek|eur|nok|dkk|usd|gbp)\.?$", re.IGNORECASE)
 
 
 def unreachable(debtor_name: str, email: str | None, phone: str | None) -> dict[str, str]:
@@ -157,28 +147,6 @@ class ReminderForm(BaseModel):
 
 def parse_fee(value: Any, currency: str) -> Decimal:
     """An exact fee in the invoice's currency, 0 or more (never a float)."""
-    text = _CURRENCY_SUFFIX.sub("", str(value if value is not None else "").strip())
-    if not text:
-        raise _error("Enter the reminder fee (0 for none).")
-    bad = _error(f"{text!r} is not an amount. Type it like 60 or 60,00.")
-    if isinstance(value, float) or re.search(r"[^\d\s\u00a0.,+-]", text):
-        raise bad
-    try:
-        fee = parse_decimal(text, field="fee")
-    except AmbiguousAmount as exc:
-        raise _error(exc.user_text) from exc
-    except AmountTooLarge as exc:
-        raise _error(str(exc)) from exc
-    except MoneyError as exc:
-        raise bad from exc
-    if fee < 0:
-        raise _error("The fee cannot be negative; use 0 for no fee.")
-    try:
-        minor = to_minor(fee, currency)
-    except MoneyError as exc:
-        raise _error(f"Use at most {decimals_for(currency)} decimals for {currency}.") from exc
-    try:
-        check_bounds(minor, currency)
-    except MoneyError as exc:
-        raise _error(str(exc)) from exc
-    return from_minor(minor, currency)
+    return parse_amount(value, currency, "Enter the reminder fee (0 for none).", zero_allowed=True,
+                        example="60 or 60,00", below_minimum="The fee cannot be negative; use 0 for no fee.",
+                        kind="reminder_form")
