@@ -154,6 +154,10 @@ class SwishWatch:
         found = self._rows("action_public_id = ? AND finished_at IS NULL AND token IS NOT NULL", [action_public_id])
         return found[-1] if found else None
 
+    def ended(self, token: str) -> bool:
+        """The bot followed the request `token` to its end (paid, declined, cancelled…)."""
+        return bool(self._rows("token = ? AND finished_at IS NOT NULL", [token]))
+
     def recent(self, limit: int = 20) -> list[SwishRequest]:
         rows = self.rt.store.rows(TABLE, order_by="id desc", limit=limit)
         return [SwishRequest.from_row(row) for row in rows]

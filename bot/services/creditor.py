@@ -21,6 +21,31 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 
+DEFAULT_CONFIG = "default_config"  # the store's copy of the creditor's default settings (billecta_setting)
+
+
+def default_config(rt: Runtime) -> DefaultActionConfigView:
+    """The creditor's default settings read fresh from Billecta, and kept in the store (stored_default_config)."""
+    config = rt.billecta.get_default_config()
+    keep_default_config(rt, config)
+    return config
+
+
+def keep_default_config(rt: Runtime, config: DefaultActionConfigView) -> None:
+    rt.store.mirror_setting(DEFAULT_CONFIG, config.model_dump(mode="json", by_alias=True))
+
+
+def stored_default_config(rt: Runtime) -> tuple[DefaultActionConfigView, str] | None:
+    """(the default settings as last read from or pushed to Billecta, when), or None when never read."""
+    found = rt.store.setting(DEFAULT_CONFIG)
+    if found is None:
+        return None
+    try:
+        return DefaultActionConfigView.model_validate(found[0]), found[1]
+    except ValueError:  # kept by an older model: read it fresh instead
+        return None
+
+
 def apply_creditor(view: CreditorView, creditor: dict[str, Any]) -> CreditorView:
     view.name = creditor["name"]
     view.org_no = creditor.get("org_no")
@@ -62,9 +87,11 @@ def update_creditor(rt: Runtime, record_id: str, *, resumed: bool = False) -> It
                            f"bot is configured for {creditor_id} (BILLECTA_CREDITOR_ID).")
     try:
         rt.billecta.update_creditor(apply_creditor(rt.billecta.get_creditor(), creditor))
-        rt.billecta.update_default_config(apply_settings(rt.billecta.get_default_config(), creditor))
+        settings = apply_settings(rt.billecta.get_default_config(), creditor)
+        rt.billecta.update_default_config(settings)
     except BillectaRejected as exc:
         rt.store.mark_failed("creditor", creditor["id"], exc.billecta_message)
         raise
+    keep_default_config(rt, settings)  # what Billecta holds now: the bot's record, pushed
     rt.store.mark_synced("creditor", creditor["id"], creditor_id, pushed_version=creditor["updated_at"])
     return ItemResult(str(creditor["id"]), label("creditor", creditor), creditor_id, "details and settings updated")

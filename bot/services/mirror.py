@@ -55,6 +55,8 @@ def invoice_values(view: InvoiceActionView) -> dict[str, Any]:
         "file_public_id": first.invoice_file.file_public_id if first and first.invoice_file else None,
         "debt_collection_action_public_id": view.debt_collection_action_public_id,
         "reminder_invoice_action_public_id": view.reminder_invoice_action_public_id,
+        # The whole view, so a dialog's form can be drawn from the store alone (stored_view).
+        "raw": view.model_dump(mode="json", by_alias=True),
     }
 
 
@@ -84,6 +86,35 @@ def invoice_values_from_row(sub: InvoiceActionSubView) -> dict[str, Any]:
 
 def mirror_invoice(rt: Runtime, view: InvoiceActionView) -> dict[str, Any]:
     return rt.store.mirror("invoice", "action_public_id", invoice_values(view))
+
+
+# What a list row says that the whole view it may replace must agree with for the view to stay.
+_LISTED = ("stage", "is_paused", "is_disputed", "currency", "current_amount", "invoiced_amount", "due_date",
+           "next_event", "next_event_date", "closed_date", "debt_collection_action_public_id",
+           "reminder_invoice_action_public_id")
+
+
+def mirror_invoice_row(rt: Runtime, sub: InvoiceActionSubView) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """Mirror a list row (the pull's, a debtor's open invoices) as (the row before, after). The whole
+    view stored beside it is kept while the list says what it said, and dropped once they differ: a
+    form drawn from a view the list contradicts would show an old state as current."""
+    values = invoice_values_from_row(sub)
+    before = rt.store.find_by("invoice", "action_public_id", sub.action_public_id)
+    if before is not None and before.get("raw") and any(before.get(k) != values[k] for k in _LISTED if k in values):
+        values["raw"] = None
+    return before, rt.store.mirror("invoice", "action_public_id", values)
+
+
+def stored_view(record: dict[str, Any]) -> InvoiceActionView | None:
+    """The invoice as Billecta last showed it whole, from its mirror row; None when only a list row is known."""
+    raw = record.get("raw")
+    if not raw or not record.get("last_synced_at"):
+        return None
+    try:
+        return InvoiceActionView.model_validate_json(raw) if isinstance(raw, str) else \
+            InvoiceActionView.model_validate(raw)
+    except ValueError:  # stored by an older model: read it fresh instead
+        return None
 
 
 def debtcollection_values(view: DebtCollectionActionView, invoice_number: str | None) -> dict[str, Any]:
@@ -126,6 +157,8 @@ def payment_values(view: UnhandledPaymentView) -> dict[str, Any]:
         "sender_address": sender_address(view),
         "sender_bankgiro_no": view.sender_bankgiro_no,
         "source_invoice_number": (view.overpayment_details or {}).get("InvoiceNumber"),
+        # A debtor balance names the invoice it came from (a credit invoice, an overpaid one).
+        "action_public_id": (view.overpayment_details or {}).get("ActionPublicId"),
     }
 
 

@@ -25,10 +25,10 @@ from bot.forms import validate_form
 from bot.money import DEFAULT_CURRENCY, format_amount
 from bot.once import Found, Once
 from bot.roles import Actor
-from bot.services import Outcome
+from bot.services import Outcome, prefill
 from bot.services.invoices import fresh_view
 from bot.services.labels import label
-from bot.services.mirror import mirror_invoice
+from bot.services.mirror import mirror_invoice, stored_view
 from bot.services.next_event import NextEvent, capital, closed_refusal, key_of, next_event, paused_or_disputed
 from bot.timefmt import format_day
 
@@ -153,8 +153,22 @@ def _checked_event(view: InvoiceActionView, name: str) -> NextEvent:
 def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     """The next event in words and its date, read fresh (slow: after views.open); refuses before the form."""
     view = fresh_view(rt, record)
+    return _prepared(record, view, _checked_event(view, label("invoice", record)))
+
+
+def prepare_from_mirror(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
+    """`prepare`'s keys from the invoice as Billecta last showed it whole (mirror.stored_view), marked
+    `as_of`; None when the store has only a list row of it, or nothing it could postpone (refused fresh)."""
+    view = stored_view(record)
+    if view is None or postpone_refusal(view, label("invoice", record)) is not None:
+        return None
+    event = next_event(view)
+    assert event is not None  # postpone_refusal refuses an invoice without one
+    return {**_prepared(record, view, event), prefill.AS_OF: str(record["last_synced_at"])}
+
+
+def _prepared(record: dict[str, Any], view: InvoiceActionView, event: NextEvent) -> dict[str, Any]:
     name = label("invoice", record)
-    event = _checked_event(view, name)
     currency = (view.current_amount.currency_code or DEFAULT_CURRENCY).upper()
     return {"record": name, "event": event.words, "event_date": event.day.isoformat(), "today": _today().isoformat(),
             "remaining": format_amount(view.current_amount.value, currency), "allowed": True,

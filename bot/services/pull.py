@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from bot import once
 from bot.errors import BillectaNotFound
+from bot.services.creditor import default_config
 from bot.services.mirror import (
-    invoice_values_from_row,
     mirror_debtcollection,
     mirror_invoice,
+    mirror_invoice_row,
     mirror_payment,
 )
 
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 CLOSED_LOOKBACK_DAYS = 90
+# Whole views read per pull for open invoices the store has only a list row of (or one the list now
+# contradicts): what the dialogs' forms are drawn from before Billecta answers (mirror.stored_view).
+# Bounded so a first pull of a large ledger spreads the reads over a few pulls.
+VIEWS_PER_PULL = 100
+_OPEN_STAGES = ("Created", "Completed", "Cancelled")
 GONE = "Billecta no longer has it."
 
 
@@ -49,15 +55,14 @@ def pull(rt: Runtime, *, today: Any = None) -> PullReport:
     seen = set()
     for sub in rows:
         seen.add(sub.action_public_id)
-        values = invoice_values_from_row(sub)
-        before = rt.store.find_by("invoice", "action_public_id", sub.action_public_id)
-        after = rt.store.mirror("invoice", "action_public_id", values)
+        before, after = mirror_invoice_row(rt, sub)
         report.invoices += 1
         if _invoice_change_matters(before, after):
             report.changes.append(("invoice", before, after))
         if sub.debt_collection_action_public_id:
             report.debtcollections += _pull_case(rt, sub.debt_collection_action_public_id)
     _refresh_unlisted_invoices(rt, seen)
+    _read_whole_views(rt, seen)
     unhandled = set()
     # The first pull into an empty mirror finds every existing payment "new"; nobody needs those posted.
     first_pull = rt.store.count("payment", "kind = 'unhandled'") == 0
@@ -69,6 +74,7 @@ def pull(rt: Runtime, *, today: Any = None) -> PullReport:
         if before is None and not first_pull:
             report.changes.append(("payment", None, after))
     _refresh_unlisted_payments(rt, unhandled)
+    default_config(rt)  # one read: the reminder form's fee and terms, drawn from the store (bot.services.reminders)
     report.repaired = once.repair(rt.store)
     return report
 
@@ -82,6 +88,17 @@ def _refresh_unlisted_invoices(rt: Runtime, listed: set[str]) -> None:
             mirror_invoice(rt, rt.billecta.get_invoice(row["action_public_id"]))
         except BillectaNotFound:
             rt.store.update("invoice", row["id"], {"sync_status": "deleted", "last_error": GONE})
+
+
+def _read_whole_views(rt: Runtime, listed: set[str]) -> None:
+    marks = ", ".join("?" for _ in _OPEN_STAGES)
+    rows = rt.store.rows("invoice", f"raw IS NULL AND closed_date IS NULL AND stage NOT IN ({marks})",
+                         list(_OPEN_STAGES), order_by="due_date")
+    for row in [r for r in rows if r["action_public_id"] in listed][:VIEWS_PER_PULL]:
+        try:
+            mirror_invoice(rt, rt.billecta.get_invoice(row["action_public_id"]))
+        except BillectaNotFound:
+            continue  # gone between the list and the read: the next pull's list says so
 
 
 def _refresh_unlisted_payments(rt: Runtime, listed: set[str]) -> None:

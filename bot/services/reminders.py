@@ -38,10 +38,11 @@ from bot.money import (
 )
 from bot.once import Found, Once
 from bot.roles import Actor
-from bot.services import Outcome
+from bot.services import Outcome, prefill
+from bot.services.creditor import default_config, stored_default_config
 from bot.services.invoices import fresh_view
 from bot.services.labels import label, stage_words
-from bot.services.mirror import mirror_invoice
+from bot.services.mirror import mirror_invoice, stored_view
 from bot.services.next_event import capital, closed_refusal, paused_or_disputed
 from bot.services.reminder_form import TERMS_MAX, TERMS_MIN, ReminderForm, method_words, unreachable
 from bot.timefmt import format_day
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 # Prefilled when the creditor's settings have no usable reminder terms (unset, or outside 1–365 days).
 DEFAULT_TERMS = 10
 
-__all__ = ["ReminderForm", "find_reminder", "prepare", "reminder_refusal", "send_reminder"]
+__all__ = ["ReminderForm", "find_reminder", "prepare", "prepare_from_mirror", "reminder_refusal", "send_reminder"]
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:
@@ -100,11 +101,25 @@ def prepare(rt: Runtime, record: dict[str, Any], *, refuse: bool = True) -> dict
     `delivery_method` match form fields and prefill them; a refusal raises InvoiceStateError (or,
     with `refuse=False`, comes back as `allowed: False` and `reason`)."""
     view = fresh_view(rt, record)
-    name = label("invoice", record)
-    refusal = reminder_refusal(view, name)
+    refusal = reminder_refusal(view, label("invoice", record))
     if refusal and refuse:
         raise refusal
-    config = rt.billecta.get_default_config()
+    return _prepared(record, view, default_config(rt), refusal)
+
+
+def prepare_from_mirror(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
+    """`prepare`'s keys from the store alone, marked `as_of`: the invoice as Billecta last showed it whole
+    and the creditor's default settings as last read or pushed (bot.services.creditor). None when either
+    was never read, or when the stored invoice takes no reminder (the refusal is Billecta's, fresh)."""
+    view, config = stored_view(record), stored_default_config(rt)
+    if view is None or config is None or reminder_refusal(view, label("invoice", record)) is not None:
+        return None
+    return {**_prepared(record, view, config[0], None), prefill.AS_OF: str(record["last_synced_at"])}
+
+
+def _prepared(record: dict[str, Any], view: InvoiceActionView, config: DefaultActionConfigView,
+              refusal: InvoiceStateError | None) -> dict[str, Any]:
+    name = label("invoice", record)
     currency = (view.current_amount.currency_code or view.invoiced_amount.currency_code or DEFAULT_CURRENCY).upper()
     debtor, missing = view.debtor, _unreachable(view)
     due = current_due(view)

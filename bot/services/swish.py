@@ -25,16 +25,17 @@ from bot.errors import BotError, InvoiceStateError, OutcomeUnknown
 from bot.money import format_amount
 from bot.once import Found, Once
 from bot.roles import Actor
-from bot.services import Outcome
+from bot.services import Outcome, prefill
 from bot.services.invoices import fresh_view
 from bot.services.labels import label, stage_words
+from bot.services.mirror import stored_view
 from bot.services.swish_form import SWISH_EXPIRES, SwishForm, default_message, field_at, phone_problem
 
 if TYPE_CHECKING:
     from bot.jobs.swish import SwishWatch
     from bot.runtime import Runtime
 
-__all__ = ["SwishForm", "find_swish", "prepare", "send_swish", "shown_phone"]
+__all__ = ["SwishForm", "find_swish", "prepare", "prepare_from_mirror", "send_swish", "shown_phone"]
 
 SWISH_CURRENCY = "SEK"  # Swish moves Swedish kronor only
 
@@ -54,6 +55,15 @@ def _key(record: dict[str, Any], view: InvoiceActionView) -> str:
 
 def swish_refusal(rt: Runtime, view: InvoiceActionView, record: dict[str, Any]) -> InvoiceStateError | None:
     """Why no Swish request can go out for the invoice now (with what applies instead), or None."""
+    refused = _state_refusal(view, record)
+    if refused is not None:
+        return refused
+    waiting = _waiting(rt, view)
+    return InvoiceStateError(waiting) if waiting else None
+
+
+def _state_refusal(view: InvoiceActionView, record: dict[str, Any]) -> InvoiceStateError | None:
+    """What the invoice's own state refuses (asking Billecta nothing more)."""
     name, key = label("invoice", record), _key(record, view)
     stage, currency = view.state.stage, (view.current_amount.currency_code or SWISH_CURRENCY).upper()
     if stage is InvoiceStage.Created:
@@ -70,9 +80,6 @@ def swish_refusal(rt: Runtime, view: InvoiceActionView, record: dict[str, Any]) 
     if currency != SWISH_CURRENCY:
         return InvoiceStateError(f"{name} is in {currency}; Swish takes Swedish kronor only. When it is paid "
                                  f"another way, register it with `invoice payment {key}`.")
-    waiting = _waiting(rt, view)
-    if waiting:
-        return InvoiceStateError(waiting)
     return None
 
 
@@ -101,6 +108,23 @@ def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     refused = swish_refusal(rt, view, record)
     if refused is not None:
         raise refused
+    return _prepared(rt, record, view)
+
+
+def prepare_from_mirror(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
+    """`prepare`'s keys from the invoice as Billecta last showed it whole (mirror.stored_view), marked
+    `as_of`. None when the store has only a list row, the stored state is refused, or it names a Swish
+    request the bot did not see end: whether that one still waits for the payer is Billecta's to say."""
+    view = stored_view(record)
+    if view is None or _state_refusal(view, record) is not None:
+        return None
+    token = view.state.swish_payment_public_id
+    if token and not _watch(rt).ended(token):
+        return None
+    return {**_prepared(rt, record, view), prefill.AS_OF: str(record["last_synced_at"])}
+
+
+def _prepared(rt: Runtime, record: dict[str, Any], view: InvoiceActionView) -> dict[str, Any]:
     settings = rt.settings
     currency = (view.current_amount.currency_code or SWISH_CURRENCY).upper()
     remaining = format_amount(view.current_amount.value, currency)

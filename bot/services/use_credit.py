@@ -17,22 +17,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.billecta.client_collection import BALANCE_TYPES
 from bot.billecta.enums import ActionType, InvoiceStage, UnhandledPaymentState
 from bot.billecta.models import InvoiceActionSubView, InvoiceActionView, UnhandledPaymentView
 from bot.errors import BotError, InvalidInput, InvoiceStateError, NotFound
 from bot.money import format_amount, to_minor
 from bot.once import Found, Once
 from bot.roles import Actor
-from bot.services import Outcome
+from bot.services import Outcome, prefill
 from bot.services.invoices import fresh_view
 from bot.services.labels import OPTION_TEXT, label, line, stage_words
-from bot.services.mirror import invoice_values_from_row, mirror_invoice, mirror_payment, resolve_invoice
+from bot.services.mirror import mirror_invoice, mirror_invoice_row, mirror_payment, resolve_invoice
 from bot.services.use_credit_form import UseCreditForm, amount_problem, target_key, usable
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
-__all__ = ["UseCreditForm", "find_credit_use", "prepare", "suggest", "target_options", "use_credit"]
+__all__ = ["UseCreditForm", "find_credit_use", "prepare", "prepare_from_mirror", "suggest", "target_options",
+           "use_credit"]
 
 # Open invoices carried in the modal (number → remaining) so the form can check the target and the
 # amount as the user types; a debtor with more is checked at submit (private_metadata stays small).
@@ -90,7 +92,7 @@ def open_targets(rt: Runtime, credit: Credit) -> list[InvoiceActionSubView]:
     for sub in rt.billecta.open_invoices_by_debtor(debtor_id or ""):
         if sub.action_public_id == credit.view.action_public_id:
             continue
-        rt.store.mirror("invoice", "action_public_id", invoice_values_from_row(sub))
+        mirror_invoice_row(rt, sub)
         if target_refusal_of(sub.stage, sub.action_type, sub.current_amount.value) is None and \
                 (sub.current_amount.currency_code or "SEK").upper() == credit.currency:
             found.append(sub)
@@ -110,20 +112,77 @@ def target_refusal_of(stage: InvoiceStage, action_type: ActionType, remaining: i
 def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     """The credit and where it can go, read fresh (slow: after views.open); small JSON for private_metadata."""
     credit = credit_of(rt, record)
-    view, name = credit.view, label("invoice", record)
-    debtor = view.debtor.name if view.debtor else record.get("debtor_name") or "the debtor"
-    targets = open_targets(rt, credit)
+    view = credit.view
+    debtor = str(view.debtor.name if view.debtor else record.get("debtor_name") or "the debtor")
+    targets = [(str(t.invoice_number or t.action_public_id), t.current_amount.value) for t in open_targets(rt, credit)]
     if not targets:
         raise InvoiceStateError(f"{debtor} has no other open invoice in {credit.currency} to use the "
-                                f"{format_amount(credit.total, credit.currency)} credit of {name} on; it stays "
-                                "their balance until a new invoice is made.")
-    carried = {str(t.invoice_number or t.action_public_id): t.current_amount.value for t in targets[:TARGETS_CARRIED]}
+                                f"{format_amount(credit.total, credit.currency)} credit of {label('invoice', record)} "
+                                "on; it stays their balance until a new invoice is made.")
+    return _prepared(record, Source(view.invoice_number, view.action_public_id, debtor,
+                                    view.debtor.debtor_public_id if view.debtor else None,
+                                    view.action_type is ActionType.CreditInvoiceAction),
+                     credit.currency, credit.total, targets)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The invoice whose credit is used, as the form names it."""
+
+    number: str | None
+    action_id: str
+    debtor: str
+    debtor_id: str | None
+    is_credit_invoice: bool
+
+
+def prepare_from_mirror(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
+    """`prepare`'s keys from the store alone, marked `as_of`: the debtor balances the pull mirrored from
+    this invoice and the debtor's open invoices in the mirror. None when the mirror shows no balance from
+    it or nowhere to use it, or a state that has no credit to use: those answers are Billecta's, fresh."""
+    debtor_id, stage = record.get("debtor_public_id"), record.get("stage")
+    if not record.get("last_synced_at") or not debtor_id or stage in (InvoiceStage.Created.value,
+                                                                        InvoiceStage.Cancelled.value):
+        return None
+    currency = (record.get("currency") or "SEK").upper()
+    balances = [row for row in rt.store.rows("payment", "kind = 'unhandled' AND state = ? AND debtor_public_id = ? "
+                                             "AND action_public_id = ?",
+                                             [UnhandledPaymentState.Unhandled.value, debtor_id,
+                                              record["action_public_id"]])
+                if row.get("payment_type") in _BALANCE_TYPES]
+    if not balances:
+        return None
+    targets = [(str(row.get("invoice_number") or row["action_public_id"]), int(row.get("current_amount") or 0))
+               for row in _mirrored_targets(rt, record, debtor_id, currency)]
+    if not targets:
+        return None
+    source = Source(record.get("invoice_number"), record["action_public_id"], record.get("debtor_name") or "the debtor",
+                    debtor_id, record.get("action_type") == ActionType.CreditInvoiceAction.value)
+    prepared = _prepared(record, source, currency, sum(int(b.get("amount") or 0) for b in balances), targets)
+    return {**prepared, prefill.AS_OF: str(record["last_synced_at"])}
+
+
+_BALANCE_TYPES = frozenset(kind.value for kind in BALANCE_TYPES)
+
+
+def _mirrored_targets(rt: Runtime, record: dict[str, Any], debtor_id: str, currency: str) -> list[dict[str, Any]]:
+    rows = rt.store.rows("invoice", "debtor_public_id = ? AND action_public_id != ? AND closed_date IS NULL "
+                         "AND COALESCE(sync_status, '') != 'deleted'", [debtor_id, record["action_public_id"]],
+                         order_by="due_date")
+    return [row for row in rows
+            if target_refusal_of(InvoiceStage(row.get("stage") or "None"),
+                                 ActionType(row.get("action_type") or "InvoiceAction"),
+                                 int(row.get("current_amount") or 0)) is None
+            and (row.get("currency") or "SEK").upper() == currency]
+
+
+def _prepared(record: dict[str, Any], source: Source, currency: str, credit: int,
+              targets: list[tuple[str, int]]) -> dict[str, Any]:
+    carried = dict(targets[:TARGETS_CARRIED])
     prepared: dict[str, Any] = {
-        "record": name, "source_number": view.invoice_number, "source_id": view.action_public_id,
-        "currency": credit.currency, "credit_minor": credit.total,
-        "credit": format_amount(credit.total, credit.currency),
-        "debtor": debtor, "debtor_public_id": view.debtor.debtor_public_id if view.debtor else None,
-        "is_credit_invoice": view.action_type is ActionType.CreditInvoiceAction,
+        "record": label("invoice", record), "source_number": source.number, "source_id": source.action_id,
+        "currency": currency, "credit_minor": credit, "credit": format_amount(credit, currency),
+        "debtor": source.debtor, "debtor_public_id": source.debtor_id, "is_credit_invoice": source.is_credit_invoice,
         "targets": carried, "targets_more": len(targets) > TARGETS_CARRIED, "allowed": True,
     }
     if len(targets) == 1:  # the only place the credit can go: picked already

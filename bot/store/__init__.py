@@ -213,6 +213,17 @@ class Store:
                 record_id = self.db[table].insert(values).last_pk  # type: ignore[union-attr]
         return self.require(table, record_id)
 
+    def mirror_setting(self, name: str, value: Any) -> None:
+        """Billecta's setting `name` (JSON-able) as just read from or pushed to it."""
+        with self.lock:
+            self.db["billecta_setting"].upsert(  # type: ignore[union-attr]
+                {"name": name, "value": json.dumps(value), "synced_at": utcnow()}, pk="name")
+
+    def setting(self, name: str) -> tuple[Any, str] | None:
+        """(value, when it was synced) of a mirrored Billecta setting, or None when never read."""
+        found = self.rows("billecta_setting", "name = ?", [name], limit=1)
+        return (json.loads(found[0]["value"]), found[0]["synced_at"]) if found else None
+
     def find_by(self, table: str, column: str, value: Any) -> dict[str, Any] | None:
         found = self.rows(table, f"{column} = ?", [value], limit=1)
         return found[0] if found else None

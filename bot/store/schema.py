@@ -221,6 +221,12 @@ def _m013_payment_sender(db: sqlite_utils.Database) -> None:
         db["payment"].add_column(column, str)  # type: ignore[union-attr]
 
 
+def _m014_billecta_setting(db: sqlite_utils.Database) -> None:
+    """Billecta's creditor-wide settings as last read or pushed (the default settings: reminder fee and
+    terms…), JSON by name, so a form they prefill can be drawn before Billecta answers."""
+    db["billecta_setting"].create({"name": str, "value": str, "synced_at": str}, pk="name")  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -234,4 +240,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("010_stored_files", _m010_stored_files),
     ("011_orderrow_position", _m011_orderrow_position),
     ("013_payment_sender", _m013_payment_sender),
+    ("014_billecta_setting", _m014_billecta_setting),
 ]
