@@ -113,7 +113,7 @@ def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     """The credit and where it can go, read fresh (slow: after views.open); small JSON for private_metadata."""
     credit = credit_of(rt, record)
     view = credit.view
-    debtor = str(view.debtor.name if view.debtor else record.get("debtor_name") or "the debtor")
+    debtor = (view.debtor.name if view.debtor else None) or record.get("debtor_name") or "the debtor"
     targets = [(str(t.invoice_number or t.action_public_id), t.current_amount.value) for t in open_targets(rt, credit)]
     if not targets:
         raise InvoiceStateError(f"{debtor} has no other open invoice in {credit.currency} to use the "
