@@ -14,14 +14,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.billecta.dates import STOCKHOLM, parse_datetime
+from bot.timefmt import format_day
 
 AS_OF = "as_of"  # ISO moment the mirror's row was last written from Billecta
 CHECKED_AT = "checked_at"  # ISO moment the fresh read arrived
 CHANGED = "changed"  # what moved between the mirror and Billecta, in words
 UNCHECKED = "unchecked"  # why the fresh read could not be made
 MARKERS = (AS_OF, CHECKED_AT, CHANGED, UNCHECKED)
-# The money figures and the state a form's rules rest on: a change in these is worth telling the user.
-_FIGURES = ("currency", "allowed", "reason")
+# The money figures, dates and state a form's rules rest on: a change in these is worth telling the
+# user, and a submit made before it was seen is shown again instead of run (`moved_unseen`).
+_FIGURES = ("currency", "allowed", "reason", "event_date")
 
 
 def stored_day(value: Any) -> date | None:
@@ -59,4 +61,25 @@ def change_text(mirror: dict[str, Any], fresh: dict[str, Any]) -> str:
     before, after = mirror.get("remaining"), fresh.get("remaining")
     if before and after and before != after:
         return f"Remaining was {before}, now {after}"
+    credit_before, credit_after = mirror.get("credit"), fresh.get("credit")
+    if credit_before and credit_after and credit_before != credit_after:
+        return f"The credit was {credit_before}, now {credit_after}"
+    day_before, day_after = mirror.get("event_date"), fresh.get("event_date")
+    if day_before and day_after and day_before != day_after:
+        return (f"The next event ({fresh.get('event') or 'next step'}) was on {_day(day_before)}, "
+                f"now on {_day(day_after)}")
     return "Billecta's figures differ from the bot's copy"
+
+
+def _day(iso: str) -> str:
+    return format_day(date.fromisoformat(iso))
+
+
+def moved_unseen(prepared: dict[str, Any]) -> str | None:
+    """For a submit made on the mirror's figures and checked fresh (`checked`): what moved meanwhile, as
+    the note under the form's first field, or None. The user confirms what they saw; a form whose
+    figures moved before they saw Billecta's is shown again with those, never run on them unseen."""
+    change = prepared.get(CHANGED)
+    if not change:
+        return None
+    return f"{change}. Nothing was sent: check the form against Billecta's figures and submit again."

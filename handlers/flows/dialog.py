@@ -286,6 +286,9 @@ def _checked_fresh(deps: Deps, state: FlowState, row: dict[str, Any], values: di
     command = command_for(state.command)
     state.prepared = prefill.checked(prepared_fresh(deps.rt, command, row), state.prepared)
     form, errors = validate(command, values, state.prepared)
+    moved = prefill.moved_unseen(state.prepared)
+    if form is not None and moved:  # valid on Billecta's figures, but not the figures the user saw
+        form, errors = None, {next(iter(_fields(command))): moved}
     if form is None:
         deps.ui.replace(where, _form(state, values, errors))
     return form

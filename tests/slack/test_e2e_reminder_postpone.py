@@ -1,7 +1,8 @@
 """`invoice reminder` and `invoice postpone` end to end: signed Slack requests through the HTTP endpoint,
-against the strict fake Slack and the demo sandbox. Loading… (or the form from the mirror) → the form with its prefills → bad input
-under each field → (postpone) the new date shown as the days are typed → submit → the result in the
-modal and in NOTIFY_CHANNEL, the store's mirror updated; refused invoices say why instead of a form."""
+against the strict fake Slack and the demo sandbox. Loading… (or the form from the mirror) → the form
+with its prefills → bad input under each field → (postpone) the new date shown as the days are typed →
+submit → the result in the modal and in NOTIFY_CHANNEL, the store's mirror updated; refused invoices say
+why instead of a form."""
 
 from __future__ import annotations
 
