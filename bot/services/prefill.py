@@ -5,7 +5,9 @@ returns the same keys from the store's mirror at once, plus AS_OF: when the mirr
 Billecta. The modal shows that form straight away, marked "as of", while `prepare` runs behind it;
 `checked` then marks the fresh result (CHECKED_AT, and CHANGED when the money figures moved: someone
 paid meanwhile). Until then the prepared data is `stale`, and a submit made on stale data is checked
-against a fresh `prepare` before its service runs (which re-checks against its own fresh read anyway).
+against a fresh `prepare` before its service runs (which re-checks against its own fresh read anyway);
+if its figures moved meanwhile (`moved_unseen`) the form is shown again with Billecta's: the user
+confirms what they see, never a remaining amount or an event date they were not shown.
 """
 
 from __future__ import annotations

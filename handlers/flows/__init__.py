@@ -45,7 +45,12 @@ Registry entry (`bot/commands.py`): `spec=DialogSpec(form, service, prepare=, ch
         refusal is the answer). With it the modal opens with its form, marked "as of", and `prepare`
         runs behind it: its figures redraw the form (what the user typed is kept, errors follow the
         fresh figures), its refusal replaces the form, and a submit made before they arrived is
-        validated again against a fresh `prepare` before the service runs.
+        validated again against a fresh `prepare` before the service runs; when the figures moved
+        meanwhile (`prefill.moved_unseen`) the form is shown again with Billecta's, not run.
+        The store holds for it: the invoice's whole view as Billecta last showed it (`raw`,
+        `bot.services.mirror.stored_view`; read by the pull for open invoices, dropped when a list
+        contradicts it), debtor balances by the invoice they came from, Billecta's settings
+        (`Store.setting`: the creditor's default settings as last read or pushed).
 
 Blocks (optional): a module `blocks/forms/<name>.py`, named by `DialogSpec.blocks`, with
     def form_blocks(ctx: blocks.forms.FormContext) -> list[dict]

@@ -282,7 +282,8 @@ def _run(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, values: di
 def _checked_fresh(deps: Deps, state: FlowState, row: dict[str, Any], values: dict[str, Any],
                    where: Where) -> BaseModel | None:
     """A form submitted before Billecta's figures reached the modal, validated again against them: the
-    form again with the errors under its fields (None), or the form to run."""
+    form again with the errors under its fields (None) — or with what moved, when the figures the
+    user saw were not Billecta's — or the form to run."""
     command = command_for(state.command)
     state.prepared = prefill.checked(prepared_fresh(deps.rt, command, row), state.prepared)
     form, errors = validate(command, values, state.prepared)
