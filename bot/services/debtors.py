@@ -123,7 +123,9 @@ def _erase_locally(rt: Runtime, debtor_id: int, billecta_id: str | None, name: s
         store.db.execute("UPDATE job_item SET label = ? WHERE record_type = 'debtor' AND record_id = ?",
                          [label("debtor", {"id": debtor_id, "name": name}), str(debtor_id)])
         if billecta_id:
-            store.db.execute("UPDATE invoice SET debtor_name = ? WHERE debtor_public_id = ?", [name, billecta_id])
+            # The whole views go too: they carry the debtor's address, e-mail and phone (read fresh next time).
+            store.db.execute("UPDATE invoice SET debtor_name = ?, raw = NULL WHERE debtor_public_id = ?",
+                             [name, billecta_id])
             store.db.execute(
                 "UPDATE debtcollection SET debtor_name = ? WHERE invoice_action_public_id IN "
                 "(SELECT action_public_id FROM invoice WHERE debtor_public_id = ?)", [name, billecta_id])
