@@ -157,8 +157,6 @@ def payment_values(view: UnhandledPaymentView) -> dict[str, Any]:
         "sender_address": sender_address(view),
         "sender_bankgiro_no": view.sender_bankgiro_no,
         "source_invoice_number": (view.overpayment_details or {}).get("InvoiceNumber"),
-        # A debtor balance names the invoice it came from (a credit invoice, an overpaid one).
-        "action_public_id": (view.overpayment_details or {}).get("ActionPublicId"),
     }
 
 

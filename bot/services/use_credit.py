@@ -146,9 +146,9 @@ def prepare_from_mirror(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] |
         return None
     currency = (record.get("currency") or "SEK").upper()
     balances = [row for row in rt.store.rows("payment", "kind = 'unhandled' AND state = ? AND debtor_public_id = ? "
-                                             "AND action_public_id = ?",
+                                             "AND source_invoice_number = ?",
                                              [UnhandledPaymentState.Unhandled.value, debtor_id,
-                                              record["action_public_id"]])
+                                              record.get("invoice_number")])
                 if row.get("payment_type") in _BALANCE_TYPES]
     if not balances:
         return None

@@ -1,7 +1,7 @@
 """What the store keeps so the dialogs' forms can be drawn before Billecta answers (their mirror twins):
 the invoice's whole view (read by the pull for open invoices, kept while Billecta's lists agree with it,
-dropped once they do not), the debtor balances naming the invoice they came from, and the creditor's
-default settings as last read or pushed. Real store, demo sandbox."""
+dropped once they do not), the debtor balances naming the invoice they came from (source_invoice_number),
+and the creditor's default settings as last read or pushed. Real store, demo sandbox."""
 
 from __future__ import annotations
 
@@ -70,12 +70,11 @@ def test_a_reminder_form_without_the_stored_settings_loads_from_billecta(rt: Run
 
 def test_debtor_balances_name_their_invoice_so_the_credit_is_known_from_the_store(rt: Runtime) -> None:
     credit = resolve_invoice(rt, DEMO["credit"])
-    rows = rt.store.rows("payment", "kind = 'unhandled' AND action_public_id = ?", [credit["action_public_id"]])
+    rows = rt.store.rows("payment", "kind = 'unhandled' AND source_invoice_number = ?", [DEMO["credit"]])
     assert rows and all(r["payment_type"] in ("BalanceFromInvoice", "OverPayment") for r in rows)
     quick = use_credit.prepare_from_mirror(rt, credit)
     assert quick is not None and quick["credit_minor"] == sum(r["amount"] for r in rows)
-    rt.store.db.execute("UPDATE payment SET state = 'UsedOnInvoice' WHERE action_public_id = ?",
-                        [credit["action_public_id"]])
+    rt.store.db.execute("UPDATE payment SET state = 'UsedOnInvoice' WHERE source_invoice_number = ?", [DEMO["credit"]])
     assert use_credit.prepare_from_mirror(rt, credit) is None  # no balance left that the store knows of
 
 
