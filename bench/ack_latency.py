@@ -54,7 +54,7 @@ COMMANDS = ("invoice payment 1001", "invoice events 1002", "")
 # Every invoice dialog on a demo invoice it opens a form for, in turn (each user opens one).
 FORM_COMMANDS = ("invoice payment 1001", "invoice writeoff 1002", "invoice use-credit 1006", "invoice reminder 1002",
                  "invoice postpone 1001", "invoice swish 1002", "invoice payment 1007", "invoice writeoff 1004",
-                 "invoice swish 1004", "invoice payment 1003")
+                 "invoice swish 1004", "invoice debt-collection 1002")
 
 
 def free_port() -> int:

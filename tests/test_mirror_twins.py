@@ -36,7 +36,8 @@ def rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
 
 def test_every_invoice_dialog_has_a_mirror_twin() -> None:
     assert {"register-manual-payments", "register-writeoff-payments", "use-credit-on-invoice",
-            "create-reminder-invoice", "invoice-postpone-next-event", "swish-request"} <= {c.slug for c in TWINS}
+            "create-reminder-invoice", "invoice-postpone-next-event", "swish-request",
+            "send-to-debt-collection"} <= {c.slug for c in TWINS}
 
 
 @pytest.mark.parametrize("command", TWINS, ids=lambda c: c.slug)

@@ -28,7 +28,7 @@ from bot.errors import BotError, InvalidInput, InvoiceStateError
 from bot.money import format_amount
 from bot.once import Found, Once
 from bot.roles import Actor
-from bot.services import Outcome
+from bot.services import Outcome, prefill
 from bot.services.collection_form import (
     METHOD_WORDS,
     DebtCollectionForm,
@@ -36,9 +36,10 @@ from bot.services.collection_form import (
     interest_text,
     interest_words,
 )
+from bot.services.creditor import default_config, stored_default_config
 from bot.services.invoices import fresh_view
 from bot.services.labels import label, stage_words
-from bot.services.mirror import mirror_debtcollection, mirror_invoice
+from bot.services.mirror import mirror_debtcollection, mirror_invoice, stored_view
 from bot.services.next_event import capital, closed_refusal, key_of, paused_or_disputed
 from bot.services.reminder_form import unreachable
 from bot.timefmt import format_day
@@ -50,7 +51,8 @@ if TYPE_CHECKING:
 STATUTORY_FEE_MINOR = {"SEK": 18_000}
 DEFAULT_TERMS_DAYS = 10  # what Billecta uses when the creditor has no DebtCollectionPaymentTermsInDays
 
-__all__ = ["DebtCollectionForm", "collection_refusal", "find_case", "prepare", "send_to_debt_collection"]
+__all__ = ["DebtCollectionForm", "collection_refusal", "find_case", "prepare", "prepare_from_mirror",
+           "send_to_debt_collection"]
 
 
 def _due(view: InvoiceActionView) -> dt.date | None:
@@ -96,8 +98,20 @@ def _checked_view(rt: Runtime, record: dict[str, Any]) -> InvoiceActionView:
 def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     """What the form shows and prefills, read fresh (slow: after views.open). Small JSON scalars only:
     it travels in private_metadata and is the validation context. Raises the refusal instead of a form."""
-    view = _checked_view(rt, record)
-    config = rt.billecta.get_default_config()
+    return _prepared(record, _checked_view(rt, record), default_config(rt))
+
+
+def prepare_from_mirror(rt: Runtime, record: dict[str, Any]) -> dict[str, Any] | None:
+    """`prepare`'s keys from the store alone, marked `as_of`: the invoice as Billecta last showed it whole
+    (mirror.stored_view) and the creditor's default settings as last read or pushed. None when either was
+    never read, or when the stored invoice cannot go to collection (the refusal is Billecta's, fresh)."""
+    view, config = stored_view(record), stored_default_config(rt)
+    if view is None or config is None or collection_refusal(view, label("invoice", record)) is not None:
+        return None
+    return {**_prepared(record, view, config[0]), prefill.AS_OF: str(record["last_synced_at"])}
+
+
+def _prepared(record: dict[str, Any], view: InvoiceActionView, config: DefaultActionConfigView) -> dict[str, Any]:
     currency = (view.current_amount.currency_code or "SEK").upper()
     debtor = view.debtor
     number = str(view.invoice_number or record.get("invoice_number") or view.action_public_id)

@@ -3,8 +3,8 @@ its replies), and a submit made on the mirror's figures is judged by Billecta's 
 changed in Billecta after the mirror was read stops the submit, under the field or as the reason.
 
 The payment and write-off forms have their own tests in test_e2e_mirror_form.py; these are the
-use-credit, reminder, postpone and Swish forms (mirror twins from the stored whole view, the mirrored
-debtor balances and the creditor's stored default settings)."""
+use-credit, reminder, postpone, Swish and debt-collection forms (mirror twins from the stored whole
+view, the mirrored debtor balances and the creditor's stored default settings)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bot.timefmt import format_day
 
 from .conftest import Stack
 from .test_e2e_credit_writeoff import _credit
+from .test_e2e_debt_collection import _values as _collection
 from .test_e2e_mirror_form import _initial, _open_held, _texts
 from .test_e2e_reminder_postpone import _days, _reminder
 from .test_e2e_swish import _values as _swish
@@ -168,3 +169,23 @@ def test_a_request_the_bot_did_not_see_end_loads_from_billecta(stack: Stack) -> 
     opened = stack.fake.calls("views.open", ok=True)[0]
     assert "Loading" in str(opened.args["view"]["blocks"])  # whether it still waits is Billecta's to say
 
+
+
+# -- debt collection -----------------------------------------------------------------------------
+
+def test_the_debt_collection_form_says_what_happens_next_from_the_store(stack: Stack) -> None:
+    view_id = _open_held(stack, "invoice debt-collection 1002", user="UADMIN")
+    opened = _from_mirror(stack, view_id)
+    assert "collection notice (inkassokrav) by e-mail" in _texts(opened) and "180,00\u00a0kr" in _texts(opened)
+    assert "4\u00a0312,50\u00a0kr" in _texts(opened) and "10 days" in _texts(opened)  # the stored settings' terms
+    assert _initial(_checked(stack, view_id), "delivery_method") == _initial(opened, "delivery_method")
+
+
+def test_a_payment_meanwhile_stops_the_case_before_it_is_opened(stack: Stack) -> None:
+    view_id = _open_held(stack, "invoice debt-collection 1002", user="UADMIN")
+    stack.sandbox.register_incoming_payment(100000, "1002")
+    submitted = stack.client.submit(view_id, _collection(), user="UADMIN")
+    assert submitted.json["response_action"] == "update"
+    shown = _checked(stack, view_id)
+    assert "Remaining was 4\u00a0312,50\u00a0kr, now 3\u00a0312,50\u00a0kr" in _error(shown, "delivery_method")
+    assert stack.billecta.count("POST", "/v1/debtcollection/actionfrominvoice") == 0
