@@ -242,7 +242,7 @@ def confirmed(deps: Deps, actor: Actor, state: FlowState, form: BaseModel, value
     crash is resolved by looking in Billecta), audits it and notifies; this only shows the result.
     """
     allowed(command_for(state.command), actor, state.record_type)
-    actor = with_channel(actor, state.channel)
+    actor = with_channel(actor, state.channel, state.thread_ts)  # from a message shortcut: in its thread
     deps.work.run(where, lambda: _run(deps, actor, state, form, values, where, submission))
 
 
