@@ -48,6 +48,9 @@ def _field_line(name: str, info: FieldInfo) -> str:
         line += f"; one of {', '.join(str(c) for c in choices)}"
     if info.description:
         line += f". {info.description}"
+    if info.examples and "e.g." not in (info.description or ""):
+        # As the shell takes it: an example with a space is quoted (amount="1 250,00").
+        line += "; e.g. " + " or ".join(f'"{e}"' if " " in str(e) else str(e) for e in info.examples)
     return line
 
 

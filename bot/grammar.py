@@ -119,7 +119,10 @@ def one_target(command: Command, record_type: str, targets: list[str]) -> str | 
     spec = parse_targets(targets)
     name = command.name.replace(records.ANY, record_type)
     if spec.all or spec.changed or len(spec.keys) > 1:
-        raise UsageError(f"`{name}` acts on one record: `{command.usage.replace(records.ANY, record_type)}`.")
+        # `amount=1 250,00` unquoted leaves `250,00` as a second record: say how a spaced value is typed.
+        spaced = " A field's value with a space goes in quotes: amount=\"1 250,00\"." \
+            if isinstance(command.spec, DialogSpec) and len(spec.keys) > 1 else ""
+        raise UsageError(f"`{name}` acts on one record: `{command.usage.replace(records.ANY, record_type)}`.{spaced}")
     if spec.keys:
         return spec.keys[0]
     if command.kind is Kind.VIEW and kind.targets is Targets.DEFAULT_ONE:

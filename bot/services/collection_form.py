@@ -126,11 +126,13 @@ class DebtCollectionForm(BaseModel):
                            "default_text": "the invoice's delivery method"})
     reference: str | None = Field(None, title="Our reference",
                                   description=f"printed on the notice, at most {REFERENCE_MAX} characters",
+                                  examples=["Ada Lind"],
                                   json_schema_extra={"default_text": "the creditor's reference"})
     reason: str | None = Field(None, title="Reason for collection",
                                description=f"the claim as the notice states it, at most {REASON_MAX} characters",
+                               examples=["Unpaid consulting"],
                                json_schema_extra={"default_text": "the creditor's reason, else 'Unpaid invoice N'"})
-    interest: str | None = Field(None, title="Interest", description=INTEREST_HINT,
+    interest: str | None = Field(None, title="Interest", description=INTEREST_HINT, examples=["ref+8"],
                                  json_schema_extra={"kind": "rate", "default_text": "the creditor's setting"})
 
     @model_validator(mode="before")

@@ -116,7 +116,8 @@ def debt_collection_stage(stage: str | None) -> str:
 # unhandled payments, so it has none of their states: the store marks it with this one.
 REGISTERED = "Registered"
 # What each kind of payment the bot records on an invoice did there (the store's `payment.kind`).
-ON_INVOICE = {"manual": "registered on invoice", "writeoff": "written off on invoice"}
+ON_INVOICE = {"manual": "registered on invoice", "writeoff": "written off on invoice",
+              "swish": "paid by Swish on invoice"}  # bot.jobs.swish records a paid request
 
 
 def payment_state(state: str | None) -> str:

@@ -82,7 +82,8 @@ class OrderRowMessageForm(BaseModel):
     model_config = ConfigDict(frozen=True)
     FIELDS: ClassVar[tuple[str, ...]] = ("message", "kind")
 
-    message: str = Field(title="Message", description=f"the text, one line, at most {MESSAGE_MAX} characters")
+    message: str = Field(title="Message", description=f"the text, one line, at most {MESSAGE_MAX} characters",
+                         examples=["Delivered to the back entrance"])
     # Validated even when left out: `row` on an attested invoice must say that a comment applies instead.
     kind: MessageKind = Field(MessageKind.ROW, title="Kind", validate_default=True,
                               description="row: a text row printed on the invoice; comment: a note in the "

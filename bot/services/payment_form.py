@@ -92,12 +92,14 @@ class PaymentForm(BaseModel):
     amount: Decimal = Field(title="Amount paid", description="in the invoice's currency, e.g. 1250.00 or 1 250,00")
     payment_date: dt.date = Field(default_factory=lambda: stockholm_today(), title="Payment date",
                                   description="YYYY-MM-DD, not in the future nor before the invoice date",
-                                  json_schema_extra={"default_text": "today"})
+                                  examples=["2026-11-30"], json_schema_extra={"default_text": "today"})
     payment_means: str = Field(title="Payment means", json_schema_extra={"choices": list(MEANS_CODES)})
-    reference: str | None = Field(None, title="Reference", description=f"at most {REFERENCE_MAX} characters")
+    reference: str | None = Field(None, title="Reference", description=f"at most {REFERENCE_MAX} characters",
+                                     examples=["bank 42"])
     confirm_overpayment: str | None = Field(
         None, title="Confirm the amount",
-        description="needed when the overpayment is more than the invoiced amount: the amount again")
+        description="needed when the overpayment is more than the invoiced amount: the amount again",
+        examples=["2500,00"])
 
     @model_validator(mode="before")
     @classmethod

@@ -51,9 +51,10 @@ class MatchPaymentForm(BaseModel):
                                                "name the invoice with invoice=")
     # Validated when empty too: it says when no invoice is picked at all.
     invoice: str | None = Field(None, title="Or another open invoice", validate_default=True,
-                                description="any open invoice, by its number")
+                                description="any open invoice, by its number", examples=["1001"])
     amount: Decimal | None = Field(None, title="Amount",
                                    description="the whole payment; Billecta matches no other amount",
+                                   examples=["1250,00"],
                                    json_schema_extra={"default_text": "the whole payment"})
 
     @field_validator("suggestion", mode="before")

@@ -74,7 +74,7 @@ class PostponeForm(BaseModel):
     FIELDS: ClassVar[tuple[str, ...]] = ("days",)
 
     days: int = Field(title="Days to postpone", description=f"{DAYS_MIN}-{DAYS_MAX}, added to the next event's date",
-                      json_schema_extra={"kind": "number"})
+                      examples=[14], json_schema_extra={"kind": "number"})
     _from_day: dt.date | None = PrivateAttr(None)
 
     @model_validator(mode="before")

@@ -75,10 +75,11 @@ class ReminderForm(BaseModel):
 
     # Defaults are the prefill (filled in by `_defaults` from the prepared context), never None.
     fee: Decimal = Field(None, validate_default=True, title="Reminder fee",
-                         description="added to what the debtor owes; 0 for none",
+                         description="added to what the debtor owes; 0 for none", examples=["60,00"],
                          json_schema_extra={"kind": "amount", "default_text": "the creditor's reminder fee"})
     payment_terms_days: int = Field(None, validate_default=True, title="Payment terms (days)",
                                     description=f"days the debtor has to pay the reminder, {TERMS_MIN}-{TERMS_MAX}",
+                                    examples=[10],
                                     json_schema_extra={"kind": "number",
                                                        "default_text": "the creditor's reminder terms"})
     delivery_method: DeliveryMethod = Field(

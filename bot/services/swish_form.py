@@ -112,6 +112,7 @@ class SwishForm(BaseModel):
                        description=f"a Swedish mobile number, e.g. 070-123 45 67 (at most {PHONE_MAX} characters)")
     message: str | None = Field(None, title="Message",
                                 description=f"shown in the payer's Swish app, at most {MESSAGE_MAX} characters",
+                                examples=["Invoice 1002"],
                                 json_schema_extra={"default_text": "SWISH_DEFAULT_MESSAGE"})
 
     @model_validator(mode="before")

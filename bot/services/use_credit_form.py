@@ -45,10 +45,12 @@ class UseCreditForm(BaseModel):
     FIELDS: ClassVar[tuple[str, ...]] = ("target",)
 
     # Declared first: the amount is checked against the target's remaining amount.
-    target: str = Field(title="Use the credit on", description="another open invoice of the same debtor (its number)")
+    target: str = Field(title="Use the credit on", description="another open invoice of the same debtor (its number)",
+                        examples=["1001"])
     amount: Decimal | None = Field(
         None, title="Amount to use",
         description="the smaller of the credit and what remains on the target; Billecta uses no other amount",
+        examples=["500,00"],
         json_schema_extra={"default_text": "the smaller of the credit and the target's remaining amount"})
 
     @model_validator(mode="before")

@@ -44,10 +44,10 @@ class WriteOffForm(BaseModel):
                             description="in the invoice's currency, at most what remains, e.g. 250,00")
     date: dt.date = Field(default_factory=lambda: stockholm_today(), title="Write-off date",
                           description="YYYY-MM-DD, not in the future nor before the invoice date",
-                          json_schema_extra={"default_text": "today"})
+                          examples=["2026-11-30"], json_schema_extra={"default_text": "today"})
     reason: str | None = Field(None, title="Reason",
                                description=f"why it is not collected, at most {REASON_MAX} characters; "
-                                           "becomes the comment in Billecta")
+                                           "becomes the comment in Billecta", examples=["Rounding difference"])
 
     @model_validator(mode="before")
     @classmethod
