@@ -60,7 +60,8 @@ def test_postpone_shows_the_new_date_as_the_days_are_typed_and_moves_the_event(s
     case_id = _case(stack, "DebtCollectionClaimDue")
     view_id = _open(stack, "debtcollection postpone 1007", user="UOPER")
     form = stack.fake.view(view_id)
-    event_day = dt.date.fromisoformat(stack.sandbox._store.get("debtcollection", case_id)["state"]["NextEventDate"][:10])
+    stored = stack.sandbox._store.get("debtcollection", case_id)
+    event_day = dt.date.fromisoformat(stored["state"]["NextEventDate"][:10])
     assert "The case is registered with the bailiff" in _text(form) and format_day(event_day) in _text(form)
     assert _block(form, "days")["element"]["dispatch_action_config"] == {"trigger_actions_on": ["on_character_entered"]}
     for typed in ("2", "21"):
