@@ -179,6 +179,7 @@ def test_bailiff_form_explains_each_option_and_sends_once(stack: Stack) -> None:
     case_id = _case(stack)
     view_id = _open(stack, "debtcollection bailiff 1007")
     form = stack.fake.view(view_id)
+    assert "Dangerous" in _text(form) and "Kronofogden" in _text(form)
     options = _block(form, "option")["element"]["options"]
     assert [o["value"] for o in options] == ["bailiff", "eviction"]
     assert all("Kronofogden" in o["description"]["text"] and "fee" in o["description"]["text"] for o in options)
@@ -213,6 +214,9 @@ def test_bailiff_before_the_case_is_ready_is_refused_before_the_form(stack: Stac
         shown = stack.fake.view(_open(stack, "debtcollection bailiff 1007"))
         assert "readied for the bailiff" in _text(shown) and not any(
             b.get("type") == "input" for b in shown["blocks"]), stage
+    reply, response_url = stack.client.command("debtcollection bailiff 1007", user="UOPER")
+    stack.settle()
+    assert "admin" in (str(stack.responses(response_url)) + reply.text).lower()
     assert stack.billecta.count("PUT", "SendToBailiff") == 0 and not stack.posts("CALERT")
 
 
