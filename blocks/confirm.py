@@ -101,16 +101,33 @@ def _keep_button(command: Command, label: str = "") -> Block:
 
 
 def action_message(command: Command, label: str, value: str) -> dict[str, object]:
+    """A command with `typed_confirmation` offers a button that opens the modal to type it in."""
     text = confirm_text(command, label=label)
-    buttons = actions(_go_button(command, ActionId.ACTION_CONFIRM, value, text), _keep_button(command, label),
-                      block_id=BlockId.CONFIRM_BUTTONS)
+    go = button(f"{choices(command)[0]}…", ActionId.ACTION_TYPED_OPEN, value, style="danger") \
+        if command.typed_confirmation else _go_button(command, ActionId.ACTION_CONFIRM, value, text)
+    buttons = actions(go, _keep_button(command, label), block_id=BlockId.CONFIRM_BUTTONS)
     return message(f"Confirm: {command.title} on {label}", [section(text), buttons])
 
 
-def action_view(command: Command, label: str, private_metadata: str) -> Block:
+def action_view(command: Command, label: str, private_metadata: str, answer: str | None = None) -> Block:
+    """`answer`: what a command with `typed_confirmation` makes the user type (the invoice number)."""
     go, keep = choices(command)
-    return modal(command.title, [section(confirm_text(command, label=label))], callback_id=CallbackId.ACTION_CONFIRM,
+    blocks = [section(confirm_text(command, label=label))]
+    if command.typed_confirmation and answer:
+        blocks.append(typed_answer_input(command, answer))
+    return modal(command.title, blocks, callback_id=CallbackId.ACTION_CONFIRM,
                  submit=go, close=keep, private_metadata=private_metadata)
+
+
+def typed_answer_input(command: Command, answer: str) -> Block:
+    """The invoice number to type, with no placeholder (as the typed count: no answer in the field)."""
+    return {
+        "type": "input", "block_id": BlockId.TYPED_ANSWER,
+        "label": plain(f"{choices(command)[0]}: type the invoice number, {answer}, to confirm.", limits.LABEL),
+        "hint": plain("This cannot be undone.", limits.LABEL),
+        "element": {"type": "plain_text_input", "action_id": ActionId.TYPED_ANSWER,
+                    "max_length": max(len(answer) + 10, 20)},
+    }
 
 
 def bulk_message(command: Command, count: int, labels: list[str], value: str, note: str = "",

@@ -39,6 +39,7 @@ class BlockId(StrEnum):
     PICKER_RECORD = "picker-record"
     PICKER_TARGETS = "picker-targets"
     TYPED_COUNT = "bulk-typed-count"
+    TYPED_ANSWER = "action-typed-answer"
     CONFIRM_BUTTONS = "confirm-buttons"
     JOB_BUTTONS = "job-buttons"
     HOME_QUICK = "home-quick-actions"
@@ -52,8 +53,10 @@ class ActionId(StrEnum):
     ACTION_CONFIRM = "action-confirm"
     BULK_CONFIRM = "bulk-confirm"
     BULK_TYPED_OPEN = "bulk-typed-open"
+    ACTION_TYPED_OPEN = "action-typed-open"  # a one-record action that takes a typed confirmation
     CANCEL = "confirm-cancel"
     TYPED_COUNT = "bulk-typed-count-input"
+    TYPED_ANSWER = "action-typed-answer-input"
     FORM_FIELD = "form-field"
     VIEW_OPTION = "view-option"
     VIEW_EXPORT = "view-export"

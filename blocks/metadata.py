@@ -62,6 +62,9 @@ class FlowState(Packed):
     # bulk typed confirmation: the response_url of that message, replaced once the modal has confirmed
     # so its button cannot open another one
     reply_url: str | None = None
+    # action typed confirmation (`Command.typed_confirmation`): what the user must type, the invoice
+    # number of the record (bot.runner.typed_answer)
+    typed: str | None = None
     # dialog: the failure alert ("<channel> <ts>") whose "Open the form again" opened this form, so the
     # alert can say how the new attempt ended
     alert: str | None = None

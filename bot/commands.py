@@ -15,6 +15,9 @@ from bot.errors import UsageError
 from bot.roles import Role
 from bot.services import (
     articles,
+    bailiff,
+    case_postpone,
+    cases,
     collection,
     credit,
     creditor,
@@ -221,14 +224,24 @@ COMMANDS: tuple[Command, ...] = (
                             check=collection.find_case,
                             blocks="blocks.forms.debt_collection")),
     Command(19, "debtcollection-postpone-next-event", "debtcollection", "postpone", "Postpone next event",
-            D, OPERATOR, "Postpone the next event of {label}."),
+            D, OPERATOR, "Postpone the next event of {label}.",
+            spec=DialogSpec(case_postpone.PostponeForm, case_postpone.postpone, prepare=case_postpone.prepare,
+                            check=case_postpone.find_postponed, blocks="blocks.forms.postpone")),
     Command(20, "cancel-debtcollection", "debtcollection", "cancel", "Cancel debt collection", A, ADMIN,
-            "Cancel {label}. Collection stops for good; this cannot be undone.", dangerous=True),
+            "Cancel {label}. Collection stops for good and cannot be restarted on this case: the debtor is no "
+            "longer charged its collection fee and interest, and the invoice is an ordinary unpaid invoice "
+            "again. This cannot be undone.", dangerous=True, typed_confirmation=True,
+            spec=ActionSpec(cases.cancel, precheck=cases.precheck_cancel)),
     Command(21, "send-to-long-term-surveillance", "debtcollection", "surveillance",
             "Long-term surveillance", A, ADMIN,
-            "Move {label} to long-term surveillance. Active collection ends.", dangerous=True),
+            "Move {label} to long-term surveillance. Active collection ends: the debtor gets no more letters "
+            "and no bailiff step, but still owes the debt, fee and interest; Billecta keeps the claim alive and "
+            "follows the debtor's ability to pay for years.", dangerous=True,
+            spec=ActionSpec(cases.surveillance, precheck=cases.precheck_surveillance)),
     Command(22, "send-to-bailiff", "debtcollection", "bailiff", "Send to bailiff", D, ADMIN,
-            "Send {label} to the bailiff (Kronofogden). This starts a legal process.", dangerous=True),
+            "Send {label} to the bailiff (Kronofogden). This starts a legal process.", dangerous=True,
+            spec=DialogSpec(bailiff.BailiffForm, bailiff.send_to_bailiff, prepare=bailiff.prepare,
+                            check=bailiff.find_sent, blocks="blocks.forms.bailiff")),
     Command(23, "delete-unhandled-payment", "payment", "delete", "Delete payment", D, ADMIN,
             "Delete {label} from Billecta. The money will not be matched to any invoice.",
             dangerous=True,

@@ -228,6 +228,12 @@ def precheck_action(rt: Runtime, command: Command, key: str, actor: Actor) -> di
     return _audited(rt, command, actor, key, check, audit_success=False)
 
 
+def typed_answer(command: Command, row: dict[str, Any]) -> str:
+    """What a one-record command with `typed_confirmation` makes the user type: the invoice number the
+    record is known by (a debt-collection case's invoice), else the record's key."""
+    return str(row.get("invoice_number") or records.get(command.record_type).key(row))
+
+
 def run_action(rt: Runtime, command: Command, key: str, actor: Actor) -> Outcome:
     """Run a one-record action command for `actor`; every attempt lands in the audit log."""
     check_allowed(command, actor)

@@ -35,6 +35,7 @@ def register(app: App) -> None:
     app.action(matching(ActionId.ACTION_CONFIRM))(on_action_confirm)
     app.action(ActionId.BULK_CONFIRM)(on_bulk_confirm)
     app.action(ActionId.BULK_TYPED_OPEN)(on_typed_open)
+    app.action(ActionId.ACTION_TYPED_OPEN)(on_action_typed_open)
     app.action(ActionId.CANCEL)(on_cancel)
     app.action(matching(ActionId.JOB_RETRY))(on_job_retry)
     app.action(ActionId.JOB_CANCEL)(on_job_cancel)
@@ -59,7 +60,21 @@ def _confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps,
 
 @shielded
 def on_action_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    if command_for(FlowState.unpack(action.get("value")).command).typed_confirmation:
+        # Only the modal with the invoice number typed in confirms these; a button cannot.
+        ack()
+        raise UsageError("This command needs the invoice number typed in; start it again.")
     _confirm(ack, body, action, deps, actor, flows.action)
+
+
+@shielded
+def on_action_typed_open(ack: Ack, body: dict[str, Any], action: dict[str, Any], deps: Deps, actor: Actor) -> None:
+    ack()
+    state = FlowState.unpack(action.get("value"))
+    state.origin = click_key(body, action["action_id"], action.get("value", ""))
+    where = _where(body)
+    state.reply_url = where.response_url if where.replace else None
+    flows.action.open_typed(deps, actor, state, body["trigger_id"], where)
 
 
 @shielded

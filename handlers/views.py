@@ -90,7 +90,15 @@ def _run_once(ack: Ack, deps: Deps, state: FlowState, actor: Actor, view: dict[s
 @shielded
 def on_action_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps, actor: Actor) -> None:
     state = FlowState.unpack(view.get("private_metadata"))
-    key = submission_key(view)
+    if command_for(state.command).typed_confirmation:
+        typed = (payload.values(view).get(BlockId.TYPED_ANSWER) or "").strip()
+        if not state.typed or typed != state.typed:
+            what = f"Type {state.typed} (the invoice number) to confirm, or cancel." if state.typed else \
+                "Start the command again to confirm it."
+            ack(response_action="errors", errors={BlockId.TYPED_ANSWER: what})
+            return
+    # Keyed by the message button that opened the typed modal, when there is one: two modals, one run.
+    key = state.origin or submission_key(view)
     _run_once(ack, deps, state, actor, view, key, lambda where: action.confirmed(deps, actor, state, where, key))
 
 

@@ -52,7 +52,16 @@ SAMPLES: dict[str, tuple[str, str]] = {
     # The demo's unmatched bank payment (DEMO.unhandled_payments["unmatched"]).
     "delete-unhandled-payment": ("payment", "c23aa651-dca7-5dcf-8235-ab7f8bf892bd"),
     "match-unhandled-payments": ("payment", "c23aa651-dca7-5dcf-8235-ab7f8bf892bd"),
+    # The demo's case, from invoice 1007 (ReadyForBailiff; postponing needs a stage with a next event).
+    "debtcollection-postpone-next-event": ("debtcollection", "1007"),
+    "cancel-debtcollection": ("debtcollection", "1007"),
+    "send-to-long-term-surveillance": ("debtcollection", "1007"),
+    "send-to-bailiff": ("debtcollection", "1007"),
 }
+# The sandbox stage a sample's case is put in before the command is tried on it (its own control).
+STAGES: dict[str, str] = {"debtcollection-postpone-next-event": "DebtCollectionClaimDue",
+                          "send-to-bailiff": "ReadyForBailiff", "cancel-debtcollection": "ReadyForBailiff",
+                          "send-to-long-term-surveillance": "ReadyForBailiff"}
 
 AVAILABLE = [command for command in registry.COMMANDS if command.available]
 ONE_RECORD = [command for command in AVAILABLE if not command.is_job]
@@ -75,6 +84,9 @@ def _sample(rt: Runtime, command: Command) -> tuple[str, str, dict[str, Any]]:
     assert command.slug in SAMPLES, f"add a demo record `{command.name}` can take to SAMPLES"
     record_type, key = SAMPLES[command.slug]
     row = resolve(rt, record_type, key) if command.record_type == "*" else resolve_one(rt, command, key)
+    if command.slug in STAGES:
+        assert rt.sandbox is not None
+        rt.sandbox.set_debtcollection_stage(str(row["action_public_id"]), STAGES[command.slug])
     return record_type, key, row
 
 

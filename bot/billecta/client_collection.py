@@ -125,7 +125,9 @@ class CollectionCalls:
         return created_id(response)
 
     def postpone_debt_collection(self, action_id: str, new_date: date) -> None:
-        self._send("debtcollection_postpone", params={"date": format_date(new_date)}, aid=action_id)
+        """Move the case's next event to `new_date`; a lost reply is looked up first (see postpone_invoice)."""
+        self._send("debtcollection_postpone", params={"date": format_date(new_date)}, aid=action_id,
+                   resolve=self._outcomes.case_postponed(action_id, new_date))
 
     def cancel_debt_collection(self, action_id: str) -> None:
         self._send("debtcollection_cancel", aid=action_id,

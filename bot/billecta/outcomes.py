@@ -162,6 +162,16 @@ class Outcomes:
 
         return self.state_change(aid, "postponing the next event of", done)
 
+    def case_postponed(self, aid: str, new_date: date) -> Resolver:
+        """A case's postpone is applied when its next event falls on the new date (sent again, Billecta
+        would refuse it: the date is no longer after the next event's)."""
+
+        def find() -> httpx.Response | None:
+            when = self._client.get_debt_collection(aid).state.next_event_date
+            return reply() if when is not None and when.astimezone(STOCKHOLM).date() == new_date else None
+
+        return _settled(find, f"postponing the next event of debt-collection case {aid}", EVENT_LOG)
+
     def debt_collection(self, aid: str) -> Resolver:
         """An invoice goes to debt collection once; the case's id is then on the invoice."""
 

@@ -26,7 +26,16 @@ from bot.files import OutcomeFile, audit_delivery, files_of, save_files
 from bot.forms import form_help
 from bot.grammar import Invocation, one_target, parse_words
 from bot.roles import Actor, shell_actor
-from bot.runner import check_allowed, display_name, precheck_action, prepare_dialog, run_action, run_dialog, run_view
+from bot.runner import (
+    check_allowed,
+    display_name,
+    precheck_action,
+    prepare_dialog,
+    run_action,
+    run_dialog,
+    run_view,
+    typed_answer,
+)
 from bot.runtime import Runtime, build_runtime
 from bot.services import Outcome
 from bot.services.labels import label as record_label
@@ -119,7 +128,8 @@ def _run(rt: Runtime, command: Command, record_type: str, target_words: list[str
             return _follow_swish(rt, int(outcome.details["swish_request_id"]), args)
     else:
         record = _precheck(rt, command, key, actor)
-        _confirm(command, 1, record_line(command.record_type, record), args.yes)
+        answer = typed_answer(command, record) if command.typed_confirmation else None
+        _confirm(command, 1, record_line(command.record_type, record), args.yes, answer)
         outcome = run_action(rt, command, key, actor)
     written = deliver_files(rt, command, record_type, actor, outcome.files, args.out, outcome.record_ids)
     _print_outcome(outcome, args.json, written)

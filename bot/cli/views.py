@@ -34,8 +34,9 @@ def stamp(value: datetime | str | None) -> str:
     return timefmt.format_stamp(value) if value else ""
 
 
-def confirm(command: Command, count: int, label: str, yes: bool) -> None:
-    """Ask before a change (typed count for the most destructive); without a terminal, --yes is needed."""
+def confirm(command: Command, count: int, label: str, yes: bool, answer: str | None = None) -> None:
+    """Ask before a change (typed count for the most destructive, or `answer`, the invoice number of a
+    one-record command that takes a typed confirmation); without a terminal, --yes is needed."""
     text = command.confirm.format(count=count, label=label)
     if yes:
         return
@@ -46,8 +47,9 @@ def confirm(command: Command, count: int, label: str, yes: bool) -> None:
         raise UsageError(f"{text}{records}\nAdd --yes to confirm when not running interactively.")
     print(text + records)
     if command.typed_confirmation:
-        answer = input(f"Type {count} to confirm: ").strip()
-        ok = answer == str(count)
+        wanted = answer if answer is not None else str(count)
+        what = " (the invoice number)" if answer is not None else ""
+        ok = input(f"Type {wanted}{what} to confirm: ").strip() == wanted
     else:
         ok = input("Proceed? [y/N] ").strip().lower() in ("y", "yes")
     if not ok:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.billecta.dates import STOCKHOLM
 from bot.billecta.enums import EventType, InvoiceStage
-from bot.billecta.models import InvoiceActionView
+from bot.billecta.models import DebtCollectionActionView, InvoiceActionView
 from bot.errors import InvoiceStateError
 from bot.services.labels import stage_words
 
@@ -42,8 +42,8 @@ class NextEvent:
     day: dt.date  # its calendar day in Stockholm, as Billecta dates it
 
 
-def next_event(view: InvoiceActionView) -> NextEvent | None:
-    """The invoice's next scheduled step, or None when nothing is planned."""
+def next_event(view: InvoiceActionView | DebtCollectionActionView) -> NextEvent | None:
+    """The invoice's (or debt-collection case's) next scheduled step, or None when nothing is planned."""
     when = view.state.next_event_date
     if when is None:
         return None

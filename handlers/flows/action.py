@@ -16,26 +16,27 @@ once that has run, both results say they were undone.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 
 from blocks import limits
 from blocks.confirm import action_message, action_view
 from blocks.metadata import FlowState, UndoState
-from blocks.status import outcome_message, refused_message, refused_view, result_view
+from blocks.status import loading_view, outcome_message, refused_message, refused_view, result_view
 from blocks.undo import result_message, result_view_with_undo, undone_message
 from bot import commands as registry
 from bot.commands import Command
 from bot.errors import BotError, InvoiceStateError, is_refusal
 from bot.roles import Actor
-from bot.runner import audit, precheck_action, run_action
+from bot.runner import audit, precheck_action, run_action, typed_answer
 from bot.services import Outcome
 from bot.services.labels import enrich, listed
 from bot.slack.deps import Deps
 from bot.slack.errors import describe
 from bot.slack.files import deliver_outcome
 from bot.slack.ui import Where
-from handlers.flows.common import Start, command_for, confirm_once, one_key
+from handlers.flows.common import Start, allowed, command_for, confirm_once, one_key, open_then
 
 
 def start(deps: Deps, start: Start) -> None:
@@ -65,13 +66,25 @@ def _confirm(deps: Deps, state: FlowState, where: Where, actor: Actor) -> None:
         return
     [row] = enrich(deps.rt.store, command.record_type, [row])
     state.label = listed(command.record_type, row)
+    if command.typed_confirmation:
+        state.typed = typed_answer(command, row)
     if where.view_id:
-        deps.ui.replace(where, action_view(command, state.label, state.pack()))
+        deps.ui.replace(where, action_view(command, state.label, state.pack(), state.typed))
     elif where.response_url:
         deps.ui.respond(where.response_url, action_message(command, state.label, state.pack(2000)))
     else:
         deps.ui.ephemeral(where.channel or where.user, where.user,
                           action_message(command, state.label, state.pack(2000)))
+
+
+def open_typed(deps: Deps, actor: Actor, state: FlowState, trigger_id: str, where: Where) -> None:
+    """The typed confirmation of a one-record action (`Command.typed_confirmation`: the invoice number),
+    in a modal: the precheck runs again behind "Loading…", then the modal asks for the number."""
+    command = command_for(state.command)
+    allowed(command, actor, state.record_type)
+    loading = loading_view(command.title, "Checking the record in Billecta…")
+    open_then(deps, trigger_id, dataclasses.replace(where, channel=state.channel), loading,
+              lambda modal: _confirm(deps, state, modal, actor))
 
 
 def confirmed(deps: Deps, actor: Actor, state: FlowState, where: Where, idempotency_key: str) -> bool:
@@ -109,6 +122,8 @@ def _run(deps: Deps, actor: Actor, state: FlowState, where: Where) -> None:
     _undone(deps, state, actor, outcome)
     deps.ui.show(where, result_message(outcome.message, undo),
                  status_view=result_view_with_undo(command.title, outcome.message, undo))
+    if state.reply_url:  # the message whose button opened the typed confirmation: its button is spent
+        deps.ui.respond(state.reply_url, result_message(outcome.message, None), replace=True)
 
 
 def _undo_for(deps: Deps, command: Command, state: FlowState, outcome: Outcome, actor: Actor) -> str | None:

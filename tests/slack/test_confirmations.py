@@ -38,10 +38,15 @@ def test_the_two_choices_say_what_they_do(command: Command) -> None:
 def test_reversible_actions_confirm_once_and_dangerous_ones_warn(command: Command) -> None:
     msg = action_message(command, "invoice 1001", "{}")
     check_message(msg)
-    go = find_element(msg["blocks"], ActionId.ACTION_CONFIRM)  # type: ignore[arg-type]
     keep = find_element(msg["blocks"], ActionId.CANCEL)  # type: ignore[arg-type]
-    assert go["text"]["text"] == choices(command)[0] and keep["text"]["text"] == choices(command)[1]
-    assert "style" not in keep
+    assert keep["text"]["text"] == choices(command)[1] and "style" not in keep
+    if command.typed_confirmation:  # the button opens the modal where the invoice number is typed
+        go = find_element(msg["blocks"], ActionId.ACTION_TYPED_OPEN)  # type: ignore[arg-type]
+        assert go["text"]["text"] == choices(command)[0] + "…" and go["style"] == "danger"
+        assert ActionId.ACTION_CONFIRM not in str(msg["blocks"])
+        return
+    go = find_element(msg["blocks"], ActionId.ACTION_CONFIRM)  # type: ignore[arg-type]
+    assert go["text"]["text"] == choices(command)[0]
     if command.dangerous:
         assert go["style"] == "danger" and go["confirm"]["deny"]["text"] == choices(command)[1]
     else:
@@ -51,6 +56,15 @@ def test_reversible_actions_confirm_once_and_dangerous_ones_warn(command: Comman
 def test_the_dispute_pair_is_unambiguous() -> None:
     assert choices(_command("cancel-disputed-invoice")) == ("End dispute", "Keep disputed")
     assert choices(_command("pause-invoice")) == ("Pause invoice", "Don't pause")
+
+
+def test_a_one_record_typed_confirmation_asks_for_the_invoice_number_without_showing_it_in_the_field() -> None:
+    cancel = _command("cancel-debtcollection")
+    view = action_view(cancel, "debtcollection 7540000005 (invoice 1007)", "{}", "1007")
+    check_view(view)
+    (typed,) = [b for b in view["blocks"] if b.get("block_id") == BlockId.TYPED_ANSWER]
+    assert "placeholder" not in typed["element"] and "initial_value" not in typed["element"]
+    assert typed["label"]["text"] == "End debt collection: type the invoice number, 1007, to confirm."
 
 
 def test_typed_confirmation_hides_the_answer_and_restates_the_action_and_the_sum() -> None:

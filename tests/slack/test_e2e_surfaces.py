@@ -93,7 +93,7 @@ def test_help_and_unknown_input(stack: Stack) -> None:
     assert "/billecta invoice pause <id>" in str(helped.json["blocks"])
     unknown, _ = stack.client.command("invoce pause 1001")
     assert "invoice pause" in unknown.json["text"] and "Did you mean" in unknown.json["text"]
-    not_yet, url = stack.client.command("debtcollection cancel 1")
+    not_yet, url = stack.client.command("report receivables")
     stack.settle()
     assert "not available yet" in stack.responses(url)[-1]["text"]
     missing, url = stack.client.command("invoice pause 424242")
