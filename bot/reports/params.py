@@ -39,7 +39,7 @@ def period(options: dict[str, Any], *, default_period: bool = False) -> Period:
     the current month up to today."""
     errors: dict[str, str] = {}
     given = {name: _day(options.get(name), name, errors) for name in (DATE, FROM, TO)}
-    if given[DATE] and (given[FROM] or given[TO]):
+    if options.get(DATE) and (options.get(FROM) or options.get(TO)):
         errors[DATE] = "Give a date, or a period (from and to), not both."
     start, end = given[FROM], given[TO]
     if start and end and start > end:
