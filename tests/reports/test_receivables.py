@@ -193,4 +193,10 @@ def test_the_pull_reads_only_new_or_changed_invoices_in_full_and_lists_closed_on
     assert third.detailed == 1
     row = rt.store.find_by("invoice", "invoice_number", known.numbers["A"])
     assert (row["paid_amount"], row["current_amount"], row["closed_date"] is not None) == (90000, 0, True)
-    assert known.numbers["A"] not in {line["invoice_number"] for line in report(rt, refresh=False).lines}
+    closed_on = row["closed_date"][:10]
+    assert known.numbers["A"] not in {line["invoice_number"] for line in report(rt, refresh=False, date=closed_on).lines}
+    # Closed after the (pinned) day before: open that day, with what was open before it was closed.
+    earlier = report(rt, refresh=False, date=(timefmt.today() - timedelta(days=1)).isoformat())
+    (line,) = [line for line in earlier.lines if line["invoice_number"] == known.numbers["A"]]
+    assert (line["remaining"], line["paid"]) == (100000, 0) and earlier.closed_after == 1
+    assert "closed after" in earlier.notes[0]
