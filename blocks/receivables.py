@@ -20,7 +20,8 @@ from bot.services.export import ExportFile
 
 FORMATS = {"pdf": "application/pdf", "csv": "text/csv", "png": "image/png"}
 EXCLUDE_TEXT = "Exclude invoices with periods outside the selected date"
-FIELDS_PER_BLOCK = 10  # Slack's limit on a section's fields
+FIELDS_PER_BLOCK = 10
+BUTTONS = "report-buttons"  # Slack's limit on a section's fields
 
 
 def view_blocks(ctx: ViewContext) -> list[Block]:
@@ -80,7 +81,8 @@ def _summary(report: ReceivablesReport) -> list[Block]:
 
 def _buttons() -> list[Block]:
     return [actions(button("Run again and send the files", ActionId.VIEW_REFRESH),
-                    *(button(f"Export {fmt.upper()}", unique_id(ActionId.VIEW_EXPORT, fmt), fmt) for fmt in FORMATS))]
+                    *(button(f"Export {fmt.upper()}", unique_id(ActionId.VIEW_EXPORT, fmt), fmt) for fmt in FORMATS),
+                    block_id=BUTTONS)]
 
 
 def _checked(value: Any) -> bool:
