@@ -23,7 +23,7 @@ from bot.services.export import safe_cell
 from bot.services.pull import pull
 from bot.store import Store
 from tests.pdf_check import read_pdf
-from tests.reports.ledger import OBERG, RAPPORT, Known, make_ledger
+from tests.reports.ledger import OBERG, RAPPORT, make_ledger
 
 
 @pytest.fixture
