@@ -63,7 +63,8 @@ def make_ledger(rt: Runtime) -> Known:
     client.register_payment(RegisterPaymentView(action_public_id=a, amount=AmountView.of(Decimal("300.00")), date=now))
     client.write_off(a, AmountView.of(Decimal("100.00")), now, "goodwill")
     client.credit_invoice(CreditActionView(action_public_id=b, value=AmountView.of(Decimal("500.00"))))
-    client.send_reminder(SendReminderInvoiceView(invoice_action_public_id=b, reminder_fee=AmountView.of(Decimal("60.00"))))
+    client.send_reminder(SendReminderInvoiceView(invoice_action_public_id=b,
+                                                 reminder_fee=AmountView.of(Decimal("60.00"))))
     client.register_payment(RegisterPaymentView(action_public_id=c, amount=AmountView.of(Decimal("500.00")), date=now))
     numbers = {key: client.get_invoice(aid).invoice_number or "" for key, aid in
                {"A": a, "B": b, "C": c, "D": d, "E": e}.items()}

@@ -194,7 +194,8 @@ def test_the_pull_reads_only_new_or_changed_invoices_in_full_and_lists_closed_on
     row = rt.store.find_by("invoice", "invoice_number", known.numbers["A"])
     assert (row["paid_amount"], row["current_amount"], row["closed_date"] is not None) == (90000, 0, True)
     closed_on = row["closed_date"][:10]
-    assert known.numbers["A"] not in {line["invoice_number"] for line in report(rt, refresh=False, date=closed_on).lines}
+    on_the_day = report(rt, refresh=False, date=closed_on)
+    assert known.numbers["A"] not in {line["invoice_number"] for line in on_the_day.lines}
     # Closed after the (pinned) day before: open that day, with what was open before it was closed.
     earlier = report(rt, refresh=False, date=(timefmt.today() - timedelta(days=1)).isoformat())
     (line,) = [line for line in earlier.lines if line["invoice_number"] == known.numbers["A"]]
