@@ -11,7 +11,10 @@ thousands of calls at Billecta's rate limit. What each report uses:
               Swedish CSV (bot.services.export.SWEDISH: `;`, decimal comma, UTF-8 BOM, formula-safe)
     pdf       the report PDF: title, parameters, the as-of line, a table that pages, totals, a chart
     chart     the aging chart (matplotlib, Agg), as PNG bytes for the PDF and for Slack
-    files     a report's files as bot.files.OutcomeFile (Slack uploads them, the CLI writes --out)
+    batch     a large report drawn without the garbage collector's pauses
 
-The accounts-receivable ledger is bot.reports.receivables (command 29, `report receivables`).
+A report's result carries its files (`files`: bot.files.OutcomeFile) and a `files_comment`; the view
+flow uploads them when the report runs (handlers/flows/view.py), the CLI writes them to `--out`, and
+`text()` / `as_json()` are what the CLI prints. The accounts-receivable ledger is
+bot.reports.receivables (command 29, `report receivables`); bench/reports.py times the reports.
 """

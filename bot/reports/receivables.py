@@ -28,6 +28,7 @@ from bot.files import OutcomeFile
 from bot.money import format_amount
 from bot.reports import chart, pdf
 from bot.reports.asof import as_of_line, bring_up_to_date
+from bot.reports.batch import without_gc_pauses
 from bot.reports.params import Period, flag, period
 from bot.reports.table import CURRENCY, STYLE, Cell, Column, csv_export
 from bot.services.export import ExportFile, file_stem
@@ -88,7 +89,8 @@ class ReceivablesReport:
     def files(self) -> list[OutcomeFile]:
         """The PDF, the CSV and the chart, drawn when first asked for (a filter change in Slack redraws
         the totals only)."""
-        return self.make_files()
+        with without_gc_pauses():
+            return self.make_files()
 
     @property
     def files_comment(self) -> str:
@@ -206,6 +208,11 @@ def receivables_report(rt: Runtime, record: dict[str, Any] | None, options: dict
 
 def build(rt: Runtime, chosen: Period, exclude: bool, as_of: datetime | None) -> ReceivablesReport:
     """The ledger from the mirror alone (no Billecta call): what the bench measures."""
+    with without_gc_pauses():
+        return _build(rt, chosen, exclude, as_of)
+
+
+def _build(rt: Runtime, chosen: Period, exclude: bool, as_of: datetime | None) -> ReceivablesReport:
     day = chosen.at
     lines: list[dict[str, Any]] = []
     closed_after = 0
