@@ -33,6 +33,11 @@ class Period:
     def describe(self) -> str:
         return f"{self.start} to {self.at}" if self.start else f"{self.at}"
 
+    def said(self) -> str:
+        """'30 Nov' or '1 Nov to 30 Nov' (bot.timefmt): how Slack messages name days."""
+        at = timefmt.format_day(self.at)
+        return f"{timefmt.format_day(self.start)} to {at}" if self.start else at
+
 
 def period(options: dict[str, Any], *, default_period: bool = False) -> Period:
     """The date or period the options name; by default today (Stockholm), or with `default_period`

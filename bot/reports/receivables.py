@@ -32,6 +32,7 @@ from bot.reports.batch import without_gc_pauses
 from bot.reports.params import Period, flag, period
 from bot.reports.table import CURRENCY, STYLE, Cell, Column, csv_export
 from bot.services.export import ExportFile, file_stem
+from bot.timefmt import format_day
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -97,7 +98,7 @@ class ReceivablesReport:
         """The text beside the uploaded files."""
         parts = [f"{format_amount(t.amounts['remaining'], cur)} remaining on {t.count} open invoice(s)"
                  for cur, t in sorted(self.totals.items())] or ["no open invoices"]
-        return f"{TITLE}, {self.period.describe()}: {'; '.join(parts)}. {self.as_of_line}."
+        return f"{TITLE}, {self.period.said()}: {'; '.join(parts)}. {self.as_of_line}."
 
     @property
     def as_of_line(self) -> str:
@@ -111,7 +112,8 @@ class ReceivablesReport:
 
     @property
     def notes(self) -> list[str]:
-        return [CLOSED_AFTER_NOTE.format(count=self.closed_after, day=self.period.at)] if self.closed_after else []
+        day = format_day(self.period.at)
+        return [CLOSED_AFTER_NOTE.format(count=self.closed_after, day=day)] if self.closed_after else []
 
     @property
     def stem(self) -> str:

@@ -201,3 +201,19 @@ def test_the_pull_reads_only_new_or_changed_invoices_in_full_and_lists_closed_on
     (line,) = [line for line in earlier.lines if line["invoice_number"] == known.numbers["A"]]
     assert (line["remaining"], line["paid"]) == (100000, 0) and earlier.closed_after == 2  # A and C
     assert "closed after" in earlier.notes[0]
+
+
+def test_closed_invoices_are_listed_since_the_day_before_the_last_pull(rt: Runtime) -> None:
+    from datetime import date
+
+    from bot.services.pull import CLOSED_LOOKBACK_DAYS, closed_since, last_pull
+
+    today = date.today()
+    last = last_pull(rt)  # the demo's mirror was pulled by the fixture
+    assert last is not None and closed_since(rt, today) == last.date() - timedelta(days=1)
+    fresh = build_runtime(Settings(), store=Store(":memory:"))  # never pulled
+    try:
+        assert last_pull(fresh) is None
+        assert closed_since(fresh, today) == today - timedelta(days=CLOSED_LOOKBACK_DAYS)
+    finally:
+        fresh.close()

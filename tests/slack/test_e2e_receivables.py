@@ -43,7 +43,8 @@ def test_the_report_shows_totals_and_aging_and_uploads_its_files_to_the_channel(
     pdf = read_pdf(files["receivables-2026-11-30.pdf"])
     assert "Date: 2026-11-30" in pdf.text and "13\u00a0472,50" in pdf.text
     assert files["receivables-2026-11-30-5-rows.csv"].startswith(b"\xef\xbb\xbf\"Debtor\";")
-    assert "13\u00a0472,50\u00a0kr remaining on 5 open invoice(s)" in completed[-1].args["initial_comment"]
+    assert "(kundreskontra), 30 Nov: 13\u00a0472,50\u00a0kr remaining on 5 open invoice(s)" in \
+        completed[-1].args["initial_comment"]
     delivered = stack.rt.store.rows("audit", "outcome = 'delivered' AND command = 'report receivables'")
     assert len(delivered) == 3
 
@@ -74,3 +75,11 @@ def test_an_export_button_sends_the_csv_to_the_requester(stack: Stack) -> None:
     completed = stack.fake.calls("files.completeUploadExternal", ok=True)
     assert completed[-1].args.get("channel_id") == "DUOPER"
     assert len(stack.fake.uploaded()) == before + 1
+
+
+def test_a_bad_date_in_the_command_is_shown_under_its_field(stack: Stack) -> None:
+    view_id = _open(stack, "report receivables date=2026-13-01")
+    blocks = stack.fake.view(view_id)["blocks"]
+    (error,) = [b for b in blocks if b.get("block_id") == "date-error"]
+    assert "is not a date: write it YYYY-MM-DD" in json.dumps(error, ensure_ascii=False)
+    assert not stack.fake.uploaded()
