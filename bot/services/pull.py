@@ -22,6 +22,7 @@ from bot import once
 from bot.errors import BillectaNotFound
 from bot.services.creditor import default_config
 from bot.services.mirror import (
+    invoice_values,
     mirror_debtcollection,
     mirror_invoice,
     mirror_invoice_row,
@@ -122,9 +123,13 @@ def _needs_full_read(before: dict[str, Any] | None, after: dict[str, Any]) -> bo
 
 def _read_full(rt: Runtime, action_public_id: str) -> dict[str, Any] | None:
     try:
-        return mirror_invoice(rt, rt.billecta.get_invoice(action_public_id))
+        view = rt.billecta.get_invoice(action_public_id)
     except BillectaNotFound:  # listed a moment ago, gone now: the next pull marks it
         return None
+    values = invoice_values(view)
+    if view.is_closed:  # its amounts are for the reports; no form is drawn from a closed invoice's view
+        values["raw"] = None
+    return rt.store.mirror("invoice", "action_public_id", values)
 
 
 def _refresh_unlisted_invoices(rt: Runtime, listed: set[str]) -> None:
