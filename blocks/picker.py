@@ -75,7 +75,9 @@ def picker_view(state: PickerState, note: str | None = None, commands: tuple[Com
     if not state.fixed_type:
         usable = [t for t in record_types() if not _locked(t, commands, viewer.role)]
         types = [option(t, t) for t in usable]
-        blocks.append(_select(BlockId.PICKER_TYPE, ActionId.PICKER_TYPE, "Record type", types, state.record_type))
+        if types:  # someone with no role may have none to choose (Slack refuses a select of no options)
+            blocks.append(_select(BlockId.PICKER_TYPE, ActionId.PICKER_TYPE, "Record type", types,
+                                  state.record_type))
         locked = [t for t in record_types() if t not in usable]  # named, so the role is what they ask for
         if locked:
             blocks.append(context(f"Commands on {', '.join(locked)} need a higher role than your "

@@ -28,6 +28,9 @@ class ViewContext:
     record_label: str | None
     result: Any
     options: dict[str, Any] = field(default_factory=dict)
+    # Option → message when the service refused the options (bot.errors.InvalidInput): the result is
+    # None and the module shows each message under its input.
+    errors: dict[str, str] = field(default_factory=dict)
 
 
 class ViewModule(Protocol):

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from bot import records
 from bot.errors import UsageError
+from bot.reports import receivables
 from bot.roles import Role
 from bot.services import (
     articles,
@@ -270,7 +271,9 @@ COMMANDS: tuple[Command, ...] = (
                             prepare=orderrow_message.prepare, check=orderrow_message.find_message,
                             blocks="blocks.forms.orderrow_message")),
     Command(29, "account-receivables-report", "report", "receivables", "Receivables report", V, VIEWER,
-            "", needs_billecta_id=False),
+            "", needs_billecta_id=False,
+            spec=ViewSpec(receivables.receivables_report, blocks="blocks.receivables",
+                          options=receivables.OPTIONS, exports=("pdf", "csv", "png"))),
     Command(30, "account-reconciliation-report", "report", "reconciliation", "Reconciliation report", V,
             VIEWER, "", needs_billecta_id=False),
     Command(31, "report-creator", "report", "create", "Report creator", V, VIEWER, "",

@@ -34,7 +34,9 @@ from tests.slack.slack_rules import check_message, check_view
 
 # A record of the embedded demo (bot/sandbox/seed.py) each one-record command can act on, as
 # (record type, target). A command wired without one fails here: add the demo record it takes.
-SAMPLES: dict[str, tuple[str, str]] = {
+# A report acts on no record: (its type, None).
+SAMPLES: dict[str, tuple[str, str | None]] = {
+    "account-receivables-report": ("report", None),
     "fetch-and-save-invoice-pdf": ("invoice", "1001"),
     "register-manual-payments": ("invoice", "1001"),
     "register-writeoff-payments": ("invoice", "1002"),
@@ -80,9 +82,11 @@ def rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     runtime.close()
 
 
-def _sample(rt: Runtime, command: Command) -> tuple[str, str, dict[str, Any]]:
+def _sample(rt: Runtime, command: Command) -> tuple[str, Any, Any]:
     assert command.slug in SAMPLES, f"add a demo record `{command.name}` can take to SAMPLES"
     record_type, key = SAMPLES[command.slug]
+    if key is None:
+        return record_type, None, None
     row = resolve(rt, record_type, key) if command.record_type == "*" else resolve_one(rt, command, key)
     if command.slug in STAGES:
         assert rt.sandbox is not None
@@ -146,7 +150,7 @@ def test_a_view_fits_slack_and_offers_its_filters_and_exports(rt: Runtime, comma
     record_type, key, row = _sample(rt, command)
     options: dict[str, Any] = {"record_type": record_type, "refresh": True}
     result = spec.service(rt, row, options)
-    ctx = ViewContext(command, label(record_type, row), result, {})
+    ctx = ViewContext(command, label(record_type, row) if row is not None else None, result, {})
     view = view_modal(ctx, FlowState(command=command.slug, record_type=record_type, key=key).pack())
     check_view(view)
     assert set(spec.options) <= _input_ids(view), "every filter the CLI takes is an input of the modal"

@@ -92,6 +92,8 @@ def print_view(result: Any, as_json: bool, options: dict[str, str] | None = None
         options = options or {}
         result = filter_log(result, options.get("text"), options.get("event_type"))
         print(export_json(result).content.decode("utf-8") if as_json else format_log(result))
+    elif callable(getattr(result, "text", None)) and callable(getattr(result, "as_json", None)):  # a report
+        print(json.dumps(result.as_json(), indent=2, ensure_ascii=False) if as_json else result.text())
     else:
         print(json.dumps(result, indent=2, default=str, ensure_ascii=False))
 

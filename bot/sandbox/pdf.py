@@ -13,17 +13,14 @@ from fpdf import FPDF
 
 from bot.billecta.dates import parse_datetime
 from bot.money import format_amount
+from bot.pdfdoc import latin1 as _t
+from bot.pdfdoc import new_document, output
 from bot.sandbox.errors import not_found
 from bot.sandbox.router import Reply, Request
 from bot.sandbox.shapes import complete, guid
 from bot.sandbox.state import Store
 
 _TITLES = {"invoice": "INVOICE", "reminder": "PAYMENT REMINDER"}
-
-
-def _t(text: Any) -> str:
-    """Core PDF fonts are Latin-1: keep å, ä, ö and replace what cannot be drawn."""
-    return str(text if text is not None else "").encode("latin-1", "replace").decode("latin-1")
 
 
 def _header(pdf: FPDF, creditor: dict[str, Any], title: str, facts: list[tuple[str, str]]) -> None:
@@ -90,12 +87,8 @@ def _totals(pdf: FPDF, inv: dict[str, Any], doc: dict[str, Any]) -> None:
 def draw(creditor: dict[str, Any], inv: dict[str, Any], doc: dict[str, Any]) -> bytes:
     """One sent document (invoice or reminder) as PDF bytes."""
     issued, due = parse_datetime(doc["InvoiceDate"]), parse_datetime(doc["DueDate"])
-    pdf = FPDF(format="A4")
-    pdf.set_compression(False)
-    pdf.set_creation_date(issued)
-    pdf.set_title(_t(f"{_TITLES[doc['kind']].title()} {inv['InvoiceNumber']}"))
-    pdf.set_author(_t(creditor.get("Name")))
-    pdf.set_creator("billecta-bot sandbox")
+    pdf = new_document(f"{_TITLES[doc['kind']].title()} {inv['InvoiceNumber']}", author=creditor.get("Name"),
+                       creator="billecta-bot sandbox", created=issued)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 72)
     pdf.set_text_color(228, 228, 228)
@@ -118,7 +111,7 @@ def draw(creditor: dict[str, Any], inv: dict[str, Any], doc: dict[str, Any]) -> 
     pdf.set_font("Helvetica", "B", 9)
     pdf.multi_cell(0, 5, "SANDBOX - not a real invoice. Made by billecta-bot's offline Billecta emulator.",
                    new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    return output(pdf)
 
 
 def _file(store: Store, file_id: str) -> tuple[str, str, str, bytes | None]:

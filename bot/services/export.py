@@ -7,6 +7,9 @@ tab or a carriage return is read by spreadsheets as a formula (`=HYPERLINK(...)`
 reference becomes a live link), so such a cell is prefixed with a single quote, and every cell
 is quoted with its double quotes doubled. Numbers the bot computed (int, Decimal) are written as
 they are: they cannot hold a formula, and a negative amount must stay a number.
+
+Reports are opened by Swedish accountants in Excel with Swedish settings, which reads a list
+separator of `;` and a decimal comma: `SWEDISH` writes that (`1234,50`), still UTF-8 with a BOM.
 """
 
 from __future__ import annotations
@@ -15,12 +18,23 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from bot.files import OutcomeFile
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class CsvLocale:
+    delimiter: str = ","
+    decimal_comma: bool = False
+
+
+DEFAULT = CsvLocale()
+SWEDISH = CsvLocale(delimiter=";", decimal_comma=True)
 
 
 class ExportFile(NamedTuple):
@@ -35,34 +49,38 @@ class ExportFile(NamedTuple):
         return OutcomeFile(self.filename, self.mimetype, self.filename, content=self.content)
 
 
-def safe_cell(value: Any) -> str:
+def safe_cell(value: Any, locale: CsvLocale = DEFAULT) -> str:
     """One CSV cell: None is empty; text that a spreadsheet would run as a formula is defused."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, Decimal)):
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.replace(".", ",") if locale.decimal_comma else text
+    if isinstance(value, int):
         return str(value)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def write_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> tuple[bytes, int]:
-    """(content, row count): UTF-8 with a BOM (so Excel reads å, ä, ö), comma-separated, CRLF, every
-    cell quoted and formula-safe, a header row of `columns`."""
+def write_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]],
+              locale: CsvLocale = DEFAULT) -> tuple[bytes, int]:
+    """(content, row count): UTF-8 with a BOM (so Excel reads å, ä, ö), `locale`'s separator
+    (comma by default), CRLF, every cell quoted and formula-safe, a header row of `columns`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer = csv.writer(buffer, delimiter=locale.delimiter, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow([safe_cell(column) for column in columns])
     count = 0
     for row in rows:
-        writer.writerow([safe_cell(row.get(column)) for column in columns])
+        writer.writerow([safe_cell(row.get(column), locale) for column in columns])
         count += 1
     return buffer.getvalue().encode("utf-8-sig"), count
 
 
 def csv_file(stem: str, columns: Sequence[str], rows: Iterable[Mapping[str, Any]],
-             filters: Mapping[str, str] | None = None) -> ExportFile:
-    content, count = write_csv(columns, rows)
+             filters: Mapping[str, str] | None = None, locale: CsvLocale = DEFAULT) -> ExportFile:
+    content, count = write_csv(columns, rows, locale)
     return ExportFile(f"{stem}-{rows_part(count)}.csv", content, "text/csv", count, filters)
 
 

@@ -4,18 +4,25 @@ Reports, search and autocomplete read this mirror so Slack never waits on Billec
 Billecta's lists only show what is open (and invoices closed lately): a mirrored open invoice or
 unhandled payment missing from them was closed, handled or deleted meanwhile, so it is fetched on
 its own (or marked gone) rather than left showing a state it no longer has.
+
+The pull is incremental: closed invoices are listed since the last pull (the first one looks back
+CLOSED_LOOKBACK_DAYS), and an invoice is read in full (its paid, credited and written-off amounts,
+which the lists do not carry and the reports need) only when it is new to the mirror or its list
+row changed (amount, stage, closed date, next event) since it was last read. Each pull is recorded
+(`mirror_pull`), so a report can say "Billecta data as of" when it finished.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import once
 from bot.errors import BillectaNotFound
 from bot.services.creditor import default_config
 from bot.services.mirror import (
+    invoice_values,
     mirror_debtcollection,
     mirror_invoice,
     mirror_invoice_row,
@@ -32,6 +39,10 @@ CLOSED_LOOKBACK_DAYS = 90
 VIEWS_PER_PULL = 100
 _OPEN_STAGES = ("Created", "Completed", "Cancelled")
 GONE = "Billecta no longer has it."
+# The list row's values that change when money moves or the invoice closes: any of them differing
+# from the mirror means the full invoice is read again.
+_MOVED = ("invoiced_amount", "current_amount", "stage", "closed_date", "next_event", "next_event_date")
+_FULL_AMOUNTS = ("paid_amount", "credited_amount", "write_off_amount")
 
 
 @dataclass
@@ -41,21 +52,25 @@ class PullReport:
     debtcollections: int = 0
     # Work done in Billecta whose local record failed (bot.once): recorded now.
     repaired: int = 0
+    # Invoices read in full because they were new or had changed (the incremental part).
+    detailed: int = 0
     # (kind, before, after) for changes people care about; the notifier turns them into messages.
     changes: list[tuple[str, dict[str, Any] | None, dict[str, Any]]] = field(default_factory=list)
+    # When the pull began: everything Billecta said by then is in the mirror ("Billecta data as of").
+    started_at: datetime | None = None
 
 
 def pull(rt: Runtime, *, today: Any = None) -> PullReport:
-    from datetime import date
-
-    report = PullReport()
+    report = PullReport(started_at=datetime.now(UTC))
     today = today or date.today()
-    rows = rt.billecta.open_invoices() + rt.billecta.closed_invoices(
-        today - timedelta(days=CLOSED_LOOKBACK_DAYS), today)
+    rows = rt.billecta.open_invoices() + rt.billecta.closed_invoices(closed_since(rt, today), today)
     seen = set()
     for sub in rows:
         seen.add(sub.action_public_id)
         before, after = mirror_invoice_row(rt, sub)
+        if _needs_full_read(before, after):
+            after = _read_full(rt, sub.action_public_id) or after
+            report.detailed += 1
         report.invoices += 1
         if _invoice_change_matters(before, after):
             report.changes.append(("invoice", before, after))
@@ -76,7 +91,45 @@ def pull(rt: Runtime, *, today: Any = None) -> PullReport:
     _refresh_unlisted_payments(rt, unhandled)
     default_config(rt)  # one read: the reminder form's fee and terms, drawn from the store (bot.services.reminders)
     report.repaired = once.repair(rt.store)
+    _record(rt, report)
     return report
+
+
+def closed_since(rt: Runtime, today: date) -> date:
+    """From when to list closed invoices: the day before the last pull began (a day's overlap, so an
+    invoice closed while it ran is not missed), or CLOSED_LOOKBACK_DAYS back for the first pull."""
+    last = last_pull(rt)
+    lookback = today - timedelta(days=CLOSED_LOOKBACK_DAYS)
+    return lookback if last is None else max(lookback, last.date() - timedelta(days=1))
+
+
+def last_pull(rt: Runtime) -> datetime | None:
+    """When the last finished pull began (UTC), or None if the mirror was never pulled."""
+    found = rt.store.rows("mirror_pull", order_by="id desc", limit=1)
+    return datetime.fromisoformat(found[0]["started_at"]) if found else None
+
+
+def _record(rt: Runtime, report: PullReport) -> None:
+    started = report.started_at or datetime.now(UTC)
+    rt.store.insert("mirror_pull", {"started_at": started.isoformat(), "finished_at": datetime.now(UTC).isoformat(),
+                                    "invoices": report.invoices, "detailed": report.detailed})
+
+
+def _needs_full_read(before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
+    if before is None or any(before.get(column) is None for column in _FULL_AMOUNTS):
+        return True
+    return any(before.get(column) != after.get(column) for column in _MOVED)
+
+
+def _read_full(rt: Runtime, action_public_id: str) -> dict[str, Any] | None:
+    try:
+        view = rt.billecta.get_invoice(action_public_id)
+    except BillectaNotFound:  # listed a moment ago, gone now: the next pull marks it
+        return None
+    values = invoice_values(view)
+    if view.is_closed:  # its amounts are for the reports; no form is drawn from a closed invoice's view
+        values["raw"] = None
+    return rt.store.mirror("invoice", "action_public_id", values)
 
 
 def _refresh_unlisted_invoices(rt: Runtime, listed: set[str]) -> None:

@@ -227,6 +227,16 @@ def _m014_billecta_setting(db: sqlite_utils.Database) -> None:
     db["billecta_setting"].create({"name": str, "value": str, "synced_at": str}, pk="name")  # type: ignore[union-attr]
 
 
+def _m015_mirror_pull(db: sqlite_utils.Database) -> None:
+    """Each pull of Billecta into the mirror (bot.services.pull): when it began and ended, how many invoices
+    it listed and how many it read in full. The next pull lists closed invoices since the last one began;
+    a report says "Billecta data as of" that moment."""
+    db["mirror_pull"].create(  # type: ignore[union-attr]
+        {"id": int, "started_at": str, "finished_at": str, "invoices": int, "detailed": int}, pk="id")
+    # The reports read open invoices of the mirror by debtor, every time they run.
+    db["invoice"].create_index(["closed_date"])  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -241,4 +251,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("011_orderrow_position", _m011_orderrow_position),
     ("013_payment_sender", _m013_payment_sender),
     ("014_billecta_setting", _m014_billecta_setting),
+    ("015_mirror_pull", _m015_mirror_pull),
 ]

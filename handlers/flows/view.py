@@ -5,13 +5,15 @@ The contract for the service and its blocks module is in this package's docstrin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from blocks.metadata import FlowState
 from blocks.status import loading_view
 from blocks.views import ViewContext, export_comment, export_empty, view_modal, view_module
 from bot.commands import Command
-from bot.errors import UsageError, echo
+from bot.errors import InvalidInput, UsageError, echo
+from bot.files import files_of
 from bot.roles import Actor
 from bot.services.labels import label
 from bot.services.mirror import resolve
@@ -30,23 +32,38 @@ def start(deps: Deps, start: Start) -> None:
     what = f"{start.record_type} {state.key}" if state.key else start.command.title
     loading = loading_view(start.command.title, f"Loading {what}…")
     if start.trigger_id:
-        open_then(deps, start.trigger_id, start.where, loading, lambda modal: _show(deps, state, modal, refresh=True))
+        open_then(deps, start.trigger_id, start.where, loading,
+                  lambda modal: _show(deps, state, modal, refresh=True, actor=start.actor))
     else:
-        deps.work.run(start.where, lambda: _show(deps, state, start.where, refresh=True))
+        deps.work.run(start.where, lambda: _show(deps, state, start.where, refresh=True, actor=start.actor))
 
 
 def _context(deps: Deps, command: Command, state: FlowState, refresh: bool) -> ViewContext:
     row = resolve(deps.rt, state.record_type, state.key) if state.key else None
     state.label = label(state.record_type, row) if row is not None else None
     options = {**state.options, "record_type": state.record_type, "refresh": refresh}
-    result = command.view.service(deps.rt, row, options)
+    try:
+        result = command.view.service(deps.rt, row, options)
+    except InvalidInput as exc:
+        # Options refused (a report's dates): shown under their inputs, with what the user chose.
+        if not set(exc.field_errors) & set(command.view.options):
+            raise
+        return ViewContext(command, state.label, None, state.options, errors=exc.field_errors)
     return ViewContext(command, state.label, result, state.options)
 
 
-def _show(deps: Deps, state: FlowState, where: Where, *, refresh: bool) -> None:
+def _show(deps: Deps, state: FlowState, where: Where, *, refresh: bool, actor: Actor | None = None) -> None:
+    """Draw the view; a result that carries files (a report) has them uploaded when it was run afresh
+    (opened, or its refresh button), not on every filter change."""
     command = command_for(state.command)
     ctx = _context(deps, command, state, refresh)
     deps.ui.replace(where, view_modal(ctx, state.pack()))
+    files = files_of(ctx.result) if refresh and actor is not None else []
+    if files and actor is not None:
+        comment = getattr(ctx.result, "files_comment", command.title)
+        asker = replace(actor, channel=actor.channel or state.channel)
+        deliver(deps, asker, command, files, comment, record_type=state.record_type,
+                record_ids=[state.key] if state.key else [], to_requester_only=state.channel is None)
 
 
 def interact(deps: Deps, actor: Actor, view: dict[str, Any], *, refresh: bool, where: Where) -> None:
@@ -55,7 +72,7 @@ def interact(deps: Deps, actor: Actor, view: dict[str, Any], *, refresh: bool, w
     allowed(command_for(state.command), actor)
     state.options = {**state.options, **_bounded(state_values(view))}
     modal = Where(user=actor.id, view_id=view["id"], channel=state.channel)
-    deps.work.run(modal, lambda: _show(deps, state, modal, refresh=refresh))
+    deps.work.run(modal, lambda: _show(deps, state, modal, refresh=refresh, actor=actor))
 
 
 def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Where) -> None:

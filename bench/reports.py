@@ -1,0 +1,147 @@
+"""Reports over a large mirror: 10,000 invoices over 2,000 debtors generated into the store directly,
+then each report (its files: PDF, CSV, chart) timed in a fresh process, three runs each, medians.
+
+Targets (issue 10): each report under 5 s and peak memory under 300 MB with 10,000 invoices, and
+linear growth: 20,000 invoices in under 2.5x the time of 10,000.
+
+    .venv/bin/python bench/reports.py [--invoices 10000] [--debtors 2000] [--runs 3] [--only receivables]
+
+Each run is a child process on a store file made once per size: it imports the bot (as a running bot
+has, so matplotlib's first import is not counted), then times the report from the mirror to its files
+in memory, and reports its time and its peak RSS (ru_maxrss: the whole process, interpreter included).
+The mirror is not pulled: the pull's cost is Billecta's (one list call, one read per changed invoice),
+not the report's.
+
+To add a report, put a function `(store) -> list of (name, bytes)` in REPORTS below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.store import Store  # noqa: E402
+
+DAY = date(2026, 11, 30)
+STAGES = ("InvoiceSent", "ReminderInvoiceSent", "Attested", "SentToDebtCollection")
+
+
+def generate(path: Path, invoices: int, debtors: int, seed: int = 7) -> None:
+    """Invoices with varied amounts, dates, payments, credits, write-offs and fees; a fifth closed."""
+    rng = random.Random(seed)
+    store = Store(path)
+    rows: list[dict[str, Any]] = []
+    for number in range(invoices):
+        debtor = number % debtors
+        invoiced = rng.randrange(10_000, 5_000_000)  # 100,00 to 50 000,00 kr in öre
+        paid = rng.choice((0, 0, invoiced // 3, invoiced // 2))
+        credited = rng.choice((0, 0, 0, invoiced // 10))
+        written_off = rng.choice((0, 0, 0, 0, 5_000))
+        fees = rng.choice((0, 0, 6_000))
+        issued = DAY - timedelta(days=rng.randrange(0, 200))
+        due = issued + timedelta(days=30)
+        closed = rng.random() < 0.2
+        current = 0 if closed else max(invoiced + fees - paid - credited - written_off, 0)
+        rows.append({
+            "action_public_id": f"bench-{number}", "invoice_number": str(100_000 + number),
+            "action_type": "InvoiceAction", "debtor_public_id": f"debtor-{debtor}",
+            "debtor_name": f"Bench Kund {debtor:04d} AB", "stage": "Completed" if closed else rng.choice(STAGES),
+            "is_paused": 0, "is_disputed": 0, "currency": "SEK", "invoiced_amount": invoiced,
+            "current_amount": current, "paid_amount": paid if not closed else invoiced + fees - credited - written_off,
+            "credited_amount": credited, "write_off_amount": written_off,
+            "invoice_date": f"{issued}T00:00:00+01:00", "due_date": f"{due}T00:00:00+01:00",
+            "closed_date": f"{due - timedelta(days=2)}T00:00:00+01:00" if closed else None,
+            "sync_status": "synced",
+        })
+    with store.transaction():
+        store.db["invoice"].insert_all(rows, batch_size=2000)  # type: ignore[union-attr]
+    store.close()
+
+
+# -- the reports ------------------------------------------------------------------------------------
+
+def receivables(store: Store) -> list[tuple[str, bytes]]:
+    from bot.reports.params import Period
+    from bot.reports.receivables import build
+
+    report = build(SimpleNamespace(store=store), Period(DAY), False, None)  # type: ignore[arg-type]
+    return [(f.name, f.data) for f in report.files]
+
+
+# The reconciliation report (issue 10, command 30) goes here: `def reconciliation(store)` returning its
+# files, and an entry in REPORTS; its store side also needs orders and rows generated in `generate`.
+REPORTS = {"receivables": receivables}
+
+
+def child(name: str, path: str) -> None:
+    """One timed run, in its own process; prints its figures as JSON."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+    import bot.reports.chart  # noqa: F401  (what a running bot has imported already)
+
+    store = Store(path)
+    started = time.perf_counter()
+    files = REPORTS[name](store)
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "files": {n: len(d) for n, d in files}}))
+
+
+def measure(name: str, path: Path, runs: int) -> dict[str, Any]:
+    results = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, __file__, "--child", name, str(path)], check=True,
+                             capture_output=True, text=True).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return {"seconds": statistics.median(r["seconds"] for r in results),
+            "peak_mb": statistics.median(r["peak_mb"] for r in results), "files": results[-1]["files"]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--invoices", type=int, default=10_000)
+    parser.add_argument("--debtors", type=int, default=2_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=sorted(REPORTS))
+    parser.add_argument("--child", nargs=2, metavar=("REPORT", "DB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return 0
+    ok = True
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for size in (args.invoices, args.invoices * 2):
+            paths[size] = Path(folder) / f"mirror-{size}.db"
+            generate(paths[size], size, args.debtors * size // args.invoices)
+        for name in [args.only] if args.only else list(REPORTS):
+            base, double = (measure(name, paths[size], args.runs) for size in (args.invoices, args.invoices * 2))
+            ratio = double["seconds"] / base["seconds"]
+            checks = {"under 5 s": base["seconds"] < 5, "under 300 MB": base["peak_mb"] < 300,
+                      "2x invoices under 2.5x the time": ratio < 2.5}
+            ok = ok and all(checks.values())
+            print(f"{name}: {args.invoices} invoices {base['seconds']:.2f} s, peak {base['peak_mb']:.0f} MB; "
+                  f"{args.invoices * 2} invoices {double['seconds']:.2f} s, peak {double['peak_mb']:.0f} MB; "
+                  f"ratio {ratio:.2f} (medians of {args.runs})")
+            print("  files:", ", ".join(f"{n} {size / 1e6:.1f} MB" for n, size in base["files"].items()))
+            print("  " + ", ".join(f"{label}: {'ok' if passed else 'FAILED'}" for label, passed in checks.items()))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

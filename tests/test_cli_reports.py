@@ -1,0 +1,62 @@
+"""`billecta-bot run report receivables` from the shell: the totals on stdout, the PDF, CSV and chart
+written to --out with their paths printed, bad dates refused on stderr with exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.pdf_check import read_pdf
+
+
+@pytest.fixture()
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_out_writes_the_pdf_csv_and_chart_and_prints_their_paths(workdir: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "run", "report", "receivables", "date=2026-11-30", "--out", "reports")
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "Accounts receivable (kundreskontra)" and "Date: 2026-11-30" in lines
+    assert any(line.startswith("Billecta data as of ") for line in lines)
+    assert any(line.strip().startswith("Remaining ") and line.endswith(" 13\u00a0472,50\u00a0kr") for line in lines)
+    folder = workdir / "reports"
+    written = [folder / "receivables-2026-11-30.pdf", folder / "receivables-2026-11-30-5-rows.csv",
+               folder / "receivables-2026-11-30-aging.png"]
+    assert lines[-3:] == [str(path) for path in written]
+    assert "13\u00a0472,50" in read_pdf(written[0].read_bytes()).text
+    assert written[1].read_bytes().decode("utf-8-sig").count("\r\n") == 6  # header and five invoices
+    assert written[2].read_bytes().startswith(b"\x89PNG")
+
+
+def test_json_gives_the_totals_as_exact_decimals(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "run", "report", "receivables", "date=2026-11-30", "--json", "--out", "r")
+    assert status == 0, err
+    totals = json.loads(out)["totals"]["SEK"]
+    assert (totals["count"], totals["remaining"], totals["aging"]["31_60"]) == (5, "13472.50", "3550.00")
+
+
+@pytest.mark.parametrize(("words", "says"), [
+    (["date=2026-02-30"], "date: '2026-02-30' is not a date"),
+    (["from=2026-11-30", "to=2026-11-01"], "to: The period ends (2026-11-01) before it starts (2026-11-30)."),
+    (["date=2026-11-30", "from=2026-11-01", "to=2026-11-30"], "date: Give a date, or a period"),
+    (["exclude_outside_period=maybe"], "true or false"),
+    (["when=2026-11-30"], "has no option `when`"),
+])
+def test_bad_parameters_are_refused_on_stderr(workdir: Path, capsys: pytest.CaptureFixture[str],
+                                              words: list[str], says: str) -> None:
+    status, out, err = run(capsys, "run", "report", "receivables", *words, "--out", "r")
+    assert status == 2 and says in err and not out
+    assert not (workdir / "r").exists()
