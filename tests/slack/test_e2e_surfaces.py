@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from blocks.ids import ActionId, BlockId, CallbackId
+from bot import commands as registry
 
 from .conftest import Stack
 from .payloads import field
@@ -93,9 +94,12 @@ def test_help_and_unknown_input(stack: Stack) -> None:
     assert "/billecta invoice pause <id>" in str(helped.json["blocks"])
     unknown, _ = stack.client.command("invoce pause 1001")
     assert "invoice pause" in unknown.json["text"] and "Did you mean" in unknown.json["text"]
-    not_yet, url = stack.client.command("report receivables")
-    stack.settle()
-    assert "not available yet" in stack.responses(url)[-1]["text"]
+    # A command listed but not built yet (any: they become available one by one).
+    waiting = next((c for c in registry.COMMANDS if not c.available and c.record_type != "*"), None)
+    if waiting is not None:
+        not_yet, url = stack.client.command(waiting.name)
+        stack.settle()
+        assert "not available yet" in stack.responses(url)[-1]["text"]
     missing, url = stack.client.command("invoice pause 424242")
     stack.settle()
     assert "no invoice 424242" in stack.responses(url)[-1]["text"]
