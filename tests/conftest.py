@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -24,3 +25,10 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory
     # Shown dates leave out the current year: pin "today" so snapshots read the same next year.
     timefmt.configure(None)
     timefmt.fix_today(PINNED_TODAY)
+
+
+@pytest.fixture()
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A shell test's own store (and so its own embedded sandbox): BILLECTA_BOT_DB in tmp_path."""
+    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
+    return tmp_path

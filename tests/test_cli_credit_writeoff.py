@@ -7,22 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.config import load_settings
 from bot.runtime import build_runtime
 from bot.services.mirror import resolve
-
-
-@pytest.fixture()
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
+from tests.shell import run
 
 
 def mirrored(number: str) -> dict[str, object]:

@@ -14,22 +14,10 @@ import httpx
 import pytest
 
 from bot.billecta.client import BillectaClient
-from bot.cli import main
 from bot.sandbox import DEMO, Sandbox
 from bot.sandbox.server import SandboxServer
 from tests.served import bot_env, serving
-
-
-@pytest.fixture()
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
+from tests.shell import run
 
 
 def test_sent_from_the_shell_with_fields_as_words(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

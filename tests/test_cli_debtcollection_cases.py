@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.config import Settings
 from bot.demo import link_demo
 from bot.runtime import build_runtime
@@ -22,18 +21,7 @@ from bot.sandbox import Sandbox, journal
 from bot.sandbox.server import SandboxServer
 from bot.services.mirror import resolve
 from tests.served import bot_env, serving
-
-
-@pytest.fixture()
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
+from tests.shell import run
 
 
 def _stage(stage: str) -> str:

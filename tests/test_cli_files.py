@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from bot.billecta.models import AmountView, SendReminderInvoiceView
-from bot.cli import main
 from bot.config import load_settings
 from bot.demo import link_demo
 from bot.files import OutcomeFile, save_files
@@ -23,20 +22,9 @@ from bot.sandbox import Sandbox
 from bot.store import Store
 from tests.pdf_check import read_pdf
 from tests.served import bot_env, serving
+from tests.shell import run
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture()
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def deliveries(workdir: Path) -> list[dict]:

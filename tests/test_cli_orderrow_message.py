@@ -8,24 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.sandbox import Sandbox
 from bot.services.orderrow_message_form import MESSAGE_MAX
 from bot.store import Store
 from tests.sandbox.helpers import client_for
+from tests.shell import run
 from tests.wire_schemas import assert_valid
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
-    return tmp_path
 
 
 def _rows(workdir: Path) -> list[tuple[str | None, str]]:

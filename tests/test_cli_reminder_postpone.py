@@ -11,22 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.billecta.dates import STOCKHOLM
-from bot.cli import main
 from bot.config import load_settings
 from bot.runtime import build_runtime
 from bot.timefmt import format_day
-
-
-@pytest.fixture()
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
+from tests.shell import run
 
 
 def mirrored(number: str) -> dict[str, object]:

@@ -9,25 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.config import load_settings
 from bot.runtime import build_runtime
 from bot.sandbox import DEMO
 from bot.services.mirror import resolve
+from tests.shell import run
 
 UNMATCHED, BALANCE = DEMO.unhandled_payments["unmatched"], DEMO.unhandled_payments["balance"]
-
-
-@pytest.fixture()
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def mirrored(record_type: str, key: str) -> dict[str, object]:
