@@ -1,0 +1,422 @@
+"""The reconciliation report (command 30, `report reconciliation [from=] [to=]`): the bot's store
+side by side with Billecta for a period, per order and invoice, with every discrepancy named and the
+command that resolves it. Nothing is fixed here: the report only says what differs.
+
+The store's side is what the bot holds as the source of each invoice (its order and order rows, at
+their current values) and what it last mirrored (the invoice table as it was before this report's
+pull). Billecta's side is Billecta now: the mirror freshly pulled (bot.reports.asof). An order's
+amount is computed as Billecta computes a row (quantity x unit price, plus VAT, each rounded half-up
+to whole öre), so an order edited after its invoice was attested shows the difference.
+
+Balances per side and currency: the opening balance at `from` (invoices dated before the period that
+were open at it, as invoiced with their fees), the movements (invoiced in the period, fees, settled:
+paid, credited, written off) and the closing balance (what remains now). The mirror keeps each
+invoice's current amounts, not the dates of its payments, so settlements count in the period.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from bot.files import OutcomeFile
+from bot.money import decimals_for, format_amount
+from bot.reports import pdf
+from bot.reports.asof import as_of_line, bring_up_to_date
+from bot.reports.batch import without_gc_pauses
+from bot.reports.params import Period, period
+from bot.reports.table import CURRENCY, STYLE, Cell, Column, csv_export
+from bot.services.export import ExportFile, file_stem
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+TITLE = "Reconciliation: the bot's store and Billecta"
+OPTIONS = ("from", "to")
+NEVER_SENT, AMOUNT_DIFFERS, NO_ORDER, STATUS_DIFFERS, PAYMENT_MISSING = (
+    "never_sent", "amount_differs", "no_order", "status_differs", "payment_missing")
+KINDS = {NEVER_SENT: "Order never sent", AMOUNT_DIFFERS: "Order edited after attest (amounts differ)",
+         NO_ORDER: "Invoice no order explains", STATUS_DIFFERS: "Status differs",
+         PAYMENT_MISSING: "Payment missing on one side"}
+SIDES = ("store", "billecta")
+DRAFT = "Created (draft)"
+BALANCES = ("opening", "invoiced", "fees", "settled", "closing")
+BALANCE_TITLES = {"opening": "Opening balance", "invoiced": "Invoiced in period", "fees": "Fees",
+                  "settled": "Paid, credited, written off", "closing": "Closing balance"}
+SETTLED_NOTE = ("The mirror keeps each invoice's current amounts, not the dates of its payments: what was paid, "
+                "credited or written off on an invoice in the report counts as settled in the period.")
+
+COLUMNS = (
+    Column("order", "Order", width=13), Column("invoice_number", "Invoice number", width=18),
+    Column("debtor", "Debtor", width=34), Column("date", "Date", width=17), Column(CURRENCY, "Currency", width=11),
+    Column("store_invoiced", "Store invoiced", Cell.AMOUNT, width=20),
+    Column("store_paid", "Store paid", Cell.AMOUNT, width=18),
+    Column("store_remaining", "Store remaining", Cell.AMOUNT, width=20),
+    Column("store_status", "Store status", width=0),
+    Column("billecta_invoiced", "Billecta invoiced", Cell.AMOUNT, width=20),
+    Column("billecta_paid", "Billecta paid", Cell.AMOUNT, width=18),
+    Column("billecta_remaining", "Billecta remaining", Cell.AMOUNT, width=20),
+    Column("billecta_status", "Billecta status", width=0),
+    Column("difference", "Difference", Cell.AMOUNT, width=18),
+    Column("matched", "Matched", width=14), Column("discrepancies", "Discrepancies", width=0),
+    Column("actions", "Actions", width=0),
+)
+PDF_COLUMNS = tuple(c for c in COLUMNS if c.width)
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    kind: str
+    text: str
+    action: str  # in words, with the command that resolves it
+
+
+@dataclass
+class Side:
+    """One side's figures for one invoice (minor units); `status` None when the side has no invoice."""
+
+    invoiced: int = 0
+    paid: int = 0
+    credited: int = 0
+    written_off: int = 0
+    remaining: int = 0
+    status: str | None = None
+
+    @property
+    def settled(self) -> int:
+        return self.paid + self.credited + self.written_off
+
+    @property
+    def fees(self) -> int:
+        return self.remaining + self.settled - self.invoiced
+
+
+@dataclass
+class Line:
+    order_id: int | None
+    invoice_number: str | None
+    action_public_id: str | None
+    debtor: str
+    day: str  # the invoice's date, else the order's
+    currency: str
+    store: Side
+    billecta: Side
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+
+    @property
+    def difference(self) -> int:
+        """Billecta's remaining amount less the store's."""
+        return self.billecta.remaining - self.store.remaining
+
+    def row(self) -> dict[str, Any]:
+        matched = "draft" if self.billecta.status == DRAFT and not self.discrepancies else (
+            "no" if self.discrepancies else "yes")
+        return {"order": str(self.order_id) if self.order_id is not None else "", "invoice_number":
+                self.invoice_number or "", "debtor": self.debtor, "date": self.day, CURRENCY: self.currency,
+                **{f"{name}_{key}": getattr(getattr(self, name), key) for name in SIDES
+                   for key in ("invoiced", "paid", "remaining", "status")},
+                "difference": self.difference, "matched": matched,
+                "discrepancies": "; ".join(d.text for d in self.discrepancies),
+                "actions": "; ".join(d.action for d in self.discrepancies)}
+
+
+@dataclass
+class ReconciliationReport:
+    period: Period
+    as_of: datetime | None
+    lines: list[Line]
+    balances: dict[tuple[str, str], dict[str, int]]  # (side, currency) → opening, movements, closing
+
+    @cached_property
+    def files(self) -> list[OutcomeFile]:
+        with without_gc_pauses():
+            exported = self.csv()
+            return [OutcomeFile(f"{self.stem}.pdf", "application/pdf", f"{TITLE}, {self.period.describe()}",
+                                content=self.pdf()),
+                    OutcomeFile(exported.filename, "text/csv", f"{TITLE}, {self.period.describe()} (CSV)",
+                                content=exported.content)]
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(d.kind for line in self.lines for d in line.discrepancies)
+
+    @property
+    def discrepancies(self) -> list[Discrepancy]:
+        return [d for line in self.lines for d in line.discrepancies]
+
+    @property
+    def matched(self) -> int:
+        return sum(1 for line in self.lines if not line.discrepancies)
+
+    @property
+    def as_of_line(self) -> str:
+        return as_of_line(self.as_of)
+
+    @property
+    def parameters(self) -> list[tuple[str, str]]:
+        return [("Period", self.period.describe())]
+
+    @property
+    def stem(self) -> str:
+        return file_stem("reconciliation", self.period.describe().replace(" ", "-"))
+
+    @property
+    def files_comment(self) -> str:
+        found = ", ".join(f"{n} {KINDS[k].lower()}" for k, n in sorted(self.counts.items())) or "no discrepancies"
+        return (f"{TITLE}, {self.period.said()}: {self.matched} of {len(self.lines)} matched; {found}. "
+                f"{self.as_of_line}.")
+
+    def summary(self) -> list[tuple[str, str]]:
+        """Matched, each discrepancy kind's count, then each side's balances per currency."""
+        lines = [("Matched", f"{self.matched} of {len(self.lines)}")]
+        lines += [(KINDS[kind], str(self.counts.get(kind, 0))) for kind in KINDS]
+        for (side, currency), figures in sorted(self.balances.items(), key=lambda i: (i[0][1], SIDES.index(i[0][0]))):
+            who = "Store" if side == "store" else "Billecta"
+            lines += [(f"{who}: {BALANCE_TITLES[key]} ({currency})", format_amount(figures[key], currency))
+                      for key in BALANCES]
+        return lines
+
+    def text(self) -> str:
+        head = [TITLE, *(f"{label}: {value}" for label, value in self.parameters), self.as_of_line]
+        pairs = self.summary()
+        width = max(len(label) for label, _ in pairs)
+        found = [f"  - {line_label(line)}: {d.text} → {d.action}" for line in self.lines for d in line.discrepancies]
+        return "\n".join([*head, *(f"  {label.ljust(width)}  {value}" for label, value in pairs),
+                          *(["Discrepancies:", *found] if found else []), SETTLED_NOTE])
+
+    def as_json(self) -> dict[str, Any]:
+        return {"report": "reconciliation", "parameters": dict(self.parameters),
+                "as_of": self.as_of.isoformat() if self.as_of else None,
+                "matched": self.matched, "lines": len(self.lines), "discrepancies": dict(self.counts),
+                "balances": {f"{side}:{cur}": {k: str(_major(v, cur)) for k, v in figures.items()}
+                             for (side, cur), figures in self.balances.items()},
+                "found": [{"order": line.order_id, "invoice_number": line.invoice_number, "kind": d.kind,
+                           "text": d.text, "action": d.action} for line in self.lines for d in line.discrepancies],
+                "files": [f.name for f in self.files]}
+
+    def csv(self) -> ExportFile:
+        return csv_export(self.stem, COLUMNS, (line.row() for line in self.lines), {"period": self.period.describe()})
+
+    def pdf(self) -> bytes:
+        return pdf.draw(pdf.ReportDocument(
+            title=TITLE, parameters=self.parameters, as_of=self.as_of_line, columns=PDF_COLUMNS,
+            rows=self._pdf_rows(), created=self.as_of or datetime.combine(self.period.at, datetime.min.time()),
+            summary=self.summary(), notes=[SETTLED_NOTE, *self._found_notes()]))
+
+    def _found_notes(self) -> list[str]:
+        return [f"{line_label(line)}: {d.text} Action: {d.action}" for line in self.lines for d in line.discrepancies]
+
+    def _pdf_rows(self) -> Any:
+        for line in self.lines:
+            yield line.row()
+        for (side, currency), figures in sorted(self.balances.items()):
+            yield {"debtor": f"TOTAL {side} {currency}", CURRENCY: currency, STYLE: "total",
+                   f"{side}_invoiced": figures["invoiced"], f"{side}_remaining": figures["closing"]}
+
+
+def line_label(line: Line) -> str:
+    parts = [f"order {line.order_id}" if line.order_id is not None else None,
+             f"invoice {line.invoice_number}" if line.invoice_number else None]
+    return ", ".join(p for p in parts if p) or "(no reference)"
+
+
+def _major(minor: int, currency: str) -> Decimal:
+    from bot.money import from_minor
+    return from_minor(minor, currency)
+
+
+# -- the service ----------------------------------------------------------------------------------
+
+def reconciliation_report(rt: Runtime, record: dict[str, Any] | None, options: dict[str, Any], /,
+                          ) -> ReconciliationReport:
+    """The view service: the period checked first (refused under its fields), then what the store last
+    mirrored kept, then the mirror pulled (unless `refresh` is False), then both sides compared."""
+    if options.get("date"):
+        from bot.errors import InvalidInput
+        raise InvalidInput("date: the reconciliation is over a period: give from and to.",
+                           {"from": "The reconciliation is over a period: give from (and to)."})
+    chosen = period(options, default_period=True)
+    last_mirrored = _mirrored(rt)
+    as_of = bring_up_to_date(rt, refresh=bool(options.get("refresh", True)))
+    return build(rt, chosen, as_of, last_mirrored)
+
+
+def build(rt: Runtime, chosen: Period, as_of: datetime | None,
+          last_mirrored: dict[str, dict[str, Any]] | None = None) -> ReconciliationReport:
+    """Both sides from the store alone (no Billecta call): what the bench measures. Without
+    `last_mirrored` the store's mirror is both what it last mirrored and Billecta now."""
+    with without_gc_pauses():
+        now = _mirrored(rt)
+        lines = _lines(rt, now, now if last_mirrored is None else last_mirrored, chosen)
+        return ReconciliationReport(chosen, as_of, lines, _balances(lines, chosen))
+
+
+_INVOICES = """
+SELECT action_public_id, invoice_number, debtor_name, debtor_public_id, order_id, stage, currency,
+       invoiced_amount, current_amount, paid_amount, credited_amount, write_off_amount, invoice_date, closed_date
+FROM invoice WHERE COALESCE(sync_status, '') != 'deleted' AND action_type IS NOT 'CreditInvoiceAction'
+"""
+_ORDERS = """
+SELECT o.id, o.order_date, o.currency, o.billecta_id, o.sync_status, d.name AS debtor_name FROM [order] AS o
+LEFT JOIN debtor AS d ON d.id = o.debtor_id WHERE COALESCE(o.sync_status, '') != 'deleted'
+"""
+_ROWS = """
+SELECT r.order_id, r.quantity, r.record_type, COALESCE(r.unit_price, a.unit_price) AS unit_price,
+       COALESCE(r.vat_rate, a.vat_rate, '25') AS vat_rate
+FROM orderrow AS r LEFT JOIN article AS a ON a.id = r.article_id
+"""
+
+
+def _query(rt: Runtime, sql: str) -> list[dict[str, Any]]:
+    with rt.store.lock:
+        cursor = rt.store.db.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def _mirrored(rt: Runtime) -> dict[str, dict[str, Any]]:
+    """The mirror's invoices by action public id."""
+    return {row["action_public_id"]: row for row in _query(rt, _INVOICES)}
+
+
+def _order_totals(rt: Runtime, currencies: dict[int, str]) -> dict[int, int | None]:
+    """Each order's amount in minor units as Billecta would invoice its rows now (None: a row has no price)."""
+    totals: dict[int, int | None] = defaultdict(int)
+    for row in _query(rt, _ROWS):
+        order_id = row["order_id"]
+        if (row["record_type"] or "Standard") == "Message" or order_id not in currencies:
+            continue
+        if row["unit_price"] in (None, "") or totals[order_id] is None:
+            totals[order_id] = None
+            continue
+        scale = Decimal(10) ** decimals_for(currencies[order_id])
+        net = _round(Decimal(str(row["quantity"])) * Decimal(str(row["unit_price"])) * scale)
+        totals[order_id] = (totals[order_id] or 0) + net + _round(Decimal(net) * Decimal(str(row["vat_rate"])) / 100)
+    return totals
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _side(row: dict[str, Any] | None) -> Side:
+    if row is None:
+        return Side()
+    return Side(row["invoiced_amount"] or 0, row["paid_amount"] or 0, row["credited_amount"] or 0,
+                row["write_off_amount"] or 0, row["current_amount"] or 0, row["stage"])
+
+
+def _lines(rt: Runtime, now: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]],
+           chosen: Period) -> list[Line]:
+    orders = _query(rt, _ORDERS)
+    totals = _order_totals(rt, {o["id"]: o["currency"] or "SEK" for o in orders})
+    by_order = {row["order_id"]: aid for aid, row in now.items() if row["order_id"] is not None}
+    lines: list[Line] = []
+    explained: set[str] = set()
+    for order in orders:
+        aid = by_order.get(order["id"]) or order["billecta_id"]
+        if aid:
+            explained.add(aid)
+        lines.append(_order_line(order, totals.get(order["id"], 0), aid, now.get(aid or ""), before.get(aid or "")))
+    for aid, row in now.items():
+        if aid not in explained:
+            lines.append(_invoice_line(row, before.get(aid)))
+    start, end = (chosen.start or chosen.at).isoformat(), chosen.at.isoformat()
+    kept = [line for line in lines if line.day <= end and (line.day >= start or _open_at_start(line, now, start))]
+    kept.sort(key=lambda line: (line.day, line.invoice_number or "", line.order_id or 0))
+    return kept
+
+
+def _open_at_start(line: Line, now: dict[str, dict[str, Any]], start: str) -> bool:
+    row = now.get(line.action_public_id or "")
+    closed = (row or {}).get("closed_date")
+    return not closed or closed[:10] >= start
+
+
+def _order_line(order: dict[str, Any], total: int | None, aid: str | None, now: dict[str, Any] | None,
+                before: dict[str, Any] | None) -> Line:
+    billecta, mirrored = _side(now), _side(before)
+    store = Side(total or 0, mirrored.paid, mirrored.credited, mirrored.written_off, 0,
+                 mirrored.status or ("sent as a draft" if aid else "not sent"))
+    store.remaining = store.invoiced + mirrored.fees - store.settled if before else store.invoiced
+    currency = (now or {}).get("currency") or order["currency"] or "SEK"
+    number = (now or {}).get("invoice_number")
+    line = Line(order["id"], number, aid, (now or {}).get("debtor_name") or order["debtor_name"] or "(no debtor)",
+                ((now or {}).get("invoice_date") or order["order_date"] or "")[:10], currency, store, billecta)
+    if now is None and aid:  # a draft: the mirror holds no drafts (they are no receivables)
+        line.billecta.status = DRAFT
+        if order["sync_status"] == "changed":
+            line.discrepancies.append(Discrepancy(
+                AMOUNT_DIFFERS, f"Order {order['id']} was edited after its draft was sent.",
+                f"send the order again: `order upsert {order['id']}`"))
+        return line
+    if now is None:
+        line.discrepancies.append(Discrepancy(
+            NEVER_SENT, f"Order {order['id']} was never sent to Billecta.",
+            f"send it: `order upsert {order['id']}` (then `order attest {order['id']}`)"))
+        return line
+    if total is not None and total != billecta.invoiced and billecta.status != "Created":
+        line.discrepancies.append(Discrepancy(
+            AMOUNT_DIFFERS, f"Order {order['id']} was edited after invoice {number} was attested: the order is "
+            f"{format_amount(total, currency)}, the invoice {format_amount(billecta.invoiced, currency)}.",
+            f"see what was booked: `invoice events {number}`; an attested invoice cannot change: credit it or "
+            f"invoice the difference"))
+    elif total is not None and total != billecta.invoiced:
+        line.discrepancies.append(Discrepancy(
+            AMOUNT_DIFFERS, f"Order {order['id']} was edited after its draft was sent: the order is "
+            f"{format_amount(total, currency)}, the draft {format_amount(billecta.invoiced, currency)}.",
+            f"send the order again: `order upsert {order['id']}`"))
+    _compare_mirrored(line, before)
+    return line
+
+
+def _invoice_line(now: dict[str, Any], before: dict[str, Any] | None) -> Line:
+    number = now["invoice_number"] or now["action_public_id"]
+    line = Line(None, now["invoice_number"], now["action_public_id"], now["debtor_name"] or "(no debtor)",
+                (now["invoice_date"] or "")[:10], now["currency"] or "SEK", _side(before), _side(now))
+    line.discrepancies.append(Discrepancy(
+        NO_ORDER, f"Invoice {number} is in Billecta but no order in the store explains it.",
+        f"open its event log: `invoice events {number}`; import or link its order if it should have one"))
+    _compare_mirrored(line, before)
+    return line
+
+
+def _compare_mirrored(line: Line, before: dict[str, Any] | None) -> None:
+    """What the store last mirrored against Billecta now: the status and the payments."""
+    if before is None:
+        return
+    number = line.invoice_number or line.action_public_id
+    store, billecta = _side(before), line.billecta
+    if store.status != billecta.status:
+        line.discrepancies.append(Discrepancy(
+            STATUS_DIFFERS, f"Invoice {number} is {billecta.status} in Billecta; the store had it {store.status}.",
+            f"see what happened: `invoice events {number}`; `billecta-bot pull` brings the store up to date"))
+    if store.paid != billecta.paid:
+        where = "in Billecta only" if billecta.paid > store.paid else "in the store only"
+        missing = format_amount(abs(billecta.paid - store.paid), line.currency)
+        line.discrepancies.append(Discrepancy(
+            PAYMENT_MISSING, f"A payment of {missing} on invoice {number} is {where}.",
+            f"check the payments: `invoice events {number}`; `billecta-bot pull` brings the store up to date"))
+
+
+def _balances(lines: list[Line], chosen: Period) -> dict[tuple[str, str], dict[str, int]]:
+    start = (chosen.start or chosen.at).isoformat()
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    pick: dict[str, Callable[[Line], Side]] = {"store": lambda line: line.store, "billecta": lambda line: line.billecta}
+    for line in lines:
+        for name in SIDES:
+            side = pick[name](line)
+            figures = out.setdefault((name, line.currency), dict.fromkeys(BALANCES, 0))
+            before_period = line.day < start
+            figures["opening" if before_period else "invoiced"] += side.invoiced + (side.fees if before_period else 0)
+            if not before_period:
+                figures["fees"] += side.fees
+            figures["settled"] += side.settled
+            figures["closing"] += side.remaining
+    return out
+
