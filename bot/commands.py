@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from bot import records
 from bot.errors import UsageError
-from bot.reports import receivables
+from bot.reports import receivables, reconciliation
 from bot.roles import Role
 from bot.services import (
     articles,
@@ -275,7 +275,9 @@ COMMANDS: tuple[Command, ...] = (
             spec=ViewSpec(receivables.receivables_report, blocks="blocks.receivables",
                           options=receivables.OPTIONS, exports=("pdf", "csv", "png"))),
     Command(30, "account-reconciliation-report", "report", "reconciliation", "Reconciliation report", V,
-            VIEWER, "", needs_billecta_id=False),
+            VIEWER, "", needs_billecta_id=False,
+            spec=ViewSpec(reconciliation.reconciliation_report, blocks="blocks.reconciliation",
+                          options=reconciliation.OPTIONS, exports=("pdf", "csv"))),
     Command(31, "report-creator", "report", "create", "Report creator", V, VIEWER, "",
             needs_billecta_id=False),
     Command(32, "show-event-log", "*", "events", "Event log", V, VIEWER, "", needs_billecta_id=False,

@@ -294,7 +294,7 @@ def test_the_palette_search_and_list_are_one_query(workdir: Path, capsys: pytest
 
 
 def test_an_unavailable_command_says_so_before_asking(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run(capsys, "run", "report", "reconciliation")  # no --yes, no terminal
+    status, _, err = run(capsys, "run", "report", "create")  # no --yes, no terminal
     assert status == 2 and "not available yet" in err and "--yes" not in err
 
 
