@@ -60,3 +60,46 @@ def test_bad_parameters_are_refused_on_stderr(workdir: Path, capsys: pytest.Capt
     status, out, err = run(capsys, "run", "report", "receivables", *words, "--out", "r")
     assert status == 2 and says in err and not out
     assert not (workdir / "r").exists()
+
+
+def test_reconciliation_writes_its_pdf_and_csv_and_names_each_discrepancy(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "run", "report", "reconciliation", "from=2026-11-01", "to=2026-11-30",
+                           "--out", "reports")
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "Reconciliation: the bot's store and Billecta"
+    assert "Period: 2026-11-01 to 2026-11-30" in lines
+    assert any(line.startswith("Billecta data as of ") for line in lines)
+    # The demo's invoices have no order in the store: each is named with its event log to open.
+    assert any("Invoice 1001 is in Billecta but no order in the store explains it." in line
+               and "`invoice events 1001`" in line for line in lines)
+    folder = workdir / "reports"
+    pdf_path, csv_path = (Path(name) for name in lines[-2:])
+    assert [pdf_path.parent, csv_path.parent] == [folder, folder]
+    assert pdf_path.name == "reconciliation-2026-11-01-to-2026-11-30.pdf" and csv_path.suffix == ".csv"
+    assert "Invoice no order explains" in read_pdf(pdf_path.read_bytes()).text
+    header = csv_path.read_bytes().decode("utf-8-sig").splitlines()[0]
+    assert '"Store remaining";"Store status";"Billecta invoiced"' in header and '"Difference"' in header
+
+
+def test_reconciliation_json_counts_each_kind(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "run", "report", "reconciliation", "from=2026-11-01", "to=2026-11-30",
+                           "--json", "--out", "r")
+    assert status == 0, err
+    said = json.loads(out)
+    assert said["report"] == "reconciliation" and said["discrepancies"]["no_order"] == said["lines"] - said["matched"]
+    assert said["balances"]["store:SEK"]["closing"] == said["balances"]["billecta:SEK"]["closing"]
+
+
+@pytest.mark.parametrize(("words", "says"), [
+    (["from=2026-11-30", "to=2026-11-01"], "to: The period ends (2026-11-01) before it starts (2026-11-30)."),
+    (["from=30 Nov"], "from: '30 Nov' is not a date"),
+    (["to=2026-11-30"], "from: A period needs its first day"),
+    (["date=2026-11-30"], "has no option `date`. Its options: `from`, `to`."),
+])
+def test_reconciliation_refuses_a_bad_period_on_stderr(workdir: Path, capsys: pytest.CaptureFixture[str],
+                                                       words: list[str], says: str) -> None:
+    status, out, err = run(capsys, "run", "report", "reconciliation", *words, "--out", "r")
+    assert status == 2 and says in err and not out
+    assert not (workdir / "r").exists()

@@ -37,6 +37,7 @@ from tests.slack.slack_rules import check_message, check_view
 # A report acts on no record: (its type, None).
 SAMPLES: dict[str, tuple[str, str | None]] = {
     "account-receivables-report": ("report", None),
+    "account-reconciliation-report": ("report", None),
     "fetch-and-save-invoice-pdf": ("invoice", "1001"),
     "register-manual-payments": ("invoice", "1001"),
     "register-writeoff-payments": ("invoice", "1002"),
