@@ -12,7 +12,8 @@ in memory, and reports its time and its peak RSS (ru_maxrss: the whole process, 
 The mirror is not pulled: the pull's cost is Billecta's (one list call, one read per changed invoice),
 not the report's.
 
-To add a report, put a function `(store) -> list of (name, bytes)` in REPORTS below.
+To add a report, put a function `(store) -> list of (name, bytes)` in REPORTS below. The store side
+(orders and their rows) is generated too, for the reconciliation report.
 """
 
 from __future__ import annotations
@@ -67,9 +68,43 @@ def generate(path: Path, invoices: int, debtors: int, seed: int = 7) -> None:
             "closed_date": f"{due - timedelta(days=2)}T00:00:00+01:00" if closed else None,
             "sync_status": "synced",
         })
+    orders, order_rows = _orders(rng, rows, debtors)
     with store.transaction():
         store.db["invoice"].insert_all(rows, batch_size=2000)  # type: ignore[union-attr]
+        store.db["debtor"].insert_all([{"id": d + 1, "name": f"Bench Kund {d:04d} AB"}  # type: ignore[union-attr]
+                                       for d in range(debtors)], batch_size=2000)
+        store.db["order"].insert_all(orders, batch_size=2000)  # type: ignore[union-attr]
+        store.db["orderrow"].insert_all(order_rows, batch_size=2000)  # type: ignore[union-attr]
     store.close()
+
+
+def _orders(rng: random.Random, invoices: list[dict[str, Any]], debtors: int) -> tuple[list[Any], list[Any]]:
+    """The store side of the reconciliation: an order (two rows, no VAT, so its amount is the invoice's)
+    behind nine invoices in ten, one in fifty of them edited since; 2 % more orders never sent."""
+    orders, rows = [], []
+    for number, invoice in enumerate(invoices):
+        if rng.random() < 0.1:
+            continue
+        order_id = number + 1
+        invoice["order_id"] = order_id
+        edited = 100 if rng.random() < 0.02 else 0
+        orders.append({"id": order_id, "debtor_id": number % debtors + 1, "order_date": invoice["invoice_date"][:10],
+                       "currency": "SEK", "billecta_id": invoice["action_public_id"], "sync_status": "synced"})
+        first = invoice["invoiced_amount"] // 2
+        rows += [{"id": 2 * order_id, "order_id": order_id, "quantity": "1", "unit_price": _kr(first), "vat_rate": "0",
+                  "position": 1},
+                 {"id": 2 * order_id + 1, "order_id": order_id, "quantity": "1", "vat_rate": "0", "position": 2,
+                  "unit_price": _kr(invoice["invoiced_amount"] - first + edited)}]
+    for extra in range(len(invoices) // 50):
+        order_id = len(invoices) + extra + 1
+        orders.append({"id": order_id, "debtor_id": extra % debtors + 1, "order_date": str(DAY), "currency": "SEK"})
+        rows.append({"id": 2 * order_id, "order_id": order_id, "quantity": "2", "unit_price": "125.00",
+                     "vat_rate": "25", "position": 1})
+    return orders, rows
+
+
+def _kr(minor: int) -> str:
+    return f"{minor // 100}.{minor % 100:02d}"
 
 
 # -- the reports ------------------------------------------------------------------------------------
@@ -82,9 +117,21 @@ def receivables(store: Store) -> list[tuple[str, bytes]]:
     return [(f.name, f.data) for f in report.files]
 
 
-# The reconciliation report (issue 10, command 30) goes here: `def reconciliation(store)` returning its
-# files, and an entry in REPORTS; its store side also needs orders and rows generated in `generate`.
-REPORTS = {"receivables": receivables}
+def reconciliation(store: Store) -> list[tuple[str, bytes]]:
+    """Over the whole generated period; what the store last mirrored differs from the mirror now in one
+    invoice in a hundred (its status, its payment), as a pull since would leave it."""
+    from bot.reports.params import Period
+    from bot.reports.reconciliation import build, mirrored
+
+    rt: Any = SimpleNamespace(store=store)
+    last = mirrored(rt)
+    for key in list(last)[::100]:
+        last[key] = {**last[key], "stage": "Attested", "paid_amount": 0}
+    report = build(rt, Period(DAY, DAY - timedelta(days=200)), None, last)
+    return [(f.name, f.data) for f in report.files]
+
+
+REPORTS = {"receivables": receivables, "reconciliation": reconciliation}
 
 
 def child(name: str, path: str) -> None:

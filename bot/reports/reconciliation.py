@@ -40,6 +40,8 @@ TITLE = "Reconciliation: the bot's store and Billecta"
 OPTIONS = ("from", "to")
 NEVER_SENT, AMOUNT_DIFFERS, NO_ORDER, STATUS_DIFFERS, PAYMENT_MISSING = (
     "never_sent", "amount_differs", "no_order", "status_differs", "payment_missing")
+SHORT = {"never_sent": "never sent", "amount_differs": "amounts differ", "no_order": "no order",
+         "status_differs": "status", "payment_missing": "payment"}
 KINDS = {NEVER_SENT: "Order never sent", AMOUNT_DIFFERS: "Order edited after attest (amounts differ)",
          NO_ORDER: "Invoice no order explains", STATUS_DIFFERS: "Status differs",
          PAYMENT_MISSING: "Payment missing on one side"}
@@ -48,23 +50,26 @@ DRAFT = "Created (draft)"
 BALANCES = ("opening", "invoiced", "fees", "settled", "closing")
 BALANCE_TITLES = {"opening": "Opening balance", "invoiced": "Invoiced in period", "fees": "Fees",
                   "settled": "Paid, credited, written off", "closing": "Closing balance"}
+PDF_NOTE = ("Each discrepancy is named in the table with the command that resolves it; the CSV says each in "
+            "full with its action. Difference: Billecta's remaining amount less the store's.")
 SETTLED_NOTE = ("The mirror keeps each invoice's current amounts, not the dates of its payments: what was paid, "
                 "credited or written off on an invoice in the report counts as settled in the period.")
 
 COLUMNS = (
-    Column("order", "Order", width=13), Column("invoice_number", "Invoice number", width=18),
-    Column("debtor", "Debtor", width=34), Column("date", "Date", width=17), Column(CURRENCY, "Currency", width=11),
-    Column("store_invoiced", "Store invoiced", Cell.AMOUNT, width=20),
-    Column("store_paid", "Store paid", Cell.AMOUNT, width=18),
-    Column("store_remaining", "Store remaining", Cell.AMOUNT, width=20),
+    Column("order", "Order", width=12), Column("invoice_number", "Invoice", width=15),
+    Column("debtor", "Debtor", width=30), Column("date", "Date", width=17), Column(CURRENCY, "Currency", width=0),
+    Column("store_invoiced", "Store invoiced", Cell.AMOUNT, width=19),
+    Column("store_paid", "Store paid", Cell.AMOUNT, width=17),
+    Column("store_remaining", "Store remaining", Cell.AMOUNT, width=19),
     Column("store_status", "Store status", width=0),
-    Column("billecta_invoiced", "Billecta invoiced", Cell.AMOUNT, width=20),
-    Column("billecta_paid", "Billecta paid", Cell.AMOUNT, width=18),
-    Column("billecta_remaining", "Billecta remaining", Cell.AMOUNT, width=20),
+    Column("billecta_invoiced", "Billecta invoiced", Cell.AMOUNT, width=19),
+    Column("billecta_paid", "Billecta paid", Cell.AMOUNT, width=17),
+    Column("billecta_remaining", "Billecta remaining", Cell.AMOUNT, width=19),
     Column("billecta_status", "Billecta status", width=0),
     Column("difference", "Difference", Cell.AMOUNT, width=18),
-    Column("matched", "Matched", width=14), Column("discrepancies", "Discrepancies", width=0),
-    Column("actions", "Actions", width=0),
+    Column("matched", "Matched", width=0), Column("kinds", "Discrepancy", width=30, csv=False),
+    Column("commands", "Resolve with", width=45, csv=False),
+    Column("discrepancies", "Discrepancies", width=0), Column("actions", "Actions", width=0),
 )
 PDF_COLUMNS = tuple(c for c in COLUMNS if c.width)
 
@@ -74,6 +79,7 @@ class Discrepancy:
     kind: str
     text: str
     action: str  # in words, with the command that resolves it
+    command: str  # the command alone, for the PDF's table
 
 
 @dataclass
@@ -121,6 +127,8 @@ class Line:
                 **{f"{name}_{key}": getattr(getattr(self, name), key) for name in SIDES
                    for key in ("invoiced", "paid", "remaining", "status")},
                 "difference": self.difference, "matched": matched,
+                "kinds": ", ".join(SHORT[d.kind] for d in self.discrepancies),
+                "commands": ", ".join(dict.fromkeys(d.command for d in self.discrepancies)),
                 "discrepancies": "; ".join(d.text for d in self.discrepancies),
                 "actions": "; ".join(d.action for d in self.discrepancies)}
 
@@ -206,10 +214,7 @@ class ReconciliationReport:
         return pdf.draw(pdf.ReportDocument(
             title=TITLE, parameters=self.parameters, as_of=self.as_of_line, columns=PDF_COLUMNS,
             rows=self._pdf_rows(), created=self.as_of or datetime.combine(self.period.at, datetime.min.time()),
-            summary=self.summary(), notes=[SETTLED_NOTE, *self._found_notes()]))
-
-    def _found_notes(self) -> list[str]:
-        return [f"{line_label(line)}: {d.text} Action: {d.action}" for line in self.lines for d in line.discrepancies]
+            summary=self.summary(), notes=[SETTLED_NOTE, PDF_NOTE]))
 
     def _pdf_rows(self) -> Any:
         for line in self.lines:
@@ -241,7 +246,7 @@ def reconciliation_report(rt: Runtime, record: dict[str, Any] | None, options: d
         raise InvalidInput("date: the reconciliation is over a period: give from and to.",
                            {"from": "The reconciliation is over a period: give from (and to)."})
     chosen = period(options, default_period=True)
-    last_mirrored = _mirrored(rt)
+    last_mirrored = mirrored(rt)
     as_of = bring_up_to_date(rt, refresh=bool(options.get("refresh", True)))
     return build(rt, chosen, as_of, last_mirrored)
 
@@ -251,7 +256,7 @@ def build(rt: Runtime, chosen: Period, as_of: datetime | None,
     """Both sides from the store alone (no Billecta call): what the bench measures. Without
     `last_mirrored` the store's mirror is both what it last mirrored and Billecta now."""
     with without_gc_pauses():
-        now = _mirrored(rt)
+        now = mirrored(rt)
         lines = _lines(rt, now, now if last_mirrored is None else last_mirrored, chosen)
         return ReconciliationReport(chosen, as_of, lines, _balances(lines, chosen))
 
@@ -279,7 +284,7 @@ def _query(rt: Runtime, sql: str) -> list[dict[str, Any]]:
         return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
-def _mirrored(rt: Runtime) -> dict[str, dict[str, Any]]:
+def mirrored(rt: Runtime) -> dict[str, dict[str, Any]]:
     """The mirror's invoices by action public id."""
     return {row["action_public_id"]: row for row in _query(rt, _INVOICES)}
 
@@ -340,10 +345,10 @@ def _open_at_start(line: Line, now: dict[str, dict[str, Any]], start: str) -> bo
 
 def _order_line(order: dict[str, Any], total: int | None, aid: str | None, now: dict[str, Any] | None,
                 before: dict[str, Any] | None) -> Line:
-    billecta, mirrored = _side(now), _side(before)
-    store = Side(total or 0, mirrored.paid, mirrored.credited, mirrored.written_off, 0,
-                 mirrored.status or ("sent as a draft" if aid else "not sent"))
-    store.remaining = store.invoiced + mirrored.fees - store.settled if before else store.invoiced
+    billecta, last = _side(now), _side(before)
+    store = Side(total or 0, last.paid, last.credited, last.written_off, 0,
+                 last.status or ("sent as a draft" if aid else "not sent"))
+    store.remaining = store.invoiced + last.fees - store.settled if before else store.invoiced
     currency = (now or {}).get("currency") or order["currency"] or "SEK"
     number = (now or {}).get("invoice_number")
     line = Line(order["id"], number, aid, (now or {}).get("debtor_name") or order["debtor_name"] or "(no debtor)",
@@ -353,25 +358,26 @@ def _order_line(order: dict[str, Any], total: int | None, aid: str | None, now: 
         if order["sync_status"] == "changed":
             line.discrepancies.append(Discrepancy(
                 AMOUNT_DIFFERS, f"Order {order['id']} was edited after its draft was sent.",
-                f"send the order again: `order upsert {order['id']}`"))
+                f"send the order again: `order upsert {order['id']}`", f"order upsert {order['id']}"))
         return line
     if now is None:
         line.discrepancies.append(Discrepancy(
             NEVER_SENT, f"Order {order['id']} was never sent to Billecta.",
-            f"send it: `order upsert {order['id']}` (then `order attest {order['id']}`)"))
+            f"send it: `order upsert {order['id']}` (then `order attest {order['id']}`)",
+            f"order upsert {order['id']}"))
         return line
     if total is not None and total != billecta.invoiced and billecta.status != "Created":
         line.discrepancies.append(Discrepancy(
             AMOUNT_DIFFERS, f"Order {order['id']} was edited after invoice {number} was attested: the order is "
             f"{format_amount(total, currency)}, the invoice {format_amount(billecta.invoiced, currency)}.",
             f"see what was booked: `invoice events {number}`; an attested invoice cannot change: credit it or "
-            f"invoice the difference"))
+            f"invoice the difference", f"invoice events {number}"))
     elif total is not None and total != billecta.invoiced:
         line.discrepancies.append(Discrepancy(
             AMOUNT_DIFFERS, f"Order {order['id']} was edited after its draft was sent: the order is "
             f"{format_amount(total, currency)}, the draft {format_amount(billecta.invoiced, currency)}.",
-            f"send the order again: `order upsert {order['id']}`"))
-    _compare_mirrored(line, before)
+            f"send the order again: `order upsert {order['id']}`", f"order upsert {order['id']}"))
+    _comparemirrored(line, before)
     return line
 
 
@@ -381,12 +387,13 @@ def _invoice_line(now: dict[str, Any], before: dict[str, Any] | None) -> Line:
                 (now["invoice_date"] or "")[:10], now["currency"] or "SEK", _side(before), _side(now))
     line.discrepancies.append(Discrepancy(
         NO_ORDER, f"Invoice {number} is in Billecta but no order in the store explains it.",
-        f"open its event log: `invoice events {number}`; import or link its order if it should have one"))
-    _compare_mirrored(line, before)
+        f"open its event log: `invoice events {number}`; import or link its order if it should have one",
+        f"invoice events {number}"))
+    _comparemirrored(line, before)
     return line
 
 
-def _compare_mirrored(line: Line, before: dict[str, Any] | None) -> None:
+def _comparemirrored(line: Line, before: dict[str, Any] | None) -> None:
     """What the store last mirrored against Billecta now: the status and the payments."""
     if before is None:
         return
@@ -395,13 +402,15 @@ def _compare_mirrored(line: Line, before: dict[str, Any] | None) -> None:
     if store.status != billecta.status:
         line.discrepancies.append(Discrepancy(
             STATUS_DIFFERS, f"Invoice {number} is {billecta.status} in Billecta; the store had it {store.status}.",
-            f"see what happened: `invoice events {number}`; `billecta-bot pull` brings the store up to date"))
+            f"see what happened: `invoice events {number}`; `billecta-bot pull` brings the store up to date",
+            f"invoice events {number}"))
     if store.paid != billecta.paid:
         where = "in Billecta only" if billecta.paid > store.paid else "in the store only"
         missing = format_amount(abs(billecta.paid - store.paid), line.currency)
         line.discrepancies.append(Discrepancy(
             PAYMENT_MISSING, f"A payment of {missing} on invoice {number} is {where}.",
-            f"check the payments: `invoice events {number}`; `billecta-bot pull` brings the store up to date"))
+            f"check the payments: `invoice events {number}`; `billecta-bot pull` brings the store up to date",
+            f"invoice events {number}"))
 
 
 def _balances(lines: list[Line], chosen: Period) -> dict[tuple[str, str], dict[str, int]]:
