@@ -149,7 +149,7 @@ class ReconciliationReport:
                     OutcomeFile(exported.filename, "text/csv", f"{TITLE}, {self.period.describe()} (CSV)",
                                 content=exported.content)]
 
-    @property
+    @cached_property
     def counts(self) -> Counter[str]:
         return Counter(d.kind for line in self.lines for d in line.discrepancies)
 
