@@ -261,6 +261,7 @@ def build(rt: Runtime, chosen: Period, as_of: datetime | None,
         return ReconciliationReport(chosen, as_of, lines, _balances(lines, chosen))
 
 
+# Credit notes are left out: each shows as its invoice's credited amount, on both sides.
 _INVOICES = """
 SELECT action_public_id, invoice_number, debtor_name, debtor_public_id, order_id, stage, currency,
        invoiced_amount, current_amount, paid_amount, credited_amount, write_off_amount, invoice_date, closed_date
