@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from bot import records
 from bot.errors import UsageError
-from bot.reports import receivables, reconciliation
+from bot.reports import creator, receivables, reconciliation
 from bot.roles import Role
 from bot.services import (
     articles,
@@ -279,7 +279,9 @@ COMMANDS: tuple[Command, ...] = (
             spec=ViewSpec(reconciliation.reconciliation_report, blocks="blocks.reconciliation",
                           options=reconciliation.OPTIONS, exports=("pdf", "csv"))),
     Command(31, "report-creator", "report", "create", "Report creator", V, VIEWER, "",
-            needs_billecta_id=False),
+            needs_billecta_id=False,
+            spec=ViewSpec(creator.create_report, blocks="blocks.creator", options=creator.OPTIONS,
+                          exports=("pdf", "csv"), help=creator.help_text)),
     Command(32, "show-event-log", "*", "events", "Event log", V, VIEWER, "", needs_billecta_id=False,
             spec=ViewSpec(events.event_log, blocks="blocks.events",
                                                   options=events.OPTIONS, exports=("csv", "json"))),

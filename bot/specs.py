@@ -17,6 +17,7 @@ handlers/flows/__init__.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -123,6 +124,8 @@ class ViewSpec:
     options: tuple[str, ...] = ()
     # The formats `export(ctx, fmt)` writes (the modal's export buttons).
     exports: tuple[str, ...] = ("json",)
+    # More for `run <type> <verb> --help` (the report creator's fields and presets).
+    help: Callable[[], str] | None = None
 
 
 Spec = JobSpec | ActionSpec | DialogSpec | ViewSpec

@@ -38,6 +38,7 @@ from tests.slack.slack_rules import check_message, check_view
 SAMPLES: dict[str, tuple[str, str | None]] = {
     "account-receivables-report": ("report", None),
     "account-reconciliation-report": ("report", None),
+    "report-creator": ("report", None),
     "fetch-and-save-invoice-pdf": ("invoice", "1001"),
     "register-manual-payments": ("invoice", "1001"),
     "register-writeoff-payments": ("invoice", "1002"),

@@ -41,7 +41,7 @@ from bot.services import Outcome
 from bot.services.labels import label as record_label
 from bot.services.labels import major_money
 from bot.services.labels import titled as record_line
-from bot.specs import DialogSpec
+from bot.specs import DialogSpec, ViewSpec
 from bot.store import Store
 from bot.targets import parse_targets
 
@@ -198,6 +198,8 @@ def command_help(words: list[str]) -> str:
         lines.append("Not available yet in billecta-bot.")
     if isinstance(command.spec, DialogSpec):
         lines += ["fields:", form_help(command.spec.form)]
+    if isinstance(command.spec, ViewSpec) and command.spec.help:
+        lines.append(command.spec.help())
     return "\n".join(lines)
 
 
