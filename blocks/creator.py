@@ -12,12 +12,13 @@ from blocks.common import Block, actions, button, context, fields, header, optio
 from blocks.forms import with_errors
 from blocks.ids import ActionId, unique_id
 from blocks.views import ViewContext
-from bot.reports.creator import FIELDS_OPTION, NAME, PRESET, PRESETS, SUM, CreatedReport
+from bot.reports.creator import FIELDS_OPTION, NAME, PRESET, PRESETS, SAVE, SUM, CreatedReport
 from bot.reports.filters import FILTER
 from bot.services.export import ExportFile
 
 FORMATS = {"pdf": "application/pdf", "csv": "text/csv"}
 FIELDS_PER_BLOCK = 10
+SAVE_TEXT = "Save under this name (run it again by its name)"
 TEXTS = ((FIELDS_OPTION, "Fields (comma-separated, e.g. invoice_number,debtor,remaining)"),
          (FILTER, "Filter (e.g. remaining>1000;status=overdue)"), (SUM, "Sum columns (e.g. remaining)"),
          (NAME, "Name"))
@@ -57,7 +58,17 @@ def _inputs(options: dict[str, Any]) -> list[Block]:
         if options.get(name):
             element["initial_value"] = str(options[name])[:3000]
         blocks.append(_input(name, label, element))
-    return blocks
+    save: Block = {"type": "checkboxes", "action_id": unique_id(ActionId.VIEW_OPTION, SAVE),
+                   "options": [option(SAVE_TEXT, "true")]}
+    if _checked(options.get(SAVE)):
+        save["initial_options"] = [option(SAVE_TEXT, "true")]
+    return [*blocks, _input(SAVE, "Saved reports", save)]
+
+
+def _checked(value: Any) -> bool:
+    if isinstance(value, list):
+        return "true" in value
+    return str(value).strip().lower() in ("true", "yes", "1", "on")
 
 
 def _input(block_id: str, label: str, element: Block) -> Block:

@@ -90,6 +90,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     invocation = parse_run_words(args.words)
     command, record_type, target_words, values = (invocation.command, invocation.record_type,
                                                   list(invocation.targets), invocation.options)
+    if getattr(args, "save", False):
+        values["save"] = "true"
     if args.select_all:
         target_words.append("--all")
     if args.changed:

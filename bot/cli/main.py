@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--changed", action="store_true", help="records changed since their last sync")
     p.add_argument("--detach", action="store_true",
                    help="bulk commands: queue the job and return at once; `invoice swish`: do not wait for the payer")
+    p.add_argument("--save", action="store_true",
+                   help="report create: save the report under its name= (run it again with name= alone)")
     p.add_argument("--out", metavar="PATH", default=None,
                    help="where a command's file goes (invoice pdf: default ./invoice-<number>.pdf); "
                         "a directory when it makes several")

@@ -22,19 +22,20 @@ from bot import timefmt
 from bot.errors import InvalidInput, echo
 from bot.files import OutcomeFile
 from bot.money import format_amount, from_minor
-from bot.reports import pdf
+from bot.reports import pdf, saved
 from bot.reports.asof import as_of_line, bring_up_to_date
 from bot.reports.batch import without_gc_pauses
 from bot.reports.fields import BY_KEY, FIELDS, INVOICE_ROWS, Field, Kind, invoice_row
 from bot.reports.filters import FILTER, Condition, describe, matches, parse_filter
+from bot.reports.params import flag
 from bot.reports.table import CURRENCY, STYLE, Column, csv_export
 from bot.services.export import ExportFile, file_stem
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
-PRESET, FIELDS_OPTION, SUM, NAME = "preset", "fields", "sum", "name"
-OPTIONS = (PRESET, FIELDS_OPTION, FILTER, SUM, NAME)
+PRESET, FIELDS_OPTION, SUM, NAME, SAVE = "preset", "fields", "sum", "name", "save"
+OPTIONS = (PRESET, FIELDS_OPTION, FILTER, SUM, NAME, SAVE)
 TITLE = "Report"
 
 
@@ -197,9 +198,20 @@ class CreatedReport:
 def create_report(rt: Runtime, record: dict[str, Any] | None, options: dict[str, Any], /) -> CreatedReport:
     """The view service (bot/specs.py ViewService): the options checked first (refused under their
     fields), then the mirror pulled (unless `refresh` is False), then the rows, sums and files."""
-    spec = definition(options)
+    spec = checked(rt, options)
     as_of = bring_up_to_date(rt, refresh=bool(options.get("refresh", True)))
     return build(rt, spec, timefmt.today(), as_of)
+
+
+def checked(rt: Runtime, options: dict[str, Any]) -> Definition:
+    """The report `name=` saved (bot.reports.saved) with the options given over it, checked, and saved
+    again when asked (`--save`, the modal's checkbox)."""
+    name = saved.check_name(_text(options.get(NAME))) or None
+    wanted = saved.with_saved(rt, options, name)
+    spec = definition(wanted)
+    if flag(options, SAVE):
+        saved.save(rt, name, wanted)
+    return spec
 
 
 def build(rt: Runtime, spec: Definition, day: date, as_of: datetime | None) -> CreatedReport:
@@ -223,5 +235,6 @@ def help_text() -> str:
     presets = "\n".join(f"  {key:<12}  {p.title}: fields={p.fields} filter={p.filter} sum={p.sum}"
                         for key, p in PRESETS.items())
     return (f"options: preset=receivables|prepaid fields=a,b,c filter=field<op>value;... sum=a,b name=...\n"
+            f"--save keeps the report under its name=; name= alone runs a saved report again\n"
             f"filter operators: = != ~ (contains) < > <= >= (text: = != ~; dates: before/after; amounts exact)\n"
             f"presets:\n{presets}\nfields ({len(FIELDS)}):\n{catalogue()}")

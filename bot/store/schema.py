@@ -237,6 +237,14 @@ def _m015_mirror_pull(db: sqlite_utils.Database) -> None:
     db["invoice"].create_index(["closed_date"])  # type: ignore[union-attr]
 
 
+def _m016_saved_report(db: sqlite_utils.Database) -> None:
+    """The report creator's saved reports (`report create name=... --save`), run again by name from Slack,
+    the CLI or a schedule: the options as given (preset, fields, filter, sum), checked when saved."""
+    db["saved_report"].create(  # type: ignore[union-attr]
+        {"name": str, "preset": str, "fields": str, "filter": str, "sum": str, "saved_at": str},
+        pk="name")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -252,4 +260,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("013_payment_sender", _m013_payment_sender),
     ("014_billecta_setting", _m014_billecta_setting),
     ("015_mirror_pull", _m015_mirror_pull),
+    ("016_saved_report", _m016_saved_report),
 ]

@@ -129,3 +129,31 @@ def test_several_bad_conditions_are_all_named(rt: Runtime) -> None:
         report(rt, filter="remaining>x;colour=1;status=open")
     message = caught.value.field_errors["filter"]
     assert "remaining: 'x'" in message and "'colour'" in message
+
+
+def test_a_saved_report_runs_again_by_its_name(rt: Runtime, known: Known) -> None:
+    first = report(rt, name="rapport", fields="invoice_number,remaining", filter="debtor~rapport", sum="remaining",
+                   save="true")
+    again = report(rt, name="rapport")
+    assert numbers(again) == numbers(first) == [known.numbers["A"], known.numbers["B"]]
+    assert again.sums == {"SEK": {"remaining": 216000}} and again.spec.title == "rapport"
+    narrowed = report(rt, name="rapport", filter="debtor~rapport;remaining>1000")  # this run only
+    assert numbers(narrowed) == [known.numbers["B"]]
+    assert numbers(report(rt, name="rapport")) == numbers(first)
+
+
+@pytest.mark.parametrize(("options", "says"), [
+    ({"name": "nothing-saved"}, "No report is saved as 'nothing-saved'"),
+    ({"fields": "debtor", "save": "true"}, "Give the report a name to save it under"),
+    ({"name": "x" * 61, "fields": "debtor"}, "At most 60 characters."),
+])
+def test_saving_and_running_by_name_refused_under_the_name(rt: Runtime, options: dict[str, str], says: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        report(rt, **options)
+    assert says in caught.value.field_errors["name"]
+
+
+def test_a_report_refused_is_not_saved(rt: Runtime) -> None:
+    with pytest.raises(InvalidInput):
+        report(rt, name="broken", filter="remaining>lots", save="true")
+    assert rt.store.rows("saved_report") == []
