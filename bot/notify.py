@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.jobs.model import split_failures
@@ -22,6 +22,7 @@ from bot.services.labels import invoice_stage
 
 if TYPE_CHECKING:
     from bot.commands import Command
+    from bot.files import OutcomeFile
     from bot.jobs.model import Job, JobItem
     from bot.jobs.swish import SwishRequest
     from bot.roles import Actor
@@ -58,6 +59,9 @@ class Notifier:
     def swish_changed(self, request: SwishRequest) -> None:
         """A Swish request was sent or moved on (`request.status`; `request.finished` once it ended): the
         requester's one message about it says so."""
+
+    def report_ready(self, channel: str, files: Sequence[OutcomeFile], comment: str) -> None:
+        """A scheduled report ran: post its `files` to `channel` with `comment` (it names the "as of")."""
 
     def undone(self, ref: str, actor: Actor, outcome: str) -> None:
         """The result posted under `ref` was undone by `actor` (`outcome` says how): edit it, follow up."""
@@ -141,6 +145,11 @@ class CliNotifier(Notifier):
     def swish_changed(self, request: SwishRequest) -> None:
         print(request.summary, file=self.out, flush=True)
 
+    def report_ready(self, channel: str, files: Sequence[OutcomeFile], comment: str) -> None:
+        # No Slack here: say what would have gone to the channel, so a scheduled report is not silent.
+        print(f"{comment} For {channel}: {', '.join(f.name for f in files)} (no Slack: not posted)",
+              file=self.out, flush=True)
+
 
 def format_job(job: Job, failures: list[JobItem]) -> str:
     """The final table: status, counts, and each listed failure with its reason."""
@@ -193,6 +202,9 @@ class Forwarding(Notifier):
 
     def swish_changed(self, request: SwishRequest) -> None:
         self.inner.swish_changed(request)
+
+    def report_ready(self, channel: str, files: Sequence[OutcomeFile], comment: str) -> None:
+        self.inner.report_ready(channel, files, comment)
 
     def undone(self, ref: str, actor: Actor, outcome: str) -> None:
         self.inner.undone(ref, actor, outcome)

@@ -3,7 +3,10 @@
 Read from `SCHEDULES` (a JSON list) or, when that is unset, `schedules.toml` in the working directory
 (`[[schedule]]` tables). Each entry: `cron` (5 fields, Europe/Stockholm unless `timezone` says
 otherwise), `command` (a bulk command such as "debtor upsert", or "pull"), `targets` ("--changed",
-"--all" or ids; none for pull) and an optional `id`. A `pull` every 15 minutes is added unless one
+"--all" or ids; none for pull) and an optional `id`. A report command ("report receivables",
+"report create") takes no targets but a `channel` its files are posted to (through the notifier, with
+the report's "as of" line) and its `options` as on the command line ("preset=prepaid",
+"name=overdue" for a saved report). A `pull` every 15 minutes is added unless one
 is configured. Bad entries fail at start with a message naming the entry.
 
 Misfires run once, not once per missed slot: APScheduler coalesces while the process is up, and
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shlex
 import tomllib
 import uuid
 from collections.abc import Callable
@@ -47,7 +51,8 @@ log = logging.getLogger(__name__)
 PULL = "pull"
 TOML_FILE = "schedules.toml"
 MISFIRE_GRACE_SECONDS = 3600
-_KEYS = {"id", "cron", "command", "targets", "timezone"}
+_KEYS = {"id", "cron", "command", "targets", "timezone", "channel", "options"}
+REPORT = "report"
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,19 @@ class Schedule:
     command: str  # 'debtor upsert' or 'pull'
     targets: str = ""
     timezone: str = "Europe/Stockholm"
+    channel: str = ""  # a report's: where its files are posted
+    options: str = ""  # a report's: 'preset=prepaid sum=remaining'
 
     @property
     def is_pull(self) -> bool:
         return self.command == PULL
+
+    @property
+    def is_report(self) -> bool:
+        return self.command.split()[0] == REPORT
+
+    def option_values(self) -> dict[str, str]:
+        return dict(word.split("=", 1) for word in shlex.split(self.options))
 
     def trigger(self) -> CronTrigger:
         return CronTrigger.from_crontab(self.cron, timezone=ZoneInfo(self.timezone))
@@ -116,13 +130,14 @@ def parse_entry(entry: Any, where: str, taken: AbstractSet[str] = frozenset()) -
     if unknown:
         raise ConfigError(f"{name}: unknown key(s) {', '.join(sorted(unknown))}; use {', '.join(sorted(_KEYS))}.")
     command, targets = _command_and_targets(entry, name)
+    channel, options = _report_parts(entry, name, command)
     timezone = str(entry.get("timezone") or "Europe/Stockholm")
     schedule_id = str(entry.get("id") or command.replace(" ", "-"))
     if schedule_id in taken:
         if entry.get("id"):
             raise ConfigError(f"{name}: the id {schedule_id!r} is used by an earlier entry.")
         schedule_id = f"{schedule_id}-{len(taken) + 1}"
-    schedule = Schedule(schedule_id, str(entry.get("cron") or ""), command, targets, timezone)
+    schedule = Schedule(schedule_id, str(entry.get("cron") or ""), command, targets, timezone, channel, options)
     try:
         schedule.trigger()
     except ZoneInfoNotFoundError:
@@ -135,6 +150,10 @@ def parse_entry(entry: Any, where: str, taken: AbstractSet[str] = frozenset()) -
 def _command_and_targets(entry: dict[str, Any], name: str) -> tuple[str, str]:
     words = str(entry.get("command") or "").split()
     targets = str(entry.get("targets") or "").strip()
+    if words[:1] == [REPORT]:
+        if targets:
+            raise ConfigError(f"{name}: a report takes no targets (its options go in `options`).")
+        return _report_command(words, name).name, ""
     if words == [PULL]:
         if targets:
             raise ConfigError(f"{name}: pull takes no targets.")
@@ -147,6 +166,36 @@ def _command_and_targets(entry: dict[str, Any], name: str) -> tuple[str, str]:
     if spec.empty:
         raise ConfigError(f'{name}: say which records, e.g. targets = "--changed".')
     return command.name, spec.describe()
+
+
+def _report_command(words: list[str], name: str) -> registry.Command:
+    command = registry.find(*words) if len(words) == 2 else None
+    if command is None or command.record_type != REPORT or not command.available:
+        raise ConfigError(f"{name}: {' '.join(words)!r} is not an available report; write e.g. 'report receivables'.")
+    return command
+
+
+def _report_parts(entry: dict[str, Any], name: str, command: str) -> tuple[str, str]:
+    """A report's channel and options, checked: a report without a channel would tell nobody."""
+    channel, options = str(entry.get("channel") or "").strip(), str(entry.get("options") or "").strip()
+    if command.split()[0] != REPORT:
+        if channel or options:
+            raise ConfigError(f"{name}: channel and options are for reports; a bulk command reports through "
+                              "NOTIFY_CHANNEL.")
+        return "", ""
+    if not channel:
+        raise ConfigError(f'{name}: say where its files go, e.g. channel = "#finance".')
+    known = registry.find(*command.split())
+    allowed = known.view.options if known is not None else ()
+    try:
+        words = shlex.split(options)  # filter="debtor~Åsa Öberg": a value may hold spaces
+    except ValueError as exc:
+        raise ConfigError(f"{name}: options {options!r}: {exc}.") from None
+    for word in words:
+        key, equals, _ = word.partition("=")
+        if not equals or key not in allowed:
+            raise ConfigError(f"{name}: option {word!r} is not one of {', '.join(allowed)} (write name=value).")
+    return channel, options
 
 
 def _bulk_command(words: list[str]) -> registry.Command:
@@ -202,7 +251,10 @@ class Schedules:
         self._save(schedule.id, last_run_at=self.clock().isoformat(), last_outcome="running")
         job_id: int | None = None
         try:
-            job_id, outcome = self._pull() if schedule.is_pull else self._submit(schedule)
+            if schedule.is_report:
+                job_id, outcome = None, self._report(schedule)
+            else:
+                job_id, outcome = self._pull() if schedule.is_pull else self._submit(schedule)
         except BotError as exc:
             outcome = f"failed: {exc.user_message}"
             log.warning("schedule %s failed: %s", schedule.id, exc.user_message)
@@ -222,6 +274,20 @@ class Schedules:
             self.queue.notifier.mirror_changes(report.changes)
         return None, (f"pulled {report.invoices} invoices, {report.payments} payments, "
                       f"{report.debtcollections} cases; {len(report.changes)} change(s)")
+
+    def _report(self, schedule: Schedule) -> str:
+        """The report run as the schedule (the mirror pulled first, as always) and its files posted."""
+        from bot.files import files_of
+        from bot.runner import run_view
+
+        assert self.queue is not None
+        command = registry.find(*schedule.command.split())
+        assert command is not None
+        actor = Actor(id=f"schedule:{schedule.id}", role=Role.ADMIN, source="schedule", name=f"schedule {schedule.id}")
+        result = run_view(self.queue.rt, command, REPORT, None, actor, schedule.option_values())
+        files = files_of(result)
+        self.queue.notifier.report_ready(schedule.channel, files, result.files_comment)
+        return f"posted {len(files)} file(s) to {schedule.channel}"
 
     def _submit(self, schedule: Schedule) -> tuple[int | None, str]:
         assert self.queue is not None
@@ -258,7 +324,7 @@ class Schedules:
             state = self.state(schedule.id) or {}
             next_run = schedule.next_run(now)
             rows.append({"id": schedule.id, "cron": schedule.cron, "timezone": schedule.timezone,
-                         "command": schedule.command, "targets": schedule.targets,
+                         "command": schedule.command, "targets": schedule.targets or schedule.options,
                          "next_run": next_run.isoformat() if next_run else None,
                          "last_run": state.get("last_run_at"), "last_outcome": state.get("last_outcome"),
                          "last_job_id": state.get("last_job_id"),

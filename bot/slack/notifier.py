@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,6 +30,7 @@ from blocks.swish import swish_message
 from blocks.undo import has_undo, undone_followup, undone_message, with_undo, without_undo
 from bot.commands import Command
 from bot.config import Settings
+from bot.files import OutcomeFile
 from bot.jobs.model import Job, JobItem
 from bot.jobs.swish import SwishRequest, read_request
 from bot.notify import Change, Notifier, describe_change
@@ -276,6 +277,16 @@ class SlackNotifier(Notifier):
             self._post(self.settings.notify_channel, notices.changes([describe_change(c) for c in changes]))
 
     # -- plumbing ---------------------------------------------------------------------------
+    def report_ready(self, channel: str, files: Sequence[OutcomeFile], comment: str) -> None:
+        """A scheduled report's files, uploaded to its channel; if Slack will not take them there, the
+        alert channel says so (nobody asked for it, so there is no one to DM)."""
+        try:  # no requester: a channel that refuses them has no DM to fall back on
+            self.outbox.ui.upload(channel, "", files, comment)
+        except Exception as exc:
+            log.warning("could not post a scheduled report to %s", channel, exc_info=exc)
+            self._post(self.settings.alert_channel,
+                       {"text": f"A scheduled report could not be posted to {channel}: {comment}"})
+
     def _post(self, channel: str | None, msg: Msg, *, ref: str | None = None) -> None:
         if channel:
             self.outbox.post(channel, msg, ref=ref)

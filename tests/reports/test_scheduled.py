@@ -1,0 +1,112 @@
+"""Scheduled reports: a schedule entry runs a preset, saved or receivables report (the mirror pulled
+first) and posts its files to its channel through the notifier with the "as of" line; a report entry
+without a channel, with targets or with an unknown option is refused at start, naming the entry."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.demo import mirror_demo_into_store
+from bot.errors import ConfigError
+from bot.files import OutcomeFile
+from bot.jobs import JobQueue
+from bot.jobs.schedules import Schedule, Schedules, load_schedules
+from bot.notify import Notifier
+from bot.reports.creator import create_report
+from bot.runtime import Runtime, build_runtime
+from bot.sandbox import Sandbox
+from bot.store import Store
+from tests.jobs.conftest import settings_for
+from tests.reports.ledger import RAPPORT, make_ledger
+
+
+class Posted(Notifier):
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, list[OutcomeFile], str]] = []
+
+    def report_ready(self, channel: str, files: Sequence[OutcomeFile], comment: str) -> None:
+        self.posts.append((channel, list(files), comment))
+
+
+@pytest.fixture
+def rt() -> Iterator[Runtime]:
+    box = Sandbox(":memory:", seed="demo")
+    runtime = build_runtime(Settings(), store=Store(":memory:"), transport=box.transport())
+    mirror_demo_into_store(runtime)
+    yield runtime
+    runtime.close()
+    box.close()
+
+
+@pytest.fixture
+def posted(rt: Runtime) -> Iterator[tuple[Posted, JobQueue]]:
+    notifier = Posted()
+    queue = JobQueue(rt, notifier)
+    yield notifier, queue
+    queue.shutdown()
+
+
+def fire(queue: JobQueue, schedule: Schedule) -> str:
+    schedules = Schedules(queue.rt.store, [schedule])
+    schedules.queue = queue
+    schedules.fire(schedule.id)
+    return str((schedules.state(schedule.id) or {})["last_outcome"])
+
+
+def test_a_saved_report_is_posted_to_its_channel_with_the_as_of_line(rt: Runtime,
+                                                                      posted: tuple[Posted, JobQueue]) -> None:
+    notifier, queue = posted
+    known = make_ledger(rt)
+    create_report(rt, None, {"name": "rapport", "fields": "invoice_number,remaining", "filter": "debtor~rapport",
+                             "sum": "remaining", "save": "true"})
+    schedule = Schedule("weekly", "0 7 * * 1", "report create", channel="#finance", options="name=rapport")
+    assert fire(queue, schedule) == "posted 2 file(s) to #finance"
+    ((channel, files, comment),) = notifier.posts
+    assert channel == "#finance" and "Billecta data as of" in comment and "2 invoice(s)" in comment
+    rows = list(csv.reader(io.StringIO(files[1].data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1:] == [[known.numbers["A"], "600,00", "SEK"], [known.numbers["B"], "1560,00", "SEK"]]
+    assert RAPPORT not in files[1].data.decode("utf-8-sig")  # the saved fields, not the default ones
+
+
+def test_the_receivables_pdf_every_monday(rt: Runtime, posted: tuple[Posted, JobQueue]) -> None:
+    notifier, queue = posted
+    schedule = Schedule("ledger", "0 7 * * 1", "report receivables", channel="#finance")
+    assert fire(queue, schedule).startswith("posted 3 file(s)")
+    ((_, files, comment),) = notifier.posts
+    assert [f.mime for f in files] == ["application/pdf", "text/csv", "image/png"] and "as of" in comment
+
+
+def test_a_saved_report_gone_is_a_failed_run_not_a_crash(rt: Runtime, posted: tuple[Posted, JobQueue]) -> None:
+    notifier, queue = posted
+    outcome = fire(queue, Schedule("gone", "0 7 * * 1", "report create", channel="#finance", options="name=nope"))
+    assert outcome.startswith("failed: name: No report is saved as 'nope'") and notifier.posts == []
+
+
+def test_report_entries_from_config(tmp_path: Path) -> None:
+    entry = {"id": "prepaid", "cron": "0 7 * * 1", "command": "report create", "channel": "#finance",
+             "options": "preset=prepaid sum=paid 'filter=debtor~Åsa Öberg'"}
+    (schedule, _pull) = load_schedules(settings_for(tmp_path, schedules=json.dumps([entry])), tmp_path)
+    assert schedule == Schedule("prepaid", "0 7 * * 1", "report create", "", "Europe/Stockholm", "#finance",
+                                "preset=prepaid sum=paid 'filter=debtor~Åsa Öberg'")
+    assert schedule.option_values() == {"preset": "prepaid", "sum": "paid", "filter": "debtor~Åsa Öberg"}
+
+
+@pytest.mark.parametrize(("entry", "says"), [
+    ({"command": "report create"}, 'say where its files go, e.g. channel = "#finance"'),
+    ({"command": "report create", "channel": "#f", "targets": "--all"}, "a report takes no targets"),
+    ({"command": "report create", "channel": "#f", "options": "colour=red"}, "option 'colour=red' is not one of"),
+    ({"command": "report reconciliation", "channel": "#f"}, "is not an available report"),
+    ({"command": "debtor upsert", "targets": "--all", "channel": "#f"}, "channel and options are for reports"),
+])
+def test_bad_report_entries_are_refused_at_start(tmp_path: Path, entry: dict[str, str], says: str) -> None:
+    settings = settings_for(tmp_path, schedules=json.dumps([{"cron": "0 7 * * 1", **entry}]))
+    with pytest.raises(ConfigError, match="entry 1") as caught:
+        load_schedules(settings, tmp_path)
+    assert says in caught.value.user_message
