@@ -131,7 +131,19 @@ def reconciliation(store: Store) -> list[tuple[str, bytes]]:
     return [(f.name, f.data) for f in report.files]
 
 
-REPORTS = {"receivables": receivables, "reconciliation": reconciliation}
+
+def creator(store: Store) -> list[tuple[str, bytes]]:
+    """The report creator's receivables preset (command 31) with a filter and sums: every invoice's
+    fields built and filtered, then its PDF and CSV."""
+    from bot.reports.creator import build, definition
+
+    spec = definition({"preset": "receivables", "filter": "remaining>0"})
+    report = build(SimpleNamespace(store=store), spec, DAY, None)  # type: ignore[arg-type]
+    return [(f.name, f.data) for f in report.files]
+
+
+
+REPORTS = {"receivables": receivables, "reconciliation": reconciliation, "creator": creator}
 
 
 def child(name: str, path: str) -> None:
