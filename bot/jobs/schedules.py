@@ -169,7 +169,10 @@ def _command_and_targets(entry: dict[str, Any], name: str) -> tuple[str, str]:
 
 
 def _report_command(words: list[str], name: str) -> registry.Command:
-    command = registry.find(*words) if len(words) == 2 else None
+    try:
+        command = registry.find(*words) if len(words) == 2 else None
+    except BotError as exc:
+        raise ConfigError(f"{name}: {exc.user_message.rstrip('.')}.") from None
     if command is None or command.record_type != REPORT or not command.available:
         raise ConfigError(f"{name}: {' '.join(words)!r} is not an available report; write e.g. 'report receivables'.")
     return command

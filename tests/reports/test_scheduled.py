@@ -102,7 +102,8 @@ def test_report_entries_from_config(tmp_path: Path) -> None:
     ({"command": "report create"}, 'say where its files go, e.g. channel = "#finance"'),
     ({"command": "report create", "channel": "#f", "targets": "--all"}, "a report takes no targets"),
     ({"command": "report create", "channel": "#f", "options": "colour=red"}, "option 'colour=red' is not one of"),
-    ({"command": "report reconciliation", "channel": "#f"}, "is not an available report"),
+    ({"command": "report payroll", "channel": "#f"}, "report has no command 'payroll'"),
+    ({"command": "report", "channel": "#f"}, "is not an available report"),
     ({"command": "debtor upsert", "targets": "--all", "channel": "#f"}, "channel and options are for reports"),
 ])
 def test_bad_report_entries_are_refused_at_start(tmp_path: Path, entry: dict[str, str], says: str) -> None:
