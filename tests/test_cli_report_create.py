@@ -12,21 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.reports.fields import FIELDS
 from tests.pdf_check import read_pdf
-
-
-@pytest.fixture()
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
+from tests.shell import run
 
 
 def test_help_lists_every_field_with_its_type_and_the_presets(workdir: Path,

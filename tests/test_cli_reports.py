@@ -8,20 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from tests.pdf_check import read_pdf
-
-
-@pytest.fixture()
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("BILLECTA_BOT_DB", str(tmp_path / "bot.db"))
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
+from tests.shell import run
 
 
 def test_out_writes_the_pdf_csv_and_chart_and_prints_their_paths(workdir: Path,
