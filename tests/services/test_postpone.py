@@ -4,7 +4,6 @@ demo sandbox (the event moves, once, mirrored; a lost reply is looked up), and t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,22 +30,6 @@ from tests.served import serving
 ACTOR = Actor("U123", Role.OPERATOR, "slack", name="Olle Operator")
 POSTPONE = registry.find("invoice", "postpone")
 DEAD = "999999/1/" + this_process().split("/")[2]  # a pid that is not running, on this boot
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox(":memory:", seed="demo")
-    yield box
-    box.close()
-
-
-@pytest.fixture
-def rt(sandbox: Sandbox) -> Iterator[Runtime]:
-    runtime = build_runtime(Settings(_env_file=None), store=Store(":memory:"),  # type: ignore[call-arg]
-                            transport=sandbox.transport())
-    mirror_demo_into_store(runtime)
-    yield runtime
-    runtime.close()
 
 
 def shown_next(sandbox: Sandbox, number: str = "1001") -> tuple[str, str]:

@@ -4,7 +4,6 @@ the demo sandbox (in process, and served over HTTP with lost replies): one remin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,22 +35,6 @@ REMINDER = registry.find("invoice", "reminder")
 DEAD = "999999/1/" + this_process().split("/")[2]  # a pid that is not running, on this boot
 PREPARED = {"record": "invoice 1002", "currency": "SEK", "allowed": True, "fee": "60.00",
             "payment_terms_days": "10", "delivery_method": "Email"}
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox(":memory:", seed="demo")
-    yield box
-    box.close()
-
-
-@pytest.fixture
-def rt(sandbox: Sandbox) -> Iterator[Runtime]:
-    runtime = build_runtime(Settings(_env_file=None), store=Store(":memory:"),  # type: ignore[call-arg]
-                            transport=sandbox.transport())
-    mirror_demo_into_store(runtime)
-    yield runtime
-    runtime.close()
 
 
 def field_error(field: str, **values: Any) -> str:
