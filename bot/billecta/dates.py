@@ -45,3 +45,8 @@ def format_date(value: date | datetime) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(STOCKHOLM).date() if value.tzinfo else value.date()
     return value.isoformat()
+
+
+def stockholm_date(value: datetime | None) -> date | None:
+    """The Swedish calendar day of one of Billecta's moments (an invoice or due date), None for none."""
+    return value.astimezone(STOCKHOLM).date() if value is not None else None

@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from bot.billecta.dates import STOCKHOLM
+from bot.billecta.dates import STOCKHOLM, stockholm_date
 from bot.billecta.enums import InvoiceStage, OvershootingAmountHandling
 from bot.billecta.models import AmountView, InvoiceActionView, RegisterPaymentView
 from bot.errors import BotError, InvalidInput, InvoiceStateError
@@ -45,9 +45,6 @@ __all__ = ["FIELD_LABELS", "OVERPAYMENT_CHOICES", "PAYMENT_MEANS", "REFERENCE_MA
            "payment_refusal", "prepare", "prepare_from_mirror", "register_manual_payment", "stockholm_today"]
 
 
-def _local_date(value: dt.datetime | None) -> dt.date | None:
-    return value.astimezone(STOCKHOLM).date() if value is not None else None
-
 
 def payment_refusal(view: InvoiceActionView, name: str) -> str | None:
     """Why no payment can be registered on the invoice right now, or None when it can."""
@@ -76,12 +73,12 @@ def prepare(rt: Runtime, record: dict[str, Any], *, refuse: bool = True) -> dict
     view = fresh_view(rt, record)
     name = label("invoice", record)
     currency = (view.current_amount.currency_code or view.invoiced_amount.currency_code or "SEK").upper()
-    invoice_date = _local_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
+    invoice_date = stockholm_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
     reason = payment_refusal(view, name)
     if reason and refuse:
         raise InvoiceStateError(reason)
     return _prepared(name, currency, view.current_amount.value, view.invoiced_amount.value, invoice_date,
-                     _local_date(view.due_date), view.debtor.name if view.debtor else record.get("debtor_name"),
+                     stockholm_date(view.due_date), view.debtor.name if view.debtor else record.get("debtor_name"),
                      reason)
 
 
@@ -166,7 +163,7 @@ def _checked(rt: Runtime, record: dict[str, Any], form: PaymentForm, actor: Acto
     problem = amount_problem(minor, form, fresh)
     if problem:
         raise InvalidInput(problem, field_errors={"amount": problem})
-    invoice_date = _local_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
+    invoice_date = stockholm_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
     if invoice_date and form.payment_date < invoice_date:
         text = f"The payment date cannot be before the invoice date, {invoice_date.isoformat()}."
         raise InvalidInput(text, field_errors={"payment_date": text})

@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from bot.billecta.dates import STOCKHOLM
+from bot.billecta.dates import stockholm_date
 from bot.billecta.enums import DeliveryMethod, InvoiceStage
 from bot.billecta.models import (
     AmountView,
@@ -56,14 +56,10 @@ DEFAULT_TERMS = 10
 __all__ = ["ReminderForm", "find_reminder", "prepare", "prepare_from_mirror", "reminder_refusal", "send_reminder"]
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.astimezone(STOCKHOLM).date() if value is not None else None
-
-
 def current_due(view: InvoiceActionView) -> dt.date | None:
     """The due date the debtor is held to: the latest document's (a reminder's, once one was sent)."""
     dated = [doc.due_date for doc in view.invoices if doc.due_date is not None]
-    return _day(dated[-1] if dated else view.due_date)
+    return stockholm_date(dated[-1] if dated else view.due_date)
 
 
 def reminder_refusal(view: InvoiceActionView, name: str) -> InvoiceStateError | None:
@@ -203,7 +199,7 @@ def find_reminder(rt: Runtime, record: dict[str, Any], once: Once) -> Found | No
         return None
     document = _latest_reminder(view, once.facts.get("documents_before"))
     what = f"Reminder {document.invoice_number}" if document and document.invoice_number else "A reminder"
-    due = f", due {format_day(_day(document.due_date))}" if document and document.due_date else ""
+    due = f", due {format_day(stockholm_date(document.due_date))}" if document and document.due_date else ""
     return Found(f"{what} was sent for {label('invoice', record)}{due}",
                  {"reminder_id": now, "remaining_minor": view.current_amount.value})
 
@@ -231,7 +227,7 @@ def _sent(rt: Runtime, record: dict[str, Any], before: InvoiceActionView, form: 
     document = _latest_reminder(after, len(before.invoices)) or \
         (answer.reminder_invoices[-1] if answer and answer.reminder_invoices else None)
     number = document.invoice_number if document else None
-    due = _day(document.due_date) if document else None
+    due = stockholm_date(document.due_date) if document else None
     remaining = after.current_amount.value if after else None
     how = "created for you to send yourself" if form.delivery_method is DeliveryMethod.Manually else \
         f"sent by {method_words(form.delivery_method).lower()}"

@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from bot.billecta.dates import STOCKHOLM
+from bot.billecta.dates import STOCKHOLM, stockholm_date
 from bot.billecta.enums import ActionType, EventType, InvoiceStage
 from bot.billecta.models import AmountView, InvoiceActionView
 from bot.errors import BotError, InvalidInput, InvoiceStateError
@@ -38,9 +38,6 @@ __all__ = ["REASON_MAX", "WriteOffForm", "find_writeoff", "prepare", "prepare_fr
 
 KIND = "writeoff"
 
-
-def _local_date(value: dt.datetime | None) -> dt.date | None:
-    return value.astimezone(STOCKHOLM).date() if value is not None else None
 
 
 def writeoff_refusal(view: InvoiceActionView, name: str) -> str | None:
@@ -75,7 +72,7 @@ def prepare(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
     if reason:
         raise InvoiceStateError(reason)
     currency = (view.current_amount.currency_code or view.invoiced_amount.currency_code or "SEK").upper()
-    invoice_date = _local_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
+    invoice_date = stockholm_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
     return _prepared(name, currency, view.current_amount.value, view.invoiced_amount.value, invoice_date,
                      view.debtor.name if view.debtor else record.get("debtor_name"), view.state.stage.value)
 
@@ -155,7 +152,7 @@ def _checked(rt: Runtime, record: dict[str, Any], form: WriteOffForm) -> tuple[I
                                      "record": name})
     if problem:
         raise InvalidInput(problem, field_errors={"amount": problem})
-    invoice_date = _local_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
+    invoice_date = stockholm_date(view.invoice_date or (view.invoices[0].invoice_date if view.invoices else None))
     late = date_problem(form.date, invoice_date.isoformat() if invoice_date else None)
     if late:
         raise InvalidInput(late, field_errors={"date": late})
