@@ -245,6 +245,19 @@ def _m016_saved_report(db: sqlite_utils.Database) -> None:
         pk="name")
 
 
+def _m017_invoice_movement(db: sqlite_utils.Database) -> None:
+    """Dated money movements on mirrored invoices (bot.reports.movements): each payment, credit and
+    write-off with its amount and the Stockholm day it happened, so a report at a past date or over a
+    period knows what was settled by then. One row per movement Billecta names (`reference`: the
+    payment's PaymentReferenceId, or the event's EventPublicId), so a pull that sees it again adds nothing."""
+    db["invoice_movement"].create(  # type: ignore[union-attr]
+        {"id": int, "action_public_id": str, "kind": str, "amount": int, "currency": str, "moved_on": str,
+         "reference": str, "source": str, "recorded_at": str}, pk="id", not_null={"action_public_id", "kind",
+                                                                                  "amount", "moved_on", "reference"})
+    db["invoice_movement"].create_index(["kind", "reference"], unique=True)  # type: ignore[union-attr]
+    db["invoice_movement"].create_index(["action_public_id"])  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -261,4 +274,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("014_billecta_setting", _m014_billecta_setting),
     ("015_mirror_pull", _m015_mirror_pull),
     ("016_saved_report", _m016_saved_report),
+    ("017_invoice_movement", _m017_invoice_movement),
 ]

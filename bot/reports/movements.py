@@ -1,0 +1,110 @@
+"""Dated money movements on the mirror's invoices: what was paid, credited and written off, and on
+which Stockholm day, so a report at a past date (`report receivables date=`) or over a period
+(`report reconciliation from= to=`) counts only what had happened by then.
+
+The pull records them (table invoice_movement, migration 017): payments from Billecta's incoming
+payments, credits and write-offs from the invoice's events. An invoice's own totals (paid_amount,
+credited_amount, write_off_amount on its mirror row) stay the truth of how much; the movements say
+when. A part of a total no movement dates (paid before the bot's first pull looked back, say) is
+dated on the day the invoice closed, or, while it is open, on the day of the last pull: the latest
+day it can have happened. A report counts such parts as `estimated` and says so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+PAYMENT, CREDIT, WRITEOFF = "payment", "credit", "writeoff"
+KINDS = (PAYMENT, CREDIT, WRITEOFF)
+# The mirror row's total of each kind.
+TOTAL_COLUMN = {PAYMENT: "paid_amount", CREDIT: "credited_amount", WRITEOFF: "write_off_amount"}
+
+
+@dataclass(frozen=True)
+class Movement:
+    kind: str
+    amount: int  # minor units of the invoice's currency
+    day: date
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What was settled on one invoice within the asked days, in minor units."""
+
+    paid: int = 0
+    credited: int = 0
+    written_off: int = 0
+    # Some of it was dated by the invoice's closed day or the last pull, not by a movement.
+    estimated: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.paid + self.credited + self.written_off
+
+
+def record(rt: Runtime, *, action_public_id: str, kind: str, amount: int, currency: str, day: date,
+           reference: str, source: str) -> bool:
+    """Keep one movement; False when it was already kept (the same kind and reference)."""
+    if kind not in KINDS:
+        raise ValueError(f"not a movement kind: {kind}")
+    with rt.store.lock:
+        cursor = rt.store.db.execute(
+            "INSERT OR IGNORE INTO invoice_movement (action_public_id, kind, amount, currency, moved_on, reference, "
+            "source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [action_public_id, kind, int(amount), currency, day.isoformat(), reference, source,
+             datetime.now(UTC).isoformat()])
+        rt.store.db.conn.commit()
+        return cursor.rowcount == 1
+
+
+def load(rt: Runtime) -> dict[str, list[Movement]]:
+    """Every kept movement by invoice (action_public_id), oldest first: one query for a whole report."""
+    with rt.store.lock:
+        found = rt.store.db.execute(
+            "SELECT action_public_id, kind, amount, moved_on FROM invoice_movement ORDER BY moved_on, id").fetchall()
+    by_invoice: dict[str, list[Movement]] = defaultdict(list)
+    for action_public_id, kind, amount, moved_on in found:
+        by_invoice[action_public_id].append(Movement(kind, amount, date.fromisoformat(moved_on)))
+    return dict(by_invoice)
+
+
+def settled(row: dict[str, Any], moves: list[Movement], *, until: date, since: date | None = None,
+            pulled_on: date | None = None) -> Settled:
+    """What of the invoice's paid, credited and written-off totals happened from `since` (None: from
+    the start) to `until`, both days included. `pulled_on` is the last pull's day (default today), the
+    latest day an undated part of an open invoice can have happened."""
+    closed = _day(row.get("closed_date"))
+    latest = closed or pulled_on or date.today()
+    amounts: dict[str, int] = {}
+    estimated = False
+    for kind in KINDS:
+        left = int(row.get(TOTAL_COLUMN[kind]) or 0)
+        counted = 0
+        for move in (m for m in moves if m.kind == kind):
+            taken = min(move.amount, left)  # a movement past the total (a reversed payment) is not counted
+            left -= taken
+            estimated = estimated or taken != move.amount
+            counted += taken if _within(move.day, since, until) else 0
+        if left > 0:
+            estimated = True
+            counted += left if _within(latest, since, until) else 0
+        amounts[kind] = counted
+    return Settled(amounts[PAYMENT], amounts[CREDIT], amounts[WRITEOFF], estimated)
+
+
+def payment_days(moves: list[Movement]) -> list[date]:
+    return [m.day for m in moves if m.kind == PAYMENT]
+
+
+def _within(day: date, since: date | None, until: date) -> bool:
+    return (since is None or day >= since) and day <= until
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(str(value)[:10]) if value else None
