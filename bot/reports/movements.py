@@ -7,7 +7,8 @@ payments, credits and write-offs from the invoice's events. An invoice's own tot
 credited_amount, write_off_amount on its mirror row) stay the truth of how much; the movements say
 when. A part of a total no movement dates (paid before the bot's first pull looked back, say) is
 dated on the day the invoice closed, or, while it is open, on the day of the last pull: the latest
-day it can have happened. A report counts such parts as `estimated` and says so.
+day it can have happened. An invoice the pull has not read in full yet (only its list row, whose
+totals are None) counts its movements alone. A report counts both as `estimated` and says so.
 """
 
 from __future__ import annotations
@@ -84,7 +85,11 @@ def settled(row: dict[str, Any], moves: list[Movement], *, until: date, since: d
     amounts: dict[str, int] = {}
     estimated = False
     for kind in KINDS:
-        left = int(row.get(TOTAL_COLUMN[kind]) or 0)
+        total = row.get(TOTAL_COLUMN[kind])
+        if total is None:  # not read in full yet (a list row only): the movements are all that is known
+            estimated = True
+            total = sum(m.amount for m in moves if m.kind == kind)
+        left = int(total)
         counted = 0
         for move in (m for m in moves if m.kind == kind):
             taken = min(move.amount, left)  # a movement past the total (a reversed payment) is not counted

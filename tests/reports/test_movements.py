@@ -71,3 +71,10 @@ def test_movements_past_the_invoices_total_are_not_counted() -> None:
     moves = [Movement(PAYMENT, 600_00, date(2026, 11, 3)), Movement(PAYMENT, 600_00, date(2026, 11, 4))]
     result = settled(_row(paid=1000_00), moves, until=date(2026, 11, 30))
     assert (result.paid, result.estimated) == (1000_00, True)
+
+
+def test_an_invoice_not_read_in_full_counts_its_movements_alone() -> None:
+    moves = [Movement(PAYMENT, 600_00, date(2026, 11, 3))]
+    row = {"paid_amount": None, "credited_amount": None, "write_off_amount": None, "closed_date": None}
+    result = settled(row, moves, until=date(2026, 11, 30))
+    assert (result.paid, result.credited, result.estimated) == (600_00, 0, True)
