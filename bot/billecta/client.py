@@ -20,7 +20,7 @@ import httpx
 
 from bot.billecta import enums
 from bot.billecta.client_collection import CollectionCalls, created_id
-from bot.billecta.dates import format_date
+from bot.billecta.dates import STOCKHOLM, format_date
 from bot.billecta.endpoints import ENDPOINTS, Endpoint
 from bot.billecta.models import (
     AmountView,
@@ -32,6 +32,8 @@ from bot.billecta.models import (
     DebtorView,
     DefaultActionConfigView,
     EventView,
+    IncomingPaymentRequestView,
+    IncomingPaymentView,
     InvoiceActionEntryView,
     InvoiceActionSubView,
     InvoiceActionView,
@@ -361,9 +363,20 @@ class BillectaClient(CollectionCalls):
         """The creditor's events across all invoices in [from_, to]."""
         return read_models(self._send("invoice_events", params=_period(from_, to)), CommonActionEventView)
 
+    def incoming_payments(self, from_: date, to: date) -> list[IncomingPaymentView]:
+        """The payments Billecta applied to the creditor's invoices paid from `from_` to `to` (Stockholm
+        days, both included): one PUT whose body is the query; it changes nothing."""
+        query = IncomingPaymentRequestView(creditor_public_id=self.creditor_id,
+                                           from_=_at(from_, 0, 0, 0), to=_at(to, 23, 59, 59))
+        return read_models(self._send("incoming_payments", query), IncomingPaymentView)
+
 
 def _attested(view: InvoiceActionView) -> bool:
     return view.state.stage is not enums.InvoiceStage.Created
+
+
+def _at(day: date, hour: int, minute: int, second: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=STOCKHOLM)
 
 
 def _period(from_: date, to: date) -> dict[str, str]:

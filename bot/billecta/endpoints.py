@@ -31,6 +31,8 @@ class Endpoint:
     confidence: Confidence
     # Write operations Billecta cannot de-duplicate; never blindly re-sent after an unknown outcome.
     creates: bool = False
+    # A PUT or POST that only asks (its body is the query): it changes nothing, so it is not a write.
+    reads: bool = False
     aliases: tuple[tuple[str, str], ...] = field(default=())
     # Its method or path comes from BILLECTA_ENDPOINTS rather than this table.
     overridden: bool = False
@@ -100,6 +102,8 @@ _TABLE: tuple[Endpoint, ...] = (
     Endpoint("unhandled_payment_get", "GET", "/v1/payments/unhandledpayment/{upid}", P),
     Endpoint("payments_match", "POST", "/v1/payments/matchpayments/{cid}", C),
     Endpoint("unhandled_payment_delete", "DELETE", "/v1/payments/unhandledpayment/{upid}", P),
+    # The payments Billecta applied to invoices; a PUT whose body is the query (billecta-api.md §2.6).
+    Endpoint("incoming_payments", "PUT", "/v1/payments/incomingpayments", C, reads=True),
     # Swish
     # Confirmed 2026-12 (billecta-api.md §2.4 note 7): phone and message in the query, an empty body,
     # a CreatedView whose PublicId is the request's token. The status GET is still our reading.

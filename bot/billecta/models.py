@@ -470,6 +470,37 @@ class PaymentMatchResultView(BillectaModel):
     response_message: str | None = None
 
 
+class IncomingPaymentRequestView(BillectaModel):
+    """Which incoming payments to list: the creditor's, paid from `from_` to `to`, optionally filtered."""
+
+    creditor_public_id: str
+    from_: BDateTime = Field(alias="From")
+    to: BDateTime
+    payment_mean_code_filter: list[str] | None = None
+    project_number_filter: list[str] | None = None
+    action_public_id_filter: list[str] | None = None
+
+
+class IncomingPaymentView(BillectaModel):
+    """One payment Billecta applied to an invoice (by OCR, Swish, a match or registered by hand)."""
+
+    payment_reference_id: str
+    creditor_public_id: str | None = None
+    action_public_id: str | None = None
+    action_type: ActionType | None = None
+    invoice_number: str | None = None
+    debtor_public_id: str | None = None
+    debtor_name: str | None = None
+    amount: AmountView | None = None
+    payment_date: BDateTime
+    created_date: BDateTime | None = None
+    payment_mean_code: str | None = None
+    external_reference: str | None = None
+    ocr: str | None = Field(default=None, alias="OCR")
+    created_by: str | None = None
+    is_reminder_payment: bool = False
+
+
 class SwishPaymentStatusView(BillectaModel):
     payment_request_token: str | None = None
     status: SwishStatus = enums.SwishStatus.Created

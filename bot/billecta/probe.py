@@ -103,7 +103,7 @@ def classify(endpoint: Endpoint, response: httpx.Response) -> tuple[Verdict, str
             return Verdict.ROUTED, "401 refused made-up credentials, as it should"
         return Verdict.ROUTED, f"401 refused access{quoted}"
     if response.is_success:
-        if endpoint.method != "GET":
+        if endpoint.method != "GET" and not endpoint.reads:
             return Verdict.UNSURE, f"{status}: accepted a write on an id that does not exist; check it in Billecta"
         return Verdict.ROUTED, str(status)
     if status == 429 or status >= 500:

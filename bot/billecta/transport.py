@@ -90,17 +90,17 @@ class Transport:
             attempt += 1
             outcome = self._exchange(endpoint.method, path, params, body, headers, attempt)
             if isinstance(outcome, httpx.Response):
-                writes.note(endpoint.method, path)
+                _note(endpoint, path)
                 return outcome
             if sent_before and endpoint.method == "DELETE" and _status(outcome) == 404:
-                writes.note(endpoint.method, path)  # our earlier attempt deleted it; only its reply was lost
+                _note(endpoint, path)  # our earlier attempt deleted it; only its reply was lost
                 return reply()
             sent_before = sent_before or outcome.maybe_applied
             last_try = attempt >= self._max_attempts
             if (endpoint.creates or resolve is not None) and outcome.maybe_applied:
                 resolved = self._resolve(endpoint, path, attempt, resolve)
                 if resolved is not None:
-                    writes.note(endpoint.method, path)
+                    _note(endpoint, path)
                     return resolved
                 if not outcome.retryable or last_try:
                     raise error_for(outcome, subject)
@@ -173,6 +173,11 @@ class Transport:
         self._sleep(self._backoff.delay(attempt))
         log.info("Billecta %s %s: reply lost, looking up whether it was applied", endpoint.method, path)
         return resolve()
+
+
+def _note(endpoint: Endpoint, path: str) -> None:
+    if not endpoint.reads:  # a query sent as a PUT changed nothing
+        writes.note(endpoint.method, path)
 
 
 def _status(failure: Failure) -> int | None:

@@ -25,6 +25,7 @@ from bot.config import SANDBOX_TOKEN
 from bot.sandbox import (
     automation,
     debtcollection,
+    incoming,
     invoice_actions,
     invoice_view,
     invoices,
@@ -42,7 +43,8 @@ from bot.sandbox.state import Store
 
 log = logging.getLogger(__name__)
 HANDLERS = {**parties.HANDLERS, **invoices.HANDLERS, **invoice_view.HANDLERS, **invoice_actions.HANDLERS,
-            **debtcollection.HANDLERS, **payments.HANDLERS, **swish.HANDLERS, **pdf.HANDLERS}
+            **debtcollection.HANDLERS, **payments.HANDLERS, **swish.HANDLERS, **pdf.HANDLERS,
+            **incoming.HANDLERS}
 TOKEN_LIFETIME = timedelta(days=365)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.billecta.dates import STOCKHOLM, format_datetime, parse_datetime
 from bot.money import decimals_for
-from bot.sandbox import journal, ledger, parties, rules
+from bot.sandbox import incoming, journal, ledger, parties, rules
 from bot.sandbox.errors import bad_request
 from bot.sandbox.invoice_view import document_view
 from bot.sandbox.invoices import document, load
@@ -189,7 +189,8 @@ def invoice_payment(store: Store, req: Request) -> None:
     note = f"Payment date {payment_date.date().isoformat()}" + (f". {body['Comment']}" if body.get("Comment") else "")
     reference = body.get("PaymentReferenceText")
     if paid - excess > 0:
-        ledger.pay(store, inv, paid - excess, now, content=note, reference=reference)
+        ledger.pay(store, inv, paid - excess, now, mean=body.get("PaymentMeanCode") or incoming.MANUAL,
+                   paid_on=payment_date, content=note, reference=reference)
     if written_off:
         comment = f". {body['Comment']}" if body.get("Comment") else ""
         dated = f"Write-off date {payment_date.date().isoformat()}{comment}"

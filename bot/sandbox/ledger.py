@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.billecta.dates import format_datetime
 from bot.money import format_amount
-from bot.sandbox import journal
+from bot.sandbox import incoming, journal
 from bot.sandbox.shapes import amount, complete
 from bot.sandbox.state import Store
 
@@ -66,10 +66,13 @@ def _reduce(store: Store, inv: Invoice, minor: int, bucket: str) -> None:
         save_case(store, case)
 
 
-def pay(store: Store, inv: Invoice, minor: int, at: datetime, *, title: str | None = None,
-        content: str | None = None, reference: str | None = None, by: str = journal.API_USER) -> None:
-    """Register `minor` (at most the remaining amount) as paid on the invoice."""
+def pay(store: Store, inv: Invoice, minor: int, at: datetime, *, mean: str, paid_on: datetime | None = None,
+        title: str | None = None, content: str | None = None, reference: str | None = None,
+        by: str = journal.API_USER) -> None:
+    """Register `minor` (at most the remaining amount) as paid on the invoice, applied `at` and paid on
+    `paid_on` (default `at`) by the payment mean `mean` (bot.sandbox.incoming): listed as an incoming payment."""
     _reduce(store, inv, minor, "paid")
+    incoming.note(store, inv, minor, at, paid_on=paid_on, mean=mean, reference=reference, by=by)
     journal.log(store, inv, "Paid", title or f"Payment of {money(inv, minor)} registered", at,
                 content=content, reference=reference, by=by)
     settle(store, inv, at)
@@ -115,7 +118,7 @@ def new_unhandled(store: Store, creditor_id: str, minor: int, currency: str, at:
     return doc
 
 
-def pay_with_excess(store: Store, inv: Invoice, minor: int, at: datetime, *, reference: str | None,
+def pay_with_excess(store: Store, inv: Invoice, minor: int, at: datetime, *, reference: str | None, mean: str,
                     sender_name: str | None = None, title: str | None = None,
                     payment_date: datetime | None = None) -> tuple[int, dict[str, Any] | None]:
     """Apply an incoming amount to an invoice; what exceeds the remaining amount (all of it when the
@@ -123,7 +126,8 @@ def pay_with_excess(store: Store, inv: Invoice, minor: int, at: datetime, *, ref
     remaining = inv["amounts"]["current"] if inv["state"]["Stage"] not in ("Completed", "Cancelled") else 0
     applied = min(minor, max(remaining, 0))
     if applied > 0:
-        pay(store, inv, applied, at, title=title, reference=reference, by=journal.AUTOMATION)
+        pay(store, inv, applied, at, mean=mean, paid_on=payment_date, title=title, reference=reference,
+            by=journal.AUTOMATION)
     excess = minor - applied
     overpayment = None
     if excess > 0:

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.billecta.dates import parse_datetime
 from bot.money import format_amount
-from bot.sandbox import journal, ledger, parties, rules
+from bot.sandbox import incoming, journal, ledger, parties, rules
 from bot.sandbox.errors import ApiError, bad_request, not_found
 from bot.sandbox.router import Request
 from bot.sandbox.shapes import amount, clean, complete, enum_name, guid
@@ -78,8 +78,13 @@ def _match_one(store: Store, cid: str, item: dict[str, Any], now: datetime) -> s
     total = payment["Amount"]["Value"]
     used = min(total, inv["amounts"]["current"])
     paid_on = parse_datetime(item["PaymentDate"]) if item.get("PaymentDate") else now
-    what = "Debtor balance" if payment["UnhandledPaymentType"] in _BALANCES else "Unhandled payment"
-    ledger.pay(store, inv, used, now, title=f"{what} of {ledger.money(inv, used)} used on the invoice",
+    balance = payment["UnhandledPaymentType"] in _BALANCES
+    what = "Debtor balance" if balance else "Unhandled payment"
+    # Unless the match names a day: a bank payment was paid when the bank says, a balance when it is used.
+    banked = not item.get("PaymentDate") and not balance and payment.get("PaymentDate")
+    ledger.pay(store, inv, used, now, mean=incoming.BALANCE if balance else incoming.BANKGIRO,
+               paid_on=parse_datetime(payment["PaymentDate"]) if banked else paid_on,
+               title=f"{what} of {ledger.money(inv, used)} used on the invoice",
                content=f"Payment date {paid_on.date().isoformat()}", reference=payment["Reference"])
     ledger.save_invoice(store, inv)
     source = payment["OverpaymentDetails"]
@@ -166,8 +171,8 @@ def register_incoming(store: Store, creditor_id: str, minor: int, reference: str
         return {"Outcome": "Unmatched", "ActionPublicId": None, "InvoiceNumber": None, "AppliedAmount": 0,
                 "UnhandledPaymentPublicId": doc["UnhandledPaymentPublicId"], "UnhandledAmount": minor}
     applied, over = ledger.pay_with_excess(
-        store, inv, minor, now, reference=reference, sender_name=sender_name, payment_date=payment_date,
-        title=f"Payment of {format_amount(minor, inv['currency'])} received")
+        store, inv, minor, now, reference=reference, mean=incoming.BANKGIRO, sender_name=sender_name,
+        payment_date=payment_date, title=f"Payment of {format_amount(minor, inv['currency'])} received")
     outcome = "Paid" if over is None else "PaidWithOverPayment" if applied else "OverPayment"
     return {"Outcome": outcome, "ActionPublicId": inv["ActionPublicId"],
             "InvoiceNumber": inv["InvoiceNumber"], "AppliedAmount": applied, "UnhandledAmount": minor - applied,

@@ -162,6 +162,16 @@ MODELS: dict[str, str] = {
     ),
     "DimensionCodeView": "Dimension:i Code:s?",
     "FileView": "FilePublicId:g ContentType:s? Data:s? FileName:s?",
+    "IncomingPaymentRequestView": (
+        "CreditorPublicId:g From:t To:t PaymentMeanCodeFilter:a?:s ProjectNumberFilter:a?:s "
+        "ActionPublicIdFilter:a?:s"
+    ),
+    "IncomingPaymentView": (
+        "CreditorPublicId:g InvoiceNumber:s? ActionPublicId:s? ActionType:e:ActionTypeView "
+        "DebtorPublicId:g DebtorName:s? Amount:o?:AmountView CreatedDate:t PaymentDate:t "
+        "PaymentMeanCode:s? File:o?:FileView PaymentReferenceId:g ExternalReference:s? OCR:s? "
+        "CreatedBy:s? IsReminderPayment:b"
+    ),
     "InvoiceActionAttachmentView": "File:o?:FileView IsCoverSheet:b SortNumber:i",
     "InvoiceActionEntryView": (
         "ActionType:e:ActionTypeView CreditorPublicId:g DebtorPublicId:g InvoiceDate:t DueDate:t "

@@ -21,7 +21,7 @@ from typing import Any
 from bot.billecta.dates import format_datetime, parse_datetime
 from bot.importer_fields import FieldError, swish_number
 from bot.money import format_amount
-from bot.sandbox import journal, ledger, rules
+from bot.sandbox import incoming, journal, ledger, rules
 from bot.sandbox.errors import bad_request, not_found
 from bot.sandbox.invoices import load as load_invoice
 from bot.sandbox.router import Request
@@ -150,7 +150,7 @@ def answered(store: Store, doc: dict[str, Any], status: str, at: datetime) -> No
         return
     if status == "Paid":
         minor = view["Amount"]["Value"]
-        ledger.pay_with_excess(store, inv, minor, at, reference="Swish",
+        ledger.pay_with_excess(store, inv, minor, at, reference="Swish", mean=incoming.SWISH,
                                title=f"Swish payment of {format_amount(minor, inv['currency'])} received")
     else:
         journal.log(store, inv, "PaymentInitiated", f"Swish payment request {view['Status'].lower()}", at,

@@ -130,6 +130,9 @@ CASES = [
         unhandled_payment_public_id=UNHANDLED, action_public_id=AID, payment_date=MIDNIGHT)]), {"cid": CREDITOR},
          json_reply([{"UnhandledPaymentPublicId": UNHANDLED, "Successfull": True}]), "PaymentMatchesView"),
     Case("unhandled_payment_delete", lambda c: c.delete_unhandled_payment(UNHANDLED), {"upid": UNHANDLED}),
+    Case("incoming_payments", lambda c: c.incoming_payments(DAY, DAY), {},
+         json_reply([{"PaymentReferenceId": UNHANDLED, "PaymentDate": "2026-03-02 10:00:00+01:00"}]),
+         "IncomingPaymentRequestView"),
     Case("swish_request", lambda c: c.swish_request(AID, "46701234567", "Invoice 1002"), {"aid": AID},
          created("TOKEN1")),
     Case("swish_status", lambda c: c.swish_status("tok-1"), {"token": "tok-1"}, json_reply({"Status": "Paid"})),
@@ -197,3 +200,18 @@ def test_a_swish_request_sends_phone_and_message_in_the_query_with_an_empty_body
                       created("TOKEN1")))
     assert sent.url.path == f"/v1/payments/swish/{AID}" and sent.content == b""
     assert dict(sent.url.params) == {"phone": "46701234567", "message": "Invoice 1002"}
+
+
+def test_incoming_payments_ask_whole_stockholm_days_and_are_no_write() -> None:
+    from bot.billecta import writes
+
+    found: list[Any] = []
+    case = Case("incoming_payments", lambda c: found.extend(c.incoming_payments(DAY, date(2026, 3, 9))), {},
+                json_reply([{"PaymentReferenceId": UNHANDLED, "ActionPublicId": AID, "PaymentDate":
+                             "2026-03-02 23:30:00+01:00", "Amount": {"CurrencyCode": "SEK", "Value": 12_500}}]))
+    with writes.tracking() as made:
+        [sent] = run(case)
+    assert json.loads(sent.content) == {"CreditorPublicId": CREDITOR, "From": "2026-03-02 00:00:00+01:00",
+                                        "To": "2026-03-09 23:59:59+01:00"}
+    assert made == []  # a PUT that only asks: nothing a failed recording could leave half done
+    assert [(p.action_public_id, p.amount.value if p.amount else None) for p in found] == [(AID, 12_500)]
