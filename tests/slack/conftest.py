@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
+from bot.billecta.endpoints import ENDPOINTS
 from bot.config import Settings, load_settings
 from bot.demo import mirror_demo_into_store
 from bot.jobs import JobQueue
@@ -76,6 +77,9 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake.stop()
 
 
+_READS = frozenset(e.path for e in ENDPOINTS.values() if e.reads)
+
+
 class CountingTransport(httpx.BaseTransport):
     """The sandbox's transport, counting Billecta calls: (method, path) in order."""
 
@@ -88,7 +92,9 @@ class CountingTransport(httpx.BaseTransport):
         return self.inner.handle_request(request)
 
     def count(self, method: str, path_part: str) -> int:
-        return sum(1 for m, p in self.calls if m == method and path_part in p)
+        """Calls of `method` whose path holds `path_part`; a query sent as a PUT (an endpoint marked
+        `reads`, the pull's incoming payments) changes nothing, so it is no write of that method."""
+        return sum(1 for m, p in self.calls if m == method and path_part in p and p not in _READS)
 
 
 def build_stack(fake: FakeSlack, tmp: Path, *, latency_ms: int = 0, **overrides: Any) -> Stack:
