@@ -64,6 +64,14 @@ def record(rt: Runtime, *, action_public_id: str, kind: str, amount: int, curren
         return cursor.rowcount == 1
 
 
+def held(rt: Runtime, action_public_id: str) -> dict[str, int]:
+    """What the kept movements of one invoice add up to, by kind."""
+    with rt.store.lock:
+        found = rt.store.db.execute("SELECT kind, SUM(amount) FROM invoice_movement WHERE action_public_id = ? "
+                                    "GROUP BY kind", [action_public_id]).fetchall()
+    return {kind: int(total) for kind, total in found}
+
+
 def load(rt: Runtime) -> dict[str, list[Movement]]:
     """Every kept movement by invoice (action_public_id), oldest first: one query for a whole report."""
     with rt.store.lock:

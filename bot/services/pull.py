@@ -7,9 +7,11 @@ its own (or marked gone) rather than left showing a state it no longer has.
 
 The pull is incremental: closed invoices are listed since the last pull (the first one looks back
 CLOSED_LOOKBACK_DAYS), and an invoice is read in full (its paid, credited and written-off amounts,
-which the lists do not carry and the reports need) only when it is new to the mirror or its list
-row changed (amount, stage, closed date, next event) since it was last read. Each pull is recorded
-(`mirror_pull`), so a report can say "Billecta data as of" when it finished.
+which the lists do not carry and the reports need) when it is new to the mirror or its list row
+changed (amount, stage, closed date, next event) since it was last read: at most VIEWS_PER_PULL a
+pull, the rest carried over (`unread_in_full`). Payments, credits and write-offs are kept with their
+days (bot.services.pulled_movements). Each pull is recorded (`mirror_pull`), so a report can say
+"Billecta data as of" when it began; a pull that fails records nothing and the next one covers it.
 """
 
 from __future__ import annotations
@@ -19,30 +21,29 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import once
+from bot.billecta.dates import STOCKHOLM
+from bot.billecta.models import InvoiceActionView
 from bot.errors import BillectaNotFound
+from bot.services import pulled_movements
 from bot.services.creditor import default_config
-from bot.services.mirror import (
-    invoice_values,
-    mirror_debtcollection,
-    mirror_invoice,
-    mirror_invoice_row,
-    mirror_payment,
-)
+from bot.services.mirror import invoice_values, mirror_debtcollection, mirror_invoice_row, mirror_payment
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 CLOSED_LOOKBACK_DAYS = 90
-# Whole views read per pull for open invoices the store has only a list row of (or one the list now
-# contradicts): what the dialogs' forms are drawn from before Billecta answers (mirror.stored_view).
-# Bounded so a first pull of a large ledger spreads the reads over a few pulls.
-VIEWS_PER_PULL = 100
+# Whole invoices read per pull (GET /v1/invoice/action/{aid}, which Billecta allows 600 times a minute):
+# about a minute of that limit, less room for what people do meanwhile. A first pull of a large ledger
+# reads the most urgent part and leaves the rest to the next pulls (the schedule runs every 15 minutes).
+VIEWS_PER_PULL = 500
 _OPEN_STAGES = ("Created", "Completed", "Cancelled")
 GONE = "Billecta no longer has it."
 # The list row's values that change when money moves or the invoice closes: any of them differing
 # from the mirror means the full invoice is read again.
 _MOVED = ("invoiced_amount", "current_amount", "stage", "closed_date", "next_event", "next_event_date")
 _FULL_AMOUNTS = ("paid_amount", "credited_amount", "write_off_amount")
+_LIVE = "COALESCE(sync_status, '') != 'deleted'"
+_UNREAD = f"paid_amount IS NULL AND {_LIVE}"
 
 
 @dataclass
@@ -52,8 +53,13 @@ class PullReport:
     debtcollections: int = 0
     # Work done in Billecta whose local record failed (bot.once): recorded now.
     repaired: int = 0
-    # Invoices read in full because they were new or had changed (the incremental part).
+    # Invoices read in full because they were new or had changed (or were left so by an earlier pull);
+    # with the views refreshed for the forms, at most VIEWS_PER_PULL reads.
     detailed: int = 0
+    # Invoices still known only by their list row when the pull ended: the next pulls read them.
+    unread: int = 0
+    # Dated movements (payments, credits, write-offs) kept for the first time.
+    movements: int = 0
     # (kind, before, after) for changes people care about; the notifier turns them into messages.
     changes: list[tuple[str, dict[str, Any] | None, dict[str, Any]]] = field(default_factory=list)
     # When the pull began: everything Billecta said by then is in the mirror ("Billecta data as of").
@@ -62,22 +68,25 @@ class PullReport:
 
 def pull(rt: Runtime, *, today: Any = None) -> PullReport:
     report = PullReport(started_at=datetime.now(UTC))
-    today = today or date.today()
-    rows = rt.billecta.open_invoices() + rt.billecta.closed_invoices(closed_since(rt, today), today)
-    seen = set()
+    today = today or datetime.now(STOCKHOLM).date()  # Billecta's days are Stockholm's
+    last = last_pull(rt)
+    open_rows = rt.billecta.open_invoices()
+    rows = open_rows + rt.billecta.closed_invoices(closed_since(rt, today), today)
+    seen, changed = set(), []
     for sub in rows:
         seen.add(sub.action_public_id)
         before, after = mirror_invoice_row(rt, sub)
-        if _needs_full_read(before, after):
-            after = _read_full(rt, sub.action_public_id) or after
-            report.detailed += 1
+        if _changed(before, after):
+            changed.append(after)
         report.invoices += 1
         if _invoice_change_matters(before, after):
             report.changes.append(("invoice", before, after))
         if sub.debt_collection_action_public_id:
             report.debtcollections += _pull_case(rt, sub.debt_collection_action_public_id)
-    _refresh_unlisted_invoices(rt, seen)
-    _read_whole_views(rt, seen)
+    since = pulled_movements.payments_since(last is None, last.date() if last else None, today, open_rows,
+                                            CLOSED_LOOKBACK_DAYS)
+    report.movements += pulled_movements.record_payments(rt, rt.billecta.incoming_payments(since, today))
+    report.detailed = _read_in_full(rt, report, changed, seen, today)
     unhandled = set()
     # The first pull into an empty mirror finds every existing payment "new"; nobody needs those posted.
     first_pull = rt.store.count("payment", "kind = 'unhandled'") == 0
@@ -91,8 +100,15 @@ def pull(rt: Runtime, *, today: Any = None) -> PullReport:
     _refresh_unlisted_payments(rt, unhandled)
     default_config(rt)  # one read: the reminder form's fee and terms, drawn from the store (bot.services.reminders)
     report.repaired = once.repair(rt.store)
+    report.unread = unread_in_full(rt)
     _record(rt, report)
     return report
+
+
+def unread_in_full(rt: Runtime) -> int:
+    """Invoices the mirror knows only by a list row (paid, credited and written-off totals unknown): the
+    pulls read them in full VIEWS_PER_PULL at a time; a report says how many it had to count without."""
+    return rt.store.count("invoice", _UNREAD)
 
 
 def closed_since(rt: Runtime, today: date) -> date:
@@ -112,46 +128,65 @@ def last_pull(rt: Runtime) -> datetime | None:
 def _record(rt: Runtime, report: PullReport) -> None:
     started = report.started_at or datetime.now(UTC)
     rt.store.insert("mirror_pull", {"started_at": started.isoformat(), "finished_at": datetime.now(UTC).isoformat(),
-                                    "invoices": report.invoices, "detailed": report.detailed})
+                                    "invoices": report.invoices, "detailed": report.detailed,
+                                    "unread": report.unread})
 
 
-def _needs_full_read(before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
+def _changed(before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
+    """A list row that moved since the invoice was last read in full (one never read is not "changed")."""
     if before is None or any(before.get(column) is None for column in _FULL_AMOUNTS):
-        return True
+        return False
     return any(before.get(column) != after.get(column) for column in _MOVED)
 
 
-def _read_full(rt: Runtime, action_public_id: str) -> dict[str, Any] | None:
-    try:
-        view = rt.billecta.get_invoice(action_public_id)
-    except BillectaNotFound:  # listed a moment ago, gone now: the next pull marks it
-        return None
+def _read_in_full(rt: Runtime, report: PullReport, changed: list[dict[str, Any]], listed: set[str],
+                  today: date) -> int:
+    """Read at most VIEWS_PER_PULL invoices in full, most needed first: those whose list row changed and
+    open ones the lists no longer show, then open ones never read (by due date), open ones whose view a
+    form needs, then closed ones never read (latest closed first). A changed invoice left for a later
+    pull loses its totals, so it counts as unread rather than showing amounts the list contradicts."""
+    marks = ", ".join("?" for _ in _OPEN_STAGES)
+    unlisted = [row for row in _ids(rt, f"closed_date IS NULL AND {_LIVE}") if row[1] not in listed]
+    views = [row for row in _ids(rt, f"raw IS NULL AND closed_date IS NULL AND stage NOT IN ({marks})",
+                                 list(_OPEN_STAGES), "due_date") if row[1] in listed]
+    never_read_open = _ids(rt, f"closed_date IS NULL AND {_UNREAD}", order_by="due_date")
+    never_read_closed = _ids(rt, f"closed_date IS NOT NULL AND {_UNREAD}", order_by="closed_date DESC")
+    # Each invoice once, in order of need; "new" marks reads of an invoice new or changed (PullReport.detailed).
+    queue: dict[str, tuple[int, bool]] = {}
+    for group, is_new in ((((row["id"], row["action_public_id"]) for row in changed), True), (unlisted, False),
+                          (never_read_open, True), (views, False), (never_read_closed, True)):
+        for record_id, action_public_id in group:
+            queue.setdefault(action_public_id, (record_id, is_new))
+    chosen = list(queue.items())[:VIEWS_PER_PULL]
+    for action_public_id, (record_id, _) in chosen:
+        try:
+            view = rt.billecta.get_invoice(action_public_id)
+        except BillectaNotFound:
+            if action_public_id not in listed:  # an open invoice Billecta no longer has (a deleted draft)
+                rt.store.update("invoice", record_id, {"sync_status": "deleted", "last_error": GONE})
+            continue  # listed a moment ago, gone now: the next pull's list says so
+        _mirror_full(rt, view)
+        report.movements += pulled_movements.record_settlements(rt, view, today)
+    read = {action_public_id for action_public_id, _ in chosen}
+    for row in changed:
+        if row["action_public_id"] not in read:
+            rt.store.update("invoice", row["id"], dict.fromkeys(_FULL_AMOUNTS))
+    return sum(1 for _, (_, is_new) in chosen if is_new)
+
+
+def _ids(rt: Runtime, where: str, params: list[Any] | None = None, order_by: str = "id") -> list[tuple[int, str]]:
+    """(id, action_public_id) of the mirror's invoices that match, without their stored views."""
+    with rt.store.lock:
+        found = rt.store.db.execute(f"SELECT id, action_public_id FROM invoice WHERE {where} ORDER BY {order_by}",
+                                    params or []).fetchall()
+    return [(record_id, action_public_id) for record_id, action_public_id in found]
+
+
+def _mirror_full(rt: Runtime, view: InvoiceActionView) -> dict[str, Any]:
     values = invoice_values(view)
     if view.is_closed:  # its amounts are for the reports; no form is drawn from a closed invoice's view
         values["raw"] = None
     return rt.store.mirror("invoice", "action_public_id", values)
-
-
-def _refresh_unlisted_invoices(rt: Runtime, listed: set[str]) -> None:
-    """Open invoices in the mirror that Billecta's lists no longer show (closed long ago, deleted drafts)."""
-    for row in rt.store.rows("invoice", "closed_date IS NULL AND COALESCE(sync_status, '') != 'deleted'"):
-        if row["action_public_id"] in listed:
-            continue
-        try:
-            mirror_invoice(rt, rt.billecta.get_invoice(row["action_public_id"]))
-        except BillectaNotFound:
-            rt.store.update("invoice", row["id"], {"sync_status": "deleted", "last_error": GONE})
-
-
-def _read_whole_views(rt: Runtime, listed: set[str]) -> None:
-    marks = ", ".join("?" for _ in _OPEN_STAGES)
-    rows = rt.store.rows("invoice", f"raw IS NULL AND closed_date IS NULL AND stage NOT IN ({marks})",
-                         list(_OPEN_STAGES), order_by="due_date")
-    for row in [r for r in rows if r["action_public_id"] in listed][:VIEWS_PER_PULL]:
-        try:
-            mirror_invoice(rt, rt.billecta.get_invoice(row["action_public_id"]))
-        except BillectaNotFound:
-            continue  # gone between the list and the read: the next pull's list says so
 
 
 def _refresh_unlisted_payments(rt: Runtime, listed: set[str]) -> None:

@@ -258,6 +258,13 @@ def _m017_invoice_movement(db: sqlite_utils.Database) -> None:
     db["invoice_movement"].create_index(["action_public_id"])  # type: ignore[union-attr]
 
 
+def _m019_mirror_pull_unread(db: sqlite_utils.Database) -> None:
+    """How many invoices each pull left known only by their list row (bot.services.pull.unread_in_full):
+    a pull reads at most VIEWS_PER_PULL in full, so a large ledger's first pulls leave a backlog that a
+    report names in its notes."""
+    db["mirror_pull"].add_column("unread", int)  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -275,4 +282,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("015_mirror_pull", _m015_mirror_pull),
     ("016_saved_report", _m016_saved_report),
     ("017_invoice_movement", _m017_invoice_movement),
+    ("019_mirror_pull_unread", _m019_mirror_pull_unread),
 ]
