@@ -363,11 +363,13 @@ class BillectaClient(CollectionCalls):
         """The creditor's events across all invoices in [from_, to]."""
         return read_models(self._send("invoice_events", params=_period(from_, to)), CommonActionEventView)
 
-    def incoming_payments(self, from_: date, to: date) -> list[IncomingPaymentView]:
-        """The payments Billecta applied to the creditor's invoices paid from `from_` to `to` (Stockholm
-        days, both included): one PUT whose body is the query; it changes nothing."""
+    def incoming_payments(self, from_: date, to: date, action_ids: Sequence[str] = ()) -> list[IncomingPaymentView]:
+        """The payments Billecta applied to the creditor's invoices (those of `action_ids` only, when given)
+        paid from `from_` to `to` (Stockholm days, both included): one PUT whose body is the query."""
         query = IncomingPaymentRequestView(creditor_public_id=self.creditor_id,
                                            from_=_at(from_, 0, 0, 0), to=_at(to, 23, 59, 59))
+        if action_ids:  # left out otherwise: a null filter is not "no filter" everywhere
+            query.action_public_id_filter = list(action_ids)
         return read_models(self._send("incoming_payments", query), IncomingPaymentView)
 
 

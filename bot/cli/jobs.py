@@ -246,6 +246,7 @@ def _wait_for_stop() -> None:
 def pull(args: argparse.Namespace, settings: Settings) -> int:
     from bot.services.link import link_billecta
     from bot.services.pull import pull as do_pull
+    from bot.services.pull import unread_note
 
     rt = build_runtime(settings)
     try:
@@ -258,6 +259,7 @@ def pull(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps({"linked": linked.as_dict(), "invoices": report.invoices, "payments": report.payments,
                           "debtcollections": report.debtcollections, "repaired": report.repaired,
+                          "movements": report.movements, "unread": report.unread,
                           "changes": [describe_change(change) for change in report.changes]}, indent=2))
         return 0
     print(linked.describe())
@@ -265,6 +267,8 @@ def pull(args: argparse.Namespace, settings: Settings) -> int:
           f"{report.debtcollections} debt-collection cases.")
     if report.repaired:
         print(f"Recorded {report.repaired} change(s) made in Billecta that the bot had not recorded.")
+    if report.unread:
+        print(unread_note(report.unread))
     CliNotifier().mirror_changes(report.changes)
     return 0
 

@@ -275,8 +275,9 @@ class Schedules:
         report = pull(self.queue.rt)
         if report.changes:
             self.queue.notifier.mirror_changes(report.changes)
+        unread = f"; {report.unread} invoice(s) still to read in full" if report.unread else ""
         return None, (f"pulled {report.invoices} invoices, {report.payments} payments, "
-                      f"{report.debtcollections} cases; {len(report.changes)} change(s)")
+                      f"{report.debtcollections} cases; {len(report.changes)} change(s){unread}")
 
     def _report(self, schedule: Schedule) -> str:
         """The report run as the schedule (the mirror pulled first, as always) and its files posted."""

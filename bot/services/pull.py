@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import once
-from bot.billecta.dates import STOCKHOLM
+from bot.billecta.dates import STOCKHOLM, stockholm_date
 from bot.billecta.models import InvoiceActionView
 from bot.errors import BillectaNotFound
 from bot.services import pulled_movements
@@ -72,20 +72,25 @@ def pull(rt: Runtime, *, today: Any = None) -> PullReport:
     last = last_pull(rt)
     open_rows = rt.billecta.open_invoices()
     rows = open_rows + rt.billecta.closed_invoices(closed_since(rt, today), today)
+    since = pulled_movements.payments_since(last is None, last.date() if last else None, today, open_rows,
+                                            CLOSED_LOOKBACK_DAYS)
+    # Asked before anything is stored, so a pull that cannot get them leaves the mirror as it was.
+    paid = rt.billecta.incoming_payments(since, today)
+    report.movements += pulled_movements.record_payments(rt, paid)
     seen, changed = set(), []
     for sub in rows:
         seen.add(sub.action_public_id)
         before, after = mirror_invoice_row(rt, sub)
         if _changed(before, after):
+            # Its totals are stale from now on: unread until it is read again, in this pull or, if this
+            # one stops or runs out of reads, in a later one.
+            rt.store.update("invoice", after["id"], dict.fromkeys(_FULL_AMOUNTS))
             changed.append(after)
         report.invoices += 1
         if _invoice_change_matters(before, after):
             report.changes.append(("invoice", before, after))
         if sub.debt_collection_action_public_id:
             report.debtcollections += _pull_case(rt, sub.debt_collection_action_public_id)
-    since = pulled_movements.payments_since(last is None, last.date() if last else None, today, open_rows,
-                                            CLOSED_LOOKBACK_DAYS)
-    report.movements += pulled_movements.record_payments(rt, rt.billecta.incoming_payments(since, today))
     report.detailed = _read_in_full(rt, report, changed, seen, today)
     unhandled = set()
     # The first pull into an empty mirror finds every existing payment "new"; nobody needs those posted.
@@ -109,6 +114,12 @@ def unread_in_full(rt: Runtime) -> int:
     """Invoices the mirror knows only by a list row (paid, credited and written-off totals unknown): the
     pulls read them in full VIEWS_PER_PULL at a time; a report says how many it had to count without."""
     return rt.store.count("invoice", _UNREAD)
+
+
+def unread_note(unread: int) -> str:
+    """What a pull that left invoices unread says of them."""
+    return (f"{unread} invoice(s) are known only by their list row so far: the next pulls read them in full, "
+            f"at most {VIEWS_PER_PULL} a pull.")
 
 
 def closed_since(rt: Runtime, today: date) -> date:
@@ -143,8 +154,7 @@ def _read_in_full(rt: Runtime, report: PullReport, changed: list[dict[str, Any]]
                   today: date) -> int:
     """Read at most VIEWS_PER_PULL invoices in full, most needed first: those whose list row changed and
     open ones the lists no longer show, then open ones never read (by due date), open ones whose view a
-    form needs, then closed ones never read (latest closed first). A changed invoice left for a later
-    pull loses its totals, so it counts as unread rather than showing amounts the list contradicts."""
+    form needs, then closed ones never read (latest closed first)."""
     marks = ", ".join("?" for _ in _OPEN_STAGES)
     unlisted = [row for row in _ids(rt, f"closed_date IS NULL AND {_LIVE}") if row[1] not in listed]
     views = [row for row in _ids(rt, f"raw IS NULL AND closed_date IS NULL AND stage NOT IN ({marks})",
@@ -158,6 +168,7 @@ def _read_in_full(rt: Runtime, report: PullReport, changed: list[dict[str, Any]]
         for record_id, action_public_id in group:
             queue.setdefault(action_public_id, (record_id, is_new))
     chosen = list(queue.items())[:VIEWS_PER_PULL]
+    unlisted_paid: dict[str, date] = {}  # invoices paid more than their kept payments: since when to ask
     for action_public_id, (record_id, _) in chosen:
         try:
             view = rt.billecta.get_invoice(action_public_id)
@@ -167,10 +178,12 @@ def _read_in_full(rt: Runtime, report: PullReport, changed: list[dict[str, Any]]
             continue  # listed a moment ago, gone now: the next pull's list says so
         _mirror_full(rt, view)
         report.movements += pulled_movements.record_settlements(rt, view, today)
-    read = {action_public_id for action_public_id, _ in chosen}
-    for row in changed:
-        if row["action_public_id"] not in read:
-            rt.store.update("invoice", row["id"], dict.fromkeys(_FULL_AMOUNTS))
+        if pulled_movements.payments_unlisted(rt, view):
+            issued = stockholm_date(view.invoice_date or view.created) or today
+            unlisted_paid[action_public_id] = min(issued, unlisted_paid.get(action_public_id, issued))
+    if unlisted_paid:  # one more call, for just those invoices, back to the first one's invoice date
+        found = rt.billecta.incoming_payments(min(unlisted_paid.values()), today, action_ids=list(unlisted_paid))
+        report.movements += pulled_movements.record_payments(rt, found)
     return sum(1 for _, (_, is_new) in chosen if is_new)
 
 

@@ -2,8 +2,10 @@
 
 Payments come from Billecta's incoming payments, one call per pull over the days since the last pull
 (a day's overlap; each payment is kept once by its PaymentReferenceId), dated by their PaymentDate.
-A payment on an invoice the mirror does not know yet is kept all the same: the invoice comes with
-the lists. Credits and write-offs have no such list: when the pull reads an invoice in full, what its
+A payment registered later than the day it is dated falls outside those days: when an invoice read
+in full was paid more than its kept payments say, a second call asks for that invoice's payments
+since it was issued. A payment on an invoice the mirror does not know yet is kept all the same: the
+invoice comes with the lists. Credits and write-offs have no such list: when the pull reads an invoice in full, what its
 credited or written-off total holds beyond the movements already kept is kept as one movement, dated
 by the latest Credited or WrittenOff event that happened (else the day it closed, else today).
 """
@@ -51,6 +53,12 @@ def record_payments(rt: Runtime, payments: list[IncomingPaymentView]) -> int:
                                  amount=payment.amount.value, currency=payment.amount.currency_code or "SEK",
                                  day=day, reference=payment.payment_reference_id, source=PAYMENT_SOURCE)
     return kept
+
+
+def payments_unlisted(rt: Runtime, view: InvoiceActionView) -> bool:
+    """The invoice's paid total holds more than its kept payments: a payment registered after the days
+    the pull asked for but dated before them (a late bank file, a back-dated registration)."""
+    return view.paid_amount.value > movements.held(rt, view.action_public_id).get(movements.PAYMENT, 0)
 
 
 def record_settlements(rt: Runtime, view: InvoiceActionView, today: date) -> int:

@@ -215,3 +215,10 @@ def test_incoming_payments_ask_whole_stockholm_days_and_are_no_write() -> None:
                                         "To": "2026-03-09 23:59:59+01:00"}
     assert made == []  # a PUT that only asks: nothing a failed recording could leave half done
     assert [(p.action_public_id, p.amount.value if p.amount else None) for p in found] == [(AID, 12_500)]
+
+
+def test_incoming_payments_of_some_invoices_send_the_action_filter() -> None:
+    case = Case("incoming_payments", lambda c: c.incoming_payments(DAY, DAY, action_ids=[AID]), {}, json_reply([]))
+    body = json.loads(run(case)[0].content)
+    assert body["ActionPublicIdFilter"] == [AID]
+    assert_valid("IncomingPaymentRequestView", body)
