@@ -72,8 +72,7 @@ def pull(rt: Runtime, *, today: Any = None) -> PullReport:
     last = last_pull(rt)
     open_rows = rt.billecta.open_invoices()
     rows = open_rows + rt.billecta.closed_invoices(closed_since(rt, today), today)
-    since = pulled_movements.payments_since(last is None, last.date() if last else None, today, open_rows,
-                                            CLOSED_LOOKBACK_DAYS)
+    since = pulled_movements.payments_since(last.date() if last else None, today, open_rows, CLOSED_LOOKBACK_DAYS)
     # Asked before anything is stored, so a pull that cannot get them leaves the mirror as it was.
     paid = rt.billecta.incoming_payments(since, today)
     report.movements += pulled_movements.record_payments(rt, paid)

@@ -29,12 +29,12 @@ _SETTLED = ((movements.CREDIT, "credited_amount", enums.EventType.Credited),
             (movements.WRITEOFF, "write_off_amount", enums.EventType.WrittenOff))
 
 
-def payments_since(first_pull: bool, last_began: date | None, today: date, open_rows: list[InvoiceActionSubView],
+def payments_since(last_began: date | None, today: date, open_rows: list[InvoiceActionSubView],
                    lookback_days: int) -> date:
-    """The first day to ask payments for: the day before the last pull began; for the first pull, the
-    earliest invoice date among the open invoices or `lookback_days` back, whichever is earlier (an
+    """The first day to ask payments for: the day before the last pull began; for the first pull (None),
+    the earliest invoice date among the open invoices or `lookback_days` back, whichever is earlier (an
     open invoice's part payments can be older than the closed invoices' lookback)."""
-    if not first_pull and last_began is not None:
+    if last_began is not None:
         return last_began - timedelta(days=1)
     earliest = today - timedelta(days=lookback_days)
     dates = [d for d in (stockholm_date(row.invoice_date) for row in open_rows) if d is not None]
