@@ -1,7 +1,8 @@
 """The reconciliation report's modal (command 30, `report reconciliation`): the period as inputs, how
-many lines matched and the count of each discrepancy kind, each side's balances, the discrepancies with
-the command that resolves each, the as-of line, and buttons to run it again (the files are uploaded) or
-export one file. Pure: a `ReconciliationReport` (bot.reports.reconciliation) or the refused options in.
+many lines matched and the count of each discrepancy kind, each side's balances and how many of its
+invoices' settlements are estimated, the discrepancies with the command that resolves each, the as-of
+line, and buttons to run it again (the files are uploaded) or export one file. Pure: a
+`ReconciliationReport` (bot.reports.reconciliation) or the refused options in.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def view_blocks(ctx: ViewContext) -> list[Block]:
     pairs = report.summary()
     blocks += [context(report.as_of_line), header("Totals and discrepancies"),
                *(fields(pairs[start:start + FIELDS_PER_BLOCK]) for start in range(0, len(pairs), FIELDS_PER_BLOCK)),
-               *_found(report), _buttons()]
+               *(context(note) for note in report.notes[1:]), *_found(report), _buttons()]
     return blocks
 
 

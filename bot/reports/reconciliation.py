@@ -3,35 +3,42 @@ side by side with Billecta for a period, per order and invoice, with every discr
 command that resolves it. Nothing is fixed here: the report only says what differs.
 
 The store's side is what the bot holds as the source of each invoice (its order and order rows, at
-their current values) and what it last mirrored (the invoice table as it was before this report's
-pull). Billecta's side is Billecta now: the mirror freshly pulled (bot.reports.asof). An order's
-amount is computed as Billecta computes a row (quantity x unit price, plus VAT, each rounded half-up
-to whole öre), so an order edited after its invoice was attested shows the difference.
+their current values) and what it last mirrored (the invoice table and its dated movements as they
+were before this report's pull, with the bot's own records of the payments and write-offs it made).
+Billecta's side is Billecta now: the mirror freshly pulled (bot.reports.asof). An order's amount is
+computed as Billecta computes a row (quantity x unit price, plus VAT, each rounded half-up to whole
+öre), so an order edited after its invoice was attested shows the difference.
 
-Balances per side and currency: the opening balance at `from` (invoices dated before the period that
-were open at it, as invoiced with their fees), the movements (invoiced in the period, fees, settled:
-paid, credited, written off) and the closing balance (what remains now). The mirror keeps each
-invoice's current amounts, not the dates of its payments, so settlements count in the period.
+Balances per side and currency (bot.reports.recon_sides): the opening balance at `from` (what was open
+at the start of that day of the invoices dated before the period: invoiced with their fees, less what
+was settled before it), the movements (invoiced in the period, fees, settled in it: paid, credited,
+written off, by the days of the movements) and the closing balance at `to`. A settlement no movement
+dates is dated by the invoice's closing day or the side's last pull, and the notes count those.
+
+A credit invoice is no line of its own: it shows as the credited amount of the invoice it credits,
+on each side that knows it, so its order explains it as it explains that invoice.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from bot import timefmt
 from bot.files import OutcomeFile
 from bot.money import decimals_for, format_amount
-from bot.reports import pdf
+from bot.reports import movements, pdf
 from bot.reports.asof import as_of_line, bring_up_to_date
 from bot.reports.batch import without_gc_pauses
 from bot.reports.params import Period, period
+from bot.reports.recon_sides import FIGURES, Dating, Side, recorded, side_of, store_side, unseen
 from bot.reports.table import CURRENCY, STYLE, Cell, Column, csv_export
 from bot.services.export import ExportFile, file_stem
+from bot.services.pull import last_pull
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -41,31 +48,42 @@ OPTIONS = ("from", "to")
 NEVER_SENT, AMOUNT_DIFFERS, NO_ORDER, STATUS_DIFFERS, PAYMENT_MISSING = (
     "never_sent", "amount_differs", "no_order", "status_differs", "payment_missing")
 SHORT = {"never_sent": "never sent", "amount_differs": "amounts differ", "no_order": "no order",
-         "status_differs": "status", "payment_missing": "payment"}
+         "status_differs": "status", "payment_missing": "settlement"}
 KINDS = {NEVER_SENT: "Order never sent", AMOUNT_DIFFERS: "Order edited after attest (amounts differ)",
          NO_ORDER: "Invoice no order explains", STATUS_DIFFERS: "Status differs",
-         PAYMENT_MISSING: "Payment missing on one side"}
+         PAYMENT_MISSING: "Payment, credit or write-off missing on one side"}
 SIDES = ("store", "billecta")
 DRAFT = "Created (draft)"
-BALANCES = ("opening", "invoiced", "fees", "settled", "closing")
+BALANCES = FIGURES
 BALANCE_TITLES = {"opening": "Opening balance", "invoiced": "Invoiced in period", "fees": "Fees",
-                  "settled": "Paid, credited, written off", "closing": "Closing balance"}
+                  "settled": "Paid, credited, written off in period", "closing": "Closing balance"}
 PDF_NOTE = ("Each discrepancy is named in the table with the command that resolves it; the CSV says each in "
             "full with its action. Difference: Billecta's remaining amount less the store's.")
-SETTLED_NOTE = ("The mirror keeps each invoice's current amounts, not the dates of its payments: what was paid, "
-                "credited or written off on an invoice in the report counts as settled in the period.")
+DATED_NOTE = ("Opening balance: what was open at the start of the first day of the period; paid, credited and "
+              "written off are counted on the days they happened; closing balance: at the end of the last day.")
+ESTIMATED_NOTE = ("{who}: {count} of {total} invoices have a settlement no dated movement accounts for; it is "
+                  "dated by the day the invoice closed, or while it is open by the last pull ({pulled}).")
+WHO = {"store": "Store", "billecta": "Billecta"}
 
 COLUMNS = (
     Column("order", "Order", width=12), Column("invoice_number", "Invoice", width=15),
     Column("debtor", "Debtor", width=30), Column("date", "Date", width=17), Column(CURRENCY, "Currency", width=0),
     Column("store_invoiced", "Store invoiced", Cell.AMOUNT, width=19),
     Column("store_paid", "Store paid", Cell.AMOUNT, width=17),
+    Column("store_credited", "Store credited", Cell.AMOUNT, width=0),
+    Column("store_written_off", "Store written off", Cell.AMOUNT, width=0),
     Column("store_remaining", "Store remaining", Cell.AMOUNT, width=19),
     Column("store_status", "Store status", width=0),
     Column("billecta_invoiced", "Billecta invoiced", Cell.AMOUNT, width=19),
     Column("billecta_paid", "Billecta paid", Cell.AMOUNT, width=17),
+    Column("billecta_credited", "Billecta credited", Cell.AMOUNT, width=0),
+    Column("billecta_written_off", "Billecta written off", Cell.AMOUNT, width=0),
     Column("billecta_remaining", "Billecta remaining", Cell.AMOUNT, width=19),
     Column("billecta_status", "Billecta status", width=0),
+    # The line's part of each side's balances (bot.reports.recon_sides.Side.figures): summed, the summary's.
+    *(Column(f"{side}_{key}", f"{who} {label}", Cell.AMOUNT, width=0) for side, who in (("store", "Store"),
+      ("billecta", "Billecta")) for key, label in (("opening", "opening"), ("settled", "settled in period"),
+                                                     ("closing", "closing"))),
     Column("difference", "Difference", Cell.AMOUNT, width=18),
     Column("matched", "Matched", width=0), Column("kinds", "Discrepancy", width=30, csv=False),
     Column("commands", "Resolve with", width=45, csv=False),
@@ -83,26 +101,6 @@ class Discrepancy:
 
 
 @dataclass
-class Side:
-    """One side's figures for one invoice (minor units); `status` None when the side has no invoice."""
-
-    invoiced: int = 0
-    paid: int = 0
-    credited: int = 0
-    written_off: int = 0
-    remaining: int = 0
-    status: str | None = None
-
-    @property
-    def settled(self) -> int:
-        return self.paid + self.credited + self.written_off
-
-    @property
-    def fees(self) -> int:
-        return self.remaining + self.settled - self.invoiced
-
-
-@dataclass
 class Line:
     order_id: int | None
     invoice_number: str | None
@@ -113,11 +111,16 @@ class Line:
     store: Side
     billecta: Side
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    before_period: bool = False  # dated before the period's first day: it is in the opening balances
 
     @property
     def difference(self) -> int:
         """Billecta's remaining amount less the store's."""
         return self.billecta.remaining - self.store.remaining
+
+    def figures(self, name: str) -> dict[str, int]:
+        """Its part of one side's balances."""
+        return (self.store if name == "store" else self.billecta).figures(self.before_period)
 
     def row(self) -> dict[str, Any]:
         matched = "draft" if self.billecta.status == DRAFT and not self.discrepancies else (
@@ -125,7 +128,9 @@ class Line:
         return {"order": str(self.order_id) if self.order_id is not None else "", "invoice_number":
                 self.invoice_number or "", "debtor": self.debtor, "date": self.day, CURRENCY: self.currency,
                 **{f"{name}_{key}": getattr(getattr(self, name), key) for name in SIDES
-                   for key in ("invoiced", "paid", "remaining", "status")},
+                   for key in ("invoiced", "paid", "credited", "written_off", "remaining", "status")},
+                **{f"{name}_{key}": value for name in SIDES for key, value in self.figures(name).items()
+                   if key in ("opening", "settled", "closing")},
                 "difference": self.difference, "matched": matched,
                 "kinds": ", ".join(SHORT[d.kind] for d in self.discrepancies),
                 "commands": ", ".join(dict.fromkeys(d.command for d in self.discrepancies)),
@@ -139,6 +144,20 @@ class ReconciliationReport:
     as_of: datetime | None
     lines: list[Line]
     balances: dict[tuple[str, str], dict[str, int]]  # (side, currency) → opening, movements, closing
+    pulled: dict[str, date | None] = field(default_factory=dict)  # each side's last pull day
+
+    @property
+    def notes(self) -> list[str]:
+        """How the balances are dated, and on each side how many invoices' settlements are estimated."""
+        said = [DATED_NOTE]
+        for name in SIDES:
+            invoices = [line for line in self.lines if _side(line, name).invoice]
+            count = sum(1 for line in invoices if _side(line, name).estimated)
+            if count:
+                pulled = self.pulled.get(name)
+                said.append(ESTIMATED_NOTE.format(who=WHO[name], count=count, total=len(invoices),
+                                                  pulled=timefmt.format_day(pulled) if pulled else "never"))
+        return said
 
     @cached_property
     def files(self) -> list[OutcomeFile]:
@@ -195,13 +214,13 @@ class ReconciliationReport:
         width = max(len(label) for label, _ in pairs)
         found = [f"  - {line_label(line)}: {d.text} → {d.action}" for line in self.lines for d in line.discrepancies]
         return "\n".join([*head, *(f"  {label.ljust(width)}  {value}" for label, value in pairs),
-                          *(["Discrepancies:", *found] if found else []), SETTLED_NOTE])
+                          *(["Discrepancies:", *found] if found else []), *self.notes])
 
     def as_json(self) -> dict[str, Any]:
         return {"report": "reconciliation", "parameters": dict(self.parameters),
                 "as_of": self.as_of.isoformat() if self.as_of else None,
                 "matched": self.matched, "lines": len(self.lines), "discrepancies": dict(self.counts),
-                "balances": {f"{side}:{cur}": {k: str(_major(v, cur)) for k, v in figures.items()}
+                "notes": self.notes, "balances": {f"{side}:{cur}": {k: str(_major(v, cur)) for k, v in figures.items()}
                              for (side, cur), figures in self.balances.items()},
                 "found": [{"order": line.order_id, "invoice_number": line.invoice_number, "kind": d.kind,
                            "text": d.text, "action": d.action} for line in self.lines for d in line.discrepancies],
@@ -214,7 +233,7 @@ class ReconciliationReport:
         return pdf.draw(pdf.ReportDocument(
             title=TITLE, parameters=self.parameters, as_of=self.as_of_line, columns=PDF_COLUMNS,
             rows=self._pdf_rows(), created=self.as_of or datetime.combine(self.period.at, datetime.min.time()),
-            summary=self.summary(), notes=[SETTLED_NOTE, PDF_NOTE]))
+            summary=self.summary(), notes=[*self.notes, PDF_NOTE]))
 
     def _pdf_rows(self) -> Any:
         for line in self.lines:
@@ -222,6 +241,10 @@ class ReconciliationReport:
         for (side, currency), figures in sorted(self.balances.items()):
             yield {"debtor": f"TOTAL {side} {currency}", CURRENCY: currency, STYLE: "total",
                    f"{side}_invoiced": figures["invoiced"], f"{side}_remaining": figures["closing"]}
+
+
+def _side(line: Line, name: str) -> Side:
+    return line.store if name == "store" else line.billecta
 
 
 def line_label(line: Line) -> str:
@@ -239,26 +262,46 @@ def _major(minor: int, currency: str) -> Decimal:
 
 def reconciliation_report(rt: Runtime, record: dict[str, Any] | None, options: dict[str, Any], /,
                           ) -> ReconciliationReport:
-    """The view service: the period checked first (refused under its fields), then what the store last
-    mirrored kept, then the mirror pulled (unless `refresh` is False), then both sides compared."""
+    """The view service: the period checked first (refused under its fields), then what the store
+    knew kept, then the mirror pulled (unless `refresh` is False), then both sides compared."""
     if options.get("date"):
         from bot.errors import InvalidInput
         raise InvalidInput("date: the reconciliation is over a period: give from and to.",
                            {"from": "The reconciliation is over a period: give from (and to)."})
     chosen = period(options, default_period=True)
-    last_mirrored = mirrored(rt)
+    before = known(rt)
     as_of = bring_up_to_date(rt, refresh=bool(options.get("refresh", True)))
-    return build(rt, chosen, as_of, last_mirrored)
+    return build(rt, chosen, as_of, before)
 
 
-def build(rt: Runtime, chosen: Period, as_of: datetime | None,
-          last_mirrored: dict[str, dict[str, Any]] | None = None) -> ReconciliationReport:
-    """Both sides from the store alone (no Billecta call): what the bench measures. Without
-    `last_mirrored` the store's mirror is both what it last mirrored and Billecta now."""
+@dataclass(frozen=True)
+class Known:
+    """What the store held at one moment: its mirror's invoices, their dated movements, its last pull's day."""
+
+    rows: dict[str, dict[str, Any]]
+    moves: dict[str, list[movements.Movement]]
+    pulled_on: date | None
+
+
+def known(rt: Runtime) -> Known:
+    pulled = last_pull(rt)
+    # A pull stamped after the bot's today (a clock pinned in tests) counts as made today.
+    day = min(timefmt.local(pulled).date(), timefmt.today()) if pulled else None
+    return Known(mirrored(rt), movements.load(rt), day)
+
+
+def build(rt: Runtime, chosen: Period, as_of: datetime | None, last: Known | None = None) -> ReconciliationReport:
+    """Both sides from the store alone (no Billecta call): what the bench measures. Without `last` the
+    store's mirror is both what it last mirrored and Billecta now."""
     with without_gc_pauses():
-        now = mirrored(rt)
-        lines = _lines(rt, now, now if last_mirrored is None else last_mirrored, chosen)
-        return ReconciliationReport(chosen, as_of, lines, _balances(lines, chosen))
+        now = known(rt)
+        before = now if last is None else last
+        start, today = chosen.start or chosen.at, timefmt.today()
+        store = Dating(start, chosen.at, before.moves, before.pulled_on or today)
+        billecta = Dating(start, chosen.at, now.moves, now.pulled_on or today)
+        lines = _lines(rt, now.rows, before.rows, chosen, (store, billecta), recorded(rt))
+        return ReconciliationReport(chosen, as_of, lines, _balances(lines),
+                                    {"store": store.pulled_on, "billecta": billecta.pulled_on})
 
 
 # Credit notes are left out: each shows as its invoice's credited amount, on both sides.
@@ -310,45 +353,47 @@ def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _side(row: dict[str, Any] | None) -> Side:
-    if row is None:
-        return Side()
-    return Side(row["invoiced_amount"] or 0, row["paid_amount"] or 0, row["credited_amount"] or 0,
-                row["write_off_amount"] or 0, row["current_amount"] or 0, row["stage"])
+Datings = tuple[Dating, Dating]  # the store's side, Billecta's
 
 
-def _lines(rt: Runtime, now: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]],
-           chosen: Period) -> list[Line]:
+def _lines(rt: Runtime, now: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]], chosen: Period,
+           datings: Datings, records: dict[str, list[movements.Movement]]) -> list[Line]:
+    """Each order (with its invoice, if any) and each invoice no order explains, dated within the period
+    or before it and still open at its start (closed on or after it: what the opening balance holds)."""
     orders = _query(rt, _ORDERS)
     totals = _order_totals(rt, {o["id"]: o["currency"] or "SEK" for o in orders})
     by_order = {row["order_id"]: aid for aid, row in now.items() if row["order_id"] is not None}
+    start, end = (chosen.start or chosen.at).isoformat(), chosen.at.isoformat()
+
+    def wanted(day: str, row: dict[str, Any] | None) -> bool:
+        closed = (row or {}).get("closed_date")
+        return day <= end and (day >= start or not closed or closed[:10] >= start)
+
     lines: list[Line] = []
     explained: set[str] = set()
     for order in orders:
         aid = by_order.get(order["id"]) or order["billecta_id"]
         if aid:
             explained.add(aid)
-        lines.append(_order_line(order, totals.get(order["id"], 0), aid, now.get(aid or ""), before.get(aid or "")))
+        row = now.get(aid or "")
+        if wanted(((row or {}).get("invoice_date") or order["order_date"] or "")[:10], row):
+            lines.append(_order_line(order, totals.get(order["id"], 0), aid, row, before.get(aid or ""), datings,
+                                     records.get(aid or "", [])))
     for aid, row in now.items():
-        if aid not in explained:
-            lines.append(_invoice_line(row, before.get(aid)))
-    start, end = (chosen.start or chosen.at).isoformat(), chosen.at.isoformat()
-    kept = [line for line in lines if line.day <= end and (line.day >= start or _open_at_start(line, now, start))]
-    kept.sort(key=lambda line: (line.day, line.invoice_number or "", line.order_id or 0))
-    return kept
-
-
-def _open_at_start(line: Line, now: dict[str, dict[str, Any]], start: str) -> bool:
-    row = now.get(line.action_public_id or "")
-    closed = (row or {}).get("closed_date")
-    return not closed or closed[:10] >= start
+        if aid not in explained and wanted((row["invoice_date"] or "")[:10], row):
+            lines.append(_invoice_line(row, before.get(aid), datings, records.get(aid, [])))
+    for line in lines:
+        line.before_period = line.day < start
+    lines.sort(key=lambda line: (line.day, line.invoice_number or "", line.order_id or 0))
+    return lines
 
 
 def _order_line(order: dict[str, Any], total: int | None, aid: str | None, now: dict[str, Any] | None,
-                before: dict[str, Any] | None) -> Line:
-    billecta, last = _side(now), _side(before)
+                before: dict[str, Any] | None, datings: Datings, records: list[movements.Movement]) -> Line:
+    billecta, last = side_of(now, datings[1]), store_side(before, datings[0], records)
     store = Side(total or 0, last.paid, last.credited, last.written_off, 0,
-                 last.status or ("sent as a draft" if aid else "not sent"))
+                 last.status or ("sent as a draft" if aid else "not sent"), last.settled_before,
+                 last.settled_within, last.estimated, last.moves, last.invoice)
     store.remaining = store.invoiced + last.fees - store.settled if before else store.invoiced
     currency = (now or {}).get("currency") or order["currency"] or "SEK"
     number = (now or {}).get("invoice_number")
@@ -378,55 +423,76 @@ def _order_line(order: dict[str, Any], total: int | None, aid: str | None, now: 
             AMOUNT_DIFFERS, f"Order {order['id']} was edited after its draft was sent: the order is "
             f"{format_amount(total, currency)}, the draft {format_amount(billecta.invoiced, currency)}.",
             f"send the order again: `order upsert {order['id']}`", f"order upsert {order['id']}"))
-    _comparemirrored(line, before)
+    _compare(line, before, records)
     return line
 
 
-def _invoice_line(now: dict[str, Any], before: dict[str, Any] | None) -> Line:
+def _invoice_line(now: dict[str, Any], before: dict[str, Any] | None, datings: Datings,
+                  records: list[movements.Movement]) -> Line:
     number = now["invoice_number"] or now["action_public_id"]
     line = Line(None, now["invoice_number"], now["action_public_id"], now["debtor_name"] or "(no debtor)",
-                (now["invoice_date"] or "")[:10], now["currency"] or "SEK", _side(before), _side(now))
+                (now["invoice_date"] or "")[:10], now["currency"] or "SEK", store_side(before, datings[0], records),
+                side_of(now, datings[1]))
     line.discrepancies.append(Discrepancy(
         NO_ORDER, f"Invoice {number} is in Billecta but no order in the store explains it.",
         f"open its event log: `invoice events {number}`; import or link its order if it should have one",
         f"invoice events {number}"))
-    _comparemirrored(line, before)
+    _compare(line, before, records)
     return line
 
 
-def _comparemirrored(line: Line, before: dict[str, Any] | None) -> None:
-    """What the store last mirrored against Billecta now: the status and the payments."""
+# Each kind of settlement: its noun, its past participle, the Side's attribute, the command that makes one.
+_SETTLEMENTS = ((movements.PAYMENT, "payment", "paid", "paid", "invoice payment"),
+                (movements.CREDIT, "credit", "credited", "credited", "invoice credit"),
+                (movements.WRITEOFF, "write-off", "written off", "written_off", "invoice writeoff"))
+
+
+def _compare(line: Line, before: dict[str, Any] | None, records: list[movements.Movement]) -> None:
+    """The store's side (its last mirror and its own records) against Billecta now: the status, then
+    what was paid, credited and written off, each named with its days where movements date it."""
     if before is None:
         return
     number = line.invoice_number or line.action_public_id
-    store, billecta = _side(before), line.billecta
-    if store.status != billecta.status:
+    store, billecta = line.store, line.billecta
+    if before["stage"] != billecta.status:
         line.discrepancies.append(Discrepancy(
-            STATUS_DIFFERS, f"Invoice {number} is {billecta.status} in Billecta; the store had it {store.status}.",
-            f"see what happened: `invoice events {number}`; `billecta-bot pull` brings the store up to date",
+            STATUS_DIFFERS, f"Invoice {number} is {billecta.status} in Billecta; the store had it {before['stage']}.",
+            f"see what happened: `invoice events {number}`; this report's pull has brought the store up to date",
             f"invoice events {number}"))
-    if store.paid != billecta.paid:
-        where = "in Billecta only" if billecta.paid > store.paid else "in the store only"
-        missing = format_amount(abs(billecta.paid - store.paid), line.currency)
-        line.discrepancies.append(Discrepancy(
-            PAYMENT_MISSING, f"A payment of {missing} on invoice {number} is {where}.",
-            f"check the payments: `invoice events {number}`; `billecta-bot pull` brings the store up to date",
-            f"invoice events {number}"))
+    for kind, noun, done, attr, command in _SETTLEMENTS:
+        ours, theirs = getattr(store, attr), getattr(billecta, attr)
+        if ours == theirs:
+            continue
+        missing = format_amount(abs(theirs - ours), line.currency)
+        if theirs > ours:
+            text = (f"A {noun} of {missing} on invoice {number} is in Billecta only"
+                    f"{_days(unseen(billecta.moves, store.moves, kind), done)}; the store's last mirror had "
+                    f"{format_amount(ours, line.currency)} {done}.")
+            action = (f"see it in the event log: `invoice events {number}`; this report's pull has brought it into "
+                      f"the store")
+            resolve = f"invoice events {number}"
+        else:
+            own = " (the bot's own record)" if sum(m.amount for m in records if m.kind == kind) > theirs else ""
+            text = (f"A {noun} of {missing} on invoice {number} is in the store only{own}"
+                    f"{_days(unseen(store.moves, billecta.moves, kind), done)}; Billecta shows "
+                    f"{format_amount(theirs, line.currency)} {done}.")
+            action = (f"check the invoice in Billecta: `invoice events {number}`; if it was lost there, make it "
+                      f"again: `{command} {number}`")
+            resolve = f"{command} {number}"
+        line.discrepancies.append(Discrepancy(PAYMENT_MISSING, text, action, resolve))
 
 
-def _balances(lines: list[Line], chosen: Period) -> dict[tuple[str, str], dict[str, int]]:
-    start = (chosen.start or chosen.at).isoformat()
+def _days(moves: list[movements.Movement], done: str) -> str:
+    """', paid on 1 Dec' for the movements that date what one side has and the other has not."""
+    days = sorted({m.day for m in moves})
+    return f", {done} on {', '.join(timefmt.format_day(d) for d in days)}" if days else ""
+
+
+def _balances(lines: list[Line]) -> dict[tuple[str, str], dict[str, int]]:
     out: dict[tuple[str, str], dict[str, int]] = {}
-    pick: dict[str, Callable[[Line], Side]] = {"store": lambda line: line.store, "billecta": lambda line: line.billecta}
     for line in lines:
         for name in SIDES:
-            side = pick[name](line)
             figures = out.setdefault((name, line.currency), dict.fromkeys(BALANCES, 0))
-            before_period = line.day < start
-            figures["opening" if before_period else "invoiced"] += side.invoiced + (side.fees if before_period else 0)
-            if not before_period:
-                figures["fees"] += side.fees
-            figures["settled"] += side.settled
-            figures["closing"] += side.remaining
+            for key, value in line.figures(name).items():
+                figures[key] += value
     return out
-
