@@ -69,8 +69,11 @@ def generate(path: Path, invoices: int, debtors: int, seed: int = 7) -> None:
             "sync_status": "synced",
         })
     orders, order_rows = _orders(rng, rows, debtors)
+    moves, recorded = _movements(rng, rows)
     with store.transaction():
         store.db["invoice"].insert_all(rows, batch_size=2000)  # type: ignore[union-attr]
+        store.db["invoice_movement"].insert_all(moves, batch_size=2000)  # type: ignore[union-attr]
+        store.db["payment"].insert_all(recorded, batch_size=2000)  # type: ignore[union-attr]
         store.db["debtor"].insert_all([{"id": d + 1, "name": f"Bench Kund {d:04d} AB"}  # type: ignore[union-attr]
                                        for d in range(debtors)], batch_size=2000)
         store.db["order"].insert_all(orders, batch_size=2000)  # type: ignore[union-attr]
@@ -103,6 +106,41 @@ def _orders(rng: random.Random, invoices: list[dict[str, Any]], debtors: int) ->
     return orders, rows
 
 
+def _movements(rng: random.Random, invoices: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
+    """The dated movements the pull records (bot.reports.movements): each payment in one or two parts,
+    each credit and write-off, on days between the invoice's date and its closing (or DAY); one paid
+    invoice in ten has a part no movement dates (paid before the pull looked back). And the bot's own
+    record (the payment table) of one payment in fifty, as `invoice payment` keeps it."""
+    moves: list[dict[str, Any]] = []
+    recorded: list[dict[str, Any]] = []
+
+    def move(invoice: dict[str, Any], kind: str, amount: int) -> date:
+        issued = date.fromisoformat(invoice["invoice_date"][:10])
+        last = date.fromisoformat(invoice["closed_date"][:10]) if invoice["closed_date"] else DAY
+        day = issued + timedelta(days=rng.randrange(0, max((last - issued).days, 0) + 1))
+        moves.append({"action_public_id": invoice["action_public_id"], "kind": kind, "amount": amount,
+                      "currency": "SEK", "moved_on": str(day), "reference": f"ref-{len(moves)}",
+                      "source": "bench", "recorded_at": f"{DAY}T06:00:00+00:00"})
+        return day
+
+    for invoice in invoices:
+        paid = invoice["paid_amount"]
+        if paid:
+            dated = paid if rng.random() < 0.9 else paid // 2
+            parts = [dated // 2, dated - dated // 2] if rng.random() < 0.5 else [dated]
+            for part in parts:
+                day = move(invoice, "payment", part)
+            if rng.random() < 0.02:
+                recorded.append({"kind": "manual", "payment_type": "ManualPayment", "state": "Registered",
+                                 "amount": parts[-1], "currency": "SEK", "payment_date": str(day),
+                                 "action_public_id": invoice["action_public_id"]})
+        if invoice["credited_amount"]:
+            move(invoice, "credit", invoice["credited_amount"])
+        if invoice["write_off_amount"]:
+            move(invoice, "writeoff", invoice["write_off_amount"])
+    return moves, recorded
+
+
 def _kr(minor: int) -> str:
     return f"{minor // 100}.{minor % 100:02d}"
 
@@ -118,16 +156,19 @@ def receivables(store: Store) -> list[tuple[str, bytes]]:
 
 
 def reconciliation(store: Store) -> list[tuple[str, bytes]]:
-    """Over the whole generated period; what the store last mirrored differs from the mirror now in one
-    invoice in a hundred (its status, its payment), as a pull since would leave it."""
+    """Over the whole generated period (every invoice a line: the most work); what the store last
+    mirrored differs from the mirror now in one invoice in a hundred (its status, its payment and that
+    payment's movements), as a pull since would leave it."""
     from bot.reports.params import Period
-    from bot.reports.reconciliation import build, mirrored
+    from bot.reports.reconciliation import Known, build, known
 
     rt: Any = SimpleNamespace(store=store)
-    last = mirrored(rt)
-    for key in list(last)[::100]:
-        last[key] = {**last[key], "stage": "Attested", "paid_amount": 0}
-    report = build(rt, Period(DAY, DAY - timedelta(days=200)), None, last)
+    now = known(rt)
+    rows, moves = dict(now.rows), dict(now.moves)
+    for key in list(rows)[::100]:
+        rows[key] = {**rows[key], "stage": "Attested", "paid_amount": 0}
+        moves[key] = [m for m in moves.get(key, []) if m.kind != "payment"]
+    report = build(rt, Period(DAY, DAY - timedelta(days=200)), None, Known(rows, moves, now.pulled_on))
     return [(f.name, f.data) for f in report.files]
 
 

@@ -123,6 +123,8 @@ def store_side(row: dict[str, Any] | None, dating: Dating, records: list[Movemen
 def _date(side: Side, row: dict[str, Any], dating: Dating) -> None:
     """Split what was settled into before the period and within it."""
     moves = list(side.moves)
+    if not moves and all(row.get(column) == 0 for column in TOTAL_COLUMN.values()):
+        return  # nothing settled, nothing to date (most open invoices): no need to ask settled()
     by_end = settled(row, moves, until=dating.end, pulled_on=dating.pulled_on)
     before = settled(row, moves, until=dating.start - timedelta(days=1), pulled_on=dating.pulled_on)
     side.settled_before, side.settled_within = before.total, by_end.total - before.total
