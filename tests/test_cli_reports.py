@@ -78,6 +78,7 @@ def test_reconciliation_json_counts_each_kind(workdir: Path, capsys: pytest.Capt
     said = json.loads(out)
     assert said["report"] == "reconciliation" and said["discrepancies"]["no_order"] == said["lines"] - said["matched"]
     assert said["balances"]["store:SEK"]["closing"] == said["balances"]["billecta:SEK"]["closing"]
+    assert said["notes"][0].startswith("Opening balance: what was open at the start of the first day of the period")
 
 
 @pytest.mark.parametrize(("words", "says"), [

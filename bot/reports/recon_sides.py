@@ -39,7 +39,7 @@ class Dating:
     start: date
     end: date
     moves: dict[str, list[Movement]]  # by action public id
-    pulled_on: date | None  # that side's last pull: the latest day an undated part can have happened
+    pulled_on: date  # that side's last pull (today if never): the latest day an undated part can have happened
 
 
 @dataclass

@@ -61,7 +61,7 @@ PDF_NOTE = ("Each discrepancy is named in the table with the command that resolv
             "full with its action. Difference: Billecta's remaining amount less the store's.")
 DATED_NOTE = ("Opening balance: what was open at the start of the first day of the period; paid, credited and "
               "written off are counted on the days they happened; closing balance: at the end of the last day.")
-ESTIMATED_NOTE = ("{who}: {count} of {total} invoices have a settlement no dated movement accounts for; it is "
+ESTIMATED_NOTE = ("{who}: {count} of {total} invoices {have} a settlement no dated movement accounts for; it is "
                   "dated by the day the invoice closed, or while it is open by the last pull ({pulled}).")
 WHO = {"store": "Store", "billecta": "Billecta"}
 
@@ -120,7 +120,7 @@ class Line:
 
     def figures(self, name: str) -> dict[str, int]:
         """Its part of one side's balances."""
-        return (self.store if name == "store" else self.billecta).figures(self.before_period)
+        return _side(self, name).figures(self.before_period)
 
     def row(self) -> dict[str, Any]:
         matched = "draft" if self.billecta.status == DRAFT and not self.discrepancies else (
@@ -144,7 +144,7 @@ class ReconciliationReport:
     as_of: datetime | None
     lines: list[Line]
     balances: dict[tuple[str, str], dict[str, int]]  # (side, currency) → opening, movements, closing
-    pulled: dict[str, date | None] = field(default_factory=dict)  # each side's last pull day
+    pulled: dict[str, date] = field(default_factory=dict)  # each side's last pull day (today if never)
 
     @property
     def notes(self) -> list[str]:
@@ -154,9 +154,9 @@ class ReconciliationReport:
             invoices = [line for line in self.lines if _side(line, name).invoice]
             count = sum(1 for line in invoices if _side(line, name).estimated)
             if count:
-                pulled = self.pulled.get(name)
                 said.append(ESTIMATED_NOTE.format(who=WHO[name], count=count, total=len(invoices),
-                                                  pulled=timefmt.format_day(pulled) if pulled else "never"))
+                                                  have="has" if count == 1 else "have",
+                                                  pulled=timefmt.format_day(self.pulled.get(name))))
         return said
 
     @cached_property
@@ -203,8 +203,7 @@ class ReconciliationReport:
         lines = [("Matched", f"{self.matched} of {len(self.lines)}")]
         lines += [(KINDS[kind], str(self.counts.get(kind, 0))) for kind in KINDS]
         for (side, currency), figures in sorted(self.balances.items(), key=lambda i: (i[0][1], SIDES.index(i[0][0]))):
-            who = "Store" if side == "store" else "Billecta"
-            lines += [(f"{who}: {BALANCE_TITLES[key]} ({currency})", format_amount(figures[key], currency))
+            lines += [(f"{WHO[side]}: {BALANCE_TITLES[key]} ({currency})", format_amount(figures[key], currency))
                       for key in BALANCES]
         return lines
 

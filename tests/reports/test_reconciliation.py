@@ -180,7 +180,7 @@ def test_a_settlement_no_movement_dates_is_counted_at_the_last_pull_and_said(rt:
     line = next(line for line in done.lines if line.order_id == 2003)
     assert (line.store.paid, line.store.settled_within, line.store.estimated) == (10000, 10000, True)
     assert not line.billecta.estimated
-    assert done.notes[1:] == ["Store: 1 of 9 invoices have a settlement no dated movement accounts for; it is "
+    assert done.notes[1:] == ["Store: 1 of 9 invoices has a settlement no dated movement accounts for; it is "
                               "dated by the day the invoice closed, or while it is open by the last pull (1 Dec)."]
     assert done.notes[1] in " ".join(read_pdf(done.files[0].data).text.split("\n"))
 
