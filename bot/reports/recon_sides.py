@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.reports.movements import PAYMENT, TOTAL_COLUMN, WRITEOFF, Movement, settled
+from bot.reports.movements import CREDIT, PAYMENT, TOTAL_COLUMN, WRITEOFF, Movement, settled
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -94,9 +94,13 @@ def side_of(row: dict[str, Any] | None, dating: Dating) -> Side:
     if row is None:
         return Side()
     moves = dating.moves.get(row["action_public_id"], [])
-    side = Side(row["invoiced_amount"] or 0, row["paid_amount"] or 0, row["credited_amount"] or 0,
-                row["write_off_amount"] or 0, row["current_amount"] or 0, row["stage"], moves=tuple(moves),
-                invoice=True)
+
+    def total(kind: str) -> int:  # not read in full yet (a list row only): its movements are what is known
+        known = row.get(TOTAL_COLUMN[kind])
+        return int(known) if known is not None else sum(m.amount for m in moves if m.kind == kind)
+
+    side = Side(row["invoiced_amount"] or 0, total(PAYMENT), total(CREDIT), total(WRITEOFF), row["current_amount"] or 0,
+                row["stage"], moves=tuple(moves), invoice=True)
     _date(side, row, dating)
     return side
 
