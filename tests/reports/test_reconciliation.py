@@ -23,8 +23,6 @@ from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import InvalidInput
 from bot.money import format_amount
-from bot.reports import movements
-from bot.reports.asof import bring_up_to_date
 from bot.reports.params import period
 from bot.reports.reconciliation import (
     AMOUNT_DIFFERS,
@@ -51,18 +49,22 @@ from tests.reports.recon_state import State, make_state
 TODAY = date(2026, 12, 1)  # the pinned today (tests/conftest.py): the state's orders and invoices
 DAY = {"from": "2026-12-01", "to": "2026-12-01"}
 OPERATOR = Actor("U123", Role.OPERATOR, "slack", name="Olle Operator")
-Moves = list[tuple[str, str, int, date]]  # (action public id, kind, minor units, day)
 
 
 @pytest.fixture
-def rt() -> Iterator[Runtime]:
-    box = Sandbox(":memory:", seed="demo")
+def box() -> Iterator[Sandbox]:
+    sandbox = Sandbox(":memory:", seed="demo")
+    yield sandbox
+    sandbox.close()
+
+
+@pytest.fixture
+def rt(box: Sandbox) -> Iterator[Runtime]:
     runtime = build_runtime(Settings(_env_file=None), store=Store(":memory:"),  # type: ignore[call-arg]
                             transport=box.transport())
     mirror_demo_into_store(runtime)
     yield runtime
     runtime.close()
-    box.close()
 
 
 @pytest.fixture
@@ -70,15 +72,8 @@ def state(rt: Runtime) -> State:
     return make_state(rt)
 
 
-def report(rt: Runtime, options: dict[str, Any], pulled: Moves | None = None) -> ReconciliationReport:
-    """The report's own steps (reconciliation_report): what the store knew kept, the pull, both sides
-    compared; `pulled` are the dated movements that pull finds, recorded as it would record them."""
-    before = known(rt)
-    as_of = bring_up_to_date(rt)
-    for number, (aid, kind, amount, day) in enumerate(pulled or []):
-        movements.record(rt, action_public_id=aid, kind=kind, amount=amount, currency="SEK", day=day,
-                         reference=f"{aid}-{kind}-{day}-{number}", source="test")
-    return build(rt, period(options, default_period=True), as_of, before)
+def report(rt: Runtime, options: dict[str, Any]) -> ReconciliationReport:
+    return reconciliation_report(rt, None, dict(options))
 
 
 def aid_of(rt: Runtime, number: str) -> str:
@@ -87,17 +82,11 @@ def aid_of(rt: Runtime, number: str) -> str:
     return str(row["action_public_id"])
 
 
-def pay_in_billecta(rt: Runtime, number: str, amount: str, day: date = TODAY) -> tuple[str, str, int, date]:
-    """A payment booked in Billecta outside the bot, and the movement the pull records for it."""
-    aid = aid_of(rt, number)
-    rt.billecta.register_payment(RegisterPaymentView(action_public_id=aid, amount=AmountView.of(Decimal(amount)),
+def pay_in_billecta(rt: Runtime, number: str, amount: str, day: date = TODAY) -> None:
+    """A payment booked in Billecta outside the bot (the pull finds it among the incoming payments)."""
+    rt.billecta.register_payment(RegisterPaymentView(action_public_id=aid_of(rt, number),
+                                                     amount=AmountView.of(Decimal(amount)),
                                                      date=datetime.combine(day, time(12), STOCKHOLM)))
-    return aid, movements.PAYMENT, int(Decimal(amount) * 100), day
-
-
-def third_paid(rt: Runtime, state: State) -> tuple[str, str, int, date]:
-    """The movement of the state's payment of 100,00 on order 2003's invoice (recon_state)."""
-    return aid_of(rt, state.numbers[2003]), movements.PAYMENT, 100_00, TODAY
 
 
 def found(report: ReconciliationReport) -> dict[tuple[int | None, str | None], list[str]]:
@@ -110,7 +99,7 @@ def said(report: ReconciliationReport, kind: str) -> list[str]:
 
 
 def test_each_discrepancy_is_named_with_the_command_that_resolves_it(rt: Runtime, state: State) -> None:
-    done = report(rt, DAY, [third_paid(rt, state)])
+    done = report(rt, DAY)
     kinds = found(done)
     assert kinds[(2001, state.numbers[2001])] == []
     assert kinds[(2002, state.numbers[2002])] == [AMOUNT_DIFFERS]
@@ -136,7 +125,7 @@ def test_each_discrepancy_is_named_with_the_command_that_resolves_it(rt: Runtime
 
 
 def test_each_sides_opening_balance_movements_and_closing_balance(rt: Runtime, state: State) -> None:
-    done = report(rt, DAY, [third_paid(rt, state)])
+    done = report(rt, DAY)
     store, billecta = done.balances[("store", "SEK")], done.balances[("billecta", "SEK")]
     # Opening: the demo's five invoices open at the period's start, nothing settled on them (both sides).
     assert store["opening"] == billecta["opening"] == 1347250
@@ -153,9 +142,9 @@ def test_each_sides_opening_balance_movements_and_closing_balance(rt: Runtime, s
 
 
 def test_the_opening_balance_at_from_is_less_what_was_paid_before_it(rt: Runtime, state: State) -> None:
-    earlier = pay_in_billecta(rt, "1001", "250.00", date(2026, 11, 25))  # demo invoice 1001 of 1 250,00, 22 Nov
-    within = pay_in_billecta(rt, "1001", "500.00")
-    done = report(rt, {"from": "2026-11-28", "to": "2026-12-01"}, [earlier, within, third_paid(rt, state)])
+    pay_in_billecta(rt, "1001", "250.00", date(2026, 11, 25))  # demo invoice 1001 of 1 250,00, 22 Nov
+    pay_in_billecta(rt, "1001", "500.00")
+    done = report(rt, {"from": "2026-11-28", "to": "2026-12-01"})
     billecta, store = done.balances[("billecta", "SEK")], done.balances[("store", "SEK")]
     line = next(line for line in done.lines if line.invoice_number == "1001")
     assert line.before_period and (line.billecta.settled_before, line.billecta.settled_within) == (25000, 50000)
@@ -173,7 +162,7 @@ def test_the_opening_balance_at_from_is_less_what_was_paid_before_it(rt: Runtime
 
 
 def test_a_settlement_no_movement_dates_is_counted_at_the_last_pull_and_said(rt: Runtime, state: State) -> None:
-    report(rt, DAY, [third_paid(rt, state)])
+    report(rt, DAY)
     # A store whose mirror predates its movements: the 100,00 it mirrored on 2003's invoice has no day.
     last = known(rt)
     done = build(rt, period(DAY), None, Known(last.rows, {}, last.pulled_on))
@@ -193,7 +182,7 @@ def test_a_payment_the_bot_registered_matches_and_one_billecta_does_not_show_is_
     prepared = prepare(rt, row)
     form = PaymentForm.parse({"amount": "300", "payment_date": TODAY.isoformat(), "payment_means": "BANK"}, prepared)
     run_dialog(rt, Dialog(registry.find("invoice", "payment"), first, row, form, {}), OPERATOR)
-    done = report(rt, DAY, [third_paid(rt, state), (row["action_public_id"], movements.PAYMENT, 30000, TODAY)])
+    done = report(rt, DAY)
     line = next(line for line in done.lines if line.order_id == 2001)
     # The bot's record, its mirror and Billecta agree: counted once, on the day the bot registered it.
     assert line.discrepancies == [] and (line.store.paid, line.billecta.paid) == (30000, 30000)
@@ -216,8 +205,8 @@ def test_a_payment_the_bot_registered_matches_and_one_billecta_does_not_show_is_
 
 
 def test_a_status_changed_in_billecta_is_named_once_and_matched_after_its_pull(rt: Runtime, state: State) -> None:
-    paid = pay_in_billecta(rt, state.numbers[2001], "2500.00")
-    done = report(rt, DAY, [third_paid(rt, state), paid])
+    pay_in_billecta(rt, state.numbers[2001], "2500.00")
+    done = report(rt, DAY)
     first = state.numbers[2001]
     assert found(done)[(2001, first)] == [STATUS_DIFFERS, PAYMENT_MISSING]
     assert said(done, STATUS_DIFFERS) == [f"Invoice {first} is Completed in Billecta; the store had it InvoiceSent."]
@@ -233,7 +222,8 @@ def test_a_status_changed_in_billecta_is_named_once_and_matched_after_its_pull(r
     assert line.store.status == line.billecta.status == "Completed" and line.figures("store")["closing"] == 0
 
 
-def test_a_credit_invoice_shows_as_credited_on_the_invoice_it_credits(rt: Runtime, state: State) -> None:
+def test_a_credit_invoice_shows_as_credited_on_the_invoice_it_credits(rt: Runtime, state: State,
+                                                                     box: Sandbox) -> None:
     client, first = rt.billecta, state.numbers[2001]
     source = rt.store.find_by("invoice", "invoice_number", first)
     assert source is not None
@@ -244,32 +234,36 @@ def test_a_credit_invoice_shows_as_credited_on_the_invoice_it_credits(rt: Runtim
         records=[InvoiceActionRecordView(article_description="Credit", quantity=Decimal(1),
                                          unit_price=AmountView.of(Decimal("-400.00")))]))
     client.attest_invoice(note)
-    note_number = client.get_invoice(note).invoice_number
-    credited = (source["action_public_id"], movements.CREDIT, 50000, TODAY)
-    done = report(rt, DAY, [third_paid(rt, state), credited])
+    note_number = client.get_invoice(note).invoice_number or ""
+    # Billecta credits it when the credit invoice is attested: on the sandbox clock's day (real time,
+    # on or after the pinned today), so the period runs to that day.
+    credited_on = box.now().date()
+    period_ = {"from": "2026-12-01", "to": credited_on.isoformat()}
+    done = report(rt, period_)
     # No line of its own, so never "an invoice no order explains": order 2001 explains it.
     assert note_number not in {line.invoice_number for line in done.lines}
     assert done.counts[NO_ORDER] == 6 and not any(note_number in d.text for d in done.discrepancies)
     line = next(line for line in done.lines if line.order_id == 2001)
     assert (line.billecta.credited, line.billecta.remaining, line.store.credited) == (50000, 200000, 0)
-    assert said(done, PAYMENT_MISSING)[0] == (f"A credit of 500,00\u00a0kr on invoice {first} is in Billecta only, "
-                                              f"credited on 1 Dec; the store's last mirror had 0,00\u00a0kr credited.")
-    again = report(rt, DAY)
+    assert said(done, PAYMENT_MISSING)[0] == (
+        f"A credit of 500,00\u00a0kr on invoice {first} is in Billecta only, credited on "
+        f"{timefmt.format_day(credited_on)}; the store's last mirror had 0,00\u00a0kr credited.")
+    again = report(rt, period_)
     line = next(line for line in again.lines if line.order_id == 2001)
     assert line.discrepancies == [] and line.store.credited == line.billecta.credited == 50000
     assert again.balances[("billecta", "SEK")]["settled"] == 50000 + 10000
     # Credited through the bot (`invoice credit`): the bot mirrors it at once, so both sides agree.
     second = state.numbers[2002]
     credit_invoice(rt, second)
-    after = report(rt, DAY, [(aid_of(rt, second), movements.CREDIT, 50000, TODAY)])
+    after = report(rt, period_)
     line = next(line for line in after.lines if line.order_id == 2002)
     assert [d.kind for d in line.discrepancies] == [AMOUNT_DIFFERS]  # the edit since attest, as before
     assert (line.store.credited, line.billecta.credited, line.billecta.status) == (50000, 50000, "Completed")
 
 
 def test_the_csv_and_the_pdf_agree_with_the_balances(rt: Runtime, state: State) -> None:
-    done = report(rt, {"from": "2026-11-28", "to": "2026-12-01"},
-                  [pay_in_billecta(rt, "1001", "250.00", date(2026, 11, 25)), third_paid(rt, state)])
+    pay_in_billecta(rt, "1001", "250.00", date(2026, 11, 25))
+    done = report(rt, {"from": "2026-11-28", "to": "2026-12-01"})
     pdf_file, csv_file = done.files
     assert csv_file.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(csv_file.data.decode("utf-8-sig")), delimiter=";"))
