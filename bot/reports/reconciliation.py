@@ -38,7 +38,7 @@ from bot.reports.params import Period, period
 from bot.reports.recon_sides import FIGURES, Dating, Side, recorded, side_of, store_side, unseen
 from bot.reports.table import CURRENCY, STYLE, Cell, Column, csv_export
 from bot.services.export import ExportFile, file_stem
-from bot.services.pull import last_pull
+from bot.services.pull import last_pull, unread_in_full, unread_note
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -145,6 +145,7 @@ class ReconciliationReport:
     lines: list[Line]
     balances: dict[tuple[str, str], dict[str, int]]  # (side, currency) → opening, movements, closing
     pulled: dict[str, date] = field(default_factory=dict)  # each side's last pull day (today if never)
+    unread: int = 0  # invoices the mirror knows only by their list row (bot.services.pull.unread_in_full)
 
     @property
     def notes(self) -> list[str]:
@@ -157,7 +158,7 @@ class ReconciliationReport:
                 said.append(ESTIMATED_NOTE.format(who=WHO[name], count=count, total=len(invoices),
                                                   have="has" if count == 1 else "have",
                                                   pulled=timefmt.format_day(self.pulled.get(name))))
-        return said
+        return [*said, f"Billecta: {unread_note(self.unread)}"] if self.unread else said
 
     @cached_property
     def files(self) -> list[OutcomeFile]:
@@ -304,7 +305,7 @@ def build(rt: Runtime, chosen: Period, as_of: datetime | None, last: Known | Non
         billecta = Dating(start, chosen.at, now.moves, now.pulled_on or today)
         lines = _lines(rt, now.rows, before.rows, chosen, (store, billecta), recorded(rt))
         return ReconciliationReport(chosen, as_of, lines, _balances(lines),
-                                    {"store": store.pulled_on, "billecta": billecta.pulled_on})
+                                    {"store": store.pulled_on, "billecta": billecta.pulled_on}, unread_in_full(rt))
 
 
 # Credit notes are left out: each shows as its invoice's credited amount, on both sides.

@@ -42,6 +42,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
 from bot.services.credit import credit_invoice
 from bot.services.payments import PaymentForm, prepare
+from bot.services.pull import VIEWS_PER_PULL
 from bot.store import Store
 from tests.pdf_check import read_pdf
 from tests.reports.recon_state import State, make_state
@@ -172,6 +173,22 @@ def test_a_settlement_no_movement_dates_is_counted_at_the_last_pull_and_said(rt:
     assert done.notes[1:] == ["Store: 1 of 9 invoices has a settlement no dated movement accounts for; it is "
                               "dated by the day the invoice closed, or while it is open by the last pull (1 Dec)."]
     assert done.notes[1] in " ".join(read_pdf(done.files[0].data).text.split("\n"))
+
+
+def test_an_invoice_known_only_by_its_list_row_counts_its_movements_and_is_said(rt: Runtime, state: State) -> None:
+    report(rt, DAY)
+    third = aid_of(rt, state.numbers[2003])
+    # As a pull that ran out of reads leaves an invoice whose list row changed: its totals unknown.
+    rt.store.db.execute("UPDATE invoice SET paid_amount = NULL, credited_amount = NULL, write_off_amount = NULL "
+                        "WHERE action_public_id = ?", [third])
+    done = reconciliation_report(rt, None, {**DAY, "refresh": False})
+    line = next(line for line in done.lines if line.order_id == 2003)
+    # Its payment of 100,00 is known from its movement: paid, and settled in the period, on both sides.
+    assert (line.billecta.paid, line.billecta.remaining, line.billecta.estimated) == (10000, 12400, True)
+    assert line.figures("billecta") == {"opening": 0, "invoiced": 22400, "fees": 0, "settled": 10000,
+                                        "closing": 12400}
+    assert done.notes[-1] == ("Billecta: 1 invoice(s) are known only by their list row so far: the next pulls "
+                              f"read them in full, at most {VIEWS_PER_PULL} a pull.")
 
 
 def test_a_payment_the_bot_registered_matches_and_one_billecta_does_not_show_is_named(rt: Runtime,
