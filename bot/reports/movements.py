@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.billecta.dates import STOCKHOLM
+
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
@@ -89,7 +91,7 @@ def settled(row: dict[str, Any], moves: list[Movement], *, until: date, since: d
     the start) to `until`, both days included. `pulled_on` is the last pull's day (default today), the
     latest day an undated part of an open invoice can have happened."""
     closed = _day(row.get("closed_date"))
-    latest = closed or pulled_on or date.today()
+    latest = closed or pulled_on or datetime.now(STOCKHOLM).date()  # Billecta's days are Stockholm's
     amounts: dict[str, int] = {}
     estimated = False
     for kind in KINDS:
