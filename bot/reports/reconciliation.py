@@ -21,19 +21,20 @@ on each side that knows it, so its order explains it as it explains that invoice
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from bot import timefmt
 from bot.files import OutcomeFile
-from bot.money import decimals_for, format_amount
+from bot.money import format_amount
 from bot.reports import movements, pdf
 from bot.reports.asof import as_of_line, bring_up_to_date
 from bot.reports.batch import without_gc_pauses
+from bot.reports.orders import order_totals as _order_totals  # moved: shared with the report creator
 from bot.reports.params import Period, period
 from bot.reports.recon_sides import FIGURES, Dating, Side, recorded, side_of, store_side, unseen
 from bot.reports.table import CURRENCY, STYLE, Cell, Column, csv_export
@@ -318,11 +319,6 @@ _ORDERS = """
 SELECT o.id, o.order_date, o.currency, o.billecta_id, o.sync_status, d.name AS debtor_name FROM [order] AS o
 LEFT JOIN debtor AS d ON d.id = o.debtor_id WHERE COALESCE(o.sync_status, '') != 'deleted'
 """
-_ROWS = """
-SELECT r.order_id, r.quantity, r.record_type, COALESCE(r.unit_price, a.unit_price) AS unit_price,
-       COALESCE(r.vat_rate, a.vat_rate, '25') AS vat_rate
-FROM orderrow AS r LEFT JOIN article AS a ON a.id = r.article_id
-"""
 
 
 def _query(rt: Runtime, sql: str) -> list[dict[str, Any]]:
@@ -335,26 +331,6 @@ def _query(rt: Runtime, sql: str) -> list[dict[str, Any]]:
 def mirrored(rt: Runtime) -> dict[str, dict[str, Any]]:
     """The mirror's invoices by action public id."""
     return {row["action_public_id"]: row for row in _query(rt, _INVOICES)}
-
-
-def _order_totals(rt: Runtime, currencies: dict[int, str]) -> dict[int, int | None]:
-    """Each order's amount in minor units as Billecta would invoice its rows now (None: a row has no price)."""
-    totals: dict[int, int | None] = defaultdict(int)
-    for row in _query(rt, _ROWS):
-        order_id = row["order_id"]
-        if (row["record_type"] or "Standard") == "Message" or order_id not in currencies:
-            continue
-        if row["unit_price"] in (None, "") or totals[order_id] is None:
-            totals[order_id] = None
-            continue
-        scale = Decimal(10) ** decimals_for(currencies[order_id])
-        net = _round(Decimal(str(row["quantity"])) * Decimal(str(row["unit_price"])) * scale)
-        totals[order_id] = (totals[order_id] or 0) + net + _round(Decimal(net) * Decimal(str(row["vat_rate"])) / 100)
-    return totals
-
-
-def _round(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 Datings = tuple[Dating, Dating]  # the store's side, Billecta's
