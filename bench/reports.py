@@ -178,8 +178,8 @@ def creator(store: Store) -> list[tuple[str, bytes]]:
     fields built and filtered, then its PDF and CSV."""
     from bot.reports.creator import build, definition
 
-    spec = definition({"preset": "receivables", "filter": "remaining>0"})
-    report = build(SimpleNamespace(store=store), spec, DAY, None)  # type: ignore[arg-type]
+    spec = definition({"preset": "receivables", "filter": "remaining>0", "date": str(DAY)})
+    report = build(SimpleNamespace(store=store), spec, None)  # type: ignore[arg-type]
     return [(f.name, f.data) for f in report.files]
 
 

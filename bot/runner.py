@@ -36,6 +36,7 @@ from bot.roles import Actor, Role, require
 from bot.services import Outcome
 from bot.services.labels import enrich, label, listed
 from bot.services.mirror import known, resolve
+from bot.specs import REQUESTED_BY
 from bot.targets import TargetSpec
 
 if TYPE_CHECKING:
@@ -419,7 +420,8 @@ def run_view(rt: Runtime, command: Command, record_type: str, key: str | None, a
     check_allowed(command, actor, record_type)
     service = command.view.service
     row = resolve(rt, record_type, key) if key else None
-    return service(rt, row, {"refresh": True, **(options or {}), "record_type": record_type})
+    return service(rt, row, {"refresh": True, **(options or {}), "record_type": record_type,
+                             REQUESTED_BY: actor.display})
 
 
 def _audited(rt: Runtime, command: Command, actor: Actor, key: str, work: Callable[[], T], *,

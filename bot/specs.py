@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from bot.services.known import ExternalIndex
 
 Record = dict[str, Any]
+# The key of a view service's options that says who asked (Actor.display): the report creator records
+# who saved a report. Set by bot.runner.run_view and the Slack view flow, never typed by a user.
+REQUESTED_BY = "requested_by"
 
 
 # Positional-only parameters: a service names its own parameters (`invoice`, `record`), and takes its

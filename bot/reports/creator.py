@@ -1,42 +1,63 @@
-"""The report creator, command 31 `report create [preset=] [fields=a,b,c] [filter=...] [sum=a,b] [name=]`:
-a report over the mirror's invoices with the fields, filter conditions and sum columns chosen, as a PDF
-and the Swedish CSV (bot.reports.table), after the mirror is brought up to date (bot.reports.asof).
+"""The report creator, command 31 `report create [preset=] [fields=a,b,c] [filter=...] [sum=a,b]
+[date= | from= to= period_on=] [numbers=] [name=]`: a report over the mirror's invoices with the fields,
+filter conditions and sum columns chosen, as a PDF and the Swedish CSV (bot.reports.table), after the
+mirror is brought up to date (bot.reports.asof).
+
+Date parameters (bot.reports.params.period): `date=YYYY-MM-DD` is the report's day (default today,
+Stockholm): days past due, status (open, overdue, closed by then), aging and paid ahead are computed at
+it, and invoices dated after it are left out. A period `from=` `to=` keeps only the invoices whose
+`period_on` date (invoice_date, the default; due_date; closed_date) lies in it, and its last day is the
+report's day. The amounts are the mirror's, as of its last pull.
+
+Number format `numbers=`: exact (1 250,00, the default), whole (rounded half-up to whole units, 1 250)
+or thousands (tkr with one decimal, 1,3 tkr). Only the PDF's and Slack's display is rounded: sums are
+computed exactly in minor units and then shown rounded the same way, and the PDF says so. The CSV
+always holds the exact amounts, whatever the format: a finance user re-summing it in Excel gets the
+report's exact sums, not a sum of rounded figures.
 
 Presets give the fields, filter and sums of the two reports the seed names; anything given beside a
 preset replaces that part of it, but a filter is added to the preset's:
     receivables  Accounts Receivable (Kundreskontra): every open invoice with its amounts
     prepaid      Prepaid Payments (Förutbetalda avier): invoices paid before they fell due
 Sums are exact, per currency (integer minor units). Fields: bot.reports.fields; filters:
-bot.reports.filters.
+bot.reports.filters; saved reports: bot.reports.saved.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from bot import timefmt
 from bot.errors import InvalidInput, echo
 from bot.files import OutcomeFile
-from bot.money import format_amount, from_minor
-from bot.reports import pdf, saved
+from bot.money import from_minor
+from bot.reports import movements, pdf, saved
 from bot.reports.asof import as_of_line, bring_up_to_date
 from bot.reports.batch import without_gc_pauses
-from bot.reports.fields import BY_KEY, FIELDS, INVOICE_ROWS, Field, Kind, invoice_row
+from bot.reports.fields import BY_KEY, FIELDS, INVOICE_ROWS, Field, Kind, Sources, invoice_row
 from bot.reports.filters import FILTER, Condition, describe, matches, parse_filter
-from bot.reports.params import flag
+from bot.reports.numbers import Numbers, money
+from bot.reports.orders import order_rows
+from bot.reports.params import DATE, FROM, TO, Period, flag, period
 from bot.reports.table import CURRENCY, STYLE, Column, csv_export
 from bot.services.export import ExportFile, file_stem
+from bot.specs import REQUESTED_BY
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 PRESET, FIELDS_OPTION, SUM, NAME, SAVE = "preset", "fields", "sum", "name", "save"
-OPTIONS = (PRESET, FIELDS_OPTION, FILTER, SUM, NAME, SAVE)
+PERIOD_ON, NUMBERS = "period_on", "numbers"
+LOAD = "saved"  # the modal's select of saved reports: runs the one chosen (name= does on the CLI)
+OPTIONS = (PRESET, FIELDS_OPTION, FILTER, SUM, DATE, FROM, TO, PERIOD_ON, NUMBERS, NAME, LOAD, SAVE)
 TITLE = "Report"
+# The dates a period can select invoices by, and how the parameters name them.
+PERIOD_DATES = {"invoice_date": "invoice date", "due_date": "due date", "closed_date": "closed date"}
+NUMBER_TITLES = {Numbers.EXACT: "exact (1 250,00)", Numbers.WHOLE: "whole units (1 250)",
+                 Numbers.THOUSANDS: "thousands (1,3 tkr)"}
 
 
 @dataclass(frozen=True)
@@ -69,12 +90,36 @@ class Definition:
     sums: list[Field]
     preset: str | None = None
     name: str | None = None
+    period: Period = Period(date.min)  # the report's day (`at`) and, for a period, its first day
+    period_on: str = "invoice_date"
+    numbers: Numbers = Numbers.EXACT
+
+    @property
+    def day(self) -> date:
+        return self.period.at
+
+    @property
+    def dates(self) -> tuple[str, str]:
+        """('Date', '2026-11-30') or ('Period', '2026-11-01 to 2026-11-30 by invoice date, aged at 2026-11-30')."""
+        if self.period.start is None:
+            return "Date", self.day.isoformat()
+        return "Period", f"{self.period.describe()} by {PERIOD_DATES[self.period_on]}, aged at {self.day}"
 
     @property
     def parameters(self) -> list[tuple[str, str]]:
         shown = [("Preset", self.preset)] if self.preset else []
-        return [*shown, ("Fields", ", ".join(f.key for f in self.fields)), ("Filter", describe(self.conditions)),
-                ("Sums", ", ".join(f.key for f in self.sums) or "none")]
+        return [self.dates, *shown, ("Fields", ", ".join(f.key for f in self.fields)),
+                ("Filter", describe(self.conditions)), ("Sums", ", ".join(f.key for f in self.sums) or "none"),
+                ("Numbers", NUMBER_TITLES[self.numbers])]
+
+    def in_period(self, line: dict[str, Any]) -> bool:
+        """Dated by the report's day and, for a period, its `period_on` date within it."""
+        if (line["invoice_date"] or "") > self.day.isoformat():
+            return False
+        if self.period.start is None:
+            return True
+        chosen = line[self.period_on]
+        return chosen is not None and self.period.start.isoformat() <= chosen <= self.day.isoformat()
 
 
 def definition(options: dict[str, Any]) -> Definition:
@@ -94,11 +139,26 @@ def definition(options: dict[str, Any]) -> Definition:
         conditions = [*parse_filter(preset.filter if preset else ""), *parse_filter(options.get(FILTER))]
     except InvalidInput as exc:
         errors.update(exc.field_errors)
+    chosen = Period(date.min)
+    try:
+        chosen = period(options)
+    except InvalidInput as exc:
+        errors.update(exc.field_errors)
+    period_on = _choice(options, PERIOD_ON, tuple(PERIOD_DATES), errors) or "invoice_date"
+    numbers = Numbers(_choice(options, NUMBERS, tuple(Numbers), errors) or Numbers.EXACT)
     if errors:
         raise InvalidInput(" ".join(f"{name}: {message}" for name, message in errors.items()), errors)
     name = _text(options.get(NAME)) or None
     title = preset.title if preset else (name or TITLE)
-    return Definition(title, fields, conditions, sums, preset_name, name)
+    return Definition(title, fields, conditions, sums, preset_name, name, chosen, period_on, numbers)
+
+
+def _choice(options: dict[str, Any], option: str, allowed: tuple[str, ...], errors: dict[str, str]) -> str | None:
+    chosen = _text(options.get(option)).lower() or None
+    if chosen is not None and chosen not in allowed:
+        errors[option] = f"{echo(chosen)!r} is not one of {', '.join(allowed)}."
+        return None
+    return chosen
 
 
 def _fields(text: str, option: str, errors: dict[str, str]) -> list[Field]:
@@ -119,17 +179,27 @@ def _text(value: Any) -> str:
 @dataclass
 class CreatedReport:
     spec: Definition
-    day: date
     as_of: datetime | None
     lines: list[dict[str, Any]]
     sums: dict[str, dict[str, int]]  # currency → sum column → total (minor units, or a count for numbers)
+    saved_reports: list[saved.Saved] = field(default_factory=list)  # for the modal's select
+
+    @property
+    def day(self) -> date:
+        return self.spec.day
 
     @property
     def columns(self) -> list[Column]:
+        """The columns as the CSV writes them: amounts exact."""
         picked = list(self.spec.fields)
         if CURRENCY not in {f.key for f in picked} and any(f.kind is Kind.AMOUNT for f in picked):
             picked.append(BY_KEY[CURRENCY])  # an amount means nothing without its currency
         return [f.column for f in picked]
+
+    @property
+    def pdf_columns(self) -> list[Column]:
+        """The columns as the PDF draws them: amounts in the report's number format."""
+        return [replace(c, numbers=self.spec.numbers) for c in self.columns]
 
     @property
     def as_of_line(self) -> str:
@@ -137,15 +207,16 @@ class CreatedReport:
 
     @property
     def parameters(self) -> list[tuple[str, str]]:
-        return [("Date", self.day.isoformat()), *self.spec.parameters]
+        return self.spec.parameters
 
     @property
     def stem(self) -> str:
-        return file_stem(self.spec.name or self.spec.preset or "report", self.day.isoformat())
+        return file_stem(self.spec.name or self.spec.preset or "report", self.spec.period.describe().replace(" ", "-"))
 
     @property
     def files_comment(self) -> str:
-        return f"{self.spec.title}, {timefmt.format_day(self.day)}: {len(self.lines)} invoice(s). {self.as_of_line}."
+        return (f"{self.spec.title}, {self.spec.period.said()}: {len(self.lines)} invoice(s). "
+                f"{self.as_of_line}.")
 
     @cached_property
     def files(self) -> list[OutcomeFile]:
@@ -158,6 +229,8 @@ class CreatedReport:
         lines = [("Invoices", str(len(self.lines)))]
         for currency, sums in sorted(self.sums.items()):
             lines += [(f"Sum {f.title} ({currency})", self._shown(f, sums[f.key], currency)) for f in self.spec.sums]
+        if self.spec.numbers is not Numbers.EXACT and self.spec.sums:
+            lines.append(("Numbers", "rounded for display; sums exact"))
         return lines
 
     def text(self) -> str:
@@ -173,12 +246,17 @@ class CreatedReport:
                 "files": [f.name for f in self.files]}
 
     def csv(self) -> ExportFile:
-        return csv_export(self.stem, self.columns, self.lines, {"date": self.day.isoformat()})
+        """One row per invoice, amounts exact whatever the number format (see the module's docstring)."""
+        chosen = self.spec.period
+        dates = ({DATE: chosen.at.isoformat()} if chosen.start is None else
+                 {FROM: chosen.start.isoformat(), TO: chosen.at.isoformat(), PERIOD_ON: self.spec.period_on})
+        return csv_export(self.stem, self.columns, self.lines, dates)
 
     def pdf(self) -> bytes:
+        note = self.spec.numbers.note
         return pdf.draw(pdf.ReportDocument(
-            title=self.spec.title, parameters=self.parameters, as_of=self.as_of_line, columns=self.columns,
-            rows=[*self.lines, *self._sum_rows()], summary=self.summary(),
+            title=self.spec.title, parameters=self.parameters, as_of=self.as_of_line, columns=self.pdf_columns,
+            rows=[*self.lines, *self._sum_rows()], summary=self.summary(), notes=[note] if note else [],
             created=self.as_of or datetime.combine(self.day, datetime.min.time())))
 
     def _sum_rows(self) -> list[dict[str, Any]]:
@@ -190,9 +268,8 @@ class CreatedReport:
     def _exact(f: Field, total: int, currency: str) -> Any:
         return from_minor(total, currency) if f.kind is Kind.AMOUNT else total
 
-    @staticmethod
-    def _shown(f: Field, total: int, currency: str) -> str:
-        return format_amount(total, currency) if f.kind is Kind.AMOUNT else str(total)
+    def _shown(self, f: Field, total: int, currency: str) -> str:
+        return money(total, currency, self.spec.numbers) if f.kind is Kind.AMOUNT else str(total)
 
 
 def create_report(rt: Runtime, record: dict[str, Any] | None, options: dict[str, Any], /) -> CreatedReport:
@@ -200,26 +277,36 @@ def create_report(rt: Runtime, record: dict[str, Any] | None, options: dict[str,
     fields), then the mirror pulled (unless `refresh` is False), then the rows, sums and files."""
     spec = checked(rt, options)
     as_of = bring_up_to_date(rt, refresh=bool(options.get("refresh", True)))
-    return build(rt, spec, timefmt.today(), as_of)
+    report = build(rt, spec, as_of)
+    report.saved_reports = saved.listing(rt)
+    return report
 
 
 def checked(rt: Runtime, options: dict[str, Any]) -> Definition:
-    """The report `name=` saved (bot.reports.saved) with the options given over it, checked, and saved
-    again when asked (`--save`, the modal's checkbox)."""
+    """The report `name=` (or the one chosen in the modal's select) saved (bot.reports.saved), with the
+    options given over it, checked, and saved again when asked (`--save`, the modal's checkbox): under
+    name=, so a loaded report saved under a new name is a copy."""
     name = saved.check_name(_text(options.get(NAME))) or None
-    wanted = saved.with_saved(rt, options, name)
-    spec = definition(wanted)
+    loaded = _text(options.get(LOAD)) or name
+    wanted = saved.with_saved(rt, options, loaded)
+    spec = definition({**wanted, NAME: name or loaded})
     if flag(options, SAVE):
-        saved.save(rt, name, wanted)
+        saved.save(rt, name or loaded, wanted, _text(options.get(REQUESTED_BY)))
     return spec
 
 
-def build(rt: Runtime, spec: Definition, day: date, as_of: datetime | None) -> CreatedReport:
+def build(rt: Runtime, spec: Definition, as_of: datetime | None) -> CreatedReport:
+    """The rows at the report's day, filtered and sorted, and their sums: a fixed number of queries
+    (the invoices with their orders, the orders' rows, the dated movements), none per invoice."""
     with rt.store.lock:
         cursor = rt.store.db.execute(INVOICE_ROWS)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    lines = [line for line in (invoice_row(row, day) for row in rows) if matches(spec.conditions, line)]
+    currencies = {row["order_id"]: row["order_currency"] or row["currency"] or "SEK" for row in rows if row["order_id"]}
+    sources = Sources(order_rows(rt, currencies), movements.load(rt))
+    day = spec.day
+    lines = [line for line in (invoice_row(row, day, sources) for row in rows)
+             if spec.in_period(line) and matches(spec.conditions, line)]
     lines.sort(key=lambda line: (line["debtor"].casefold(), line["debtor_id"], line["due_date"] or "",
                                  line["invoice_number"] or ""))
     sums: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys((f.key for f in spec.sums), 0))
@@ -227,7 +314,7 @@ def build(rt: Runtime, spec: Definition, day: date, as_of: datetime | None) -> C
         totals = sums[line[CURRENCY]]
         for f in spec.sums:
             totals[f.key] += int(line[f.key] or 0)
-    return CreatedReport(spec, day, as_of, lines, dict(sums))
+    return CreatedReport(spec, as_of, lines, dict(sums))
 
 
 def help_text() -> str:
@@ -235,6 +322,12 @@ def help_text() -> str:
     presets = "\n".join(f"  {key:<12}  {p.title}: fields={p.fields} filter={p.filter} sum={p.sum}"
                         for key, p in PRESETS.items())
     return (f"options: preset=receivables|prepaid fields=a,b,c filter=field<op>value;... sum=a,b name=...\n"
-            f"--save keeps the report under its name=; name= alone runs a saved report again\n"
+            f"  date=YYYY-MM-DD  the report's day (default today): days past due, status and aging at it\n"
+            f"  from=YYYY-MM-DD to=YYYY-MM-DD period_on={'|'.join(PERIOD_DATES)}  only invoices whose "
+            f"period_on date (default invoice_date) is in the period; aged at its last day\n"
+            f"  numbers={'|'.join(Numbers)}  exact 1 250,00 (default), whole 1 250, thousands 1,3 tkr: the PDF and "
+            f"the totals shown; sums are exact and the CSV always has the exact amounts\n"
+            f"--save keeps the report under its name= (replacing one saved under it, with who saved it and when);\n"
+            f"  name= alone runs a saved report again; a name= nothing is saved under lists the saved reports\n"
             f"filter operators: = != ~ (contains) < > <= >= (text: = != ~; dates: before/after; amounts exact)\n"
             f"presets:\n{presets}\nfields ({len(FIELDS)}):\n{catalogue()}")

@@ -1,8 +1,9 @@
 """A report's table, one shape for its PDF and its CSV: columns, then rows of plain values.
 
 Amount cells hold integer minor units and the row its `currency`; the PDF shows them grouped with a
-decimal comma, the CSV as exact decimals. A row may carry a `style` ('subtotal', 'total'), drawn
-bold in the PDF; the CSV has one row per record and leaves those out (a spreadsheet sums itself).
+decimal comma (or rounded, as the column's `numbers` says), the CSV as exact decimals. A row may carry
+a `style` ('subtotal', 'total'), drawn bold in the PDF; the CSV has one row per record and leaves those
+out (a spreadsheet sums itself).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot.reports.numbers import exact, plain
+from bot.reports.numbers import Numbers, cell, exact
 from bot.services.export import SWEDISH, ExportFile, csv_file
 
 Row = Mapping[str, Any]
@@ -33,6 +34,7 @@ class Column:
     cell: Cell = Cell.TEXT
     width: float = 20  # mm in the PDF
     csv: bool = True  # a PDF-only column (a bucket's short name) is left out of the CSV
+    numbers: Numbers = Numbers.EXACT  # how the PDF shows an amount (bot.reports.numbers); the CSV is exact
 
     @property
     def right_aligned(self) -> bool:
@@ -45,7 +47,7 @@ def shown(column: Column, row: Row) -> str:
     if value is None:
         return ""
     if column.cell is Cell.AMOUNT:
-        return plain(int(value), row.get(CURRENCY))
+        return cell(int(value), row.get(CURRENCY), column.numbers)
     return str(value)
 
 

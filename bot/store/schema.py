@@ -265,6 +265,15 @@ def _m019_mirror_pull_unread(db: sqlite_utils.Database) -> None:
     db["mirror_pull"].add_column("unread", int)  # type: ignore[union-attr]
 
 
+def _m018_saved_report_by(db: sqlite_utils.Database) -> None:
+    """Who saved a saved report (`saved_by`: their name, or id when Slack gave none), shown with when it
+    was saved wherever the saved reports are listed; and the report creator's date parameters and number
+    format, saved as given like the other options (empty: the default, so a report saved without a date
+    runs at the day it is run)."""
+    for column in ("saved_by", "date", "from", "to", "period_on", "numbers"):
+        db["saved_report"].add_column(column, str)  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -283,4 +292,6 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("016_saved_report", _m016_saved_report),
     ("017_invoice_movement", _m017_invoice_movement),
     ("019_mirror_pull_unread", _m019_mirror_pull_unread),
+    # 018 was left to the report creator's saved reports and landed after 019: appended, as every migration is.
+    ("018_saved_report_by", _m018_saved_report_by),
 ]

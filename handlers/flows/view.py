@@ -21,6 +21,7 @@ from bot.slack.deps import Deps
 from bot.slack.files import deliver
 from bot.slack.payload import values as state_values
 from bot.slack.ui import Where
+from bot.specs import REQUESTED_BY
 from handlers.flows.common import Start, allowed, command_for, one_key, open_then
 
 OPTION_MAX = 500
@@ -38,10 +39,11 @@ def start(deps: Deps, start: Start) -> None:
         deps.work.run(start.where, lambda: _show(deps, state, start.where, refresh=True, actor=start.actor))
 
 
-def _context(deps: Deps, command: Command, state: FlowState, refresh: bool) -> ViewContext:
+def _context(deps: Deps, command: Command, state: FlowState, refresh: bool, actor: Actor | None) -> ViewContext:
     row = resolve(deps.rt, state.record_type, state.key) if state.key else None
     state.label = label(state.record_type, row) if row is not None else None
-    options = {**state.options, "record_type": state.record_type, "refresh": refresh}
+    options = {**state.options, "record_type": state.record_type, "refresh": refresh,
+               REQUESTED_BY: actor.display if actor is not None else ""}
     try:
         result = command.view.service(deps.rt, row, options)
     except InvalidInput as exc:
@@ -56,7 +58,7 @@ def _show(deps: Deps, state: FlowState, where: Where, *, refresh: bool, actor: A
     """Draw the view; a result that carries files (a report) has them uploaded when it was run afresh
     (opened, or its refresh button), not on every filter change."""
     command = command_for(state.command)
-    ctx = _context(deps, command, state, refresh)
+    ctx = _context(deps, command, state, refresh, actor)
     deps.ui.replace(where, view_modal(ctx, state.pack()))
     files = files_of(ctx.result) if refresh and actor is not None else []
     if files and actor is not None:
@@ -87,7 +89,7 @@ def export(deps: Deps, actor: Actor, view: dict[str, Any], fmt: str, where: Wher
         raise UsageError(f"{command.title} exports {', '.join(command.view.exports)}, not {echo(fmt)!r}.")
 
     def upload() -> None:
-        ctx = _context(deps, command, state, refresh=False)
+        ctx = _context(deps, command, state, False, actor)
         exported = view_module(command).export(ctx, fmt)
         what = f"{command.title} of {state.label}" if state.label else command.title
         if exported.rows == 0:
