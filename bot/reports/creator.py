@@ -51,8 +51,10 @@ if TYPE_CHECKING:
 
 PRESET, FIELDS_OPTION, SUM, NAME, SAVE = "preset", "fields", "sum", "name", "save"
 PERIOD_ON, NUMBERS = "period_on", "numbers"
-LOAD = "saved"  # the modal's select of saved reports: runs the one chosen (name= does on the CLI)
-OPTIONS = (PRESET, FIELDS_OPTION, FILTER, SUM, DATE, FROM, TO, PERIOD_ON, NUMBERS, NAME, LOAD, SAVE)
+OPTIONS = (PRESET, FIELDS_OPTION, FILTER, SUM, DATE, FROM, TO, PERIOD_ON, NUMBERS, NAME, SAVE)
+# The modal's select of saved reports (shown once one is saved): runs the one chosen. Not a CLI option:
+# there name= does it.
+LOAD = "saved"
 TITLE = "Report"
 # The dates a period can select invoices by, and how the parameters name them.
 PERIOD_DATES = {"invoice_date": "invoice date", "due_date": "due date", "closed_date": "closed date"}
