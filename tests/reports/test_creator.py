@@ -7,22 +7,31 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 
+from bot import timefmt
 from bot.billecta.dates import STOCKHOLM
-from bot.billecta.models import AmountView, RegisterPaymentView
+from bot.billecta.models import (
+    AmountView,
+    DebtorView,
+    InvoiceActionEntryView,
+    InvoiceActionRecordView,
+    RegisterPaymentView,
+)
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import InvalidInput
-from bot.reports.creator import CreatedReport, create_report
+from bot.reports import movements
+from bot.reports.creator import CreatedReport, build, create_report, definition
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
 from bot.store import Store
 from tests.pdf_check import read_pdf
 from tests.reports.ledger import OBERG, RAPPORT, Known, make_ledger
+from tests.reports.recon_state import make_state
 
 
 @pytest.fixture
@@ -116,6 +125,12 @@ def test_csv_parsed_back_and_pdf_text(rt: Runtime, known: Known) -> None:
     ({"fields": "debtor,colour"}, "fields", "Not a field: 'colour'"),
     ({"sum": "debtor"}, "sum", "debtor is a text field: only amounts and numbers are summed."),
     ({"preset": "payroll"}, "preset", "'payroll' is not a preset"),
+    ({"date": "30/11/2026"}, "date", "'30/11/2026' is not a date: write it YYYY-MM-DD"),
+    ({"date": "2026-11-30", "from": "2026-11-01"}, "date", "Give a date, or a period (from and to), not both."),
+    ({"from": "2026-11-30", "to": "2026-11-01"}, "to", "The period ends (2026-11-01) before it starts (2026-11-30)."),
+    ({"to": "2026-11-30"}, "from", "A period needs its first day (from) as well."),
+    ({"period_on": "paid_date"}, "period_on", "'paid_date' is not one of invoice_date, due_date, closed_date."),
+    ({"numbers": "rounded"}, "numbers", "'rounded' is not one of exact, whole, thousands."),
 ])
 def test_every_bad_option_is_refused_under_its_field(rt: Runtime, options: dict[str, str], field: str,
                                                      says: str) -> None:
@@ -157,3 +172,187 @@ def test_a_report_refused_is_not_saved(rt: Runtime) -> None:
     with pytest.raises(InvalidInput):
         report(rt, name="broken", filter="remaining>lots", save="true")
     assert rt.store.rows("saved_report") == []
+
+
+# -- date parameters ------------------------------------------------------------------------------
+
+def _ours(result: CreatedReport, known: Known) -> list[str]:
+    """The ledger's invoices in the report (the demo's own are beside them)."""
+    mine = set(known.numbers.values())
+    return [n for n in numbers(result) if n in mine]
+
+
+def _close_e(rt: Runtime, known: Known) -> date:
+    """E paid in full, after the mirror has seen it open (so the pull reads it closed); the day it
+    closed, as the mirror has it (the sandbox closes it on the real clock's day, not the pinned today)."""
+    aid = _action_id(rt, known.numbers["E"])
+    rt.billecta.register_payment(RegisterPaymentView(action_public_id=aid, amount=AmountView.of(Decimal("125.00")),
+                                                     date=datetime.combine(timefmt.today(), time(12), STOCKHOLM)))
+    report(rt)
+    row = rt.store.find_by("invoice", "action_public_id", aid)
+    assert row is not None and row["closed_date"]
+    return date.fromisoformat(row["closed_date"][:10])
+
+
+def test_a_date_ages_the_invoices_at_that_day_and_leaves_out_later_ones(rt: Runtime, known: Known) -> None:
+    closed = _close_e(rt, known)
+    day = timefmt.today() - timedelta(days=20)
+    result = report(rt, date=day.isoformat(), fields="invoice_number,days_past_due,status,aging,closed_date",
+                    filter=f"debtor={OBERG}", sum="days_past_due")
+    by_number = {line["invoice_number"]: line for line in result.lines}
+    d, e = (by_number[known.numbers[k]] for k in "DE")
+    assert (d["days_past_due"], d["status"], d["aging"]) == (50, "overdue", "31-60 days")
+    # E closed since: open 20 days ago, 25 days before it fell due.
+    assert (e["status"], e["days_past_due"], e["aging"], e["closed_date"]) == ("open", 0, "Not due", None)
+    at_close = report(rt, date=closed.isoformat(), filter=f"invoice_number={known.numbers['E']}").lines[0]
+    assert (at_close["status"], at_close["closed_date"], at_close["aging"]) == ("closed", closed.isoformat(), "")
+    assert result.sums == {"SEK": {"days_past_due": 50}}
+    earlier = report(rt, date=(day - timedelta(days=10)).isoformat(), filter=f"debtor={OBERG}")
+    assert numbers(earlier) == [known.numbers["D"]]  # E was dated 25 days ago
+    assert result.parameters[0] == ("Date", day.isoformat())
+    pdf_file, csv_file = result.files
+    assert f"Date: {day.isoformat()}" in read_pdf(pdf_file.data).text
+    assert day.isoformat() in csv_file.name
+
+
+@pytest.mark.parametrize(("period_on", "days", "keys"), [
+    ("invoice_date", (105, 60), "BD"),  # A was dated 110 days ago, B 70, D 100
+    ("due_date", (100, 50), "AD"),  # A fell due 95 days ago, B 40, D 70
+    ("closed_date", None, "E"),  # E closed on the day it closed, only
+])
+def test_a_period_keeps_the_invoices_whose_chosen_date_is_in_it(rt: Runtime, known: Known, period_on: str,
+                                                                days: tuple[int, int] | None, keys: str) -> None:
+    closed = _close_e(rt, known)
+    start, end = (timefmt.today() - timedelta(days=n) for n in days) if days else (closed, closed)
+    result = report(rt, **{"from": start.isoformat(), "to": end.isoformat(), "period_on": period_on})
+    assert sorted(_ours(result, known)) == sorted(known.numbers[k] for k in keys)
+    label = period_on.replace("_", " ")
+    assert ("Period", f"{start} to {end} by {label}, aged at {end}") in result.parameters
+    assert result.csv().filters == {"from": str(start), "to": str(end), "period_on": period_on}
+
+
+def test_a_period_ages_at_its_last_day(rt: Runtime, known: Known) -> None:
+    end = timefmt.today() - timedelta(days=60)
+    result = report(rt, **{"from": (end - timedelta(days=60)).isoformat(), "to": end.isoformat()},
+                    filter=f"invoice_number={known.numbers['D']}")
+    assert [(line["days_past_due"], line["aging"]) for line in result.lines] == [(10, "1-30 days")]
+
+
+# -- number format --------------------------------------------------------------------------------
+
+def _halves(rt: Runtime) -> None:
+    """Two invoices of 126,50 each (101,20 + 25 % VAT) for a debtor of their own: 253,00 in all."""
+    client = rt.billecta
+    now = datetime.combine(timefmt.today(), time(12), STOCKHOLM)
+    debtor = client.create_debtor(DebtorView(name="Avrundning AB", address="Gatan 3", zip_code="11122",
+                                             city="Stockholm", email="a@avrundning.example"))
+    for _ in range(2):
+        aid = client.create_invoice(InvoiceActionEntryView(
+            creditor_public_id=client.creditor_id, debtor_public_id=debtor, invoice_date=now,
+            due_date=now + timedelta(days=30),
+            records=[InvoiceActionRecordView(article_description="Rounding", quantity=Decimal(1),
+                                             unit_price=AmountView.of(Decimal("101.20")))]))
+        client.attest_invoice(aid)
+
+
+@pytest.mark.parametrize(("numbers_", "row", "total", "note"), [
+    ("whole", "127", "253\u00a0kr", "Amounts rounded to whole units (half up); sums exact"),
+    ("thousands", "0,1\u00a0tkr", "0,3\u00a0tkr", "Amounts rounded to thousands with one decimal (tkr, half up)"),
+    ("exact", "126,50", "253,00\u00a0kr", None),
+])
+def test_numbers_round_the_display_only_and_the_sums_are_exact(rt: Runtime, numbers_: str, row: str, total: str,
+                                                               note: str | None) -> None:
+    _halves(rt)
+    result = report(rt, fields="invoice_number,remaining", filter="debtor=Avrundning AB", sum="remaining",
+                    numbers=numbers_)
+    assert result.sums == {"SEK": {"remaining": 25300}}  # not 2 x 127
+    assert dict(result.summary())["Sum Remaining (SEK)"] == total
+    pdf_file, csv_file = result.files
+    text = read_pdf(pdf_file.data).text.splitlines()
+    assert text.count(row) == 2 and total.replace("\u00a0kr", "") in text
+    assert (note in " ".join(text)) if note else "rounded" not in " ".join(text)
+    rows = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig")), delimiter=";"))
+    assert [r[1] for r in rows[1:]] == ["126,50", "126,50"]  # the CSV is exact whatever the format
+    assert result.as_json()["sums"] == {"SEK": {"remaining": "253.00"}}
+
+
+# -- store-side fields ----------------------------------------------------------------------------
+
+STORE_FIELDS = ("invoice_number,order_reference,order_date,order_status,order_amount,order_rows,articles,"
+                "payment_terms,delivery_method,debtor_org_no,invoiced")
+
+
+def test_store_fields_come_from_the_order_behind_each_invoice(rt: Runtime) -> None:
+    state = make_state(rt)  # orders 2001-2003 attested; 2002's row edited after attest
+    rt.store.upsert_records("orderrow", [{"id": 20011, "order_id": 2001, "article_id": 1, "quantity": "2"}])
+    result = report(rt, fields=STORE_FIELDS, filter="order_reference~200", sum="order_amount,invoiced,order_rows")
+    by_order = {line["order_reference"]: line for line in result.lines}
+    assert sorted(by_order) == ["2001", "2002", "2003"]
+    first = by_order["2001"]
+    # 2 x 1 000,00 + 25 % = 2 500,00 as attested, then 2 x A-100 (1 150,00 + 25 %) = 2 875,00 added.
+    assert (first["order_amount"], first["invoiced"], first["order_rows"], first["articles"]) == (537500, 250000, 2,
+                                                                                                  "A-100")
+    assert (first["order_date"], first["payment_terms"], first["delivery_method"], first["debtor_org_no"]) == (
+        timefmt.today().isoformat(), 30, "Email", "556000-2222")
+    assert first["order_status"] in ("synced", "changed")
+    assert (by_order["2002"]["order_amount"], by_order["2002"]["invoiced"]) == (150000, 50000)
+    assert by_order["2003"]["order_amount"] == by_order["2003"]["invoiced"] == 22400
+    assert result.sums == {"SEK": {"order_amount": 537500 + 150000 + 22400, "invoiced": 250000 + 50000 + 22400,
+                                   "order_rows": 4}}
+    over = numbers(report(rt, filter="order_amount>1000;order_reference~200"))
+    assert sorted(over) == sorted([state.numbers[2001], state.numbers[2002]])
+    assert numbers(report(rt, filter="articles~A-100")) == [state.numbers[2001]]
+
+
+def test_the_order_fields_cost_a_fixed_number_of_queries(rt: Runtime) -> None:
+    make_state(rt)
+    spec = definition({"fields": STORE_FIELDS})
+    traced: list[str] = []
+    rt.store.db.conn.set_trace_callback(traced.append)
+    try:
+        build(rt, spec, None)
+    finally:
+        rt.store.db.conn.set_trace_callback(None)
+    selects = [sql for sql in traced if sql.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 3, selects  # invoices with orders, the orders' rows, the movements
+
+
+# -- prepaid from dated payments ------------------------------------------------------------------
+
+def _move(rt: Runtime, number: str, amount: int, day: date, reference: str) -> None:
+    row = rt.store.find_by("invoice", "invoice_number", number)
+    assert row is not None
+    movements.record(rt, action_public_id=row["action_public_id"], kind=movements.PAYMENT, amount=amount,
+                     currency="SEK", day=day, reference=reference, source="test")
+
+
+def test_prepaid_uses_the_payment_dates_kept(rt: Runtime, known: Known) -> None:
+    report(rt)  # the ledger mirrored
+    today = timefmt.today()
+    # A (due 95 days ago) was paid 300,00: dated 100 days ago, it was paid ahead.
+    _move(rt, known.numbers["A"], 30000, today - timedelta(days=100), "pay-a")
+    result = report(rt, preset="prepaid", fields="invoice_number,due_date,paid_date,paid,paid_ahead",
+                    filter="debtor~rapport")
+    assert [(line["invoice_number"], line["paid_date"]) for line in result.lines] == [
+        (known.numbers["A"], (today - timedelta(days=100)).isoformat())]
+    # On a day before that payment, A was not paid at all.
+    before = report(rt, preset="prepaid", filter="debtor~rapport", date=(today - timedelta(days=101)).isoformat())
+    assert numbers(before) == []
+    # E (due in 5 days), paid 25,00: a payment kept as dated today makes it paid ahead; only one dated
+    # after its due date does not.
+    rt.billecta.register_payment(RegisterPaymentView(action_public_id=_action_id(rt, known.numbers["E"]),
+                                                     amount=AmountView.of(Decimal("25.00")),
+                                                     date=datetime.combine(today, time(12), STOCKHOLM)))
+    report(rt)
+    _move(rt, known.numbers["E"], 2500, today, "pay-e")
+    assert [(line["invoice_number"], line["paid_date"]) for line in report(
+        rt, preset="prepaid", fields="invoice_number,paid_date", filter=f"debtor={OBERG}").lines] == [
+        (known.numbers["E"], today.isoformat())]
+    rt.store.db.execute("DELETE FROM invoice_movement WHERE reference = 'pay-e'")
+    _move(rt, known.numbers["E"], 2500, today + timedelta(days=6), "pay-e-late")
+    assert known.numbers["E"] not in numbers(report(rt, preset="prepaid"))  # not paid by today
+    later = report(rt, preset="prepaid", date=(today + timedelta(days=10)).isoformat(),
+                   fields="invoice_number,paid_date,paid_ahead", filter=f"debtor={OBERG}")
+    assert numbers(later) == []
+    assert report(rt, fields="invoice_number,paid_date", filter=f"invoice_number={known.numbers['E']}",
+                  date=(today + timedelta(days=10)).isoformat()).lines[0]["paid_date"] == str(today + timedelta(days=6))
