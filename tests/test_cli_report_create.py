@@ -5,8 +5,10 @@ refused on stderr with exit code 2."""
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -71,3 +73,52 @@ def test_bad_options_are_refused_on_stderr(workdir: Path, capsys: pytest.Capture
 
 def _decimal(text: str) -> Decimal:
     return Decimal(text.replace(",", "."))
+
+
+def test_help_lists_the_date_parameters_and_says_the_csv_stays_exact(workdir: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "run", "report", "create", "--help")
+    assert status == 0
+    assert "date=YYYY-MM-DD" in out and "period_on=invoice_date|due_date|closed_date" in out
+    assert "numbers=exact|whole|thousands" in out and "the CSV always has the exact amounts" in out
+
+
+def test_numbers_and_a_date_on_the_command_line(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "run", "report", "create", "fields=invoice_number,remaining,days_past_due",
+                           "filter=remaining>0", "sum=remaining", "numbers=thousands", "date=2026-11-15", "--json",
+                           "--out", "r")
+    assert status == 0, err
+    result = json.loads(out)
+    assert result["parameters"]["Date"] == "2026-11-15" and result["parameters"]["Numbers"] == "thousands (1,3 tkr)"
+    csv_path, pdf_path = sorted((workdir / "r").iterdir())
+    assert "2026-11-15" in csv_path.name
+    rows = list(csv.reader(io.StringIO(csv_path.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    total = sum((_decimal(row[1]) for row in rows[1:]), start=Decimal(0))
+    assert str(total) == result["sums"]["SEK"]["remaining"]  # exact in the CSV and the JSON
+    text = read_pdf(pdf_path.read_bytes()).text
+    assert "Amounts rounded to thousands with one decimal (tkr, half up); sums exact" in text
+    assert "Date: 2026-11-15" in text
+    cells = [line for line in text.splitlines() if re.fullmatch(r"-?[\d\u00a0]+,\d\u00a0tkr", line)]
+    assert len(cells) >= len(rows) - 1  # each invoice's remaining amount (and the total) in tkr
+
+
+def test_a_name_nothing_is_saved_under_lists_the_saved_reports(workdir: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "run", "report", "create", "name=overdue", "filter=status=overdue", "--save")
+    assert status == 0, err
+    status, out, err = run(capsys, "run", "report", "create", "name=overdu")
+    assert status == 2 and not out
+    assert "No report is saved as 'overdu'. Saved: overdue (" in err and getpass.getuser() in err
+
+
+@pytest.mark.parametrize(("words", "says"), [
+    (["date=30/11/2026"], "date: '30/11/2026' is not a date"),
+    (["from=2026-11-30", "to=2026-11-01"], "to: The period ends (2026-11-01) before it starts (2026-11-30)."),
+    (["from=2026-11-01", "to=2026-11-30", "period_on=paid"], "period_on: 'paid' is not one of"),
+    (["numbers=round"], "numbers: 'round' is not one of exact, whole, thousands."),
+])
+def test_bad_dates_and_formats_are_refused_on_stderr(workdir: Path, capsys: pytest.CaptureFixture[str],
+                                                     words: list[str], says: str) -> None:
+    status, out, err = run(capsys, "run", "report", "create", *words, "--out", "r")
+    assert status == 2 and says in err and not out
+    assert not (workdir / "r").exists()

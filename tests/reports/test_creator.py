@@ -24,8 +24,9 @@ from bot.billecta.models import (
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import InvalidInput
-from bot.reports import movements
+from bot.reports import movements, saved
 from bot.reports.creator import CreatedReport, build, create_report, definition
+from bot.reports.numbers import Numbers
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
 from bot.store import Store
@@ -356,3 +357,44 @@ def test_prepaid_uses_the_payment_dates_kept(rt: Runtime, known: Known) -> None:
     assert numbers(later) == []
     assert report(rt, fields="invoice_number,paid_date", filter=f"invoice_number={known.numbers['E']}",
                   date=(today + timedelta(days=10)).isoformat()).lines[0]["paid_date"] == str(today + timedelta(days=6))
+
+
+# -- saved reports: who and when, replaced, listed ------------------------------------------------
+
+def test_a_saved_report_keeps_who_saved_it_its_dates_and_format_and_is_replaced_by_saving_again(
+        rt: Runtime, known: Known) -> None:
+    day = (timefmt.today() - timedelta(days=20)).isoformat()
+    report(rt, name="rapport", fields="invoice_number,remaining", filter="debtor~rapport", sum="remaining",
+           date=day, numbers="whole", save="true", requested_by="anna")
+    (first,) = saved.listing(rt)
+    assert (first.name, first.saved_by) == ("rapport", "anna") and first.saved_at
+    again = report(rt, name="rapport", requested_by="someone else")
+    assert again.spec.numbers is Numbers.WHOLE and again.day.isoformat() == day
+    assert dict(again.summary())["Sum Remaining (SEK)"] == "2\u00a0160\u00a0kr"
+    assert saved.listing(rt)[0].saved_by == "anna"  # running it saves nothing
+    replaced = report(rt, name="rapport", filter="debtor~rapport;remaining>1000", numbers="exact", save="true",
+                      requested_by="bo")
+    (second,) = saved.listing(rt)
+    assert second.saved_by == "bo" and second.saved_at >= first.saved_at
+    assert numbers(report(rt, name="rapport")) == numbers(replaced) == [known.numbers["B"]]
+    assert report(rt, name="rapport").spec.numbers is Numbers.EXACT
+
+
+def test_a_name_nothing_is_saved_under_lists_what_is_saved(rt: Runtime) -> None:
+    report(rt, name="overdue", filter="status=overdue", save="true", requested_by="anna")
+    with pytest.raises(InvalidInput) as caught:
+        report(rt, name="overdu")
+    message = caught.value.field_errors["name"]
+    assert message.startswith("No report is saved as 'overdu'. Saved: overdue (anna, ")
+
+
+def test_the_modal_select_runs_a_saved_report_and_a_new_name_saves_a_copy(rt: Runtime, known: Known) -> None:
+    report(rt, name="rapport", fields="invoice_number,remaining", filter="debtor~rapport", sum="remaining",
+           save="true", requested_by="anna")
+    loaded = report(rt, saved="rapport")
+    assert loaded.spec.name == "rapport" and loaded.sums == {"SEK": {"remaining": 216000}}
+    report(rt, saved="rapport", name="rapport-b", filter="debtor~rapport;remaining>1000", save="true",
+           requested_by="bo")
+    assert sorted((s.name, s.saved_by) for s in saved.listing(rt)) == [("rapport", "anna"), ("rapport-b", "bo")]
+    assert numbers(report(rt, name="rapport-b")) == [known.numbers["B"]]
+    assert report(rt, name="rapport-b").spec.fields[1].key == "remaining"  # the loaded report's fields
