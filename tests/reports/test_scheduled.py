@@ -8,10 +8,12 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot import timefmt
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import ConfigError
@@ -24,6 +26,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
 from bot.store import Store
 from tests.jobs.conftest import settings_for
+from tests.pdf_check import read_pdf
 from tests.reports.ledger import RAPPORT, make_ledger
 
 
@@ -111,3 +114,28 @@ def test_bad_report_entries_are_refused_at_start(tmp_path: Path, entry: dict[str
     with pytest.raises(ConfigError, match="entry 1") as caught:
         load_schedules(settings, tmp_path)
     assert says in caught.value.user_message
+
+
+def test_a_scheduled_report_with_a_period_and_rounded_numbers(rt: Runtime, posted: tuple[Posted, JobQueue]) -> None:
+    notifier, queue = posted
+    make_ledger(rt)
+    today = timefmt.today()
+    start, end = today - timedelta(days=100), today - timedelta(days=50)
+    options = (f"fields=invoice_number,remaining sum=remaining filter=debtor~rapport numbers=whole "
+               f"from={start} to={end} period_on=due_date")
+    schedule = Schedule("aged", "0 7 * * 1", "report create", channel="#finance", options=options)
+    assert fire(queue, schedule) == "posted 2 file(s) to #finance"
+    ((_, (pdf_file, csv_file), comment),) = notifier.posts
+    text = read_pdf(pdf_file.data).text
+    assert f"Period: {start} to {end} by due date, aged at {end}" in text
+    assert "Amounts rounded to whole units (half up); sums exact" in text and "600" in text.splitlines()
+    assert f"{start}-to-{end}" in csv_file.name and "1 invoice(s)" in comment  # A fell due 95 days ago, B 40
+    rows = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1:] == [[rows[1][0], "600,00", "SEK"]]  # the CSV exact
+
+
+def test_date_and_number_options_are_accepted_in_a_schedule_entry(tmp_path: Path) -> None:
+    entry = {"id": "monthly", "cron": "0 7 1 * *", "command": "report create", "channel": "#finance",
+             "options": "preset=receivables date=2026-11-30 numbers=thousands"}
+    (schedule, _pull) = load_schedules(settings_for(tmp_path, schedules=json.dumps([entry])), tmp_path)
+    assert schedule.option_values() == {"preset": "receivables", "date": "2026-11-30", "numbers": "thousands"}
