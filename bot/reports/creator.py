@@ -18,7 +18,8 @@ report's exact sums, not a sum of rounded figures.
 Presets give the fields, filter and sums of the two reports the seed names; anything given beside a
 preset replaces that part of it, but a filter is added to the preset's:
     receivables  Accounts Receivable (Kundreskontra): every open invoice with its amounts
-    prepaid      Prepaid Payments (Förutbetalda avier): invoices paid before they fell due
+    prepaid      Prepaid Payments (Förutbetalda avier): invoices with a payment dated before their due date
+                 (bot.reports.movements; the store keeps no invoice period, so the due date is the mark)
 Sums are exact, per currency (integer minor units). Fields: bot.reports.fields; filters:
 bot.reports.filters; saved reports: bot.reports.saved.
 """
@@ -31,6 +32,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from bot import timefmt
 from bot.errors import InvalidInput, echo
 from bot.files import OutcomeFile
 from bot.money import from_minor
@@ -76,7 +78,8 @@ PRESETS = {
                           "credited,written_off,fees,remaining", "status!=closed",
                           "invoiced,paid,credited,written_off,fees,remaining"),
     "prepaid": Preset("Prepaid Payments (Förutbetalda avier)",
-                      "debtor,invoice_number,invoice_date,due_date,closed_date,currency,invoiced,paid,remaining",
+                      "debtor,invoice_number,invoice_date,due_date,paid_date,closed_date,currency,invoiced,paid,"
+                      "remaining",
                       "paid_ahead=yes", "invoiced,paid,remaining"),
 }
 DEFAULT_FIELDS = "invoice_number,debtor,invoice_date,due_date,currency,invoiced,remaining,status"
@@ -92,7 +95,8 @@ class Definition:
     sums: list[Field]
     preset: str | None = None
     name: str | None = None
-    period: Period = Period(date.min)  # the report's day (`at`) and, for a period, its first day
+    # The report's day (`at`) and, for a period, its first day.
+    period: Period = field(default_factory=lambda: Period(timefmt.today()))
     period_on: str = "invoice_date"
     numbers: Numbers = Numbers.EXACT
 
@@ -141,14 +145,14 @@ def definition(options: dict[str, Any]) -> Definition:
         conditions = [*parse_filter(preset.filter if preset else ""), *parse_filter(options.get(FILTER))]
     except InvalidInput as exc:
         errors.update(exc.field_errors)
-    chosen = Period(date.min)
+    chosen: Period | None = None
     try:
         chosen = period(options)
     except InvalidInput as exc:
         errors.update(exc.field_errors)
     period_on = _choice(options, PERIOD_ON, tuple(PERIOD_DATES), errors) or "invoice_date"
     numbers = Numbers(_choice(options, NUMBERS, tuple(Numbers), errors) or Numbers.EXACT)
-    if errors:
+    if errors or chosen is None:
         raise InvalidInput(" ".join(f"{name}: {message}" for name, message in errors.items()), errors)
     name = _text(options.get(NAME)) or None
     title = preset.title if preset else (name or TITLE)
