@@ -53,7 +53,7 @@ def view_blocks(ctx: ViewContext) -> list[Block]:
     if report is None:
         return [*blocks, section("*Correct the inputs above to see the report.*")]
     pairs = report.summary()
-    ran = "\n".join(f"{label}: {_escape(value)}" for label, value in report.parameters)
+    ran = "\n".join(f"{label}: {_escape(value)}" for label, value in report.spec.parameters_said)
     return [*blocks, context(report.as_of_line), header(report.spec.title[: limits.HEADER_TEXT]),
             section(limits.clip(ran, limits.SECTION_TEXT)),
             *(fields(pairs[i:i + FIELDS_PER_BLOCK]) for i in range(0, len(pairs), FIELDS_PER_BLOCK)),

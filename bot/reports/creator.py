@@ -113,8 +113,20 @@ class Definition:
 
     @property
     def parameters(self) -> list[tuple[str, str]]:
+        """As the PDF header, the CLI and JSON show them (sortable ISO days)."""
+        return self._parameters(self.dates)
+
+    @property
+    def parameters_said(self) -> list[tuple[str, str]]:
+        """As Slack shows them: days read '30 Nov', as in a record line (bot.timefmt)."""
+        if self.period.start is None:
+            return self._parameters(("Date", self.period.said()))
+        return self._parameters(("Period", f"{self.period.said()} by {PERIOD_DATES[self.period_on]}, "
+                                           f"aged at {timefmt.format_day(self.day)}"))
+
+    def _parameters(self, dates: tuple[str, str]) -> list[tuple[str, str]]:
         shown = [("Preset", self.preset)] if self.preset else []
-        return [self.dates, *shown, ("Fields", ", ".join(f.key for f in self.fields)),
+        return [dates, *shown, ("Fields", ", ".join(f.key for f in self.fields)),
                 ("Filter", describe(self.conditions)), ("Sums", ", ".join(f.key for f in self.sums) or "none"),
                 ("Numbers", NUMBER_TITLES[self.numbers])]
 

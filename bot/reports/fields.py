@@ -128,7 +128,7 @@ def invoice_row(row: dict[str, Any], day: date, sources: Sources) -> dict[str, A
     closed = _day(row["closed_date"])
     closed = closed if closed and closed <= day else None
     days = max((day - due).days, 0) if due and not closed else 0
-    payments = _payment_days(paid, sources.moves.get(row["action_public_id"], []), closed, day)
+    payments, dated = _payment_days(paid, sources.moves.get(row["action_public_id"], []), closed, day)
     order = sources.orders.get(row["order_id"]) if row["order_id"] else None
     return {
         "invoice_number": row["invoice_number"] or row["action_public_id"],
@@ -142,7 +142,8 @@ def invoice_row(row: dict[str, Any], day: date, sources: Sources) -> dict[str, A
         "paused": _yes(row["is_paused"]), "disputed": _yes(row["is_disputed"]),
         "debt_collection": _yes(row["debt_collection_action_public_id"]),
         "paid_ahead": _yes(due is not None and any(paid_on < due for paid_on in payments)),
-        "paid_date": _iso(max(payments)) if payments and (closed or _dated(sources, row)) else None,
+        # The last payment's day when it is known: dated, or the day a fully paid invoice closed.
+        "paid_date": _iso(max(payments)) if payments and (dated or closed) else None,
         "order_reference": str(row["order_id"]) if row["order_id"] else "",
         "order_date": _iso(_day(row["order_date"])), "order_status": row["order_status"] or "",
         "order_amount": order.amount if order else None, "order_rows": order.rows if order else None,
@@ -152,20 +153,17 @@ def invoice_row(row: dict[str, Any], day: date, sources: Sources) -> dict[str, A
     }
 
 
-def _payment_days(paid: int, moves: list[Movement], closed: date | None, day: date) -> list[date]:
-    """The days of its payments by `day`. Without a dated payment kept (paid before the bot kept
-    movements), a paid invoice is taken as paid on the day it closed, or while open by the report's
-    day: the latest each can have been."""
+def _payment_days(paid: int, moves: list[Movement], closed: date | None, day: date) -> tuple[list[date], bool]:
+    """The days of its payments by `day`, and whether they are dated (bot.reports.movements). Without a
+    dated payment kept (paid before the bot kept movements), a paid invoice is taken as paid on the day
+    it closed, or while open by the report's day: the latest each can have been."""
     if paid <= 0:  # nothing paid now: a payment kept was reversed since
-        return []
-    dated = [m.day for m in moves if m.kind == PAYMENT]
+        return [], False
+    days = [m.day for m in moves if m.kind == PAYMENT]
+    dated = bool(days)
     if not dated:
-        dated = [closed or day]
-    return [paid_on for paid_on in dated if paid_on <= day]
-
-
-def _dated(sources: Sources, row: dict[str, Any]) -> bool:
-    return any(m.kind == PAYMENT for m in sources.moves.get(row["action_public_id"], ()))
+        days = [closed or day]
+    return [paid_on for paid_on in days if paid_on <= day], dated
 
 
 def _aging(days_past_due: int, due: date | None) -> str:
