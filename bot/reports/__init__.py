@@ -6,7 +6,8 @@ thousands of calls at Billecta's rate limit. What each report uses:
     asof      brings the mirror up to date (an incremental pull, bot.services.pull) and says
               "Billecta data as of <time>" (bot.timefmt, with its offset)
     params    the date parameters (`date=` or `from=`/`to=`), refused under their fields
-    numbers   amounts for tables and CSV from exact integer minor units
+    numbers   amounts for tables and CSV from exact integer minor units, exact or rounded for display
+    orders    the bot's orders as Billecta would invoice their rows (amount, row count, articles)
     table     a report's table: columns, rows, totals; written to PDF (bot.reports.pdf) and to the
               Swedish CSV (bot.services.export.SWEDISH: `;`, decimal comma, UTF-8 BOM, formula-safe)
     pdf       the report PDF: title, parameters, the as-of line, a table that pages, totals, a chart
