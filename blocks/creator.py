@@ -59,7 +59,8 @@ def view_blocks(ctx: ViewContext) -> list[Block]:
             *(fields(pairs[i:i + FIELDS_PER_BLOCK]) for i in range(0, len(pairs), FIELDS_PER_BLOCK)),
             actions(button("Run again and send the files", ActionId.VIEW_REFRESH),
                     *(button(f"Export {fmt.upper()}", unique_id(ActionId.VIEW_EXPORT, fmt), fmt) for fmt in FORMATS),
-                    block_id="report-buttons")]
+                    block_id="report-buttons"),
+            *(context(_escape(note)) for note in report.notes)]
 
 
 def export(ctx: ViewContext, fmt: str) -> ExportFile:

@@ -7,7 +7,10 @@ Date parameters (bot.reports.params.period): `date=YYYY-MM-DD` is the report's d
 Stockholm): days past due, status (open, overdue, closed by then), aging and paid ahead are computed at
 it, and invoices dated after it are left out. A period `from=` `to=` keeps only the invoices whose
 `period_on` date (invoice_date, the default; due_date; closed_date) lies in it, and its last day is the
-report's day. The amounts are the mirror's, as of its last pull.
+report's day. Paid, credited and written off are what was by the report's day, from the dated
+movements (bot.reports.movements.settled); a part the store has no date for counts from the day the
+invoice closed, or while open from the last pull, and a report at an earlier day says how many
+invoices that touches. Fees are the mirror's (Billecta does not date them).
 
 Number format `numbers=`: exact (1 250,00, the default), whole (rounded half-up to whole units, 1 250)
 or thousands (tkr with one decimal, 1,3 tkr). Only the PDF's and Slack's display is rounded: sums are
@@ -60,6 +63,9 @@ LOAD = "saved"
 TITLE = "Report"
 # The dates a period can select invoices by, and how the parameters name them.
 PERIOD_DATES = {"invoice_date": "invoice date", "due_date": "due date", "closed_date": "closed date"}
+ESTIMATED_NOTE = ("{count} invoice(s) have payments, credits or write-offs the store keeps no date for: they are "
+                  "counted from the day the invoice closed, or while open from the last pull ({day}), the latest "
+                  "they can have happened.")
 NUMBER_TITLES = {Numbers.EXACT: "exact (1 250,00)", Numbers.WHOLE: "whole units (1 250)",
                  Numbers.THOUSANDS: "thousands (1,3 tkr)"}
 
@@ -251,10 +257,25 @@ class CreatedReport:
             lines.append(("Numbers", "rounded for display; sums exact"))
         return lines
 
+    @property
+    def pulled_on(self) -> date:
+        return pull_day(self.as_of)
+
+    @property
+    def notes(self) -> list[str]:
+        """Said in the PDF, the modal and the CLI: how rounded amounts are, and, at a day before the last
+        pull, how many invoices' movements by then are estimated."""
+        notes = [self.spec.numbers.note] if self.spec.numbers.note else []
+        estimated = sum(1 for line in self.lines if line["estimated"]) if self.day < self.pulled_on else 0
+        if estimated:
+            notes.append(ESTIMATED_NOTE.format(count=estimated, day=timefmt.format_day(self.pulled_on)))
+        return notes
+
     def text(self) -> str:
         head = [self.spec.title, *(f"{label}: {value}" for label, value in self.parameters), self.as_of_line]
         width = max(len(label) for label, _ in self.summary())
-        return "\n".join([*head, *(f"  {label.ljust(width)}  {value}" for label, value in self.summary())])
+        return "\n".join([*head, *(f"  {label.ljust(width)}  {value}" for label, value in self.summary()),
+                          *self.notes])
 
     def as_json(self) -> dict[str, Any]:
         return {"report": self.spec.name or self.spec.preset or "create", "parameters": dict(self.parameters),
@@ -271,10 +292,9 @@ class CreatedReport:
         return csv_export(self.stem, self.columns, self.lines, dates)
 
     def pdf(self) -> bytes:
-        note = self.spec.numbers.note
         return pdf.draw(pdf.ReportDocument(
             title=self.spec.title, parameters=self.parameters, as_of=self.as_of_line, columns=self.pdf_columns,
-            rows=[*self.lines, *self._sum_rows()], summary=self.summary(), notes=[note] if note else [],
+            rows=[*self.lines, *self._sum_rows()], summary=self.summary(), notes=self.notes,
             created=self.as_of or datetime.combine(self.day, datetime.min.time())))
 
     def _sum_rows(self) -> list[dict[str, Any]]:
@@ -321,7 +341,7 @@ def build(rt: Runtime, spec: Definition, as_of: datetime | None) -> CreatedRepor
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     currencies = {row["order_id"]: row["order_currency"] or row["currency"] or "SEK" for row in rows if row["order_id"]}
-    sources = Sources(order_rows(rt, currencies), movements.load(rt))
+    sources = Sources(order_rows(rt, currencies), movements.load(rt), pull_day(as_of))
     day = spec.day
     lines = [line for line in (invoice_row(row, day, sources) for row in rows)
              if spec.in_period(line) and matches(spec.conditions, line)]
@@ -333,6 +353,12 @@ def build(rt: Runtime, spec: Definition, as_of: datetime | None) -> CreatedRepor
         for f in spec.sums:
             totals[f.key] += int(line[f.key] or 0)
     return CreatedReport(spec, as_of, lines, dict(sums))
+
+
+def pull_day(as_of: datetime | None) -> date:
+    """The last pull's Stockholm day, and never after today (a clock pinned in a test); today if never."""
+    today = timefmt.today()
+    return min(timefmt.local(as_of).date(), today) if as_of else today
 
 
 def help_text() -> str:

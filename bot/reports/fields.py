@@ -18,7 +18,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.reports.movements import PAYMENT, Movement
+from bot.reports.movements import PAYMENT, Movement, settled
 from bot.reports.orders import OrderRows
 from bot.reports.receivables import BUCKETS
 from bot.reports.table import CURRENCY, Cell, Column
@@ -59,11 +59,11 @@ FIELDS: tuple[Field, ...] = (
     Field("closed_date", "Closed date", D, "the day it was closed (paid, credited or written off in full)"),
     Field(CURRENCY, "Currency", T, "SEK, EUR...", 16),
     Field("invoiced", "Invoiced", A, "the invoiced amount"),
-    Field("paid", "Paid", A, "paid so far"),
-    Field("credited", "Credited", A, "credited so far"),
-    Field("written_off", "Written off", A, "written off so far"),
+    Field("paid", "Paid", A, "paid by the report's day"),
+    Field("credited", "Credited", A, "credited by the report's day"),
+    Field("written_off", "Written off", A, "written off by the report's day"),
     Field("fees", "Fees", A, "added after invoicing (reminder fees, interest)"),
-    Field("remaining", "Remaining", A, "left to pay"),
+    Field("remaining", "Remaining", A, "left to pay at the report's day"),
     Field("days_past_due", "Days past due", N, "days since the due date at the report's day (0 if not due)", 18),
     Field("status", "Status", T, "at the report's day: open (not due), overdue, or closed", 18),
     Field("stage", "Stage", T, "Billecta's stage of the invoice (Attested, ReminderInvoiceSent...)", 30),
@@ -110,6 +110,8 @@ class Sources:
 
     orders: dict[int, OrderRows] = field(default_factory=dict)
     moves: dict[str, list[Movement]] = field(default_factory=dict)
+    # The last pull's day: the latest day an undated payment on an open invoice can have happened.
+    pulled_on: date | None = None
 
 
 def catalogue() -> str:
@@ -120,15 +122,23 @@ def catalogue() -> str:
 
 def invoice_row(row: dict[str, Any], day: date, sources: Sources) -> dict[str, Any]:
     """One invoice's fields at `day`: amounts in minor units, dates as YYYY-MM-DD. Closed means closed
-    by `day`; the amounts are the mirror's (as of its last pull)."""
+    by `day`; paid, credited and written off are what was by `day` (bot.reports.movements.settled: a
+    part no movement dates counts from the day the invoice closed, or while open from the last pull),
+    and remaining is what was left then. Fees are the mirror's: Billecta does not date them.
+    `estimated` (not a field) says some of it was dated so."""
     invoiced, remaining = row["invoiced_amount"] or 0, row["current_amount"] or 0
-    paid, credited = row["paid_amount"] or 0, row["credited_amount"] or 0
-    written_off = row["write_off_amount"] or 0
+    moves = sources.moves.get(row["action_public_id"], [])
+    at = settled(row, moves, until=day, pulled_on=sources.pulled_on)
+    fees = remaining + (row["paid_amount"] or 0) + (row["credited_amount"] or 0) + (row["write_off_amount"] or 0) \
+        - invoiced
+    paid, credited, written_off = at.paid, at.credited, at.written_off
+    remaining = invoiced + fees - at.total
     due = _day(row["due_date"])
-    closed = _day(row["closed_date"])
-    closed = closed if closed and closed <= day else None
+    closed_on = _day(row["closed_date"])
+    closed = closed_on if closed_on and closed_on <= day else None
     days = max((day - due).days, 0) if due and not closed else 0
-    payments, dated = _payment_days(paid, sources.moves.get(row["action_public_id"], []), closed, day)
+    undated = closed_on or sources.pulled_on or day
+    payments, dated = _payment_days(paid, moves, undated, day)
     order = sources.orders.get(row["order_id"]) if row["order_id"] else None
     return {
         "invoice_number": row["invoice_number"] or row["action_public_id"],
@@ -136,7 +146,7 @@ def invoice_row(row: dict[str, Any], day: date, sources: Sources) -> dict[str, A
         "debtor_id": row["debtor_public_id"] or "", "invoice_date": _iso(_day(row["invoice_date"])),
         "due_date": _iso(due), "closed_date": _iso(closed), CURRENCY: row["currency"] or "SEK",
         "invoiced": invoiced, "paid": paid, "credited": credited, "written_off": written_off,
-        "fees": remaining + paid + credited + written_off - invoiced, "remaining": remaining,
+        "fees": fees, "remaining": remaining, "estimated": at.estimated,
         "days_past_due": days, "status": "closed" if closed else ("overdue" if days else "open"),
         "aging": "" if closed else _aging(days, due), "stage": row["stage"] or "", "ocr": row["ocr"] or "",
         "paused": _yes(row["is_paused"]), "disputed": _yes(row["is_disputed"]),
@@ -153,16 +163,17 @@ def invoice_row(row: dict[str, Any], day: date, sources: Sources) -> dict[str, A
     }
 
 
-def _payment_days(paid: int, moves: list[Movement], closed: date | None, day: date) -> tuple[list[date], bool]:
-    """The days of its payments by `day`, and whether they are dated (bot.reports.movements). Without a
-    dated payment kept (paid before the bot kept movements), a paid invoice is taken as paid on the day
-    it closed, or while open by the report's day: the latest each can have been."""
-    if paid <= 0:  # nothing paid now: a payment kept was reversed since
+def _payment_days(paid: int, moves: list[Movement], undated: date, day: date) -> tuple[list[date], bool]:
+    """The days of its payments by `day` (`paid`: what was paid by then), and whether they are dated
+    (bot.reports.movements). Without a dated payment kept (paid before the bot kept movements), a paid
+    invoice is taken as paid on `undated`: the day it closed, or while open the last pull's, the latest
+    it can have been (as movements.settled dates it)."""
+    if paid <= 0:  # nothing paid by `day` (or a payment kept was reversed since)
         return [], False
     days = [m.day for m in moves if m.kind == PAYMENT]
     dated = bool(days)
     if not dated:
-        days = [closed or day]
+        days = [undated]
     return [paid_on for paid_on in days if paid_on <= day], dated
 
 

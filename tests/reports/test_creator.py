@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import InvalidInput
 from bot.reports import movements, saved
-from bot.reports.creator import CreatedReport, build, create_report, definition
+from bot.reports.creator import ESTIMATED_NOTE, CreatedReport, build, create_report, definition
 from bot.reports.numbers import Numbers
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
@@ -216,6 +216,25 @@ def test_a_date_ages_the_invoices_at_that_day_and_leaves_out_later_ones(rt: Runt
     assert day.isoformat() in csv_file.name
 
 
+def test_amounts_at_a_day_count_what_was_settled_by_then(rt: Runtime, known: Known) -> None:
+    report(rt)  # the ledger mirrored
+    today = timefmt.today()
+    _move(rt, known.numbers["A"], 30000, today - timedelta(days=30), "pay-a")  # its write-off stays undated
+    fields = "invoice_number,paid,written_off,remaining"
+    then = report(rt, fields=fields, filter=f"invoice_number={known.numbers['A']}",
+                  date=(today - timedelta(days=20)).isoformat())
+    assert [(x["paid"], x["written_off"], x["remaining"]) for x in then.lines] == [(30000, 0, 70000)]
+    assert then.notes == [ESTIMATED_NOTE.format(count=1, day=timefmt.format_day(today))]
+    assert "1 invoice(s) have payments, credits or write-offs the store keeps no date for" in read_pdf(
+        then.files[0].data).text
+    before = report(rt, fields=fields, filter=f"invoice_number={known.numbers['A']}",
+                    date=(today - timedelta(days=31)).isoformat())
+    assert [(x["paid"], x["written_off"], x["remaining"]) for x in before.lines] == [(0, 0, 100000)]
+    now = report(rt, fields=fields, filter=f"invoice_number={known.numbers['A']}")
+    assert [(x["paid"], x["written_off"], x["remaining"]) for x in now.lines] == [(30000, 10000, 60000)]
+    assert now.notes == []
+
+
 @pytest.mark.parametrize(("period_on", "days", "keys"), [
     ("invoice_date", (105, 60), "BD"),  # A was dated 110 days ago, B 70, D 100
     ("due_date", (100, 50), "AD"),  # A fell due 95 days ago, B 40, D 70
@@ -370,7 +389,8 @@ def test_a_saved_report_keeps_who_saved_it_its_dates_and_format_and_is_replaced_
     assert (first.name, first.saved_by) == ("rapport", "anna") and first.saved_at
     again = report(rt, name="rapport", requested_by="someone else")
     assert again.spec.numbers is Numbers.WHOLE and again.day.isoformat() == day
-    assert dict(again.summary())["Sum Remaining (SEK)"] == "2\u00a0160\u00a0kr"
+    # 20 days ago nothing undated had been paid, credited or written off yet: 1 000,00 + 2 060,00.
+    assert dict(again.summary())["Sum Remaining (SEK)"] == "3\u00a0060\u00a0kr"
     assert saved.listing(rt)[0].saved_by == "anna"  # running it saves nothing
     replaced = report(rt, name="rapport", filter="debtor~rapport;remaining>1000", numbers="exact", save="true",
                       requested_by="bo")
