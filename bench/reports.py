@@ -176,7 +176,8 @@ def reconciliation(store: Store) -> list[tuple[str, bytes]]:
 def creator(store: Store) -> list[tuple[str, bytes]]:
     """The report creator's receivables preset (command 31) with a filter and sums: every invoice's
     fields built and filtered, then its PDF and CSV."""
-    from bot.reports.creator import build, definition
+    from bot.reports.creator import build
+    from bot.reports.definition import definition
 
     spec = definition({"preset": "receivables", "filter": "remaining>0", "date": str(DAY)})
     report = build(SimpleNamespace(store=store), spec, None)  # type: ignore[arg-type]

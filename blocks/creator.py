@@ -16,7 +16,8 @@ from blocks.forms import with_errors
 from blocks.ids import ActionId, unique_id
 from blocks.views import ViewContext
 from bot import timefmt
-from bot.reports.creator import (
+from bot.reports.creator import CreatedReport
+from bot.reports.definition import (
     FIELDS_OPTION,
     LOAD,
     NAME,
@@ -28,7 +29,6 @@ from bot.reports.creator import (
     PRESETS,
     SAVE,
     SUM,
-    CreatedReport,
 )
 from bot.reports.filters import FILTER
 from bot.reports.params import DATE, FROM, TO

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from bot import records
 from bot.errors import UsageError
-from bot.reports import creator, receivables, reconciliation
+from bot.reports import creator, definition, receivables, reconciliation
 from bot.roles import Role
 from bot.services import (
     articles,
@@ -280,7 +280,7 @@ COMMANDS: tuple[Command, ...] = (
                           options=reconciliation.OPTIONS, exports=("pdf", "csv"))),
     Command(31, "report-creator", "report", "create", "Report creator", V, VIEWER, "",
             needs_billecta_id=False,
-            spec=ViewSpec(creator.create_report, blocks="blocks.creator", options=creator.OPTIONS,
+            spec=ViewSpec(creator.create_report, blocks="blocks.creator", options=definition.OPTIONS,
                           exports=("pdf", "csv"), help=creator.help_text)),
     Command(32, "show-event-log", "*", "events", "Event log", V, VIEWER, "", needs_billecta_id=False,
             spec=ViewSpec(events.event_log, blocks="blocks.events",

@@ -25,7 +25,8 @@ from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import InvalidInput
 from bot.reports import movements, saved
-from bot.reports.creator import ESTIMATED_NOTE, CreatedReport, build, create_report, definition
+from bot.reports.creator import ESTIMATED_NOTE, CreatedReport, build, create_report
+from bot.reports.definition import definition
 from bot.reports.numbers import Numbers
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import Sandbox
