@@ -49,7 +49,7 @@ SAVED_SHOWN = limits.OPTIONS
 def view_blocks(ctx: ViewContext) -> list[Block]:
     options = ctx.options or {}
     report: CreatedReport | None = ctx.result
-    blocks = with_errors(_inputs(options, report.saved_reports if report else []), ctx.errors)
+    blocks = with_errors(_inputs(options, ctx.choices.get(LOAD) or []), ctx.errors)
     if report is None:
         return [*blocks, section("*Correct the inputs above to see the report.*")]
     pairs = report.summary()

@@ -31,6 +31,8 @@ class ViewContext:
     # Option → message when the service refused the options (bot.errors.InvalidInput): the result is
     # None and the module shows each message under its input.
     errors: dict[str, str] = field(default_factory=dict)
+    # What the command's `ViewSpec.choices` read for the modal's selects (empty when it has none).
+    choices: dict[str, Any] = field(default_factory=dict)
 
 
 class ViewModule(Protocol):

@@ -281,7 +281,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(31, "report-creator", "report", "create", "Report creator", V, VIEWER, "",
             needs_billecta_id=False,
             spec=ViewSpec(creator.create_report, blocks="blocks.creator", options=definition.OPTIONS,
-                          exports=("pdf", "csv"), help=creator.help_text)),
+                          exports=("pdf", "csv"), help=creator.help_text, choices=creator.choices)),
     Command(32, "show-event-log", "*", "events", "Event log", V, VIEWER, "", needs_billecta_id=False,
             spec=ViewSpec(events.event_log, blocks="blocks.events",
                                                   options=events.OPTIONS, exports=("csv", "json"))),

@@ -78,6 +78,10 @@ class ViewService(Protocol):
     def __call__(self, rt: Runtime, record: Record | None, options: dict[str, Any], /) -> Any: ...
 
 
+class Choices(Protocol):
+    def __call__(self, rt: Runtime, /) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class JobSpec:
     # One item of the job: looks the record up, acts on it in Billecta, mirrors it; raises BotError on failure.
@@ -129,6 +133,9 @@ class ViewSpec:
     exports: tuple[str, ...] = ("json",)
     # More for `run <type> <verb> --help` (the report creator's fields and presets).
     help: Callable[[], str] | None = None
+    # What the modal's selects offer from the store (the report creator's saved reports), read on every
+    # draw, also when the options were refused; the blocks module gets them as `ViewContext.choices`.
+    choices: Choices | None = None
 
 
 Spec = JobSpec | ActionSpec | DialogSpec | ViewSpec

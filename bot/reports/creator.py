@@ -30,7 +30,7 @@ fields: bot.reports.fields; filters: bot.reports.filters; saved reports: bot.rep
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -74,7 +74,6 @@ class CreatedReport:
     as_of: datetime | None
     lines: list[dict[str, Any]]
     sums: dict[str, dict[str, int]]  # currency → sum column → total (minor units, or a count for numbers)
-    saved_reports: list[saved.Saved] = field(default_factory=list)  # for the modal's select
 
     @property
     def day(self) -> date:
@@ -183,9 +182,12 @@ def create_report(rt: Runtime, record: dict[str, Any] | None, options: dict[str,
     fields), then the mirror pulled (unless `refresh` is False), then the rows, sums and files."""
     spec = checked(rt, options)
     as_of = bring_up_to_date(rt, refresh=bool(options.get("refresh", True)))
-    report = build(rt, spec, as_of)
-    report.saved_reports = saved.listing(rt)
-    return report
+    return build(rt, spec, as_of)
+
+
+def choices(rt: Runtime, /) -> dict[str, Any]:
+    """What the modal's selects offer (bot/specs.py ViewSpec.choices): the saved reports, latest first."""
+    return {LOAD: saved.listing(rt)}
 
 
 def checked(rt: Runtime, options: dict[str, Any]) -> Definition:

@@ -44,14 +44,15 @@ def _context(deps: Deps, command: Command, state: FlowState, refresh: bool, acto
     state.label = label(state.record_type, row) if row is not None else None
     options = {**state.options, "record_type": state.record_type, "refresh": refresh,
                REQUESTED_BY: actor.display if actor is not None else ""}
+    choices = command.view.choices(deps.rt) if command.view.choices else {}
     try:
         result = command.view.service(deps.rt, row, options)
     except InvalidInput as exc:
         # Options refused (a report's dates): shown under their inputs, with what the user chose.
         if not set(exc.field_errors) & set(command.view.options):
             raise
-        return ViewContext(command, state.label, None, state.options, errors=exc.field_errors)
-    return ViewContext(command, state.label, result, state.options)
+        return ViewContext(command, state.label, None, state.options, errors=exc.field_errors, choices=choices)
+    return ViewContext(command, state.label, result, state.options, choices=choices)
 
 
 def _show(deps: Deps, state: FlowState, where: Where, *, refresh: bool, actor: Actor | None = None) -> None:

@@ -118,6 +118,12 @@ def test_a_saved_report_is_offered_with_who_saved_it_and_runs_when_chosen(stack:
     stack.settle()
     shown = json.dumps(stack.fake.view(again)["blocks"], ensure_ascii=False)
     assert "Filter: status=overdue" in shown and "Sum Remaining (SEK)" in shown and '"overdue"' in shown
+    stack.client.view_action(again, ActionId.VIEW_OPTION, block_id="filter",
+                             values=_inputs(saved="overdue", filter="remaining>lots"))
+    stack.settle()
+    refused = stack.fake.view(again)["blocks"]
+    assert "remaining: 'lots' is not an amount" in _errors(refused)["filter-error"]
+    assert "saved" in _elements(refused)  # still offered while the filter is corrected
 
 
 def _open_again(stack: Stack, text: str) -> str:
