@@ -76,15 +76,18 @@ posted (requester, NOTIFY_CHANNEL / ALERT_CHANNEL). A resubmitted modal runs the
 
 View commands (`Kind.VIEW`, e.g. `invoice events 1001`)
 -------------------------------------------------------
-Registry entry: `spec=ViewSpec(service, blocks=, options=, exports=)`
+Registry entry: `spec=ViewSpec(service, blocks=, options=, exports=, choices=)`
     service(rt, record: dict | None, options: dict) -> Any   (the "result"; slow allowed, pool)
         record is None for reports. options = the view's inputs flattened (block_id → value) plus
-        "record_type" (the type the user named: event log commands serve several types) and
+        "record_type" (the type the user named: event log commands serve several types),
         "refresh" (True on first open and on the refresh button; False on filter changes — serve
-        those from the store).
+        those from the store) and `bot.specs.REQUESTED_BY` (who asked: Actor.display).
+    choices(rt) -> dict   (optional, fast: from the store) what the modal's selects offer, read on
+        every draw, also when the options were refused: `ctx.choices`.
 Blocks: a module named by `ViewSpec.blocks` (the event log: `blocks.events`) with
     def view_blocks(ctx: blocks.views.ViewContext) -> list[dict]
-        ctx.command, ctx.record_label, ctx.result, ctx.options. ≤ 95 blocks (the flow adds a few).
+        ctx.command, ctx.record_label, ctx.result, ctx.options, ctx.errors (refused options: result
+        None), ctx.choices. ≤ 95 blocks (the flow adds a few).
         Filters: input blocks, block_id = option name, action_id = `unique_id(VIEW_OPTION, name)`,
         `dispatch_action: True` → any change re-runs the service with refresh=False and updates.
         Export: buttons with action_id `unique_id(VIEW_EXPORT, fmt)` and value = format ("csv", "json").
