@@ -39,6 +39,9 @@ from tests.reports.recon_state import make_state
 @pytest.fixture
 def rt() -> Iterator[Runtime]:
     box = Sandbox(":memory:", seed="demo")
+    # Today is the sandbox's day: it dates credits and closings by its own clock, and the pull keeps
+    # them as dated movements, so the pinned day of tests/conftest.py would see them as tomorrow's.
+    timefmt.fix_today(box.now().date())
     runtime = build_runtime(Settings(), store=Store(":memory:"), transport=box.transport())
     mirror_demo_into_store(runtime)
     yield runtime
@@ -53,6 +56,11 @@ def known(rt: Runtime) -> Known:
 
 def report(rt: Runtime, **options: object) -> CreatedReport:
     return create_report(rt, None, dict(options))
+
+
+def still(rt: Runtime, **options: object) -> CreatedReport:
+    """A report from the mirror as it is, not pulled first."""
+    return report(rt, refresh=False, **options)
 
 
 def numbers(result: CreatedReport) -> list[str]:
@@ -91,8 +99,9 @@ def test_prepaid_preset_finds_the_invoice_paid_before_it_fell_due(rt: Runtime, k
     rt.billecta.register_payment(RegisterPaymentView(action_public_id=aid, amount=AmountView.of(Decimal("25.00")),
                                                      date=datetime.now(STOCKHOLM)))
     result = report(rt, preset="prepaid", filter=f"debtor~{OBERG}")
-    assert numbers(result) == [known.numbers["E"]]  # paid in part, due in five days
-    assert result.sums == {"SEK": {"invoiced": 12500, "paid": 2500, "remaining": 10000}}
+    # E paid in part, due in five days; C paid in full today, due in twenty
+    assert numbers(result) == [known.numbers["E"], known.numbers["C"]]
+    assert result.sums == {"SEK": {"invoiced": 62500, "paid": 52500, "remaining": 10000}}
     assert known.numbers["A"] not in numbers(report(rt, preset="prepaid"))  # paid in part, after it fell due
 
 
@@ -223,16 +232,16 @@ def test_amounts_at_a_day_count_what_was_settled_by_then(rt: Runtime, known: Kno
     today = timefmt.today()
     _move(rt, known.numbers["A"], 30000, today - timedelta(days=30), "pay-a")  # its write-off stays undated
     fields = "invoice_number,paid,written_off,remaining"
-    then = report(rt, fields=fields, filter=f"invoice_number={known.numbers['A']}",
-                  date=(today - timedelta(days=20)).isoformat())
+    then = still(rt, fields=fields, filter=f"invoice_number={known.numbers['A']}",
+                 date=(today - timedelta(days=20)).isoformat())
     assert [(x["paid"], x["written_off"], x["remaining"]) for x in then.lines] == [(30000, 0, 70000)]
     assert then.notes == [ESTIMATED_NOTE.format(count=1, day=timefmt.format_day(today))]
     assert "1 invoice(s) have payments, credits or write-offs the store keeps no date for" in read_pdf(
         then.files[0].data).text
-    before = report(rt, fields=fields, filter=f"invoice_number={known.numbers['A']}",
-                    date=(today - timedelta(days=31)).isoformat())
+    before = still(rt, fields=fields, filter=f"invoice_number={known.numbers['A']}",
+                   date=(today - timedelta(days=31)).isoformat())
     assert [(x["paid"], x["written_off"], x["remaining"]) for x in before.lines] == [(0, 0, 100000)]
-    now = report(rt, fields=fields, filter=f"invoice_number={known.numbers['A']}")
+    now = still(rt, fields=fields, filter=f"invoice_number={known.numbers['A']}")
     assert [(x["paid"], x["written_off"], x["remaining"]) for x in now.lines] == [(30000, 10000, 60000)]
     assert now.notes == []
 
@@ -240,7 +249,7 @@ def test_amounts_at_a_day_count_what_was_settled_by_then(rt: Runtime, known: Kno
 @pytest.mark.parametrize(("period_on", "days", "keys"), [
     ("invoice_date", (105, 60), "BD"),  # A was dated 110 days ago, B 70, D 100
     ("due_date", (100, 50), "AD"),  # A fell due 95 days ago, B 40, D 70
-    ("closed_date", None, "E"),  # E closed on the day it closed, only
+    ("closed_date", None, "CE"),  # C and E closed today
 ])
 def test_a_period_keeps_the_invoices_whose_chosen_date_is_in_it(rt: Runtime, known: Known, period_on: str,
                                                                 days: tuple[int, int] | None, keys: str) -> None:
@@ -357,36 +366,38 @@ def _forget_moves(rt: Runtime, number: str) -> None:
 
 
 def test_prepaid_uses_the_payment_dates_kept(rt: Runtime, known: Known) -> None:
-    report(rt)  # the ledger mirrored
-    _forget_moves(rt, known.numbers["A"])
+    """Each invoice's kept movements are replaced by the test's own; the mirror is not pulled again
+    after (refresh=False), which would keep Billecta's own dated payments once more."""
     today = timefmt.today()
-    # A (due 95 days ago) was paid 300,00: dated 100 days ago, it was paid ahead.
-    _move(rt, known.numbers["A"], 30000, today - timedelta(days=100), "pay-a")
-    result = report(rt, preset="prepaid", fields="invoice_number,due_date,paid_date,paid,paid_ahead",
-                    filter="debtor~rapport")
-    assert [(line["invoice_number"], line["paid_date"]) for line in result.lines] == [
-        (known.numbers["A"], (today - timedelta(days=100)).isoformat())]
-    # On a day before that payment, A was not paid at all.
-    before = report(rt, preset="prepaid", filter="debtor~rapport", date=(today - timedelta(days=101)).isoformat())
-    assert numbers(before) == []
-    # E (due in 5 days), paid 25,00: a payment kept as dated today makes it paid ahead; only one dated
-    # after its due date does not.
     rt.billecta.register_payment(RegisterPaymentView(action_public_id=_action_id(rt, known.numbers["E"]),
                                                      amount=AmountView.of(Decimal("25.00")),
                                                      date=datetime.combine(today, time(12), STOCKHOLM)))
-    report(rt)
+    report(rt)  # the ledger and E's payment mirrored
+    for key in "AE":
+        _forget_moves(rt, known.numbers[key])
+    # A (due 95 days ago) was paid 300,00: dated 100 days ago, it was paid ahead.
+    _move(rt, known.numbers["A"], 30000, today - timedelta(days=100), "pay-a")
+    result = still(rt, preset="prepaid", fields="invoice_number,due_date,paid_date,paid,paid_ahead",
+                   filter="debtor~rapport")
+    assert [(line["invoice_number"], line["paid_date"]) for line in result.lines] == [
+        (known.numbers["A"], (today - timedelta(days=100)).isoformat())]
+    # On a day before that payment, A was not paid at all.
+    before = still(rt, preset="prepaid", filter="debtor~rapport", date=(today - timedelta(days=101)).isoformat())
+    assert numbers(before) == []
+    # E (due in 5 days), paid 25,00: a payment kept as dated today makes it paid ahead; only one dated
+    # after its due date does not.
     _move(rt, known.numbers["E"], 2500, today, "pay-e")
-    assert [(line["invoice_number"], line["paid_date"]) for line in report(
-        rt, preset="prepaid", fields="invoice_number,paid_date", filter=f"debtor={OBERG}").lines] == [
-        (known.numbers["E"], today.isoformat())]
+    assert [(line["invoice_number"], line["paid_date"]) for line in still(
+        rt, preset="prepaid", fields="invoice_number,paid_date", filter=f"invoice_number={known.numbers['E']}").lines
+        ] == [(known.numbers["E"], today.isoformat())]
     _forget_moves(rt, known.numbers["E"])
     _move(rt, known.numbers["E"], 2500, today + timedelta(days=6), "pay-e-late")
-    assert known.numbers["E"] not in numbers(report(rt, preset="prepaid"))  # not paid by today
-    later = report(rt, preset="prepaid", date=(today + timedelta(days=10)).isoformat(),
-                   fields="invoice_number,paid_date,paid_ahead", filter=f"debtor={OBERG}")
+    assert known.numbers["E"] not in numbers(still(rt, preset="prepaid"))  # not paid by today
+    later = still(rt, preset="prepaid", date=(today + timedelta(days=10)).isoformat(),
+                  filter=f"invoice_number={known.numbers['E']}")
     assert numbers(later) == []
-    assert report(rt, fields="invoice_number,paid_date", filter=f"invoice_number={known.numbers['E']}",
-                  date=(today + timedelta(days=10)).isoformat()).lines[0]["paid_date"] == str(today + timedelta(days=6))
+    assert still(rt, fields="invoice_number,paid_date", filter=f"invoice_number={known.numbers['E']}",
+                 date=(today + timedelta(days=10)).isoformat()).lines[0]["paid_date"] == str(today + timedelta(days=6))
 
 
 # -- saved reports: who and when, replaced, listed ------------------------------------------------

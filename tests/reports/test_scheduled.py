@@ -41,6 +41,9 @@ class Posted(Notifier):
 @pytest.fixture
 def rt() -> Iterator[Runtime]:
     box = Sandbox(":memory:", seed="demo")
+    # Today is the sandbox's day: it dates credits and closings by its own clock, and the pull keeps
+    # them as dated movements, so the pinned day of tests/conftest.py would see them as tomorrow's.
+    timefmt.fix_today(box.now().date())
     runtime = build_runtime(Settings(), store=Store(":memory:"), transport=box.transport())
     mirror_demo_into_store(runtime)
     yield runtime
