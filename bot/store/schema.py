@@ -258,13 +258,6 @@ def _m017_invoice_movement(db: sqlite_utils.Database) -> None:
     db["invoice_movement"].create_index(["action_public_id"])  # type: ignore[union-attr]
 
 
-def _m019_mirror_pull_unread(db: sqlite_utils.Database) -> None:
-    """How many invoices each pull left known only by their list row (bot.services.pull.unread_in_full):
-    a pull reads at most VIEWS_PER_PULL in full, so a large ledger's first pulls leave a backlog that a
-    report names in its notes."""
-    db["mirror_pull"].add_column("unread", int)  # type: ignore[union-attr]
-
-
 def _m018_saved_report_by(db: sqlite_utils.Database) -> None:
     """Who saved a saved report (`saved_by`: their name, or id when Slack gave none), shown with when it
     was saved wherever the saved reports are listed; and the report creator's date parameters and number
@@ -272,6 +265,13 @@ def _m018_saved_report_by(db: sqlite_utils.Database) -> None:
     runs at the day it is run)."""
     for column in ("saved_by", "date", "from", "to", "period_on", "numbers"):
         db["saved_report"].add_column(column, str)  # type: ignore[union-attr]
+
+
+def _m019_mirror_pull_unread(db: sqlite_utils.Database) -> None:
+    """How many invoices each pull left known only by their list row (bot.services.pull.unread_in_full):
+    a pull reads at most VIEWS_PER_PULL in full, so a large ledger's first pulls leave a backlog that a
+    report names in its notes."""
+    db["mirror_pull"].add_column("unread", int)  # type: ignore[union-attr]
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
@@ -291,7 +291,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("015_mirror_pull", _m015_mirror_pull),
     ("016_saved_report", _m016_saved_report),
     ("017_invoice_movement", _m017_invoice_movement),
-    ("019_mirror_pull_unread", _m019_mirror_pull_unread),
-    # 018 was left to the report creator's saved reports and landed after 019: appended, as every migration is.
+    # 018 landed after 019 (its number was kept for it): listed in name order, as the store records them; a
+    # store that ran 019 first applies 018 on its next start (each migration runs once, by name).
     ("018_saved_report_by", _m018_saved_report_by),
+    ("019_mirror_pull_unread", _m019_mirror_pull_unread),
 ]
