@@ -2,17 +2,19 @@
 at a date, with invoiced, paid, credited, written-off, fees and remaining amounts and its aging, totals
 per debtor and overall, from the store's mirror (brought up to date first, bot.reports.asof).
 
-Which invoices: attested (not drafts), not deleted, dated on or before the report's day and not closed
-by its end. `date=D` is a snapshot at D; `from=F to=T` is the ledger at T, and with
-`exclude_outside_period=true` only invoices dated F to T are in it. For a snapshot,
-`exclude_outside_period=true` leaves out invoices whose period runs past the date (due after it).
+Which invoices: attested (not drafts), not deleted, dated on or before the report's day, not closed
+by its end, and with something left to pay at its end. `date=D` is a snapshot at D; `from=F to=T` is
+the ledger at T, and with `exclude_outside_period=true` only invoices dated F to T are in it. For a
+snapshot, `exclude_outside_period=true` leaves out invoices whose period runs past the date (due after it).
 
-Fees are what Billecta added after invoicing (reminder fees, interest): remaining + paid + credited +
-written off − invoiced. Aging is the days past the due date at the report's day: not due, 1–30,
-31–60, 61–90, over 90. The mirror holds each invoice's current amounts, not a dated history of its
-payments: an invoice closed after the report's day is shown as open at that day with what was open
-before it was closed (its payments, credits and write-offs taken as after that day), which the report
-says in its notes.
+Paid, credited and written off are what was settled by the end of the day, from the dated movements
+(bot.reports.movements); remaining at the day is what is open now plus what was settled after it, so
+an invoice closed since is in the ledger with what was open on the day. A part of a total no movement
+dates is taken as happening on the latest day it can have (the closing day, or the last pull's): the
+report counts the invoices where that moves a figure at its day. Fees are what Billecta added after
+invoicing (reminder fees, interest): remaining + paid + credited + written off − invoiced now. The
+mirror does not date them, so a past snapshot counts them in full and says so when any invoice has
+some. Aging is the days past the due date at the report's day: not due, 1–30, 31–60, 61–90, over 90.
 """
 
 from __future__ import annotations
@@ -24,14 +26,18 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from bot import timefmt
+from bot.billecta.dates import stockholm_date
 from bot.files import OutcomeFile
 from bot.money import format_amount
-from bot.reports import chart, pdf
+from bot.reports import chart, movements, pdf
 from bot.reports.asof import as_of_line, bring_up_to_date
 from bot.reports.batch import without_gc_pauses
+from bot.reports.movements import Movement
 from bot.reports.params import Period, flag, period
 from bot.reports.table import CURRENCY, STYLE, Cell, Column, csv_export
 from bot.services.export import ExportFile, file_stem
+from bot.services.pull import unread_in_full, unread_note
 from bot.timefmt import format_day
 
 if TYPE_CHECKING:
@@ -48,8 +54,13 @@ BUCKET_LABEL = {key: label for key, label, _ in BUCKETS}
 AMOUNTS = ("invoiced", "paid", "credited", "written_off", "fees", "remaining")
 AMOUNT_TITLES = {"invoiced": "Invoiced", "paid": "Paid", "credited": "Credited", "written_off": "Written off",
                  "fees": "Fees", "remaining": "Remaining"}
-CLOSED_AFTER_NOTE = ("{count} invoice(s) closed after {day} are shown with what was open before they were "
-                     "closed: the mirror keeps each invoice's current amounts, not the dates of its payments.")
+ESTIMATED_NOTE = ("{count} invoice(s) have estimated figures at {day}: part of what was paid, credited or written "
+                  "off on them has no dated record in the mirror, so it is taken as made on the latest day it can "
+                  "have been: the day the invoice closed, or for one still open the day of the last pull ({pulled}).")
+FEES_NOTE = ("{count} invoice(s) carry reminder fees or interest: the mirror does not date fees, so they are counted "
+             "in full at {day}, also where Billecta added them after it.")
+# After the pull's own words on them (bot.services.pull.unread_note): what that does to the report.
+UNREAD_NOTE = "Their paid, credited and written-off amounts here are only those with a dated record."
 
 COLUMNS = (
     Column("debtor", "Debtor", width=44), Column("debtor_id", "Debtor id", width=0, csv=True),
@@ -84,7 +95,11 @@ class ReceivablesReport:
     lines: list[dict[str, Any]]  # one per invoice, sorted by debtor, then due date
     debtors: dict[tuple[str, str, str], Totals]  # (debtor name, debtor id, currency) → its totals
     totals: dict[str, Totals]  # currency → overall totals
-    closed_after: int = 0
+    # The last pull's Stockholm day: the latest day an undated payment on an open invoice can have been.
+    pulled_on: date | None = None
+    estimated: int = 0  # invoices whose figures at the day are estimated (ESTIMATED_NOTE)
+    undated_fees: int = 0  # invoices with fees in a past snapshot (FEES_NOTE)
+    unread: int = 0  # invoices in the mirror not yet read in full (bot.services.pull.unread_in_full)
 
     @cached_property
     def files(self) -> list[OutcomeFile]:
@@ -112,8 +127,16 @@ class ReceivablesReport:
 
     @property
     def notes(self) -> list[str]:
+        """What the figures at the day rest on besides dated records; none for today with every movement dated."""
         day = format_day(self.period.at)
-        return [CLOSED_AFTER_NOTE.format(count=self.closed_after, day=day)] if self.closed_after else []
+        notes = []
+        if self.estimated:
+            notes.append(ESTIMATED_NOTE.format(count=self.estimated, day=day, pulled=format_day(self.pulled_on)))
+        if self.undated_fees:
+            notes.append(FEES_NOTE.format(count=self.undated_fees, day=day))
+        if self.unread:
+            notes.append(f"{unread_note(self.unread)} {UNREAD_NOTE}")
+        return notes
 
     @property
     def stem(self) -> str:
@@ -146,7 +169,7 @@ class ReceivablesReport:
             "totals": {cur: {"count": t.count, **{k: str(_major(v, cur)) for k, v in t.amounts.items()},
                              "aging": {k: str(_major(v, cur)) for k, v in t.buckets.items()}}
                        for cur, t in self.totals.items()},
-            "files": [f.name for f in self.files],
+            "notes": self.notes, "files": [f.name for f in self.files],
         }
 
     # -- the files ------------------------------------------------------------------------------
@@ -216,13 +239,18 @@ def build(rt: Runtime, chosen: Period, exclude: bool, as_of: datetime | None) ->
 
 def _build(rt: Runtime, chosen: Period, exclude: bool, as_of: datetime | None) -> ReceivablesReport:
     day = chosen.at
+    pulled_on = _pulled_on(as_of)
+    moves = movements.load(rt)
     lines: list[dict[str, Any]] = []
-    closed_after = 0
+    estimated = undated_fees = 0
     for row in _open_at(rt, day):
         if exclude and _outside(row, chosen):
             continue
-        line = _line(row, day)
-        closed_after += line.pop("closed_after")
+        line = _line(row, moves.get(row["action_public_id"], []), day, pulled_on)
+        if line is None:
+            continue
+        estimated += line.pop("estimated")
+        undated_fees += int(day < pulled_on and line["fees"] != 0)
         lines.append(line)
     lines.sort(key=lambda line: (line["debtor"].casefold(), line["debtor_id"], line[CURRENCY],
                                  line["due_date"] or "", line["invoice_number"] or ""))
@@ -231,7 +259,16 @@ def _build(rt: Runtime, chosen: Period, exclude: bool, as_of: datetime | None) -
     for line in lines:
         debtors[(line["debtor"], line["debtor_id"], line[CURRENCY])].add(line)
         totals[line[CURRENCY]].add(line)
-    return ReceivablesReport(chosen, exclude, as_of, lines, dict(debtors), dict(totals), closed_after)
+    return ReceivablesReport(chosen, exclude, as_of, lines, dict(debtors), dict(totals), pulled_on=pulled_on,
+                             estimated=estimated, undated_fees=undated_fees, unread=unread_in_full(rt))
+
+
+def _pulled_on(as_of: datetime | None) -> date:
+    """The last pull's Stockholm day, never after today: today is the display zone's (bot.timefmt), which
+    can be a day behind Stockholm's, and nothing the pull saw happened after the report's today."""
+    today = timefmt.today()
+    pulled = stockholm_date(as_of)
+    return today if pulled is None else min(pulled, today)
 
 
 _OPEN_AT = """
@@ -257,13 +294,14 @@ def _outside(row: dict[str, Any], chosen: Period) -> bool:
     return (row["due_date"] or "")[:10] > chosen.at.isoformat()
 
 
-def _line(row: dict[str, Any], day: date) -> dict[str, Any]:
-    invoiced, remaining = row["invoiced_amount"] or 0, row["current_amount"] or 0
-    paid, credited, written_off = (row["paid_amount"] or 0, row["credited_amount"] or 0,
-                                   row["write_off_amount"] or 0)
-    closed_after = row["closed_date"] is not None
-    if closed_after:  # open at `day`, closed since: what was open before anything closed it
-        remaining, paid, credited, written_off = remaining + paid + credited + written_off, 0, 0, 0
+def _line(row: dict[str, Any], moves: list[Movement], day: date, pulled_on: date) -> dict[str, Any] | None:
+    """The invoice's line at the end of `day`, or None when nothing was left to pay on it then."""
+    by_day = movements.settled(row, moves, until=day, pulled_on=pulled_on)
+    ever = movements.settled(row, moves, until=date.max, pulled_on=pulled_on)
+    invoiced = row["invoiced_amount"] or 0
+    remaining = (row["current_amount"] or 0) + ever.total - by_day.total  # open now, plus settled after the day
+    if remaining <= 0:
+        return None
     due = row["due_date"][:10] if row["due_date"] else None
     days = (day - date.fromisoformat(due)).days if due else 0
     bucket = _bucket(days)
@@ -272,10 +310,21 @@ def _line(row: dict[str, Any], day: date) -> dict[str, Any]:
         "debtor_id": row["debtor_public_id"] or "", "invoice_number": row["invoice_number"] or row["action_public_id"],
         "invoice_date": (row["invoice_date"] or "")[:10], "due_date": due, "days_past_due": max(days, 0),
         "bucket_key": bucket, "bucket": BUCKET_LABEL[bucket], CURRENCY: row["currency"] or "SEK",
-        "invoiced": invoiced, "paid": paid, "credited": credited, "written_off": written_off,
-        "fees": remaining + paid + credited + written_off - invoiced, "remaining": remaining,
-        "closed_after": int(closed_after),
+        "invoiced": invoiced, "paid": by_day.paid, "credited": by_day.credited, "written_off": by_day.written_off,
+        "fees": remaining + by_day.total - invoiced, "remaining": remaining,
+        "estimated": int(by_day.estimated and _estimate_moves(row, day, pulled_on)),
     }
+
+
+def _estimate_moves(row: dict[str, Any], day: date, pulled_on: date) -> bool:
+    """Whether an undated part (Settled.estimated) can change the figures at `day`: it is dated by the
+    closing day, or the last pull for an open invoice, and counted in full when that is on or before
+    `day`, as it truly was. Without the totals (a list row only) the split is unknown whatever the day."""
+    if any(row.get(column) is None for column in movements.TOTAL_COLUMN.values()):
+        return True
+    closed = row["closed_date"]
+    latest = date.fromisoformat(closed[:10]) if closed else pulled_on
+    return day < latest
 
 
 def _bucket(days_past_due: int) -> str:

@@ -1,6 +1,8 @@
 """The receivables report's figures from a known sandbox state (tests/reports/ledger.py): totals per
-debtor and overall, aging buckets, the PDF's text read back, the CSV parsed back; the parameters
-refused under their fields; the pull that brings the mirror up to date first."""
+debtor and overall, aging buckets, today and at past dates (a payment after the day still open, an
+invoice closed since still in the ledger), the PDF's text read back, the CSV parsed back, the notes on
+estimated figures and undated fees; the parameters refused under their fields; the pull that brings
+the mirror up to date first."""
 
 from __future__ import annotations
 
@@ -23,12 +25,15 @@ from bot.services.export import safe_cell
 from bot.services.pull import pull
 from bot.store import Store
 from tests.pdf_check import read_pdf
-from tests.reports.ledger import OBERG, RAPPORT, make_ledger
+from tests.reports.ledger import KVITTO, OBERG, RAPPORT, make_ledger
 
 
 @pytest.fixture
 def rt() -> Iterator[Runtime]:
     box = Sandbox(":memory:", seed="demo")
+    # The sandbox dates what it does (a credit, a closing) by its own clock, real time; the report's
+    # today is that day too, as in production, not the day tests/conftest.py pins.
+    timefmt.fix_today(box.now().date())
     runtime = build_runtime(Settings(), store=Store(":memory:"), transport=box.transport())
     mirror_demo_into_store(runtime)
     yield runtime
@@ -67,8 +72,8 @@ def test_overall_totals_are_the_sum_of_the_debtors_and_of_the_buckets(rt: Runtim
     before = report(rt).totals["SEK"]
     make_ledger(rt)
     after = report(rt).totals["SEK"]
-    assert after.count == before.count + 4
-    assert after.amounts["remaining"] - before.amounts["remaining"] == 216000 + 137500
+    assert after.count == before.count + 5  # A, B, D, E, F: C and G are closed
+    assert after.amounts["remaining"] - before.amounts["remaining"] == 216000 + 137500 + 120000
     assert after.amounts["fees"] - before.amounts["fees"] == 6000
     assert sum(after.buckets.values()) == after.amounts["remaining"]
     result = report(rt)
@@ -143,6 +148,113 @@ def test_a_snapshot_in_the_past_leaves_out_later_invoices_and_ages_at_that_date(
     assert (b["days_past_due"], b["bucket"]) == (0, "Not due")
 
 
+def days_ago(days: int) -> str:
+    return (timefmt.today() - timedelta(days=days)).isoformat()
+
+
+def line_of(result: ReceivablesReport, number: str) -> dict[str, object] | None:
+    found = [line for line in result.lines if line["invoice_number"] == number]
+    return found[0] if found else None
+
+
+def figures(line: dict[str, object] | None) -> tuple[object, ...] | None:
+    keys = ("invoiced", "paid", "credited", "written_off", "fees", "remaining", "days_past_due", "bucket")
+    return None if line is None else tuple(line[key] for key in keys)
+
+
+def test_a_snapshot_before_a_payment_shows_the_full_amount_open_and_after_it_the_rest(rt: Runtime) -> None:
+    known = make_ledger(rt)  # F: 2 000,00 due 20 days ago, 800,00 paid 10 days ago
+    f = known.numbers["F"]
+    assert figures(line_of(report(rt, date=days_ago(12)), f)) == (200000, 0, 0, 0, 0, 200000, 8, "1-30 days")
+    assert figures(line_of(report(rt, date=days_ago(10)), f)) == (200000, 80000, 0, 0, 0, 120000, 10, "1-30 days")
+    assert figures(line_of(report(rt, date=days_ago(8)), f)) == (200000, 80000, 0, 0, 0, 120000, 12, "1-30 days")
+    assert figures(line_of(report(rt), f)) == (200000, 80000, 0, 0, 0, 120000, 20, "1-30 days")
+
+
+def test_an_invoice_closed_after_the_day_is_in_the_ledger_with_what_was_open_then(rt: Runtime) -> None:
+    known = make_ledger(rt)  # G: 1 000,00 due 45 days ago, 400,00 paid 25 days ago, the last 600,00 5 days ago
+    g = known.numbers["G"]
+    assert figures(line_of(report(rt, date=days_ago(30)), g)) == (100000, 0, 0, 0, 0, 100000, 15, "1-30 days")
+    assert figures(line_of(report(rt, date=days_ago(8)), g)) == (100000, 40000, 0, 0, 0, 60000, 37, "31-60 days")
+    assert line_of(report(rt, date=days_ago(5)), g) is None  # paid in full that day
+    assert line_of(report(rt), g) is None
+    # A, paid and written off today, was open yesterday with all of it; B without today's credit.
+    yesterday = report(rt, date=days_ago(1))
+    assert figures(line_of(yesterday, known.numbers["A"])) == (100000, 0, 0, 0, 0, 100000, 94, "Over 90 days")
+    assert figures(line_of(yesterday, known.numbers["B"])) == (200000, 0, 0, 0, 6000, 206000, 39, "31-60 days")
+    assert figures(line_of(yesterday, known.numbers["C"])) == (50000, 0, 0, 0, 0, 50000, 0, "Not due")
+
+
+def test_a_past_snapshots_totals_per_debtor_overall_and_per_bucket_are_exact(rt: Runtime) -> None:
+    before = report(rt, date=days_ago(8)).totals["SEK"]  # the demo's own invoices
+    make_ledger(rt)
+    result = report(rt, date=days_ago(8))
+    assert debtor(result, RAPPORT) == {
+        "invoiced": Decimal("3000.00"), "paid": 0, "credited": 0, "written_off": 0, "fees": Decimal("60.00"),
+        "remaining": Decimal("3060.00"), "not_due": 0, "1_30": 0, "31_60": Decimal("2060.00"),
+        "61_90": Decimal("1000.00"), "over_90": 0}
+    assert debtor(result, OBERG) == {
+        "invoiced": Decimal("1875.00"), "paid": 0, "credited": 0, "written_off": 0, "fees": 0,
+        "remaining": Decimal("1875.00"), "not_due": Decimal("625.00"), "1_30": 0, "31_60": 0,
+        "61_90": Decimal("1250.00"), "over_90": 0}
+    assert debtor(result, KVITTO) == {
+        "invoiced": Decimal("3000.00"), "paid": Decimal("1200.00"), "credited": 0, "written_off": 0, "fees": 0,
+        "remaining": Decimal("1800.00"), "not_due": 0, "1_30": Decimal("1200.00"), "31_60": Decimal("600.00"),
+        "61_90": 0, "over_90": 0}
+    after = result.totals["SEK"]
+    assert after.count - before.count == 7  # A to G: C and G were open then
+    assert {key: after.buckets[key] - before.buckets[key] for key in after.buckets} == {
+        "not_due": 62500, "1_30": 120000, "31_60": 266000, "61_90": 225000, "over_90": 0}
+    assert {key: after.amounts[key] - before.amounts[key] for key in after.amounts} == {
+        "invoiced": 787500, "paid": 120000, "credited": 0, "written_off": 0, "fees": 6000, "remaining": 673500}
+    assert sum(after.buckets.values()) == after.amounts["remaining"]
+
+
+def test_a_past_snapshots_pdf_and_csv_agree_with_its_figures(rt: Runtime) -> None:
+    known = make_ledger(rt)
+    result = report(rt, date=days_ago(8))
+    pdf = read_pdf(result.files[0].data)
+    lines = pdf.text.splitlines()
+    total = lines.index(f"Total {KVITTO}")
+    assert lines[total + 1:total + 8] == ["SEK", "3\xa0000,00", "1\xa0200,00", "0,00", "0,00", "0,00", "1\xa0800,00"]
+    at = lines.index(known.numbers["G"])
+    assert lines[at + 3:at + 12] == ["37", "31-60 days", "SEK", "1\xa0000,00", "400,00", "0,00", "0,00", "0,00",
+                                     "600,00"]  # after its invoice and due dates
+    overall = result.totals["SEK"].amounts["remaining"]
+    assert f"{overall // 100:,}".replace(",", "\xa0") + f",{overall % 100:02d}" in lines
+    assert "counted in full at" in " ".join(lines)  # the fees note: B's reminder fee came after the day
+    rows = list(csv.DictReader(io.StringIO(result.files[1].data.decode("utf-8-sig")), delimiter=";"))
+    by_number = {row["Invoice number"]: row for row in rows}
+    g = by_number[known.numbers["G"]]
+    assert (g["Paid"], g["Remaining"], g["Days past due"], g["Aging"]) == ("400,00", "600,00", "37", "31-60 days")
+    kvitto = [row for row in rows if row["Debtor"] == KVITTO]
+    assert sum(Decimal(row["Remaining"].replace(",", ".")) for row in kvitto) == Decimal("1800.00")
+    assert sum(Decimal(row["Remaining"].replace(",", ".")) for row in rows) == Decimal(overall).scaleb(-2)
+    assert known.numbers["C"] in by_number and len(rows) == result.totals["SEK"].count
+
+
+def test_today_with_every_movement_dated_has_no_note(rt: Runtime) -> None:
+    make_ledger(rt)
+    result = report(rt)
+    assert result.notes == [] and (result.estimated, result.undated_fees) == (0, 0)
+    assert result.text().splitlines()[-1].strip().startswith("Aging: Over 90 days")
+
+
+def test_a_payment_without_its_date_is_taken_as_made_at_the_last_pull_and_counted_as_estimated(
+        rt: Runtime) -> None:
+    known = make_ledger(rt)
+    pull(rt)
+    # F's payment as if made before the bot's first pull looked back: its total is known, its day not.
+    rt.store.db.execute("DELETE FROM invoice_movement WHERE action_public_id = ?", [known.ids["F"]])
+    past = report(rt, refresh=False, date=days_ago(8))
+    assert figures(line_of(past, known.numbers["F"])) == (200000, 0, 0, 0, 0, 200000, 12, "1-30 days")
+    assert past.estimated == 1
+    assert past.notes[0].startswith("1 invoice(s) have estimated figures at ") and "last pull" in past.notes[0]
+    assert past.notes[0] in past.text().splitlines()
+    today = report(rt, refresh=False)  # dated by the last pull, which was today: counted, and exact
+    assert figures(line_of(today, known.numbers["F"]))[5] == 120000 and today.notes == []  # type: ignore[index]
+
+
 def test_exclude_outside_period(rt: Runtime) -> None:
     known = make_ledger(rt)
     today = timefmt.today()
@@ -178,7 +290,7 @@ def test_the_pull_reads_only_new_or_changed_invoices_in_full_and_lists_closed_on
         rt: Runtime) -> None:
     known = make_ledger(rt)
     first = pull(rt)
-    assert first.detailed == 5  # A to E are new to the mirror (C among the closed invoices listed)
+    assert first.detailed == 7  # A to G are new to the mirror (C and G among the closed invoices listed)
     assert pull(rt).detailed == 0  # nothing moved since
     a = rt.billecta.find_invoice_by_number(known.numbers["A"])
     assert a is not None
@@ -196,11 +308,10 @@ def test_the_pull_reads_only_new_or_changed_invoices_in_full_and_lists_closed_on
     closed_on = row["closed_date"][:10]
     on_the_day = report(rt, refresh=False, date=closed_on)
     assert known.numbers["A"] not in {line["invoice_number"] for line in on_the_day.lines}
-    # Closed after the (pinned) day before: open that day, with what was open before it was closed.
+    # Closed after the day before: open that day, with what was open then (all of it was settled today).
     earlier = report(rt, refresh=False, date=(timefmt.today() - timedelta(days=1)).isoformat())
     (line,) = [line for line in earlier.lines if line["invoice_number"] == known.numbers["A"]]
-    assert (line["remaining"], line["paid"]) == (100000, 0) and earlier.closed_after == 2  # A and C
-    assert "closed after" in earlier.notes[0]
+    assert (line["remaining"], line["paid"], line["written_off"]) == (100000, 0, 0)
 
 
 def test_closed_invoices_are_listed_since_the_day_before_the_last_pull(rt: Runtime) -> None:
