@@ -36,6 +36,19 @@ def test_json_gives_the_totals_as_exact_decimals(workdir: Path, capsys: pytest.C
     assert (totals["count"], totals["remaining"], totals["aging"]["31_60"]) == (5, "13472.50", "3550.00")
 
 
+def test_a_past_snapshot_says_under_its_totals_that_fees_have_no_date(workdir: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "run", "invoice", "reminder", "1002", "fee=60", "--yes")
+    assert status == 0, err
+    status, out, err = run(capsys, "run", "report", "receivables", "date=2026-11-30", "--out", "reports")
+    assert status == 0, err
+    lines = out.splitlines()
+    assert any(line.strip().startswith("Fees ") and line.endswith(" 60,00\u00a0kr") for line in lines)
+    (note,) = [line for line in lines if "reminder fees or interest" in line]
+    assert note.startswith("1 invoice(s) carry") and "counted in full at 30 Nov" in note
+    assert lines.index(note) < len(lines) - 3  # before the three paths
+
+
 @pytest.mark.parametrize(("words", "says"), [
     (["date=2026-02-30"], "date: '2026-02-30' is not a date"),
     (["from=2026-11-30", "to=2026-11-01"], "to: The period ends (2026-11-01) before it starts (2026-11-30)."),

@@ -49,6 +49,24 @@ def test_the_report_shows_totals_and_aging_and_uploads_its_files_to_the_channel(
     assert len(delivered) == 3
 
 
+def test_the_modal_shows_the_notes_a_past_snapshot_rests_on(stack: Stack) -> None:
+    from decimal import Decimal
+
+    from bot.billecta.models import AmountView, SendReminderInvoiceView
+    from bot.sandbox.seed import DEMO
+
+    overdue = stack.rt.billecta.find_invoice_by_number(DEMO["overdue"])
+    assert overdue is not None
+    stack.rt.billecta.send_reminder(SendReminderInvoiceView(invoice_action_public_id=overdue.action_public_id,
+                                                            reminder_fee=AmountView.of(Decimal("60.00"))))
+    view_id = _open(stack, "report receivables date=2026-11-30")
+    blocks = stack.fake.view(view_id)["blocks"]
+    notes = [b for b in blocks if b["type"] == "context" and "reminder fees or interest" in json.dumps(b)]
+    assert len(notes) == 1 and "counted in full at 30 Nov" in json.dumps(notes[0], ensure_ascii=False)
+    files = {upload.filename: upload.content for upload in stack.fake.uploaded().values()}
+    assert "reminder fees or interest" in read_pdf(files["receivables-2026-11-30.pdf"]).text.replace("\n", " ")
+
+
 def test_bad_dates_are_shown_under_their_fields_and_nothing_is_sent(stack: Stack) -> None:
     view_id = _open(stack, "report receivables")
     uploads = len(stack.fake.uploaded())
