@@ -27,10 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -38,6 +40,8 @@ sys.path.insert(0, str(ROOT))
 from bot.store import Store  # noqa: E402
 
 DAY = date(2026, 11, 30)
+# The mirror's "as of": the receivables report dates an open invoice's undated part by the last pull's day.
+PULLED = datetime.combine(DAY, clock(18), ZoneInfo("Europe/Stockholm"))
 STAGES = ("InvoiceSent", "ReminderInvoiceSent", "Attested", "SentToDebtCollection")
 
 
@@ -151,7 +155,7 @@ def receivables(store: Store) -> list[tuple[str, bytes]]:
     from bot.reports.params import Period
     from bot.reports.receivables import build
 
-    report = build(SimpleNamespace(store=store), Period(DAY), False, None)  # type: ignore[arg-type]
+    report = build(SimpleNamespace(store=store), Period(DAY), False, PULLED)  # type: ignore[arg-type]
     return [(f.name, f.data) for f in report.files]
 
 
