@@ -183,6 +183,11 @@ def test_an_invoice_closed_after_the_day_is_in_the_ledger_with_what_was_open_the
     assert figures(line_of(yesterday, known.numbers["A"])) == (100000, 0, 0, 0, 0, 100000, 94, "Over 90 days")
     assert figures(line_of(yesterday, known.numbers["B"])) == (200000, 0, 0, 0, 6000, 206000, 39, "31-60 days")
     assert figures(line_of(yesterday, known.numbers["C"])) == (50000, 0, 0, 0, 0, 50000, 0, "Not due")
+    # A period is the ledger at its last day; excluding the invoices dated before it leaves G (60 days ago) out.
+    period = report(rt, **{"from": days_ago(55), "to": days_ago(8)})
+    assert figures(line_of(period, g)) == figures(line_of(report(rt, date=days_ago(8)), g))
+    within = report(rt, **{"from": days_ago(55), "to": days_ago(8), "exclude_outside_period": "true"})
+    assert line_of(within, g) is None and line_of(within, known.numbers["F"]) is not None
 
 
 def test_a_past_snapshots_totals_per_debtor_overall_and_per_bucket_are_exact(rt: Runtime) -> None:
@@ -244,15 +249,30 @@ def test_a_payment_without_its_date_is_taken_as_made_at_the_last_pull_and_counte
         rt: Runtime) -> None:
     known = make_ledger(rt)
     pull(rt)
-    # F's payment as if made before the bot's first pull looked back: its total is known, its day not.
-    rt.store.db.execute("DELETE FROM invoice_movement WHERE action_public_id = ?", [known.ids["F"]])
+    # F's and G's payments as if made before the bot's first pull looked back: their totals are known,
+    # their days not; F is open (dated by the last pull, today), G closed (dated by its closing day, today).
+    for key in "FG":
+        rt.store.db.execute("DELETE FROM invoice_movement WHERE action_public_id = ?", [known.ids[key]])
     past = report(rt, refresh=False, date=days_ago(8))
     assert figures(line_of(past, known.numbers["F"])) == (200000, 0, 0, 0, 0, 200000, 12, "1-30 days")
-    assert past.estimated == 1
-    assert past.notes[0].startswith("1 invoice(s) have estimated figures at ") and "last pull" in past.notes[0]
+    assert figures(line_of(past, known.numbers["G"])) == (100000, 0, 0, 0, 0, 100000, 37, "31-60 days")
+    assert past.estimated == 2
+    assert past.notes[0].startswith("2 invoice(s) have estimated figures at ") and "last pull" in past.notes[0]
     assert past.notes[0] in past.text().splitlines()
     today = report(rt, refresh=False)  # dated by the last pull, which was today: counted, and exact
     assert figures(line_of(today, known.numbers["F"]))[5] == 120000 and today.notes == []  # type: ignore[index]
+
+
+def test_an_invoice_known_only_by_its_list_row_counts_its_dated_movements_and_is_estimated(rt: Runtime) -> None:
+    known = make_ledger(rt)
+    pull(rt)
+    row = rt.store.find_by("invoice", "invoice_number", known.numbers["F"])
+    rt.store.update("invoice", row["id"], {"paid_amount": None, "credited_amount": None, "write_off_amount": None})
+    for days, paid, remaining in ((12, 0, 200000), (8, 80000, 120000), (0, 80000, 120000)):
+        result = report(rt, refresh=False, date=days_ago(days))
+        line = line_of(result, known.numbers["F"])
+        assert line is not None and (line["paid"], line["remaining"]) == (paid, remaining)
+        assert result.estimated == 1  # whatever the day: the invoice's own totals are not known
 
 
 def test_exclude_outside_period(rt: Runtime) -> None:
