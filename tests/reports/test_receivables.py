@@ -273,6 +273,8 @@ def test_an_invoice_known_only_by_its_list_row_counts_its_dated_movements_and_is
         line = line_of(result, known.numbers["F"])
         assert line is not None and (line["paid"], line["remaining"]) == (paid, remaining)
         assert result.estimated == 1  # whatever the day: the invoice's own totals are not known
+        assert result.unread == 1 and result.notes[-1].startswith("1 invoice(s) are known only by their list row")
+        assert result.notes[-1].endswith("are only those with a dated record.")
 
 
 def test_exclude_outside_period(rt: Runtime) -> None:
