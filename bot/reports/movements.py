@@ -23,8 +23,11 @@ from bot.billecta.dates import STOCKHOLM
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
-PAYMENT, CREDIT, WRITEOFF = "payment", "credit", "writeoff"
-KINDS = (PAYMENT, CREDIT, WRITEOFF)
+PAYMENT, CREDIT, WRITEOFF, FEE = "payment", "credit", "writeoff", "fee"
+KINDS = (PAYMENT, CREDIT, WRITEOFF)  # what settles an invoice (Settled)
+# Fees (reminder fees, interest) add to what is owed; their total is no column but the invoice's
+# remaining + paid + credited + written off − invoiced (fee_total).
+RECORDED = (*KINDS, FEE)
 # The mirror row's total of each kind.
 TOTAL_COLUMN = {PAYMENT: "paid_amount", CREDIT: "credited_amount", WRITEOFF: "write_off_amount"}
 
@@ -54,7 +57,7 @@ class Settled:
 def record(rt: Runtime, *, action_public_id: str, kind: str, amount: int, currency: str, day: date,
            reference: str, source: str) -> bool:
     """Keep one movement; False when it was already kept (the same kind and reference)."""
-    if kind not in KINDS:
+    if kind not in RECORDED:
         raise ValueError(f"not a movement kind: {kind}")
     with rt.store.lock:
         cursor = rt.store.db.execute(
@@ -111,6 +114,40 @@ def settled(row: dict[str, Any], moves: list[Movement], *, until: date, since: d
             counted += left if _within(latest, since, until) else 0
         amounts[kind] = counted
     return Settled(amounts[PAYMENT], amounts[CREDIT], amounts[WRITEOFF], estimated)
+
+
+def fee_total(row: dict[str, Any]) -> int | None:
+    """What Billecta added to the invoice after invoicing, in minor units; None before a full read."""
+    columns = ("current_amount", "invoiced_amount", *TOTAL_COLUMN.values())
+    if any(row.get(column) is None for column in columns):
+        return None
+    settled_total = sum(int(row[TOTAL_COLUMN[kind]]) for kind in KINDS)
+    return int(row["current_amount"]) + settled_total - int(row["invoiced_amount"])
+
+
+def fees_by(row: dict[str, Any], moves: list[Movement], *, until: date, since: date | None = None,
+            pulled_on: date | None = None) -> tuple[int, bool]:
+    """The invoice's fees raised from `since` to `until` (as settled counts its kinds), and whether part
+    of them was dated by the closing day or the last pull rather than by a fee movement. A fee total
+    at or below zero (none, or a correction we cannot date) counts in full on every day, undated only
+    when it is below zero."""
+    total = fee_total(row)
+    fees = [m for m in moves if m.kind == FEE]
+    estimated = total is None
+    left = sum(m.amount for m in fees) if total is None else total
+    if left <= 0:
+        return (left if since is None else 0), left < 0
+    counted = 0
+    for move in fees:
+        taken = min(move.amount, left)
+        left -= taken
+        estimated = estimated or taken != move.amount
+        counted += taken if _within(move.day, since, until) else 0
+    if left > 0:
+        latest = _day(row.get("closed_date")) or pulled_on or datetime.now(STOCKHOLM).date()
+        estimated = True
+        counted += left if _within(latest, since, until) else 0
+    return counted, estimated
 
 
 def payment_days(moves: list[Movement]) -> list[date]:

@@ -12,9 +12,10 @@ Paid, credited and written off are what was settled by the end of the day, from 
 an invoice closed since is in the ledger with what was open on the day. A part of a total no movement
 dates is taken as happening on the latest day it can have (the closing day, or the last pull's): the
 report counts the invoices where that moves a figure at its day. Fees are what Billecta added after
-invoicing (reminder fees, interest): remaining + paid + credited + written off − invoiced now. The
-mirror does not date them, so a past snapshot counts them in full and says so when any invoice has
-some. Aging is the days past the due date at the report's day: not due, 1–30, 31–60, 61–90, over 90.
+invoicing (reminder fees, interest): remaining + paid + credited + written off − invoiced now, dated
+by their fee movements (the reminder that raised them) like the rest; a past snapshot counts those
+raised by its day, and says so where a fee has no dated movement (dated then by the closing day or
+the last pull). Aging is the days past the due date at the report's day: not due, 1–30, 31–60, 61–90, over 90.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ AMOUNT_TITLES = {"invoiced": "Invoiced", "paid": "Paid", "credited": "Credited",
 ESTIMATED_NOTE = ("{count} invoice(s) have estimated figures at {day}: part of what was paid, credited or written "
                   "off on them has no dated record in the mirror, so it is taken as made on the latest day it can "
                   "have been: the day the invoice closed, or for one still open the day of the last pull ({pulled}).")
-FEES_NOTE = ("{count} invoice(s) carry reminder fees or interest: the mirror does not date fees, so they are counted "
+FEES_NOTE = ("{count} invoice(s) carry reminder fees or interest the mirror has no date for: they are counted "
              "in full at {day}, also where Billecta added them after it.")
 # After the pull's own words on them (bot.services.pull.unread_note): what that does to the report.
 UNREAD_NOTE = "Their paid, credited and written-off amounts here are only those with a dated record."
@@ -250,7 +251,7 @@ def _build(rt: Runtime, chosen: Period, exclude: bool, as_of: datetime | None) -
         if line is None:
             continue
         estimated += line.pop("estimated")
-        undated_fees += int(day < pulled_on and line["fees"] != 0)
+        undated_fees += line.pop("undated_fees")
         lines.append(line)
     lines.sort(key=lambda line: (line["debtor"].casefold(), line["debtor_id"], line[CURRENCY],
                                  line["due_date"] or "", line["invoice_number"] or ""))
@@ -298,8 +299,11 @@ def _line(row: dict[str, Any], moves: list[Movement], day: date, pulled_on: date
     """The invoice's line at the end of `day`, or None when nothing was left to pay on it then."""
     by_day = movements.settled(row, moves, until=day, pulled_on=pulled_on)
     ever = movements.settled(row, moves, until=date.max, pulled_on=pulled_on)
+    fees, fees_estimated = movements.fees_by(row, moves, until=day, pulled_on=pulled_on)
+    fees_ever, _ = movements.fees_by(row, moves, until=date.max, pulled_on=pulled_on)
     invoiced = row["invoiced_amount"] or 0
-    remaining = (row["current_amount"] or 0) + ever.total - by_day.total  # open now, plus settled after the day
+    # Open now, plus what was settled after the day, less the fees raised after it.
+    remaining = (row["current_amount"] or 0) + ever.total - by_day.total - (fees_ever - fees)
     if remaining <= 0:
         return None
     due = row["due_date"][:10] if row["due_date"] else None
@@ -311,8 +315,9 @@ def _line(row: dict[str, Any], moves: list[Movement], day: date, pulled_on: date
         "invoice_date": (row["invoice_date"] or "")[:10], "due_date": due, "days_past_due": max(days, 0),
         "bucket_key": bucket, "bucket": BUCKET_LABEL[bucket], CURRENCY: row["currency"] or "SEK",
         "invoiced": invoiced, "paid": by_day.paid, "credited": by_day.credited, "written_off": by_day.written_off,
-        "fees": remaining + by_day.total - invoiced, "remaining": remaining,
+        "fees": fees, "remaining": remaining,
         "estimated": int(by_day.estimated and _estimate_moves(row, day, pulled_on)),
+        "undated_fees": int(fees_estimated and _estimate_moves(row, day, pulled_on)),
     }
 
 

@@ -7,7 +7,10 @@ in full was paid more than its kept payments say, a second call asks for that in
 since it was issued. A payment on an invoice the mirror does not know yet is kept all the same: the
 invoice comes with the lists. Credits and write-offs have no such list: when the pull reads an invoice in full, what its
 credited or written-off total holds beyond the movements already kept is kept as one movement, dated
-by the latest Credited or WrittenOff event that happened (else the day it closed, else today).
+by the latest Credited or WrittenOff event that happened (else the day it closed, else today). Fees
+(reminder fees, interest) are dated the same way: what the fee total (movements.fee_total) holds beyond
+the kept fee movements, by the latest ReminderInvoiceSent, the one event here that raises a fee
+(interest has no event of its own, so it goes with the reminder it came with, or the closing day).
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ def payments_unlisted(rt: Runtime, view: InvoiceActionView) -> bool:
 
 
 def record_settlements(rt: Runtime, view: InvoiceActionView, today: date) -> int:
-    """Date what the invoice's credited and written-off totals hold beyond the kept movements; how many
+    """Date what the invoice's credited, written-off and fee totals hold beyond the kept movements; how many
     movements were new."""
     held = movements.held(rt, view.action_public_id)
     kept = 0
@@ -70,6 +73,12 @@ def record_settlements(rt: Runtime, view: InvoiceActionView, today: date) -> int
         total: AmountView = getattr(view, total_field)
         if total.value > held.get(kind, 0):
             kept += _keep_rest(rt, view, kind, total, total.value - held.get(kind, 0), _latest(view, event_type), today)
+    fees = view.current_amount.value + view.paid_amount.value + view.credited_amount.value \
+        + view.write_off_amount.value - view.invoiced_amount.value
+    if fees > held.get(movements.FEE, 0):
+        fee_total = AmountView.from_minor(fees, view.invoiced_amount.currency_code)
+        kept += _keep_rest(rt, view, movements.FEE, fee_total, fees - held.get(movements.FEE, 0),
+                           _latest(view, enums.EventType.ReminderInvoiceSent), today)
     return kept
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 
 from bot import timefmt
+from bot.billecta.enums import EventType
 from bot.config import Settings
 from bot.demo import mirror_demo_into_store
 from bot.errors import InvalidInput
@@ -178,10 +179,10 @@ def test_an_invoice_closed_after_the_day_is_in_the_ledger_with_what_was_open_the
     assert figures(line_of(report(rt, date=days_ago(8)), g)) == (100000, 40000, 0, 0, 0, 60000, 37, "31-60 days")
     assert line_of(report(rt, date=days_ago(5)), g) is None  # paid in full that day
     assert line_of(report(rt), g) is None
-    # A, paid and written off today, was open yesterday with all of it; B without today's credit.
+    # A, paid and written off today, was open yesterday with all of it; B without today's credit and fee.
     yesterday = report(rt, date=days_ago(1))
     assert figures(line_of(yesterday, known.numbers["A"])) == (100000, 0, 0, 0, 0, 100000, 94, "Over 90 days")
-    assert figures(line_of(yesterday, known.numbers["B"])) == (200000, 0, 0, 0, 6000, 206000, 39, "31-60 days")
+    assert figures(line_of(yesterday, known.numbers["B"])) == (200000, 0, 0, 0, 0, 200000, 39, "31-60 days")
     assert figures(line_of(yesterday, known.numbers["C"])) == (50000, 0, 0, 0, 0, 50000, 0, "Not due")
     # A period is the ledger at its last day; excluding the invoices dated before it leaves G (60 days ago) out.
     period = report(rt, **{"from": days_ago(55), "to": days_ago(8)})
@@ -195,8 +196,8 @@ def test_a_past_snapshots_totals_per_debtor_overall_and_per_bucket_are_exact(rt:
     make_ledger(rt)
     result = report(rt, date=days_ago(8))
     assert debtor(result, RAPPORT) == {
-        "invoiced": Decimal("3000.00"), "paid": 0, "credited": 0, "written_off": 0, "fees": Decimal("60.00"),
-        "remaining": Decimal("3060.00"), "not_due": 0, "1_30": 0, "31_60": Decimal("2060.00"),
+        "invoiced": Decimal("3000.00"), "paid": 0, "credited": 0, "written_off": 0, "fees": 0,
+        "remaining": Decimal("3000.00"), "not_due": 0, "1_30": 0, "31_60": Decimal("2000.00"),
         "61_90": Decimal("1000.00"), "over_90": 0}
     assert debtor(result, OBERG) == {
         "invoiced": Decimal("1875.00"), "paid": 0, "credited": 0, "written_off": 0, "fees": 0,
@@ -209,9 +210,9 @@ def test_a_past_snapshots_totals_per_debtor_overall_and_per_bucket_are_exact(rt:
     after = result.totals["SEK"]
     assert after.count - before.count == 7  # A to G: C and G were open then
     assert {key: after.buckets[key] - before.buckets[key] for key in after.buckets} == {
-        "not_due": 62500, "1_30": 120000, "31_60": 266000, "61_90": 225000, "over_90": 0}
+        "not_due": 62500, "1_30": 120000, "31_60": 260000, "61_90": 225000, "over_90": 0}
     assert {key: after.amounts[key] - before.amounts[key] for key in after.amounts} == {
-        "invoiced": 787500, "paid": 120000, "credited": 0, "written_off": 0, "fees": 6000, "remaining": 673500}
+        "invoiced": 787500, "paid": 120000, "credited": 0, "written_off": 0, "fees": 0, "remaining": 667500}
     assert sum(after.buckets.values()) == after.amounts["remaining"]
 
 
@@ -227,7 +228,7 @@ def test_a_past_snapshots_pdf_and_csv_agree_with_its_figures(rt: Runtime) -> Non
                                      "600,00"]  # after its invoice and due dates
     overall = result.totals["SEK"].amounts["remaining"]
     assert f"{overall // 100:,}".replace(",", "\xa0") + f",{overall % 100:02d}" in lines
-    assert "counted in full at" in " ".join(lines)  # the fees note: B's reminder fee came after the day
+    assert "counted in full at" not in " ".join(lines)  # B's reminder fee is dated: after the day, not counted
     rows = list(csv.DictReader(io.StringIO(result.files[1].data.decode("utf-8-sig")), delimiter=";"))
     by_number = {row["Invoice number"]: row for row in rows}
     g = by_number[known.numbers["G"]]
@@ -350,3 +351,32 @@ def test_closed_invoices_are_listed_since_the_day_before_the_last_pull(rt: Runti
         assert closed_since(fresh, today) == today - timedelta(days=CLOSED_LOOKBACK_DAYS)
     finally:
         fresh.close()
+
+
+def test_a_reminder_fee_is_dated_by_its_reminder_before_it_b_has_none_from_it_all(rt: Runtime) -> None:
+    known = make_ledger(rt)  # B: 2 000,00, credited 500,00 and reminded with a 60,00 fee today
+    pull(rt)
+    kept = rt.store.db.execute("SELECT amount, moved_on, reference, source FROM invoice_movement "
+                               "WHERE kind = 'fee' AND action_public_id = ?", [known.ids["B"]]).fetchall()
+    events = [e for e in rt.billecta.get_invoice(known.ids["B"]).events
+              if e.event_type is EventType.ReminderInvoiceSent]
+    assert [tuple(row) for row in kept] == [(6000, timefmt.today().isoformat(), events[-1].event_public_id, "event")]
+    b = known.numbers["B"]
+    assert figures(line_of(report(rt, refresh=False, date=days_ago(1)), b)) == (
+        200000, 0, 0, 0, 0, 200000, 39, "31-60 days")
+    today = report(rt, refresh=False)
+    assert figures(line_of(today, b)) == (200000, 0, 50000, 0, 6000, 156000, 40, "31-60 days")
+    assert today.notes == [] and report(rt, refresh=False, date=days_ago(1)).undated_fees == 0
+
+
+def test_a_fee_without_its_movement_is_dated_by_the_last_pull_and_named_in_the_notes(rt: Runtime) -> None:
+    known = make_ledger(rt)
+    pull(rt)
+    rt.store.db.execute("DELETE FROM invoice_movement WHERE kind = 'fee'")
+    past = report(rt, refresh=False, date=days_ago(1))
+    line = line_of(past, known.numbers["B"])
+    assert line is not None and (line["fees"], line["remaining"]) == (0, 200000)  # the last pull was today
+    assert past.undated_fees == 1
+    assert any(note.startswith("1 invoice(s) carry reminder fees or interest the mirror has no date for")
+               for note in past.notes)
+    assert figures(line_of(report(rt, refresh=False), known.numbers["B"]))[4:6] == (6000, 156000)  # type: ignore[index]
