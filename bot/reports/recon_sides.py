@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.reports.movements import CREDIT, PAYMENT, TOTAL_COLUMN, WRITEOFF, Movement, settled
+from bot.reports.movements import CREDIT, PAYMENT, TOTAL_COLUMN, WRITEOFF, Movement, fees_by, settled
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -57,6 +57,10 @@ class Side:
     estimated: bool = False  # part of it dated by the closing day or the last pull, not by a movement
     moves: tuple[Movement, ...] = ()  # what dated it
     invoice: bool = False  # the side has the invoice (not only an order, or nothing)
+    # Fees raised before the period and within it (bot.reports.movements.fees_by); None: not dated,
+    # all of them before it.
+    fees_before: int | None = None
+    fees_within: int = 0
 
     @property
     def settled(self) -> int:
@@ -69,11 +73,13 @@ class Side:
     def figures(self, before_period: bool) -> dict[str, int]:
         """Its part of the side's balances: an invoice dated before the period opens with what was open
         of it at the start; one dated in it is invoiced (and settled) within it."""
+        before, within = (self.fees, 0) if self.fees_before is None else (self.fees_before, self.fees_within)
         if before_period:
-            opening, invoiced, fees, paid_off = self.invoiced + self.fees - self.settled_before, 0, 0, \
+            opening, invoiced, fees, paid_off = self.invoiced + before - self.settled_before, 0, within, \
                 self.settled_within
         else:
-            opening, invoiced, fees, paid_off = 0, self.invoiced, self.fees, self.settled_before + self.settled_within
+            opening, invoiced, fees, paid_off = 0, self.invoiced, before + within, \
+                self.settled_before + self.settled_within
         return {"opening": opening, "invoiced": invoiced, "fees": fees, "settled": paid_off,
                 "closing": opening + invoiced + fees - paid_off}
 
@@ -125,14 +131,20 @@ def store_side(row: dict[str, Any] | None, dating: Dating, records: list[Movemen
 
 
 def _date(side: Side, row: dict[str, Any], dating: Dating) -> None:
-    """Split what was settled into before the period and within it."""
+    """Split what was settled, and the fees raised, into before the period and within it."""
     moves = list(side.moves)
+    # The fees are the side's own (its remaining: the store's side may count more settled than its row).
+    fee_row = {**row, "current_amount": side.remaining}
+    fees_end, fees_estimated = fees_by(fee_row, moves, until=dating.end, pulled_on=dating.pulled_on)
+    side.fees_before, _ = fees_by(fee_row, moves, until=dating.start - timedelta(days=1), pulled_on=dating.pulled_on)
+    side.fees_within = fees_end - side.fees_before
+    side.estimated = fees_estimated
     if not moves and all(row.get(column) == 0 for column in TOTAL_COLUMN.values()):
         return  # nothing settled, nothing to date (most open invoices): no need to ask settled()
     by_end = settled(row, moves, until=dating.end, pulled_on=dating.pulled_on)
     before = settled(row, moves, until=dating.start - timedelta(days=1), pulled_on=dating.pulled_on)
     side.settled_before, side.settled_within = before.total, by_end.total - before.total
-    side.estimated = by_end.estimated
+    side.estimated = side.estimated or by_end.estimated
 
 
 def unseen(now: tuple[Movement, ...], before: tuple[Movement, ...], kind: str) -> list[Movement]:

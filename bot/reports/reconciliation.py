@@ -10,10 +10,11 @@ computed as Billecta computes a row (quantity x unit price, plus VAT, each round
 öre), so an order edited after its invoice was attested shows the difference.
 
 Balances per side and currency (bot.reports.recon_sides): the opening balance at `from` (what was open
-at the start of that day of the invoices dated before the period: invoiced with their fees, less what
-was settled before it), the movements (invoiced in the period, fees, settled in it: paid, credited,
-written off, by the days of the movements) and the closing balance at `to`. A settlement no movement
-dates is dated by the invoice's closing day or the side's last pull, and the notes count those.
+at the start of that day of the invoices dated before the period: invoiced with the fees raised before
+it, less what was settled before it), the movements (invoiced in the period, fees raised in it, settled
+in it: paid, credited, written off, by the days of the movements) and the closing balance at `to`. A
+settlement or fee no movement dates is dated by the invoice's closing day or the side's last pull, and
+the notes count those.
 
 A credit invoice is no line of its own: it shows as the credited amount of the invoice it credits,
 on each side that knows it, so its order explains it as it explains that invoice.
@@ -373,7 +374,7 @@ def _order_line(order: dict[str, Any], total: int | None, aid: str | None, now: 
     billecta, last = side_of(now, datings[1]), store_side(before, datings[0], records)
     store = Side(total or 0, last.paid, last.credited, last.written_off, 0,
                  last.status or ("sent as a draft" if aid else "not sent"), last.settled_before,
-                 last.settled_within, last.estimated, last.moves, last.invoice)
+                 last.settled_within, last.estimated, last.moves, last.invoice, last.fees_before, last.fees_within)
     store.remaining = store.invoiced + last.fees - store.settled if before else store.invoiced
     currency = (now or {}).get("currency") or order["currency"] or "SEK"
     number = (now or {}).get("invoice_number")

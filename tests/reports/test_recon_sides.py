@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.reports.movements import PAYMENT, WRITEOFF, Movement
+from bot.reports.movements import FEE, PAYMENT, WRITEOFF, Movement
 from bot.reports.recon_sides import Dating, side_of, store_side
 
 START, END = date(2026, 11, 1), date(2026, 11, 30)
@@ -31,6 +31,23 @@ def test_an_invoice_of_before_the_period_opens_with_what_was_open_at_its_start()
     # Dated in the period, the same invoice is invoiced and settled within it.
     assert side.figures(before_period=False) == {"opening": 0, "invoiced": 1000_00, "fees": 0, "settled": 300_00,
                                                  "closing": 700_00}
+
+
+def test_a_fee_raised_in_the_period_on_an_older_invoice_is_a_fee_of_the_period_not_of_its_opening() -> None:
+    # 1 000,00 of October, 300,00 paid in it, a 60,00 reminder fee on 15 Nov: 760,00 open now.
+    row = _row(current_amount=760_00)
+    paid, fee = Movement(PAYMENT, 300_00, date(2026, 10, 20)), Movement(FEE, 60_00, date(2026, 11, 15))
+    side = side_of(row, _dating(paid, fee))
+    assert (side.fees, side.fees_before, side.fees_within, side.estimated) == (60_00, 0, 60_00, False)
+    assert side.figures(before_period=True) == {"opening": 700_00, "invoiced": 0, "fees": 60_00, "settled": 0,
+                                                "closing": 760_00}
+    # Raised after the period, the fee is in neither its movements nor its closing balance.
+    late = side_of(row, Dating(START, date(2026, 11, 14), {"A": [paid, fee]}, END))
+    assert late.figures(before_period=True) == {"opening": 700_00, "invoiced": 0, "fees": 0, "settled": 0,
+                                                "closing": 700_00}
+    # Without its movement the fee is dated by the last pull (the period's end here) and counted as estimated.
+    undated = side_of(row, _dating(paid))
+    assert (undated.fees_within, undated.estimated) == (60_00, True)
 
 
 def test_an_invoice_known_only_by_its_list_row_counts_its_movements() -> None:
