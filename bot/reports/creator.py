@@ -10,7 +10,7 @@ it, and invoices dated after it are left out. A period `from=` `to=` keeps only 
 report's day. Paid, credited and written off are what was by the report's day, from the dated
 movements (bot.reports.movements.settled); a part the store has no date for counts from the day the
 invoice closed, or while open from the last pull, and a report at an earlier day says how many
-invoices that touches. Fees are the mirror's (Billecta does not date them).
+invoices that touches. Fees are those raised by the report's day, dated the same way.
 
 Number format `numbers=`: exact (1 250,00, the default), whole (rounded half-up to whole units, 1 250)
 or thousands (tkr with one decimal, 1,3 tkr). Only the PDF's and Slack's display is rounded: sums are

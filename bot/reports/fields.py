@@ -18,7 +18,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.reports.movements import PAYMENT, Movement, settled
+from bot.reports.movements import PAYMENT, Movement, fees_by, settled
 from bot.reports.orders import OrderRows
 from bot.reports.receivables import BUCKETS
 from bot.reports.table import CURRENCY, Cell, Column
@@ -124,13 +124,13 @@ def invoice_row(row: dict[str, Any], day: date, sources: Sources) -> dict[str, A
     """One invoice's fields at `day`: amounts in minor units, dates as YYYY-MM-DD. Closed means closed
     by `day`; paid, credited and written off are what was by `day` (bot.reports.movements.settled: a
     part no movement dates counts from the day the invoice closed, or while open from the last pull),
-    and remaining is what was left then. Fees are the mirror's: Billecta does not date them.
-    `estimated` (not a field) says some of it was dated so."""
+    and remaining is what was left then. Fees are those raised by `day` (movements.fees_by: the pull dates
+    them by their reminder; an undated part as the settlements). `estimated` (not a field) says some of it
+    was dated so."""
     invoiced, remaining = row["invoiced_amount"] or 0, row["current_amount"] or 0
     moves = sources.moves.get(row["action_public_id"], [])
     at = settled(row, moves, until=day, pulled_on=sources.pulled_on)
-    fees = remaining + (row["paid_amount"] or 0) + (row["credited_amount"] or 0) + (row["write_off_amount"] or 0) \
-        - invoiced
+    fees, fees_estimated = fees_by(row, moves, until=day, pulled_on=sources.pulled_on)
     paid, credited, written_off = at.paid, at.credited, at.written_off
     remaining = invoiced + fees - at.total
     due = _day(row["due_date"])
@@ -146,7 +146,7 @@ def invoice_row(row: dict[str, Any], day: date, sources: Sources) -> dict[str, A
         "debtor_id": row["debtor_public_id"] or "", "invoice_date": _iso(_day(row["invoice_date"])),
         "due_date": _iso(due), "closed_date": _iso(closed), CURRENCY: row["currency"] or "SEK",
         "invoiced": invoiced, "paid": paid, "credited": credited, "written_off": written_off,
-        "fees": fees, "remaining": remaining, "estimated": at.estimated,
+        "fees": fees, "remaining": remaining, "estimated": at.estimated or fees_estimated,
         "days_past_due": days, "status": "closed" if closed else ("overdue" if days else "open"),
         "aging": "" if closed else _aging(days, due), "stage": row["stage"] or "", "ocr": row["ocr"] or "",
         "paused": _yes(row["is_paused"]), "disputed": _yes(row["is_disputed"]),

@@ -94,6 +94,16 @@ def test_receivables_preset_sums_every_open_invoice(rt: Runtime, known: Known) -
     assert result.spec.title == "Accounts Receivable (Kundreskontra)"
 
 
+def test_fees_are_those_raised_by_the_reports_day(rt: Runtime, known: Known) -> None:
+    # B's 60,00 reminder fee was raised today (the sandbox's day), with its 500,00 credit.
+    b = f"invoice_number={known.numbers['B']}"
+    yesterday = (timefmt.today() - timedelta(days=1)).isoformat()
+    before = report(rt, fields="invoice_number,credited,fees,remaining", filter=b, date=yesterday).lines
+    assert [(line["credited"], line["fees"], line["remaining"]) for line in before] == [(0, 0, 200000)]
+    now = report(rt, fields="invoice_number,credited,fees,remaining", filter=b).lines
+    assert [(line["credited"], line["fees"], line["remaining"]) for line in now] == [(50000, 6000, 156000)]
+
+
 def test_prepaid_preset_finds_the_invoice_paid_before_it_fell_due(rt: Runtime, known: Known) -> None:
     aid = _action_id(rt, known.numbers["E"])
     rt.billecta.register_payment(RegisterPaymentView(action_public_id=aid, amount=AmountView.of(Decimal("25.00")),
@@ -411,8 +421,8 @@ def test_a_saved_report_keeps_who_saved_it_its_dates_and_format_and_is_replaced_
     assert (first.name, first.saved_by) == ("rapport", "anna") and first.saved_at
     again = report(rt, name="rapport", requested_by="someone else")
     assert again.spec.numbers is Numbers.WHOLE and again.day.isoformat() == day
-    # 20 days ago nothing undated had been paid, credited or written off yet: 1 000,00 + 2 060,00.
-    assert dict(again.summary())["Sum Remaining (SEK)"] == "3\u00a0060\u00a0kr"
+    # 20 days ago nothing had been paid, credited or written off yet, nor B's fee raised: 1 000,00 + 2 000,00.
+    assert dict(again.summary())["Sum Remaining (SEK)"] == "3\u00a0000\u00a0kr"
     assert saved.listing(rt)[0].saved_by == "anna"  # running it saves nothing
     replaced = report(rt, name="rapport", filter="debtor~rapport;remaining>1000", numbers="exact", save="true",
                       requested_by="bo")
