@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.reports import movements  # noqa: E402
 from bot.store import Store  # noqa: E402
 
 DAY = date(2026, 11, 30)
@@ -112,9 +113,10 @@ def _orders(rng: random.Random, invoices: list[dict[str, Any]], debtors: int) ->
 
 def _movements(rng: random.Random, invoices: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
     """The dated movements the pull records (bot.reports.movements): each payment in one or two parts,
-    each credit and write-off, on days between the invoice's date and its closing (or DAY); one paid
-    invoice in ten has a part no movement dates (paid before the pull looked back). And the bot's own
-    record (the payment table) of one payment in fifty, as `invoice payment` keeps it."""
+    each credit, write-off and fee (nine fees in ten: the reminder that raised it), on days between the
+    invoice's date and its closing (or DAY); one paid invoice in ten has a part no movement dates (paid
+    before the pull looked back). And the bot's own record (the payment table) of one payment in fifty,
+    as `invoice payment` keeps it."""
     moves: list[dict[str, Any]] = []
     recorded: list[dict[str, Any]] = []
 
@@ -142,6 +144,9 @@ def _movements(rng: random.Random, invoices: list[dict[str, Any]]) -> tuple[list
             move(invoice, "credit", invoice["credited_amount"])
         if invoice["write_off_amount"]:
             move(invoice, "writeoff", invoice["write_off_amount"])
+        fees = movements.fee_total(invoice) or 0
+        if fees > 0 and rng.random() < 0.9:  # the reminder that raised it; the rest undated
+            move(invoice, "fee", fees)
     return moves, recorded
 
 
