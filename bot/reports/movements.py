@@ -1,9 +1,10 @@
-"""Dated money movements on the mirror's invoices: what was paid, credited and written off, and on
-which Stockholm day, so a report at a past date (`report receivables date=`) or over a period
-(`report reconciliation from= to=`) counts only what had happened by then.
+"""Dated money movements on the mirror's invoices: what was paid, credited and written off, the fees
+raised (reminder fees, interest), and on which Stockholm day, so a report at a past date (`report
+receivables date=`) or over a period (`report reconciliation from= to=`) counts only what had
+happened by then.
 
 The pull records them (table invoice_movement, migration 017): payments from Billecta's incoming
-payments, credits and write-offs from the invoice's events. An invoice's own totals (paid_amount,
+payments, credits, write-offs and fees from the invoice's events. An invoice's own totals (paid_amount,
 credited_amount, write_off_amount on its mirror row) stay the truth of how much; the movements say
 when. A part of a total no movement dates (paid before the bot's first pull looked back, say) is
 dated on the day the invoice closed, or, while it is open, on the day of the last pull: the latest

@@ -361,6 +361,8 @@ def test_a_reminder_fee_is_dated_by_its_reminder_before_it_b_has_none_from_it_al
     events = [e for e in rt.billecta.get_invoice(known.ids["B"]).events
               if e.event_type is EventType.ReminderInvoiceSent]
     assert [tuple(row) for row in kept] == [(6000, timefmt.today().isoformat(), events[-1].event_public_id, "event")]
+    pull(rt)  # seen again: kept once
+    assert rt.store.db.execute("SELECT COUNT(*) FROM invoice_movement WHERE kind = 'fee'").fetchone()[0] == 1
     b = known.numbers["B"]
     assert figures(line_of(report(rt, refresh=False, date=days_ago(1)), b)) == (
         200000, 0, 0, 0, 0, 200000, 39, "31-60 days")
