@@ -39,6 +39,7 @@ from bot.reports.orders import order_totals as _order_totals  # moved: shared wi
 from bot.reports.params import Period, period
 from bot.reports.recon_sides import FIGURES, Dating, Side, recorded, side_of, store_side, unseen
 from bot.reports.table import CURRENCY, STYLE, Cell, Column, csv_export
+from bot.services import mirror_changes
 from bot.services.export import ExportFile, file_stem
 from bot.services.pull import last_pull, unread_in_full, unread_note
 
@@ -271,9 +272,10 @@ def reconciliation_report(rt: Runtime, record: dict[str, Any] | None, options: d
         raise InvalidInput("date: the reconciliation is over a period: give from and to.",
                            {"from": "The reconciliation is over a period: give from (and to)."})
     chosen = period(options, default_period=True)
-    before = known(rt)
     as_of = bring_up_to_date(rt, refresh=bool(options.get("refresh", True)))
-    return build(rt, chosen, as_of, before)
+    # The store's side is the mirror as the last pull found it, pulled just now or not (a Slack modal's
+    # date change re-runs without one): the same report over the same data names the same discrepancies.
+    return build(rt, chosen, as_of, last_mirrored(rt))
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,34 @@ def known(rt: Runtime) -> Known:
     day = min(timefmt.local(pulled).date(), timefmt.today()) if pulled else None
     with without_gc_pauses():
         return Known(mirrored(rt), movements.load(rt), day)
+
+
+def last_mirrored(rt: Runtime) -> Known:
+    """What the bot last mirrored: the mirror with the last pull's before-values laid back over the rows
+    it changed (bot.services.mirror_changes), the movements recorded before it began, and the day of the
+    pull before it. A store never pulled is its mirror as it is."""
+    started, changes = mirror_changes.last_changes(rt)
+    if started is None:
+        return known(rt)
+    pulls = rt.store.rows("mirror_pull", order_by="id desc", limit=2)
+    earlier = datetime.fromisoformat(pulls[1]["started_at"]) if len(pulls) > 1 else None
+    with without_gc_pauses():
+        rows = mirrored(rt)
+        for aid, before in changes.items():
+            if before is None or before.get("sync_status") == "deleted" or \
+                    before.get("action_type") == "CreditInvoiceAction":
+                rows.pop(aid, None)
+            else:
+                rows[aid] = {k: v for k, v in before.items() if k not in ("sync_status", "action_type")}
+        with rt.store.lock:
+            found = rt.store.db.execute(
+                "SELECT action_public_id, kind, amount, moved_on FROM invoice_movement "
+                "WHERE COALESCE(recorded_at, '') < ? ORDER BY moved_on, id", [started]).fetchall()
+    moves: dict[str, list[movements.Movement]] = {}
+    for aid, kind, amount, moved_on in found:
+        moves.setdefault(aid, []).append(movements.Movement(kind, amount, date.fromisoformat(moved_on)))
+    day = min(timefmt.local(earlier).date(), timefmt.today()) if earlier else None
+    return Known(rows, moves, day)
 
 
 def build(rt: Runtime, chosen: Period, as_of: datetime | None, last: Known | None = None) -> ReconciliationReport:

@@ -24,7 +24,7 @@ from bot import once
 from bot.billecta.dates import STOCKHOLM, stockholm_date
 from bot.billecta.models import InvoiceActionView
 from bot.errors import BillectaNotFound
-from bot.services import pulled_movements
+from bot.services import mirror_changes, pulled_movements
 from bot.services.creditor import default_config
 from bot.services.mirror import invoice_values, mirror_debtcollection, mirror_invoice_row, mirror_payment
 
@@ -64,6 +64,8 @@ class PullReport:
     changes: list[tuple[str, dict[str, Any] | None, dict[str, Any]]] = field(default_factory=list)
     # When the pull began: everything Billecta said by then is in the mirror ("Billecta data as of").
     started_at: datetime | None = None
+    # Each invoice's reconciled columns before this pull first changed it (bot.services.mirror_changes).
+    before: dict[str, dict[str, Any] | None] = field(default_factory=dict)
 
 
 def pull(rt: Runtime, *, today: Any = None) -> PullReport:
@@ -80,6 +82,7 @@ def pull(rt: Runtime, *, today: Any = None) -> PullReport:
     for sub in rows:
         seen.add(sub.action_public_id)
         before, after = mirror_invoice_row(rt, sub)
+        report.before.setdefault(sub.action_public_id, mirror_changes.snapshot(before))
         if _changed(before, after):
             # Its totals are stale from now on: unread until it is read again, in this pull or, if this
             # one stops or runs out of reads, in a later one.
@@ -137,9 +140,11 @@ def last_pull(rt: Runtime) -> datetime | None:
 
 def _record(rt: Runtime, report: PullReport) -> None:
     started = report.started_at or datetime.now(UTC)
-    rt.store.insert("mirror_pull", {"started_at": started.isoformat(), "finished_at": datetime.now(UTC).isoformat(),
-                                    "invoices": report.invoices, "detailed": report.detailed,
-                                    "unread": report.unread})
+    pulled = rt.store.insert("mirror_pull", {"started_at": started.isoformat(),
+                                             "finished_at": datetime.now(UTC).isoformat(),
+                                             "invoices": report.invoices, "detailed": report.detailed,
+                                             "unread": report.unread})
+    mirror_changes.keep(rt, pulled, report.before)
 
 
 def _changed(before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
@@ -169,6 +174,9 @@ def _read_in_full(rt: Runtime, report: PullReport, changed: list[dict[str, Any]]
     chosen = list(queue.items())[:VIEWS_PER_PULL]
     unlisted_paid: dict[str, date] = {}  # invoices paid more than their kept payments: since when to ask
     for action_public_id, (record_id, _) in chosen:
+        if action_public_id not in report.before:  # an open invoice the lists no longer show
+            report.before[action_public_id] = mirror_changes.snapshot(
+                rt.store.find_by("invoice", "action_public_id", action_public_id))
         try:
             view = rt.billecta.get_invoice(action_public_id)
         except BillectaNotFound:

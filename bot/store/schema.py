@@ -274,6 +274,17 @@ def _m019_mirror_pull_unread(db: sqlite_utils.Database) -> None:
     db["mirror_pull"].add_column("unread", int)  # type: ignore[union-attr]
 
 
+def _m020_mirror_change(db: sqlite_utils.Database) -> None:
+    """What each pull changed in the mirror's invoices (bot.services.pull): per pull, each changed
+    invoice's reconciled columns as they were before it (`before`: JSON, null for an invoice new to the
+    mirror). The reconciliation lays the last pull's before-values back over the mirror as the store's
+    side, so a re-run without a pull names what that pull changed. The pull keeps only its last few."""
+    db["mirror_change"].create(  # type: ignore[union-attr]
+        {"id": int, "pull_id": int, "action_public_id": str, "before": str}, pk="id",
+        not_null={"pull_id", "action_public_id"})
+    db["mirror_change"].create_index(["pull_id"])  # type: ignore[union-attr]
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_schema", _m001_schema),
     ("002_job_queue", _m002_job_queue),
@@ -295,4 +306,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     # store that ran 019 first applies 018 on its next start (each migration runs once, by name).
     ("018_saved_report_by", _m018_saved_report_by),
     ("019_mirror_pull_unread", _m019_mirror_pull_unread),
+    ("020_mirror_change", _m020_mirror_change),
 ]

@@ -239,6 +239,42 @@ def test_a_status_changed_in_billecta_is_named_once_and_matched_after_its_pull(r
     assert line.store.status == line.billecta.status == "Completed" and line.figures("store")["closing"] == 0
 
 
+def test_a_re_run_without_a_pull_names_what_the_last_pull_changed_with_the_same_figures(rt: Runtime,
+                                                                                      state: State) -> None:
+    # A Slack modal's date change re-runs the report with refresh=False: it still names the status and
+    # the payment that the pull of its first run brought, with the same figures, until the next pull.
+    pay_in_billecta(rt, state.numbers[2001], "2500.00")
+    done = report(rt, DAY)
+    first, third = state.numbers[2001], state.numbers[2003]
+    assert found(done)[(2001, first)] == [STATUS_DIFFERS, PAYMENT_MISSING]
+    assert found(done)[(2003, third)] == [PAYMENT_MISSING]
+    rerun = reconciliation_report(rt, None, {**DAY, "refresh": False})
+    assert found(rerun) == found(done) and said(rerun, STATUS_DIFFERS) == said(done, STATUS_DIFFERS)
+    assert said(rerun, PAYMENT_MISSING) == said(done, PAYMENT_MISSING)
+    assert rerun.balances == done.balances and rerun.balances[("store", "SEK")] != rerun.balances[("billecta", "SEK")]
+    line = next(line for line in rerun.lines if line.order_id == 2001)
+    assert (line.store.status, line.billecta.status, line.store.paid) == ("InvoiceSent", "Completed", 0)
+    # The next pull brings nothing new: both sides alike, in it and in its re-runs.
+    report(rt, DAY)
+    calm = reconciliation_report(rt, None, {**DAY, "refresh": False})
+    assert found(calm)[(2001, first)] == [] and found(calm)[(2003, third)] == []
+
+
+def test_the_pull_keeps_the_changes_of_its_last_pulls_only(rt: Runtime, state: State) -> None:
+    from bot.services import mirror_changes
+    from bot.services.pull import pull
+    aid = aid_of(rt, state.numbers[2001])
+    for _ in range(mirror_changes.KEPT_PULLS + 2):
+        pull(rt)  # each pull changes that invoice's row, as far as the changes know
+        with rt.store.lock:
+            last = rt.store.db.execute("SELECT MAX(id) FROM mirror_pull").fetchone()[0]
+        assert mirror_changes.keep(rt, last, {aid: {"stage": "InvoiceSent"}}) == 1
+    with rt.store.lock:
+        pulls = rt.store.db.execute("SELECT COUNT(DISTINCT pull_id), MIN(pull_id) FROM mirror_change").fetchone()
+        last = rt.store.db.execute("SELECT MAX(id) FROM mirror_pull").fetchone()[0]
+    assert tuple(pulls) == (mirror_changes.KEPT_PULLS, last - mirror_changes.KEPT_PULLS + 1)
+
+
 def test_a_credit_invoice_shows_as_credited_on_the_invoice_it_credits(rt: Runtime, state: State,
                                                                      box: Sandbox) -> None:
     client, first = rt.billecta, state.numbers[2001]
