@@ -24,13 +24,6 @@ from .pull_ledger import Ledger, invoice, known_moves, make_ledger, moves, noon,
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox(":memory:", seed="demo")
-    yield box
-    box.close()
-
-
-@pytest.fixture
 def rt(sandbox: Sandbox) -> Iterator[Runtime]:
     """A store that has never pulled: the first pull here is the mirror's first."""
     runtime = build_runtime(Settings(_env_file=None), store=Store(":memory:"),  # type: ignore[call-arg]
