@@ -77,3 +77,20 @@ def test_an_export_button_sends_the_csv_to_the_requester(stack: Stack) -> None:
     completed = stack.fake.calls("files.completeUploadExternal", ok=True)
     assert completed[-1].args.get("channel_id") == "DUOPER"
     assert len(stack.fake.uploaded()) == before + 1
+
+
+def test_a_payment_the_pull_brought_is_still_named_after_a_date_change_in_the_modal(stack: Stack) -> None:
+    from bot.services.pull import pull
+
+    pull(stack.rt)  # the store has mirrored 1001 before the bank's payment arrives in Billecta
+    stack.sandbox.register_incoming_payment(250_00, "1001", payment_date="2026-11-20")
+    view_id = _open(stack, f"report reconciliation {PERIOD}")
+    first = json.dumps(stack.fake.view(view_id)["blocks"], ensure_ascii=False)
+    assert "is in Billecta only" in first and "250,00" in first
+    # A changed date re-runs the report without a pull: the store's side is still what it was before it.
+    stack.client.view_action(view_id, ActionId.VIEW_OPTION, block_id="to",
+                             values=_dates(**{"from": "2026-11-01", "to": "2026-11-29"}))
+    stack.settle()
+    again = json.dumps(stack.fake.view(view_id)["blocks"], ensure_ascii=False)
+    assert '"initial_date": "2026-11-29"' in again  # the re-run is the new period's
+    assert "is in Billecta only" in again and "250,00" in again
