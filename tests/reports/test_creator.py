@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -21,32 +20,15 @@ from bot.billecta.models import (
     InvoiceActionRecordView,
     RegisterPaymentView,
 )
-from bot.config import Settings
-from bot.demo import mirror_demo_into_store
 from bot.errors import InvalidInput
 from bot.reports import movements, saved
 from bot.reports.creator import ESTIMATED_NOTE, CreatedReport, build, create_report
 from bot.reports.definition import definition
 from bot.reports.numbers import Numbers
-from bot.runtime import Runtime, build_runtime
-from bot.sandbox import Sandbox
-from bot.store import Store
+from bot.runtime import Runtime
 from tests.pdf_check import read_pdf
 from tests.reports.ledger import OBERG, RAPPORT, Known, make_ledger
 from tests.reports.recon_state import make_state
-
-
-@pytest.fixture
-def rt() -> Iterator[Runtime]:
-    box = Sandbox(":memory:", seed="demo")
-    # Today is the sandbox's day: it dates credits and closings by its own clock, and the pull keeps
-    # them as dated movements, so the pinned day of tests/conftest.py would see them as tomorrow's.
-    timefmt.fix_today(box.now().date())
-    runtime = build_runtime(Settings(), store=Store(":memory:"), transport=box.transport())
-    mirror_demo_into_store(runtime)
-    yield runtime
-    runtime.close()
-    box.close()
 
 
 @pytest.fixture

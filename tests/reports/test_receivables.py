@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,29 +16,14 @@ import pytest
 from bot import timefmt
 from bot.billecta.enums import EventType
 from bot.config import Settings
-from bot.demo import mirror_demo_into_store
 from bot.errors import InvalidInput
 from bot.reports.receivables import ReceivablesReport, receivables_report
 from bot.runtime import Runtime, build_runtime
-from bot.sandbox import Sandbox
 from bot.services.export import safe_cell
 from bot.services.pull import pull
 from bot.store import Store
 from tests.pdf_check import read_pdf
 from tests.reports.ledger import KVITTO, OBERG, RAPPORT, make_ledger
-
-
-@pytest.fixture
-def rt() -> Iterator[Runtime]:
-    box = Sandbox(":memory:", seed="demo")
-    # The sandbox dates what it does (a credit, a closing) by its own clock, real time; the report's
-    # today is that day too, as in production, not the day tests/conftest.py pins.
-    timefmt.fix_today(box.now().date())
-    runtime = build_runtime(Settings(), store=Store(":memory:"), transport=box.transport())
-    mirror_demo_into_store(runtime)
-    yield runtime
-    runtime.close()
-    box.close()
 
 
 def report(rt: Runtime, **options: object) -> ReceivablesReport:

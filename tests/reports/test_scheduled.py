@@ -14,17 +14,13 @@ from pathlib import Path
 import pytest
 
 from bot import timefmt
-from bot.config import Settings
-from bot.demo import mirror_demo_into_store
 from bot.errors import ConfigError
 from bot.files import OutcomeFile
 from bot.jobs import JobQueue
 from bot.jobs.schedules import Schedule, Schedules, load_schedules
 from bot.notify import Notifier
 from bot.reports.creator import create_report
-from bot.runtime import Runtime, build_runtime
-from bot.sandbox import Sandbox
-from bot.store import Store
+from bot.runtime import Runtime
 from tests.jobs.conftest import settings_for
 from tests.pdf_check import read_pdf
 from tests.reports.ledger import RAPPORT, make_ledger
@@ -36,19 +32,6 @@ class Posted(Notifier):
 
     def report_ready(self, channel: str, files: Sequence[OutcomeFile], comment: str) -> None:
         self.posts.append((channel, list(files), comment))
-
-
-@pytest.fixture
-def rt() -> Iterator[Runtime]:
-    box = Sandbox(":memory:", seed="demo")
-    # Today is the sandbox's day: it dates credits and closings by its own clock, and the pull keeps
-    # them as dated movements, so the pinned day of tests/conftest.py would see them as tomorrow's.
-    timefmt.fix_today(box.now().date())
-    runtime = build_runtime(Settings(), store=Store(":memory:"), transport=box.transport())
-    mirror_demo_into_store(runtime)
-    yield runtime
-    runtime.close()
-    box.close()
 
 
 @pytest.fixture
