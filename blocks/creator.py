@@ -14,7 +14,7 @@ from blocks import limits
 from blocks.common import Block, actions, button, context, fields, header, option, plain, section
 from blocks.forms import with_errors
 from blocks.ids import ActionId, unique_id
-from blocks.views import ViewContext
+from blocks.views import ViewContext, report_export
 from bot import timefmt
 from bot.reports.creator import CreatedReport
 from bot.reports.definition import (
@@ -64,11 +64,7 @@ def view_blocks(ctx: ViewContext) -> list[Block]:
 
 
 def export(ctx: ViewContext, fmt: str) -> ExportFile:
-    report: CreatedReport = ctx.result
-    if fmt == "csv":
-        return report.csv()
-    wanted = next(f for f in report.files if f.mime == FORMATS[fmt])
-    return ExportFile(wanted.name, wanted.data, wanted.mime, max(len(report.lines), 1))
+    return report_export(ctx.result, fmt, FORMATS)
 
 
 def _inputs(options: dict[str, Any], saved: list[Saved]) -> list[Block]:

@@ -12,8 +12,7 @@ from blocks import limits
 from blocks.common import Block, actions, button, context, fields, header, option, plain, section
 from blocks.forms import with_errors
 from blocks.ids import ActionId, unique_id
-from blocks.views import ViewContext
-from bot.files import OutcomeFile
+from blocks.views import ViewContext, report_export
 from bot.reports.params import DATE, FROM, TO
 from bot.reports.receivables import EXCLUDE, ReceivablesReport
 from bot.services.export import ExportFile
@@ -38,15 +37,7 @@ def view_blocks(ctx: ViewContext) -> list[Block]:
 
 def export(ctx: ViewContext, fmt: str) -> ExportFile:
     """One of the report's files: its PDF, its CSV (one row per open invoice) or its aging chart."""
-    report: ReceivablesReport = ctx.result
-    if fmt == "csv":
-        return report.csv()
-    wanted = next(f for f in report.files if f.mime == FORMATS[fmt])
-    return _as_export(wanted, max(len(report.lines), 1))
-
-
-def _as_export(file: OutcomeFile, rows: int) -> ExportFile:
-    return ExportFile(file.name, file.data, file.mime, rows)
+    return report_export(ctx.result, fmt, FORMATS)
 
 
 def _inputs(options: dict[str, Any]) -> list[Block]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from blocks.common import Block, actions, button, context, fields, header, section
 from blocks.forms import with_errors
 from blocks.ids import ActionId, unique_id
-from blocks.receivables import FIELDS_PER_BLOCK, _as_export, _datepicker, _input
-from blocks.views import ViewContext
+from blocks.receivables import FIELDS_PER_BLOCK, _datepicker, _input
+from blocks.views import ViewContext, report_export
 from bot.reports.params import FROM, TO
 from bot.reports.reconciliation import ReconciliationReport, line_label
 from bot.services.export import ExportFile
@@ -37,11 +37,7 @@ def view_blocks(ctx: ViewContext) -> list[Block]:
 
 def export(ctx: ViewContext, fmt: str) -> ExportFile:
     """The report's PDF, or its CSV (one row per order and invoice, both sides and the difference)."""
-    report: ReconciliationReport = ctx.result
-    if fmt == "csv":
-        return report.csv()
-    wanted = next(f for f in report.files if f.mime == FORMATS[fmt])
-    return _as_export(wanted, max(len(report.lines), 1))
+    return report_export(ctx.result, fmt, FORMATS)
 
 
 def _found(report: ReconciliationReport) -> list[Block]:

@@ -17,6 +17,7 @@ from blocks import limits
 from blocks.common import Block, message, modal, section
 from blocks.ids import CallbackId
 from bot.commands import Command
+from bot.files import OutcomeFile
 from bot.services.export import ExportFile, describe_filters, file_stem, rows_part
 
 BODY_BLOCKS = 95  # leaves room for the header and the sandbox label
@@ -61,6 +62,27 @@ def view_module(command: Command) -> ViewModule:
     name = command.view.blocks
     module: ViewModule = importlib.import_module(name) if name else _Plain()
     return module
+
+
+class ReportFiles(Protocol):
+    """What a report's modal exports from (bot.reports: receivables, reconciliation, the creator)."""
+
+    @property
+    def files(self) -> list[OutcomeFile]: ...
+
+    @property
+    def lines(self) -> list[Any]: ...
+
+    def csv(self) -> ExportFile: ...
+
+
+def report_export(report: ReportFiles, fmt: str, formats: Mapping[str, str]) -> ExportFile:
+    """One file of a report for its modal's export button: the CSV made fresh, or the drawn file of
+    that format (the PDF, the chart)."""
+    if fmt == "csv":
+        return report.csv()
+    wanted = next(f for f in report.files if f.mime == formats[fmt])
+    return ExportFile(wanted.name, wanted.data, wanted.mime, max(len(report.lines), 1))
 
 
 def export_comment(what: str, exported: ExportFile) -> str:
