@@ -69,7 +69,6 @@ FIELDS: tuple[Field, ...] = (
     Field("stage", "Stage", T, "Billecta's stage of the invoice (Attested, ReminderInvoiceSent...)", 30),
     Field("ocr", "OCR", T, "the payment reference", 30),
     Field("aging", "Aging", T, "not due, 1-30, 31-60, 61-90 or over 90 days past due at the report's day", 18),
-    Field("ocr", "OCR", T, "the payment reference", 30),
     Field("paused", "Paused", T, "yes or no", 14),
     Field("disputed", "Disputed", T, "yes or no", 14),
     Field("debt_collection", "Debt collection", T, "yes if it went to debt collection", 18),

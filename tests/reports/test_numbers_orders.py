@@ -52,3 +52,10 @@ def test_order_rows_count_every_row_and_price_all_but_messages() -> None:
     assert (found[2].amount, found[2].rows) == (None, 1)
     assert order_totals(rt, {1: "SEK"}) == {1: 3819}
     store.close()
+
+
+def test_each_field_is_listed_once() -> None:
+    from bot.reports.fields import FIELDS
+
+    keys = [f.key for f in FIELDS]
+    assert len(keys) == len(set(keys)) == 34
