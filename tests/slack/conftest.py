@@ -42,6 +42,14 @@ class Stack:
     server: Any
     billecta: CountingTransport
 
+    def open_view(self, text: str) -> str:
+        """`/billecta <text>` answered with an empty 200 and one modal opened: the modal's view id."""
+        reply, _ = self.client.command(text)
+        assert reply.status == 200 and reply.text == ""
+        self.settle()
+        (opened,) = self.fake.calls("views.open", ok=True)
+        return str(opened.result["view"]["id"])
+
     def settle(self, timeout: float = 20.0) -> None:
         """Wait for background work: the flows' pool, then the jobs."""
         self.bot.deps.idle(timeout)

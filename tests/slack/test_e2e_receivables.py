@@ -14,14 +14,6 @@ from .conftest import Stack
 from .payloads import CHANNEL, field
 
 
-def _open(stack: Stack, text: str) -> str:
-    reply, _ = stack.client.command(text)
-    assert reply.status == 200 and reply.text == ""
-    stack.settle()
-    (opened,) = stack.fake.calls("views.open", ok=True)
-    return str(opened.result["view"]["id"])
-
-
 def _dates(**given: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in ("date", "from", "to"):
@@ -30,7 +22,7 @@ def _dates(**given: str) -> dict[str, Any]:
 
 
 def test_the_report_shows_totals_and_aging_and_uploads_its_files_to_the_channel(stack: Stack) -> None:
-    view_id = _open(stack, "report receivables date=2026-11-30")
+    view_id = stack.open_view("report receivables date=2026-11-30")
     shown = json.dumps(stack.fake.view(view_id)["blocks"], ensure_ascii=False)
     assert "Totals and aging" in shown and "Billecta data as of" in shown
     assert "13\u00a0472,50\u00a0kr" in shown  # the demo's five open invoices at 2026-11-30
@@ -60,7 +52,7 @@ def test_the_modal_of_a_past_snapshot_leaves_out_a_fee_raised_after_it(stack: St
     stack.rt.billecta.send_reminder(SendReminderInvoiceView(invoice_action_public_id=overdue.action_public_id,
                                                             reminder_fee=AmountView.of(Decimal("60.00"))))
     # The sandbox sends it at its own (real) time, after 30 Nov: the report's pull dates the fee by it.
-    view_id = _open(stack, "report receivables date=2026-11-30")
+    view_id = stack.open_view("report receivables date=2026-11-30")
     shown = json.dumps(stack.fake.view(view_id)["blocks"], ensure_ascii=False)
     assert "13\u00a0472,50\u00a0kr" in shown and "reminder fees or interest" not in shown
     fees = stack.rt.store.db.execute("SELECT amount, reference FROM invoice_movement WHERE kind = 'fee'").fetchall()
@@ -70,7 +62,7 @@ def test_the_modal_of_a_past_snapshot_leaves_out_a_fee_raised_after_it(stack: St
 
 
 def test_bad_dates_are_shown_under_their_fields_and_nothing_is_sent(stack: Stack) -> None:
-    view_id = _open(stack, "report receivables")
+    view_id = stack.open_view("report receivables")
     uploads = len(stack.fake.uploaded())
     stack.client.view_action(view_id, ActionId.VIEW_OPTION, block_id="to",
                              values=_dates(**{"from": "2026-11-30", "to": "2026-11-01"}))
@@ -87,7 +79,7 @@ def test_bad_dates_are_shown_under_their_fields_and_nothing_is_sent(stack: Stack
 
 
 def test_an_export_button_sends_the_csv_to_the_requester(stack: Stack) -> None:
-    view_id = _open(stack, "report receivables date=2026-11-30")
+    view_id = stack.open_view("report receivables date=2026-11-30")
     before = len(stack.fake.uploaded())
     stack.client.view_action(view_id, "view-export.csv", block_id="report-buttons", action_value="csv",
                              values=_dates(date="2026-11-30"))
@@ -98,7 +90,7 @@ def test_an_export_button_sends_the_csv_to_the_requester(stack: Stack) -> None:
 
 
 def test_a_bad_date_in_the_command_is_shown_under_its_field(stack: Stack) -> None:
-    view_id = _open(stack, "report receivables date=2026-13-01")
+    view_id = stack.open_view("report receivables date=2026-13-01")
     blocks = stack.fake.view(view_id)["blocks"]
     (error,) = [b for b in blocks if b.get("block_id") == "date-error"]
     assert "is not a date: write it YYYY-MM-DD" in json.dumps(error, ensure_ascii=False)

@@ -19,14 +19,6 @@ from .payloads import CHANNEL, field
 PERIOD = "from=2026-11-01 to=2026-11-30"
 
 
-def _open(stack: Stack, text: str) -> str:
-    reply, _ = stack.client.command(text)
-    assert reply.status == 200 and reply.text == ""
-    stack.settle()
-    (opened,) = stack.fake.calls("views.open", ok=True)
-    return str(opened.result["view"]["id"])
-
-
 def _dates(**given: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in ("from", "to"):
@@ -35,7 +27,7 @@ def _dates(**given: str) -> dict[str, Any]:
 
 
 def test_the_report_shows_its_discrepancies_and_uploads_its_files_to_the_channel(stack: Stack) -> None:
-    view_id = _open(stack, f"report reconciliation {PERIOD}")
+    view_id = stack.open_view(f"report reconciliation {PERIOD}")
     shown = json.dumps(stack.fake.view(view_id)["blocks"], ensure_ascii=False)
     assert "Totals and discrepancies" in shown and "Billecta data as of" in shown
     assert "Invoice no order explains" in shown and "Store: Closing balance (SEK)" in shown
@@ -57,7 +49,7 @@ def test_the_report_shows_its_discrepancies_and_uploads_its_files_to_the_channel
 
 
 def test_a_bad_period_is_shown_under_its_field_and_nothing_is_sent(stack: Stack) -> None:
-    view_id = _open(stack, f"report reconciliation {PERIOD}")
+    view_id = stack.open_view(f"report reconciliation {PERIOD}")
     uploads = len(stack.fake.uploaded())
     stack.client.view_action(view_id, ActionId.VIEW_OPTION, block_id="to",
                              values=_dates(**{"from": "2026-11-30", "to": "2026-11-01"}))
@@ -69,7 +61,7 @@ def test_a_bad_period_is_shown_under_its_field_and_nothing_is_sent(stack: Stack)
 
 
 def test_an_export_button_sends_the_csv_to_the_requester(stack: Stack) -> None:
-    view_id = _open(stack, f"report reconciliation {PERIOD}")
+    view_id = stack.open_view(f"report reconciliation {PERIOD}")
     before = len(stack.fake.uploaded())
     stack.client.view_action(view_id, "view-export.csv", block_id="report-buttons", action_value="csv",
                              values=_dates(**{"from": "2026-11-01", "to": "2026-11-30"}))
@@ -84,7 +76,7 @@ def test_a_payment_the_pull_brought_is_still_named_after_a_date_change_in_the_mo
 
     pull(stack.rt)  # the store has mirrored 1001 before the bank's payment arrives in Billecta
     stack.sandbox.register_incoming_payment(250_00, "1001", payment_date="2026-11-20")
-    view_id = _open(stack, f"report reconciliation {PERIOD}")
+    view_id = stack.open_view(f"report reconciliation {PERIOD}")
     first = json.dumps(stack.fake.view(view_id)["blocks"], ensure_ascii=False)
     assert "is in Billecta only" in first and "250,00" in first
     # A changed date re-runs the report without a pull: the store's side is still what it was before it.

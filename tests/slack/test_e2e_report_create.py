@@ -15,14 +15,6 @@ from .conftest import Stack
 from .payloads import CHANNEL, field
 
 
-def _open(stack: Stack, text: str) -> str:
-    reply, _ = stack.client.command(text)
-    assert reply.status == 200 and reply.text == ""
-    stack.settle()
-    (opened,) = stack.fake.calls("views.open", ok=True)
-    return str(opened.result["view"]["id"])
-
-
 def _inputs(*, save: bool = False, **given: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in ("fields", "filter", "sum", "name"):
@@ -46,7 +38,7 @@ def _errors(blocks: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def test_the_preset_shows_its_sums_and_uploads_its_files_to_the_channel(stack: Stack) -> None:
-    view_id = _open(stack, "report create preset=receivables")
+    view_id = stack.open_view("report create preset=receivables")
     shown = json.dumps(stack.fake.view(view_id)["blocks"], ensure_ascii=False)
     assert "Accounts Receivable (Kundreskontra)" in shown and "Billecta data as of" in shown
     assert "Sum Remaining (SEK)" in shown
@@ -57,7 +49,7 @@ def test_the_preset_shows_its_sums_and_uploads_its_files_to_the_channel(stack: S
 
 
 def test_a_bad_filter_is_shown_under_its_input_and_nothing_is_sent(stack: Stack) -> None:
-    view_id = _open(stack, "report create")
+    view_id = stack.open_view("report create")
     uploads = len(stack.fake.uploaded())
     stack.client.view_action(view_id, ActionId.VIEW_OPTION, block_id="filter",
                              values=_inputs(filter="remaining>lots;colour=red"))
@@ -82,7 +74,7 @@ def test_a_scheduled_report_is_uploaded_to_its_channel(stack: Stack) -> None:
 
 
 def test_dates_and_numbers_are_pickers_and_a_bad_period_is_shown_under_its_field(stack: Stack) -> None:
-    view_id = _open(stack, "report create")
+    view_id = stack.open_view("report create")
     inputs = _elements(stack.fake.view(view_id)["blocks"])
     assert {k: inputs[k] for k in ("date", "from", "to", "period_on", "numbers")} == {
         "date": "datepicker", "from": "datepicker", "to": "datepicker", "period_on": "static_select",
@@ -103,7 +95,7 @@ def test_dates_and_numbers_are_pickers_and_a_bad_period_is_shown_under_its_field
 
 
 def test_a_saved_report_is_offered_with_who_saved_it_and_runs_when_chosen(stack: Stack) -> None:
-    view_id = _open(stack, "report create")
+    view_id = stack.open_view("report create")
     stack.client.view_action(view_id, ActionId.VIEW_OPTION, block_id="save", values=_inputs(
         name="overdue", filter="status=overdue", sum="remaining", save=True))
     stack.settle()
